@@ -1,0 +1,91 @@
+"""The `claims` command: a thin skin over the library. Options become arguments, results are
+rendered, and toolkit errors become a message and an exit code here, in one place."""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, List, Optional
+
+import typer
+
+from . import report
+from .errors import ClaimsError, ValidationFailed
+from .validate import validate as validate_paths
+
+app = typer.Typer(
+    name="claims",
+    help="Validate, merge, export and publish datasets of fact-checked public claims.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+PathsArgument = typer.Argument(None, help="Claim files or folders (searched recursively). Default: the current folder.")
+SchemaOption = typer.Option(None, "--schema", help="JSON Schema to validate against (default: the packaged schema v1).")
+
+
+@app.callback()
+def _group() -> None:
+    """Validate, merge, export and publish datasets of fact-checked public claims."""
+
+
+def main() -> None:
+    try:
+        app()
+    except ClaimsError as error:
+        _fail(error)
+
+
+def _fail(error: ClaimsError) -> None:
+    if isinstance(error, ValidationFailed):
+        sys.stdout.write(report.as_text(error.result))
+    typer.echo(f"claims: {error}", err=True)
+    raise SystemExit(error.exit_code)
+
+
+def _paths(paths: Optional[List[Path]]) -> list[str]:
+    return [str(p) for p in paths] if paths else ["."]
+
+
+@contextmanager
+def _progress(label: str) -> Iterator:
+    """A progress line on stderr for people at a terminal; nothing in CI or when piped."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        yield None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn(f"{label} {{task.completed:,}} files"), TimeElapsedColumn(),
+                  transient=True, console=_stderr_console()) as progress:
+        task = progress.add_task(label, total=None)
+        yield lambda _name: progress.advance(task)
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@app.command()
+def validate(
+    paths: Optional[List[Path]] = PathsArgument,
+    schema: Optional[Path] = SchemaOption,
+    output_format: str = typer.Option("text", "--format", "-f", help="text (people), json (scripts) or github (Actions)."),
+) -> None:
+    """Check claim files against the schema and each other; report every problem at once.
+
+    Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage problem.
+    """
+    if output_format not in report.FORMATS:
+        raise typer.BadParameter(f"choose one of {', '.join(report.FORMATS)}", param_hint="--format")
+    try:
+        with _progress("validating") as on_file:
+            result = validate_paths(_paths(paths), schema, on_file=on_file)
+    except ClaimsError as error:
+        _fail(error)
+    sys.stdout.write(report.render(result, output_format))
+    raise typer.Exit(0 if result.valid else 1)

@@ -1,0 +1,120 @@
+"""Turning JSON Schema errors into messages a curator understands without knowing JSON Schema,
+placed at the value (or, for an unknown field, the key) that is wrong."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, Iterator
+
+from jsonschema import ValidationError
+
+from .records import ERROR, Problem, Record, pointer_join
+
+_TYPE_WORDS = {
+    "string": "text",
+    "array": "a list",
+    "object": "a mapping of fields",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "empty",
+}
+
+# What a value of each well-known field should look like, for `pattern` failures.
+_PATTERN_HINTS = {
+    "id": "an id is lowercase letters and digits in words joined by single hyphens, like 'moon-new-milestone'",
+    "date": "a date is written YYYY-MM-DD, like 2018-12-12",
+    "url": "a web address starts with http:// or https://",
+    "language": "a language is a BCP 47 tag, like en or pt-BR",
+}
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}" if len(value) <= 60 else f"a text of {len(value)} characters"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    return "a mapping of fields"
+
+
+def field_name(pointer: str) -> str:
+    """The last named step of a pointer: `/sources/0/url` -> `url`; the record itself -> `record`."""
+    steps = [s for s in pointer.split("/")[1:] if not s.isdigit()]
+    return steps[-1].replace("~1", "/").replace("~0", "~") if steps else "record"
+
+
+def problems_for(record: Record, error: ValidationError) -> Iterator[Problem]:
+    """One or more located problems for one schema error."""
+    pointer = "".join(pointer_join("", step) for step in error.absolute_path)
+    keyword = error.validator
+    if keyword == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = list(error.schema.get("properties", {}))
+        for key in error.instance:
+            if key in allowed:
+                continue
+            key_pointer = pointer_join(pointer, key)
+            line, column = record.position(key_pointer, key=True)
+            guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = f"; did you mean {guess[0]!r}?" if guess else f"; known fields: {', '.join(allowed)}"
+            yield Problem(record.file, line, column, key_pointer, keyword, ERROR, f"unknown field {key!r}{hint}")
+        return
+    line, column = record.position(pointer)
+    yield Problem(record.file, line, column, pointer, keyword, ERROR, message(error, pointer))
+
+
+def message(error: ValidationError, pointer: str) -> str:
+    name = field_name(pointer)
+    value = error.instance
+    keyword = error.validator
+    expected = error.validator_value
+    if keyword == "required":
+        missing = [key for key in expected if not isinstance(value, dict) or key not in value]
+        fields = ", ".join(repr(key) for key in missing)
+        where = "this record" if not pointer else f"this {name} entry"
+        return f"{where} is missing the required field{'s' if len(missing) > 1 else ''} {fields}"
+    if keyword == "type":
+        wanted = expected if isinstance(expected, list) else [expected]
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in wanted)
+        subject = "a record" if not pointer else repr(name)
+        return f"{subject} must be {words}, not {describe(value)}"
+    if keyword == "minLength":
+        if expected == 1:
+            return f"{name!r} must not be empty"
+        return f"{name!r} must be at least {expected} characters long; it has {len(value)}"
+    if keyword == "maxLength":
+        return f"{name!r} must be at most {expected} characters long; it has {len(value)}"
+    if keyword == "pattern":
+        hint = _PATTERN_HINTS.get(name, f"it must match the pattern {expected}")
+        return f"{value!r} is not a valid {name}: {hint}"
+    if keyword == "format":
+        if expected == "date":
+            return f"{value!r} is not a real calendar date"
+        if expected == "uri":
+            return f"{value!r} is not a valid web address"
+        return f"{value!r} is not a valid {expected}"
+    if keyword == "enum":
+        choices = [str(c) for c in expected]
+        guess = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.5)
+        hint = f"; did you mean {guess[0]!r}?" if guess else ""
+        return f"{describe(value)} is not a {name}; use one of: {', '.join(choices)}{hint}"
+    if keyword == "minItems":
+        if expected == 1:
+            return f"{name!r} needs at least one entry"
+        return f"{name!r} needs at least {expected} entries; it has {len(value)}"
+    if keyword == "maxItems":
+        return f"{name!r} may hold at most {expected} entries; it has {len(value)}"
+    if keyword == "uniqueItems":
+        seen, repeated = set(), []
+        for item in value:
+            key = repr(item)
+            if key in seen:
+                repeated.append(item)
+            seen.add(key)
+        return f"{name!r} repeats {', '.join(repr(r) for r in repeated)}; list each value once"
+    return f"{name!r}: {error.message}"

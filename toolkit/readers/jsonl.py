@@ -1,0 +1,97 @@
+"""JSON Lines claims: one record per line, read as a stream so that big files stay cheap.
+
+Each line is parsed with orjson; positions (and the check for a key written twice, which orjson
+cannot see) come from the slower located parser, only for lines that need it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+import orjson
+
+from ..records import Position, Positions, Problem, Record
+from . import located_json
+from .source import FileProblem, Source, decode
+from .split import records_of
+
+_KEY_TOKEN = re.compile(rb'"\s*:')
+_ID_VALUE = re.compile(rb'^\s*\{\s*"id"\s*:\s*')
+
+
+def read(source: Source) -> Iterator[Record | Problem]:
+    empty = True
+    with source.path.open("rb") as stream:
+        for number, raw in enumerate(stream, start=1):
+            if not raw.strip():
+                continue
+            empty = False
+            yield from _read_line(source, raw, number)
+    if empty:
+        yield source.problem("the file is empty: it holds no claim", rule="empty")
+
+
+def _read_line(source: Source, raw: bytes, number: int) -> Iterator[Record | Problem]:
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        value = None
+        fast = False
+    else:
+        fast = _count_keys(value) == len(_KEY_TOKEN.findall(raw))
+    if fast:
+        yield Record(value, source.display, number, LinePositions(raw, number))
+        return
+    # The slow path explains: a syntax error, a key written twice, a NaN.
+    try:
+        text = decode(source, raw.rstrip(b"\r\n"), first_line=number)
+        document = located_json.parse(text, first_line=number)
+    except FileProblem as problem:
+        yield problem.problem
+        return
+    except located_json.JsonSyntaxError as error:
+        yield source.problem(error.message, error.position, rule=error.rule)
+        return
+    positions = Positions(document.values, document.keys)
+    if isinstance(document.value, list):
+        yield source.problem("a JSON Lines line holds one record (an object), not a list", positions.of(""), rule="type")
+        return
+    yield from records_of(source, document.value, positions, document.duplicate_keys)
+
+
+def _count_keys(value: Any) -> int:
+    """How many keys the parsed value holds, at every depth."""
+    if isinstance(value, dict):
+        return len(value) + sum(_count_keys(item) for item in value.values() if isinstance(item, (dict, list)))
+    if isinstance(value, list):
+        return sum(_count_keys(item) for item in value if isinstance(item, (dict, list)))
+    return 0
+
+
+class LinePositions:
+    """Positions inside one line, found only when a problem asks: most valid lines never pay.
+
+    The record's start and, when it comes first as usual, its `id` are answered without parsing,
+    since the duplicate-id check asks for them on every record.
+    """
+
+    __slots__ = ("raw", "number", "parsed")
+
+    def __init__(self, raw: bytes, number: int):
+        self.raw = raw
+        self.number = number
+        self.parsed: Positions | None = None
+
+    def of(self, pointer: str, *, key: bool = False) -> Position:
+        if pointer == "":
+            return (self.number, len(self.raw) - len(self.raw.lstrip()) + 1)
+        if pointer == "/id" and not key:
+            match = _ID_VALUE.match(self.raw)
+            if match and self.raw[: match.end()].isascii():
+                return (self.number, match.end() + 1)
+        if self.parsed is None:
+            text = self.raw.decode("utf-8").rstrip("\r\n")
+            document = located_json.parse(text, first_line=self.number)
+            self.parsed = Positions(document.values, document.keys)
+        return self.parsed.of(pointer, key=key)

@@ -1,0 +1,120 @@
+"""YAML claims: one record, a list of records, or several `---` documents.
+
+Values are read as the curator typed them: `date: 2018-12-04` is the text "2018-12-04" and
+`status: no` is "no", never a YAML 1.1 date or boolean. We build the values from libyaml's event
+stream ourselves, without recursion, so that deep nesting and alias bombs cannot hurt us.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import yaml
+
+from ..records import Position, Positions, Problem, Record, pointer_join
+from .located_json import MAX_DEPTH
+from .source import FileProblem, Source
+from .split import Duplicate, records_of
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+def read(source: Source) -> Iterator[Record | Problem]:
+    text = source.text()
+    try:
+        documents = list(_documents(source, text))
+    except FileProblem as problem:
+        yield problem.problem
+        return
+    if all(value is None for value, _, _ in documents):
+        yield source.problem("the file holds no claim", rule="empty")
+        return
+    for value, positions, duplicates in documents:
+        if value is not None:
+            yield from records_of(source, value, positions, duplicates)
+
+
+@dataclass
+class _Frame:
+    """An open mapping or sequence while the events are read."""
+
+    container: Any
+    pointer: str
+    key: str | None = None
+    is_root: bool = False
+
+    def child_pointer(self) -> str:
+        if self.is_root:
+            return ""
+        if isinstance(self.container, dict):
+            return pointer_join(self.pointer, self.key)
+        return pointer_join(self.pointer, len(self.container))
+
+    def place(self, value: Any) -> None:
+        if isinstance(self.container, dict):
+            self.container[self.key] = value
+            self.key = None
+        else:
+            self.container.append(value)
+
+
+def _position(mark) -> Position:
+    return (mark.line + 1, mark.column + 1)
+
+
+def _documents(source: Source, text: str) -> Iterator[tuple[Any, Positions, list[Duplicate]]]:
+    """Each YAML document's value, positions and duplicate keys, built from the event stream."""
+    stack: list[_Frame] = []
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.DocumentStartEvent):
+                positions, duplicates = Positions({}, {}), []
+                stack = [_Frame([], "", is_root=True)]
+            elif isinstance(event, yaml.DocumentEndEvent):
+                root = stack[0].container
+                yield (root[0] if root else None), positions, duplicates
+            elif isinstance(event, yaml.AliasEvent):
+                raise source.fail(
+                    "YAML aliases (*name) are not allowed in claim files: write the value out",
+                    _position(event.start_mark),
+                    rule="yaml-alias",
+                )
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+            elif isinstance(event, yaml.NodeEvent):
+                frame = stack[-1]
+                where = _position(event.start_mark)
+                if isinstance(frame.container, dict) and frame.key is None:
+                    if not isinstance(event, yaml.ScalarEvent):
+                        raise source.fail("a key must be plain text, not a list or a mapping", where)
+                    frame.key = event.value
+                    pointer = frame.child_pointer()
+                    if event.value in frame.container:
+                        duplicates.append((pointer, positions.keys[pointer], where))
+                    positions.keys[pointer] = where
+                    continue
+                pointer = frame.child_pointer()
+                positions.values[pointer] = where
+                if isinstance(event, yaml.ScalarEvent):
+                    frame.place(_scalar(event))
+                    continue
+                if len(stack) > MAX_DEPTH:
+                    raise source.fail(f"nesting is deeper than {MAX_DEPTH} levels", where, rule="too-deep")
+                value: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+                frame.place(value)
+                stack.append(_Frame(value, pointer))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = _position(mark) if mark else (1, 1)
+        raise source.fail(f"YAML syntax error: {error.problem or error.context}", where) from None
+    except yaml.YAMLError as error:
+        raise source.fail(f"YAML syntax error: {error}") from None
+
+
+def _scalar(event: yaml.ScalarEvent) -> str | None:
+    """The text as typed; only an unquoted empty value, `~` or `null` means no value."""
+    if event.style in ("", None) and event.value in _NULLS:
+        return None
+    return event.value

@@ -1,0 +1,90 @@
+"""Plain data that flows through the toolkit: a record as read from a file, and a problem found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Protocol
+
+ERROR = "error"
+WARNING = "warning"
+
+# A position is (line, column), both 1-based.
+Position = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the input, located precisely enough to jump to it in an editor."""
+
+    file: str
+    line: int
+    column: int
+    pointer: str
+    rule: str
+    severity: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "pointer": self.pointer,
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Positions:
+    """Where each part of a record stands in its file, by JSON Pointer.
+
+    `values` holds the position of each value, `keys` the position of each object key. Readers that
+    are expensive to locate (JSON Lines) compute these lazily, only for records with a problem.
+    """
+
+    values: Mapping[str, Position] = field(default_factory=dict)
+    keys: Mapping[str, Position] = field(default_factory=dict)
+
+    def of(self, pointer: str, *, key: bool = False) -> Position:
+        """The position of `pointer` (its key if asked and known), else of its nearest ancestor."""
+        if key and pointer in self.keys:
+            return self.keys[pointer]
+        while True:
+            if pointer in self.values:
+                return self.values[pointer]
+            if pointer in self.keys:
+                return self.keys[pointer]
+            if not pointer:
+                return (1, 1)
+            pointer = pointer.rsplit("/", 1)[0]
+
+
+class Locator(Protocol):
+    """Anything that can say where a pointer stands: `Positions`, or a lazy stand-in for it."""
+
+    def of(self, pointer: str, *, key: bool = False) -> Position: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One claim as the curator wrote it, with where it came from.
+
+    `data` holds plain JSON values (str, int, float, bool, None, list, dict), exactly as typed;
+    `line` is where the record starts.
+    """
+
+    data: Any
+    file: str
+    line: int
+    positions: Locator
+
+    def position(self, pointer: str, *, key: bool = False) -> Position:
+        return self.positions.of(pointer, key=key)
+
+
+def pointer_join(base: str, part: str | int) -> str:
+    """Extend a JSON Pointer by one step, escaping as RFC 6901 asks."""
+    text = str(part).replace("~", "~0").replace("/", "~1")
+    return f"{base}/{text}"

@@ -1,0 +1,91 @@
+"""The claim schema: where it lives, checking that it is itself valid, and compiling it once.
+
+The JSON Schema file is the single source of truth for what a record may hold; the CSV layout and
+the list of fields are derived from it rather than written again here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from jsonschema import Draft202012Validator, FormatChecker
+
+from .errors import SchemaError
+from .readers.csv import CsvLayout
+
+SCHEMA_NAME = "claim.schema.json"
+
+
+def default_schema_path() -> Path:
+    """The packaged schema (inside the wheel), or the checkout's `schema/` folder."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "schema" / SCHEMA_NAME, here.parent / "schema" / SCHEMA_NAME):
+        if candidate.is_file():
+            return candidate
+    raise SchemaError(f"the packaged schema {SCHEMA_NAME} is missing; reinstall claims-toolkit")
+
+
+@dataclass(frozen=True)
+class ClaimSchema:
+    """A checked schema document and the validator compiled from it."""
+
+    document: dict[str, Any]
+    path: Path
+    text: str = field(repr=False)
+
+    @cached_property
+    def validator(self) -> Draft202012Validator:
+        # `format` is asserted, not just annotated: a 30 February is an error.
+        return Draft202012Validator(self.document, format_checker=FormatChecker())
+
+    @property
+    def properties(self) -> dict[str, Any]:
+        return self.document.get("properties", {})
+
+    def resolve(self, node: dict[str, Any]) -> dict[str, Any]:
+        """Follow a local `$ref` (`#/$defs/...`) to the definition it names."""
+        while isinstance(node, dict) and "$ref" in node and node["$ref"].startswith("#/"):
+            target: Any = self.document
+            for step in node["$ref"][2:].split("/"):
+                target = target[step]
+            node = target
+        return node
+
+    @cached_property
+    def csv_layout(self) -> CsvLayout:
+        lists, item_keys = set(), {}
+        for name, spec in self.properties.items():
+            if self.resolve(spec).get("type") != "array":
+                continue
+            lists.add(name)
+            items = self.resolve(spec.get("items", {}))
+            required = items.get("required", [])
+            if items.get("type") == "object" and len(required) == 1:
+                item_keys[name] = required[0]
+        return CsvLayout(frozenset(lists), item_keys)
+
+
+def load_schema(path: str | Path | None = None) -> ClaimSchema:
+    """Read and check a schema file; a broken schema is a usage error, found before any record."""
+    path = Path(path) if path else default_schema_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SchemaError(f"{path}: cannot read the schema: {error}") from None
+    try:
+        document = json.loads(text)
+    except ValueError as error:
+        raise SchemaError(f"{path}: the schema is not valid JSON: {error}") from None
+    try:
+        Draft202012Validator.check_schema(document)
+    except jsonschema.SchemaError as error:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise SchemaError(f"{path}: not a valid JSON Schema at {where}: {error.message}") from None
+    if not isinstance(document, dict) or document.get("type") != "object":
+        raise SchemaError(f"{path}: a claim schema must describe an object (\"type\": \"object\")")
+    return ClaimSchema(document, path, text)
