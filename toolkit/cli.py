@@ -3,11 +3,12 @@ rendered, and toolkit errors become a message and an exit code here, in one plac
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Callable, Iterator, List, Optional
 
 import typer
 
@@ -33,17 +34,23 @@ def _group() -> None:
 
 
 def main() -> None:
-    try:
-        app()
-    except ClaimsError as error:
-        _fail(error)
+    app()
 
 
-def _fail(error: ClaimsError) -> None:
-    if isinstance(error, ValidationFailed):
-        sys.stdout.write(report.as_text(error.result))
-    typer.echo(f"claims: {error}", err=True)
-    raise SystemExit(error.exit_code)
+def command(function: Callable) -> Callable:
+    """Register a command whose toolkit errors become a message on stderr and an exit code."""
+
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except ClaimsError as error:
+            if isinstance(error, ValidationFailed):
+                sys.stdout.write(report.as_text(error.result))
+            typer.echo(f"claims: {error}", err=True)
+            raise typer.Exit(error.exit_code) from None
+
+    return app.command()(run)
 
 
 def _paths(paths: Optional[List[Path]]) -> list[str]:
@@ -70,7 +77,7 @@ def _stderr_console():
     return Console(stderr=True)
 
 
-@app.command()
+@command
 def validate(
     paths: Optional[List[Path]] = PathsArgument,
     schema: Optional[Path] = SchemaOption,
@@ -82,10 +89,7 @@ def validate(
     """
     if output_format not in report.FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(report.FORMATS)}", param_hint="--format")
-    try:
-        with _progress("validating") as on_file:
-            result = validate_paths(_paths(paths), schema, on_file=on_file)
-    except ClaimsError as error:
-        _fail(error)
+    with _progress("validating") as on_file:
+        result = validate_paths(_paths(paths), schema, on_file=on_file)
     sys.stdout.write(report.render(result, output_format))
     raise typer.Exit(0 if result.valid else 1)

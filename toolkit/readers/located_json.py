@@ -19,7 +19,7 @@ from ..records import Position, pointer_join
 MAX_DEPTH = 256
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\.)*"', re.DOTALL)
+_STRING_RUN = re.compile(r'[^"\\\x00-\x1f]*')
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _WORD = re.compile(r"[A-Za-z_+\-][A-Za-z0-9_+\-.]*")
 _LITERALS = {"true": True, "false": False, "null": None}
@@ -114,14 +114,22 @@ class _Parser:
         raise self.fail(f"unexpected {shown!r}: expected a value (a string in double quotes, a number, true, false, null, [ or {{)")
 
     def string(self) -> str:
-        match = _STRING.match(self.text, self.at)
-        if not match:
-            raise self.fail("this string is not closed, or holds a raw control character (write \\n, \\t)")
+        start, at, text = self.at, self.at + 1, self.text
+        while True:
+            at = _STRING_RUN.match(text, at).end()
+            char = text[at : at + 1]
+            if char == '"':
+                break
+            if char == "\\" and at + 1 < len(text):
+                at += 2
+                continue
+            raise self.fail("this string is not closed, or holds a raw control character (write \\n, \\t)", at)
+        raw = text[start : at + 1]
         try:
-            result = json.loads(match.group())
+            result = json.loads(raw) if "\\" in raw else raw[1:-1]
         except ValueError:
             raise self.fail("this string holds an invalid escape sequence") from None
-        self.at = match.end()
+        self.at = at + 1
         return result
 
     def object(self, pointer: str, depth: int) -> dict[str, Any]:

@@ -1,0 +1,68 @@
+"""Shared test helpers: the fixtures folder, writing claim files, and running the real CLI."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from toolkit.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+CLAIMS = FIXTURES / "claims"
+
+
+def valid_record(**overrides) -> dict:
+    """A record that passes every check; tests change one thing at a time."""
+    record = {
+        "id": "bolton-commitments-not-lived-up",
+        "speaker": "John Bolton",
+        "claim": "They have not lived up to the commitments so far.",
+        "date": "2018-12-04",
+        "status": "true",
+        "sources": [{"url": "https://example.org/article"}],
+    }
+    record.update(overrides)
+    return {k: v for k, v in record.items() if v is not None}
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self):
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def cli():
+    runner = CliRunner()
+
+    def run(*args: str) -> Run:
+        result = runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write a file under tmp_path (text is dedented, bytes kept as they are)."""
+
+    def make(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return make
