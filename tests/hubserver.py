@@ -338,7 +338,9 @@ class _Fault:
     op: str
     status: int
     message: str
-    remaining: int
+    remaining: int  # how many more requests to fail
+    skip: int  # requests of `op` to let through first
+    apply: bool  # let the request take effect, only the answer is an error
 
 
 def route(method: str, pattern: str, op: str) -> Callable:
@@ -448,18 +450,33 @@ class LocalHub:
         with self._lock:
             self._accounts[token] = Account(user or self.user, token, role)
 
-    def fail_next(self, op: str, status: int = 500, message: str | None = None, times: int = 1) -> None:
-        """Answer the next `times` requests of operation `op` with `status`, changing nothing.
+    def fail_next(
+        self,
+        op: str,
+        status: int = 500,
+        message: str | None = None,
+        *,
+        times: int = 1,
+        after: int = 0,
+        apply: bool = False,
+    ) -> None:
+        """Answer `times` requests of operation `op` (see OPERATIONS) with an error `status`.
 
-        Note the client retries some calls by itself on 429/5xx (preupload, lfs_batch,
-        lfs_upload, lfs_verify, tree, and HEAD/GET resolve in hf_hub_download), sleeping
-        1, 2, 4, 8, 8 s between up to 6 attempts; the commit POST is never retried.
-        Use e.g. status=400 or 507 to fail those calls at once.
+        `after` lets that many requests of `op` succeed first (e.g. fail the second commit
+        of a publish). By default the failed request changes nothing; `apply=True` lets it
+        take effect and only loses the answer, like a timeout after the Hub committed.
+
+        The client retries some calls by itself on 429/5xx (preupload, lfs_batch,
+        lfs_upload, lfs_verify, tree, and the HEAD in hf_hub_download), sleeping 1, 2, 4,
+        8, 8 s between up to 6 attempts; the commit POST is never retried. To fail those
+        calls at once use a status the client does not retry, e.g. 400, 403 or 507.
         """
         if op not in OPERATIONS:
             raise ValueError(f"Unknown operation {op!r}; expected one of {OPERATIONS}")
+        if times < 1 or after < 0:
+            raise ValueError("times must be >= 1 and after >= 0")
         with self._lock:
-            self._faults.append(_Fault(op, status, message or f"Injected failure for {op}", times))
+            self._faults.append(_Fault(op, status, message or f"Injected failure for {op}", times, after, apply))
 
     def requests_for(self, op: str) -> list[LoggedRequest]:
         return [r for r in self.requests if r.op == op]
@@ -514,9 +531,13 @@ class LocalHub:
             try:
                 if handler is None:
                     raise HubError(404, f"LocalHub does not implement {method} {raw_path}")
-                self._raise_injected_fault(op)
+                fault = self._take_fault(op)
+                if fault is not None and not fault.apply:
+                    raise HubError(fault.status, fault.message)
                 req.account = self._authenticate(req, op)
                 response = handler(req)
+                if fault is not None:
+                    raise HubError(fault.status, fault.message)
             except HubError as err:
                 response = Response.json({"error": err.message, **err.extra}, err.status, headers=err.headers)
                 response.headers["X-Error-Message"] = err.message.replace("\n", " ")
@@ -528,11 +549,18 @@ class LocalHub:
             self.requests.append(LoggedRequest(method, raw_path, op, response.status))
         return response
 
-    def _raise_injected_fault(self, op: str) -> None:
-        for fault in self._faults:
-            if fault.op == op and fault.remaining > 0:
-                fault.remaining -= 1
-                raise HubError(fault.status, fault.message)
+    def _take_fault(self, op: str) -> _Fault | None:
+        """The injected failure this request of `op` must get, if any."""
+        fault = next((f for f in self._faults if f.op == op), None)
+        if fault is None:
+            return None
+        if fault.skip > 0:
+            fault.skip -= 1
+            return None
+        fault.remaining -= 1
+        if fault.remaining == 0:
+            self._faults.remove(fault)
+        return fault
 
     def _authenticate(self, req: Request, op: str) -> Account | None:
         """The Hub rejects an unknown token on every endpoint, even public reads."""

@@ -93,3 +93,30 @@ def validate(
         result = validate_paths(_paths(paths), schema, on_file=on_file)
     sys.stdout.write(report.render(result, output_format))
     raise typer.Exit(0 if result.valid else 1)
+
+
+@command
+def build(
+    paths: Optional[List[Path]] = PathsArgument,
+    out: Path = typer.Option(..., "--out", "-o", help="Folder to write: data/*.parquet, the card, the schema, the report."),
+    schema: Optional[Path] = SchemaOption,
+    speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
+    strict: bool = typer.Option(False, "--strict", help="Treat repeats that disagree on status as errors."),
+) -> None:
+    """Validate, merge into one canonical table, and write the folder that gets published."""
+    from .build import build as build_paths, write_folder
+
+    result = build_paths(_paths(paths), schema=schema, speakers=speakers, strict=strict)
+    written = write_folder(result, out)
+    report = result.report
+    typer.echo(
+        f"built {report.claims:,} claims ({report.unique_claims:,} distinct, {report.repeats:,} repeats, "
+        f"{len(report.conflicts):,} status conflicts) into {out}/"
+    )
+    for link in report.links:
+        typer.echo(f"  repeat: {link['id']} -> {link['repeat_of']}")
+    for conflict in report.conflicts:
+        statuses = "; ".join(f"{status}: {', '.join(ids)}" for status, ids in conflict.statuses.items())
+        typer.echo(f"  warning: repeats of {conflict.claim_id} disagree on status ({statuses}) at {', '.join(conflict.places)}", err=True)
+    for name in written:
+        typer.echo(f"  wrote {name}")

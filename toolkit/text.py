@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 import unicodedata
+
+if TYPE_CHECKING:
+    import polars as pl
 
 _SPACE = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"[^\w\s]")
@@ -15,10 +19,26 @@ def tidy(text: str) -> str:
 
 
 def claim_key(text: str) -> str:
-    """What we compare: tidy text, case-folded, without punctuation or quote marks.
+    """What we compare: tidy text, lower-cased, without punctuation or quote marks.
 
     Two claims whose keys match say the same thing in the same words; differences of typography
     (curly quotes, a trailing full stop, capitals) do not make a new claim.
     """
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = unicodedata.normalize("NFKC", text).lower()
     return _SPACE.sub(" ", _PUNCTUATION.sub(" ", folded)).strip()
+
+
+def claim_key_expr(column: "pl.Expr") -> "pl.Expr":
+    """`claim_key` as a Polars expression, for whole columns at once (same rules, same result)."""
+    return (
+        column.str.normalize("NFKC")
+        .str.to_lowercase()
+        .str.replace_all(r"[^\w\s]", " ")
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+    )
+
+
+def tidy_expr(column: "pl.Expr") -> "pl.Expr":
+    """`tidy` as a Polars expression."""
+    return column.str.normalize("NFC").str.replace_all(r"\s+", " ").str.strip_chars()

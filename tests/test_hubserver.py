@@ -1,0 +1,403 @@
+"""The real huggingface_hub and datasets clients against the LocalHub test double.
+
+These tests pin down the protocol the rest of the suite relies on: if a client upgrade
+changes what it sends or expects, they fail here first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import socket
+
+import datasets
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from huggingface_hub import (
+    CommitOperationAdd,
+    CommitOperationDelete,
+    HfApi,
+    HfFileSystem,
+    hf_hub_download,
+    snapshot_download,
+)
+from huggingface_hub.errors import (
+    EntryNotFoundError,
+    HfHubHTTPError,
+    RepositoryNotFoundError,
+    RevisionNotFoundError,
+)
+
+from hubserver import LocalHub, block_external_network, configure_hf_clients
+
+REPO = "claims-org/claims"
+SHARD = "data/train-00000-of-00001.parquet"
+CARD = """---
+configs:
+- config_name: default
+  data_files:
+  - split: train
+    path: data/train-*.parquet
+---
+# Claims
+"""
+
+
+@pytest.fixture
+def hub(monkeypatch, tmp_path):
+    """A fresh LocalHub; both clients point at it, caches live in tmp_path, and any
+    attempt to leave the machine fails the test."""
+    blocked = block_external_network(monkeypatch)
+    with LocalHub() as server:
+        configure_hf_clients(monkeypatch, server.endpoint, server.token, tmp_path / "hf_home")
+        yield server
+        assert server.server_errors == []
+    assert blocked == []
+
+
+@pytest.fixture
+def api(hub):
+    """HfApi() with no arguments: proves the patched endpoint and HF_TOKEN are used."""
+    return HfApi()
+
+
+def parquet_bytes(rows: dict[str, list]) -> bytes:
+    buffer = io.BytesIO()
+    pq.write_table(pa.table(rows), buffer)
+    return buffer.getvalue()
+
+
+def publish(api: HfApi, rows: dict[str, list], message: str, repo_id: str = REPO, **kwargs):
+    """Commit a dataset card and one parquet shard, the way the toolkit publishes."""
+    return api.create_commit(
+        repo_id,
+        repo_type="dataset",
+        commit_message=message,
+        operations=[
+            CommitOperationAdd("README.md", CARD.encode()),
+            CommitOperationAdd(SHARD, parquet_bytes(rows)),
+        ],
+        **kwargs,
+    )
+
+
+def status_of(excinfo: pytest.ExceptionInfo) -> int:
+    return excinfo.value.response.status_code
+
+
+# ----------------------------------------------------------------------------- auth
+
+
+def test_whoami_reports_the_token_owner(hub, api):
+    me = api.whoami()
+    assert me["name"] == hub.user
+    assert me["auth"]["accessToken"]["role"] == "write"
+
+
+def test_wrong_or_missing_token_is_refused_with_401(hub, api):
+    api.create_repo(REPO, repo_type="dataset")
+    head = hub.head(REPO)
+    wrong, anonymous = HfApi(token="hf_not_a_token"), HfApi(token=False)
+
+    with pytest.raises(HfHubHTTPError) as excinfo:
+        wrong.whoami()
+    assert status_of(excinfo) == 401
+
+    for client in (wrong, anonymous):
+        with pytest.raises(HfHubHTTPError) as excinfo:
+            client.create_repo("claims-org/other", repo_type="dataset")
+        assert status_of(excinfo) == 401
+        with pytest.raises(HfHubHTTPError) as excinfo:
+            client.create_commit(
+                REPO,
+                repo_type="dataset",
+                commit_message="sneaky",
+                operations=[CommitOperationAdd("x.txt", b"x")],
+            )
+        assert status_of(excinfo) == 401
+        with pytest.raises(HfHubHTTPError) as excinfo:
+            client.create_tag(REPO, tag="v0", revision=head, repo_type="dataset")
+        assert status_of(excinfo) == 401
+
+    api.create_tag(REPO, tag="v0", revision=head, repo_type="dataset")
+    with pytest.raises(HfHubHTTPError) as excinfo:
+        wrong.delete_tag(REPO, tag="v0", repo_type="dataset")
+    assert status_of(excinfo) == 401
+
+    assert hub.head(REPO) == head
+    assert hub.tags(REPO) == {"v0": head}
+    assert not hub.repo_exists("claims-org/other")
+
+
+def test_read_only_token_gets_403_on_write(hub, api):
+    api.create_repo(REPO, repo_type="dataset")
+    hub.add_token("hf_read_only", role="read")
+    reader = HfApi(token="hf_read_only")
+    assert reader.dataset_info(REPO).sha == hub.head(REPO)
+    with pytest.raises(HfHubHTTPError) as excinfo:
+        reader.create_tag(REPO, tag="v0", repo_type="dataset")
+    assert status_of(excinfo) == 403
+
+
+def test_private_repo_is_hidden_without_token(hub, api):
+    api.create_repo(REPO, repo_type="dataset", private=True)
+    api.create_repo("claims-org/public", repo_type="dataset", private=False)
+    anonymous = HfApi(token=False)
+
+    assert anonymous.dataset_info("claims-org/public").private is False
+    assert api.dataset_info(REPO).private is True
+    with pytest.raises(RepositoryNotFoundError):
+        anonymous.dataset_info(REPO)
+    with pytest.raises(RepositoryNotFoundError):
+        hf_hub_download(REPO, ".gitattributes", repo_type="dataset", token=False)
+    assert hf_hub_download(REPO, ".gitattributes", repo_type="dataset")
+
+
+def test_create_repo_conflicts_with_409_and_exist_ok_accepts_it(hub, api):
+    url = api.create_repo(REPO, repo_type="dataset")
+    assert (url.repo_id, url.repo_type) == (REPO, "dataset")
+    with pytest.raises(HfHubHTTPError) as excinfo:
+        api.create_repo(REPO, repo_type="dataset")
+    assert status_of(excinfo) == 409
+    assert api.create_repo(REPO, repo_type="dataset", exist_ok=True).repo_id == REPO
+    # a new repo holds the Hub's initial commit, so main exists from the start
+    assert api.list_repo_files(REPO, repo_type="dataset") == [".gitattributes"]
+
+
+# ----------------------------------------------------------------------------- commits
+
+
+def test_commit_tag_and_refs_round_trip(hub, api):
+    api.create_repo(REPO, repo_type="dataset")
+    info = publish(api, {"claim": ["a", "b"]}, "Publish v1")
+    assert info.oid == hub.head(REPO)
+    assert info.commit_url == f"{hub.endpoint}/datasets/{REPO}/commit/{info.oid}"
+    assert hub.is_lfs(REPO, SHARD) and not hub.is_lfs(REPO, "README.md")
+
+    api.create_tag(REPO, tag="v1.0.0", revision=info.oid, repo_type="dataset")
+    with pytest.raises(HfHubHTTPError) as excinfo:
+        api.create_tag(REPO, tag="v1.0.0", revision=info.oid, repo_type="dataset")
+    assert status_of(excinfo) == 409
+
+    refs = api.list_repo_refs(REPO, repo_type="dataset")
+    assert [(b.name, b.target_commit) for b in refs.branches] == [("main", info.oid)]
+    assert [(t.name, t.ref, t.target_commit) for t in refs.tags] == [("v1.0.0", "refs/tags/v1.0.0", info.oid)]
+
+    commits = api.list_repo_commits(REPO, repo_type="dataset")
+    assert [c.title for c in commits] == ["Publish v1", "initial commit"]
+    assert commits[0].commit_id == info.oid
+
+    tagged = api.dataset_info(REPO, revision="v1.0.0", files_metadata=True)
+    assert tagged.sha == info.oid
+    assert tagged.card_data.configs[0]["config_name"] == "default"
+    shard = next(s for s in tagged.siblings if s.rfilename == SHARD)
+    shard_bytes = hub.files(REPO)[SHARD]
+    assert shard.lfs.sha256 == hashlib.sha256(shard_bytes).hexdigest()
+    assert shard.size == len(shard_bytes)
+
+    tree = list(api.list_repo_tree(REPO, repo_type="dataset", recursive=True, revision="v1.0.0"))
+    assert sorted(entry.path for entry in tree) == [".gitattributes", "README.md", "data", SHARD]
+    [folder] = api.get_paths_info(REPO, ["data", "missing.txt"], repo_type="dataset", revision=info.oid)
+    assert folder.path == "data"
+    assert api.file_exists(REPO, SHARD, repo_type="dataset", revision="v1.0.0")
+    assert not api.file_exists(REPO, "nope.parquet", repo_type="dataset")
+
+    api.delete_tag(REPO, tag="v1.0.0", repo_type="dataset")
+    assert api.list_repo_refs(REPO, repo_type="dataset").tags == []
+
+
+def test_unchanged_lfs_file_is_not_uploaded_again(hub, api):
+    api.create_repo(REPO, repo_type="dataset")
+    rows = {"claim": ["a", "b", "c"]}
+    publish(api, rows, "Publish v1")
+    shard_oid = hashlib.sha256(parquet_bytes(rows)).hexdigest()
+    assert hub.lfs_uploads == [(REPO, shard_oid)]
+    hub.clear_log()
+
+    # same shard, new card: preupload reports the shard's oid and the client leaves it out
+    api.create_commit(
+        REPO,
+        repo_type="dataset",
+        commit_message="Reword card",
+        operations=[
+            CommitOperationAdd("README.md", (CARD + "More words.\n").encode()),
+            CommitOperationAdd(SHARD, parquet_bytes(rows)),
+        ],
+    )
+    assert hub.lfs_uploads == []
+    assert len(hub.history(REPO)) == 3
+
+    # same content under a new name: the LFS batch says the object is already there
+    api.create_commit(
+        REPO,
+        repo_type="dataset",
+        commit_message="Copy shard",
+        operations=[CommitOperationAdd("data/copy.parquet", parquet_bytes(rows))],
+    )
+    assert hub.lfs_uploads == []
+    assert [r.status for r in hub.requests_for("lfs_batch")] == [200, 200]
+    assert hub.requests_for("lfs_upload") == []
+    assert hub.files(REPO)["data/copy.parquet"] == parquet_bytes(rows)
+
+
+def test_parent_commit_that_is_not_the_head_is_refused_with_412(hub, api):
+    api.create_repo(REPO, repo_type="dataset")
+    first = publish(api, {"claim": ["a"]}, "v1")
+    second = publish(api, {"claim": ["b"]}, "v2", parent_commit=first.oid)
+    with pytest.raises(HfHubHTTPError) as excinfo:
+        publish(api, {"claim": ["c"]}, "v3", parent_commit=first.oid)
+    assert status_of(excinfo) == 412
+    assert "A commit has happened since" in str(excinfo.value)
+    assert hub.head(REPO) == second.oid
+
+
+def test_injected_commit_failure_leaves_head_unchanged_and_retry_succeeds(hub, api):
+    api.create_repo(REPO, repo_type="dataset")
+    before = hub.head(REPO)
+    hub.fail_next("commit")
+    with pytest.raises(HfHubHTTPError) as excinfo:
+        publish(api, {"claim": ["a"]}, "v1")
+    assert status_of(excinfo) == 500
+    assert hub.head(REPO) == before
+    assert len(hub.lfs_uploads) == 1  # the shard went up before the commit failed
+
+    info = publish(api, {"claim": ["a"]}, "v1")
+    assert hub.head(REPO) == info.oid != before
+    assert len(hub.lfs_uploads) == 1  # the retry found the object already stored
+    assert [r.status for r in hub.requests_for("commit")] == [500, 200]
+
+
+def test_failure_hook_can_spare_requests_and_lose_an_applied_answer(hub, api):
+    api.create_repo(REPO, repo_type="dataset")
+    hub.fail_next("commit", after=1)
+    first = publish(api, {"claim": ["a"]}, "v1")
+    with pytest.raises(HfHubHTTPError):
+        publish(api, {"claim": ["b"]}, "v2")
+    assert hub.head(REPO) == first.oid
+
+    hub.fail_next("commit", status=504, apply=True)  # the Hub commits, the answer is lost
+    with pytest.raises(HfHubHTTPError) as excinfo:
+        publish(api, {"claim": ["c"]}, "v3", parent_commit=first.oid)
+    assert status_of(excinfo) == 504
+    landed = hub.head(REPO)
+    assert landed != first.oid
+    commits_sent = len(hub.requests_for("commit"))
+
+    # Retrying the identical publish is a no-op: preupload reports every file unchanged,
+    # so the client sends no commit at all (even with a stale parent_commit) and returns the head.
+    retry = publish(api, {"claim": ["c"]}, "v3", parent_commit=first.oid)
+    assert retry.oid == landed == hub.head(REPO)
+    assert len(hub.requests_for("commit")) == commits_sent
+    # A retry that changes anything does reach the Hub, and the stale parent is refused.
+    with pytest.raises(HfHubHTTPError) as excinfo:
+        publish(api, {"claim": ["d"]}, "v3", parent_commit=first.oid)
+    assert status_of(excinfo) == 412
+
+
+def test_delete_operations(hub, api):
+    api.create_repo(REPO, repo_type="dataset")
+    publish(api, {"claim": ["a"]}, "v1")
+    api.create_commit(
+        REPO,
+        repo_type="dataset",
+        commit_message="Drop data",
+        operations=[CommitOperationDelete("data/"), CommitOperationDelete("README.md")],
+    )
+    assert api.list_repo_files(REPO, repo_type="dataset") == [".gitattributes"]
+    with pytest.raises(EntryNotFoundError):
+        api.create_commit(
+            REPO,
+            repo_type="dataset",
+            commit_message="Drop again",
+            operations=[CommitOperationDelete("README.md")],
+        )
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def test_hf_hub_download_and_snapshot_download_follow_tags(hub, api):
+    api.create_repo(REPO, repo_type="dataset")
+    for version, rows in (("v1.0.0", {"claim": ["a"]}), ("v2.0.0", {"claim": ["b", "c"]})):
+        info = publish(api, rows, f"Publish {version}")
+        api.create_tag(REPO, tag=version, revision=info.oid, repo_type="dataset")
+
+    for version, expected in (("v1.0.0", ["a"]), ("v2.0.0", ["b", "c"])):
+        path = hf_hub_download(REPO, SHARD, repo_type="dataset", revision=version)
+        assert pq.read_table(path).column("claim").to_pylist() == expected
+        folder = snapshot_download(REPO, repo_type="dataset", revision=version)
+        assert pq.read_table(f"{folder}/{SHARD}").column("claim").to_pylist() == expected
+        assert open(f"{folder}/README.md").read() == CARD
+
+
+def test_missing_revision_repo_or_file_raise_the_hub_errors(hub, api):
+    api.create_repo(REPO, repo_type="dataset")
+    with pytest.raises(RevisionNotFoundError):
+        hf_hub_download(REPO, ".gitattributes", repo_type="dataset", revision="v9.9.9")
+    with pytest.raises(RevisionNotFoundError):
+        api.dataset_info(REPO, revision="refs/convert/parquet")
+    with pytest.raises(RevisionNotFoundError):
+        api.create_tag(REPO, tag="v1", revision="no-such-branch", repo_type="dataset")
+    with pytest.raises(RepositoryNotFoundError):
+        api.dataset_info("claims-org/nothing-here")
+    with pytest.raises(RepositoryNotFoundError):
+        hf_hub_download("claims-org/nothing-here", "README.md", repo_type="dataset")
+    with pytest.raises(EntryNotFoundError):
+        hf_hub_download(REPO, "README.md", repo_type="dataset")
+
+
+def test_hf_file_system_lists_and_reads_ranges(hub, api):
+    api.create_repo(REPO, repo_type="dataset")
+    info = publish(api, {"claim": ["a"]}, "v1")
+    api.create_tag(REPO, tag="v1.0.0", revision=info.oid, repo_type="dataset")
+    api.upload_file(path_or_fileobj=b"0123456789", path_in_repo="notes.txt", repo_id=REPO, repo_type="dataset")
+
+    fs = HfFileSystem()
+    root = f"datasets/{REPO}"
+    assert fs.glob(f"{root}@v1.0.0/data/*.parquet") == [f"{root}@v1.0.0/{SHARD}"]
+    assert not fs.exists(f"{root}@v1.0.0/notes.txt")
+    with fs.open(f"{root}/notes.txt", "rb", block_size=4) as f:
+        f.seek(3)
+        assert f.read(4) == b"3456"
+    assert 206 in [r.status for r in hub.requests_for("resolve")]
+    assert fs.cat_file(f"{root}/notes.txt", start=8) == b"89"
+    with pytest.raises(FileNotFoundError):
+        fs.info(f"{root}@refs%2Fconvert%2Fparquet/notes.txt")
+
+
+def test_load_dataset_returns_the_rows_of_each_tag(hub, api):
+    api.create_repo(REPO, repo_type="dataset")
+    for version, rows in (("v1.0.0", {"claim": ["a", "b"]}), ("v2.0.0", {"claim": ["c", "d", "e"]})):
+        info = publish(api, rows, f"Publish {version}")
+        api.create_tag(REPO, tag=version, revision=info.oid, repo_type="dataset")
+
+    first = datasets.load_dataset(REPO, revision="v1.0.0", split="train")
+    second = datasets.load_dataset(REPO, revision="v2.0.0", split="train")
+    assert first["claim"] == ["a", "b"]
+    assert second["claim"] == ["c", "d", "e"]
+
+
+def test_datasets_push_to_hub_round_trip(hub):
+    datasets.Dataset.from_dict({"claim": ["x", "y"]}).push_to_hub("claims-org/pushed")
+    assert datasets.load_dataset("claims-org/pushed", split="train")["claim"] == ["x", "y"]
+    assert any(path.endswith(".parquet") for path in hub.files("claims-org/pushed"))
+
+
+def test_network_guard_refuses_anything_but_loopback(monkeypatch):
+    blocked = block_external_network(monkeypatch)
+    with pytest.raises(Exception, match="network guard"):  # httpx2.ConnectError
+        HfApi(endpoint="https://huggingface.co", token=False).dataset_info("any/thing")
+    with pytest.raises(OSError, match="network guard"):
+        socket.create_connection(("203.0.113.7", 443), timeout=1)
+    assert set(blocked) == {"huggingface.co", "203.0.113.7"}
+
+
+def test_server_lifecycle_and_failure_hook_validation():
+    hub = LocalHub(token="hf_other")
+    with pytest.raises(ValueError):
+        hub.fail_next("comit")
+    with hub:
+        assert hub.endpoint.startswith("http://127.0.0.1:")
+        assert HfApi(endpoint=hub.endpoint, token="hf_other").whoami()["name"] == "test-user"
+    hub.stop()  # idempotent

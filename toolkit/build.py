@@ -1,0 +1,107 @@
+"""`claims build`: validated records -> the canonical table -> the folder that gets published.
+
+The folder is byte-for-byte deterministic: the same input gives the same bytes, so an unchanged
+dataset re-publishes as no change.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import polars as pl
+
+from .errors import ValidationFailed
+from .files import atomic_path, write_text
+from .schema import SCHEMA_NAME, ClaimSchema, load_schema
+from .speakers import find_registry, load_speakers
+from .table import BuildReport, build_table
+from .validate import ValidationResult, read_records
+
+DATA_DIR = "data"
+REPORT_NAME = "build-report.json"
+ROW_GROUP_ROWS = 50_000
+SHARD_BYTES = 256 * 1024 * 1024  # in memory; Parquet with zstd is several times smaller
+
+
+@dataclass(frozen=True)
+class Build:
+    """A built table with what validation and the merge reported."""
+
+    table: pl.DataFrame
+    report: BuildReport
+    validation: ValidationResult
+    schema: ClaimSchema
+
+
+def build(
+    paths: Iterable[str | os.PathLike],
+    *,
+    schema: str | os.PathLike | ClaimSchema | None = None,
+    speakers: str | os.PathLike | None = None,
+    strict: bool = False,
+) -> Build:
+    """Validate and merge; raise ValidationFailed (with the located report) if anything is wrong.
+
+    With `strict`, repeats of a claim that disagree on status are errors too.
+    """
+    paths = [os.fspath(p) for p in paths]
+    schema = schema if isinstance(schema, ClaimSchema) else load_schema(schema)
+    validation, records = read_records(paths, schema)
+    if not validation.valid:
+        raise ValidationFailed(validation)
+    registry = load_speakers(speakers if speakers is not None else find_registry(paths))
+    table, report = build_table(records, registry)
+    if strict and report.conflicts:
+        raise ValidationFailed(_conflicts_as_problems(validation, report))
+    return Build(table, report, validation, schema)
+
+
+def _conflicts_as_problems(validation: ValidationResult, report: BuildReport) -> ValidationResult:
+    from .records import ERROR, Problem
+
+    problems = []
+    for conflict in report.conflicts:
+        for place in conflict.places:
+            file, line = place.rsplit(":", 1)
+            statuses = ", ".join(f"{s} ({', '.join(ids)})" for s, ids in conflict.statuses.items())
+            problems.append(Problem(file, int(line), 1, "/status", "status-conflict", ERROR,
+                                    f"repeats of claim {conflict.claim_id!r} disagree on status: {statuses}"))
+    return ValidationResult(validation.files, validation.records, tuple(problems))
+
+
+def shard_names(count: int) -> list[str]:
+    return [f"{DATA_DIR}/train-{i:05d}-of-{count:05d}.parquet" for i in range(count)]
+
+
+def write_parquet(table: pl.DataFrame, target: str | os.PathLike) -> None:
+    """Fixed settings, so equal tables give equal bytes."""
+    with atomic_path(target) as temporary:
+        table.write_parquet(temporary, compression="zstd", compression_level=9, statistics=True,
+                            row_group_size=ROW_GROUP_ROWS)
+
+
+def write_shards(table: pl.DataFrame, out: Path) -> list[str]:
+    """`data/train-0000i-of-0000N.parquet`, N from the table's size; stale shards are removed."""
+    count = max(1, math.ceil(table.estimated_size() / SHARD_BYTES))
+    rows = math.ceil(table.height / count) if table.height else 0
+    names = shard_names(count)
+    for index, name in enumerate(names):
+        write_parquet(table.slice(index * rows, rows), out / name)
+    for stale in (out / DATA_DIR).glob("*.parquet"):
+        if f"{DATA_DIR}/{stale.name}" not in names:
+            stale.unlink()
+    return names
+
+
+def write_folder(result: Build, out: str | os.PathLike) -> list[str]:
+    """Write the publishable folder; returns the paths written, relative to it."""
+    out = Path(out)
+    names = write_shards(result.table, out)
+    write_text(out / REPORT_NAME, json.dumps(result.report.as_dict(), indent=2, ensure_ascii=False) + "\n")
+    write_text(out / SCHEMA_NAME, result.schema.text)
+    return [*names, REPORT_NAME, SCHEMA_NAME]
