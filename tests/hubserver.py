@@ -10,6 +10,18 @@ Everything lives in memory and is served on 127.0.0.1 at a random free port.
         api = HfApi(endpoint=hub.endpoint, token=hub.token)
         api.create_repo("org/claims", repo_type="dataset")
 
+The fixture to use (it makes `HfApi()`, `hf_hub_download()`, `HfFileSystem()` and
+`datasets.load_dataset()` all talk to the double, with caches under tmp_path):
+
+    @pytest.fixture
+    def hub(monkeypatch, tmp_path):
+        blocked = block_external_network(monkeypatch)
+        with LocalHub() as server:
+            configure_hf_clients(monkeypatch, server.endpoint, server.token, tmp_path / "hf_home")
+            yield server
+            assert server.server_errors == []  # no handler crashed
+        assert blocked == []
+
 How the clients must be pointed at it (read from the installed sources):
 
 * Both libraries read their settings into module constants *at import time*:
@@ -27,11 +39,13 @@ How the clients must be pointed at it (read from the installed sources):
   `http://datasets-server.<endpoint host>` for exported infos, and `increase_load_count`
   sends a HEAD to S3. Both are off-machine: `configure_hf_clients` turns them off
   (`datasets.config.USE_PARQUET_EXPORT` / `HF_UPDATE_DOWNLOAD_COUNTS`).
-* huggingface_hub fetches `{ENDPOINT}/api/agent-harnesses` once per process (agent
-  detection for the user agent); this server answers it with an empty registry.
+* With telemetry on, huggingface_hub fetches `{ENDPOINT}/api/agent-harnesses` once per
+  process for its user agent; `configure_hf_clients` turns telemetry off, and this
+  server answers that endpoint with an empty registry anyway.
 * `HfFileSystem` instances are cached per (endpoint, token, thread) together with their
-  directory listings: a fresh server (new port) gives fresh instances; when reusing one
-  server across a branch update, call `HfFileSystem.clear_instance_cache()`.
+  directory listings: `configure_hf_clients` clears that cache; when a test moves a
+  branch and reads it again through datasets/HfFileSystem, call
+  `HfFileSystem.clear_instance_cache()` (tags and commit shas are immutable, no issue).
 * `block_external_network()` makes any DNS lookup or connection to a non-loopback
   address fail (and records it), so a test cannot silently reach the real Hub.
 
@@ -50,6 +64,18 @@ Hub behaviours reproduced because the clients depend on them:
   Reads of a missing or private repo without a valid token get 401 + `RepoNotFound`.
   An unknown token gets 401 "Invalid credentials in Authorization header" everywhere.
 * A commit whose `parentCommit` is not the branch head gets 412.
+
+What the client makes of the answers (huggingface_hub 2.4 against an http:// endpoint):
+
+* 404/401 + `RepoNotFound` -> RepositoryNotFoundError; `RevisionNotFound` ->
+  RevisionNotFoundError; `EntryNotFound` -> RemoteEntryNotFoundError (an
+  EntryNotFoundError; datasets turns it into FileNotFoundError).
+* 401 on a write, 403, 409 (repo or tag exists), 412, 5xx -> plain HfHubHTTPError with
+  `.response.status_code`; 400 -> BadRequestError (also a ValueError). Caution: on the
+  real https Hub a 401 from `/api/...` without the "Invalid credentials" message becomes
+  RepositoryNotFoundError (its URL regex only matches https), so test the status code.
+* `create_commit` sends no commit at all when preupload reports every file unchanged; it
+  then returns the current head (even with a stale `parent_commit`).
 
 Not implemented: pull requests (`create_pr`), Xet storage, multipart LFS uploads,
 gated repos, organisations and per-repo permissions (a valid write token may write any
@@ -79,7 +105,7 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 # Operation names used by the request log and by `fail_next`.
 OPERATIONS = (
@@ -126,7 +152,6 @@ _REPO_TYPES = {"models": "model", "datasets": "dataset", "spaces": "space"}
 _URL_PREFIXES = {"model": "", "dataset": "datasets/", "space": "spaces/"}
 _REPO_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
 _REF_NAME_RE = re.compile(r"^(?!/)(?!.*//)(?!.*\.\.)(?!.*/$)[A-Za-z0-9._/-]+$")
-_SHA1_RE = re.compile(r"^[0-9a-f]{40}$")
 _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -215,7 +240,9 @@ class Commit:
     tree: dict[str, str]  # directory -> git tree id
 
     @classmethod
-    def create(cls, *, parent: Commit | None, files: dict[str, Blob], title: str, description: str, author: str) -> Commit:
+    def create(
+        cls, *, parent: Commit | None, files: dict[str, Blob], title: str, description: str, author: str
+    ) -> Commit:
         """Build a commit whose oid is the real git commit hash of its content."""
         tree = _tree_oids(files)
         date = datetime.now(timezone.utc)
@@ -659,7 +686,8 @@ class LocalHub:
         repo_id = f"{namespace}/{name}"
         existing = self._repos.get((repo_type, repo_id))
         if existing is not None:
-            raise HubError(409, f"You already created this {repo_type} repo", extra={"url": existing.url(self.endpoint)})
+            url = existing.url(self.endpoint)
+            raise HubError(409, f"You already created this {repo_type} repo", extra={"url": url})
         private = payload.get("visibility") == "private" or bool(payload.get("private"))
         repo = Repo(repo_type, repo_id, private, datetime.now(timezone.utc))
         initial = Commit.create(
@@ -825,7 +853,12 @@ class LocalHub:
             return [{"name": n, "ref": f"refs/{kind}/{n}", "targetCommit": table[n]} for n in sorted(table)]
 
         return Response.json(
-            {"branches": refs("heads", repo.branches), "converts": [], "tags": refs("tags", repo.tags), "pullRequests": []}
+            {
+                "branches": refs("heads", repo.branches),
+                "converts": [],
+                "tags": refs("tags", repo.tags),
+                "pullRequests": [],
+            }
         )
 
     @route("GET", "api/{rtype}/{ns}/{name}/commits/{rev}", "commits")
@@ -936,7 +969,11 @@ class LocalHub:
             self._apply_operation(repo, files, key, value)
         _check_no_file_directory_clash(files)
         commit = Commit.create(
-            parent=head, files=files, title=summary, description=header.get("description") or "", author=req.account.name
+            parent=head,
+            files=files,
+            title=summary,
+            description=header.get("description") or "",
+            author=req.account.name,
         )
         repo.commits[commit.oid] = commit
         repo.branches[branch] = commit.oid
@@ -1115,10 +1152,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        self.local_hub._connections.add(self.connection)
+        with self.local_hub._lock:
+            self.local_hub._connections.add(self.connection)
 
     def finish(self) -> None:
-        self.local_hub._connections.discard(self.connection)
+        with self.local_hub._lock:
+            self.local_hub._connections.discard(self.connection)
         try:
             super().finish()
         except OSError:
@@ -1360,7 +1399,8 @@ def block_external_network(monkeypatch: Any) -> list[str]:
     """Refuse DNS lookups and connections to anything but loopback; returns the list the
     refused targets are appended to, so a test can assert it stayed empty."""
     blocked: list[str] = []
-    real_getaddrinfo, real_connect, real_connect_ex = socket.getaddrinfo, socket.socket.connect, socket.socket.connect_ex
+    real_getaddrinfo = socket.getaddrinfo
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
 
     def is_local(host: Any) -> bool:
         if host is None or host in ("localhost", b"localhost"):

@@ -384,6 +384,15 @@ def test_datasets_push_to_hub_round_trip(hub):
     assert any(path.endswith(".parquet") for path in hub.files("claims-org/pushed"))
 
 
+def test_model_repos_use_unprefixed_urls(hub, api):
+    api.create_repo("claims-org/model")
+    api.upload_file(path_or_fileobj=b"\0weights", path_in_repo="model.bin", repo_id="claims-org/model")
+    assert hub.is_lfs("claims-org/model", "model.bin", repo_type="model")
+    path = hf_hub_download("claims-org/model", "model.bin")
+    assert open(path, "rb").read() == b"\0weights"
+    assert any(r.path == "/claims-org/model.git/info/lfs/objects/batch" for r in hub.requests)
+
+
 def test_network_guard_refuses_anything_but_loopback(monkeypatch):
     blocked = block_external_network(monkeypatch)
     with pytest.raises(Exception, match="network guard"):  # httpx2.ConnectError
