@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from hubserver import LocalHub, block_external_network, configure_hf_clients
 from toolkit.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,3 +67,15 @@ def write(tmp_path):
         return path
 
     return make
+
+
+@pytest.fixture
+def hub(monkeypatch, tmp_path):
+    """A local Hub-compatible server on 127.0.0.1, with the real clients pointed at it and every
+    other address refused."""
+    blocked = block_external_network(monkeypatch)
+    with LocalHub() as server:
+        configure_hf_clients(monkeypatch, server.endpoint, server.token, tmp_path / "hf_home")
+        yield server
+        assert server.server_errors == []
+    assert blocked == []

@@ -8,7 +8,22 @@ from .records import Problem, Record
 from .schema import load_schema
 from .validate import ValidationResult, read_records, validate
 
+# The heavier stages (Polars, the Hub) load on first use, so `claims validate` starts fast.
+# (`build`, `publish` and `export` are modules of the same name: `toolkit.build.build(...)`.)
+_LAZY = {"load": "publish", "diff": "versions"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
+
+
 __all__ = [
+    "diff",
+    "load",
     "ClaimsError",
     "Problem",
     "PublishConflict",

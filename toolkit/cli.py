@@ -120,3 +120,98 @@ def build(
         typer.echo(f"  warning: repeats of {conflict.claim_id} disagree on status ({statuses}) at {', '.join(conflict.places)}", err=True)
     for name in written:
         typer.echo(f"  wrote {name}")
+
+
+TargetArgument = typer.Argument(..., help="ORG/NAME on the Hugging Face Hub, or a local release store (/path, ./path, ~/path, file://...).")
+
+
+@command
+def publish(
+    paths: Optional[List[Path]] = PathsArgument,
+    repo: str = typer.Option(..., "--repo", help="Where to publish: ORG/NAME on the Hub, or a local release store path."),
+    bump: str = typer.Option("auto", "--bump", help="auto (from the diff), major, minor or patch."),
+    version: Optional[str] = typer.Option(None, "--version", help="Set the version by hand (above the latest)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; change nothing."),
+    private: bool = typer.Option(False, "--private", help="Create the Hub repository as private."),
+    name: Optional[str] = typer.Option(None, "--name", help="Dataset name (overrides claims.yaml pretty_name)."),
+    license: Optional[str] = typer.Option(None, "--license", help="License id, e.g. cc-by-4.0 (overrides claims.yaml)."),
+    description: Optional[str] = typer.Option(None, "--description", help="One-paragraph description (overrides claims.yaml)."),
+    citation: Optional[str] = typer.Option(None, "--citation", help="BibTeX citation (overrides claims.yaml)."),
+    schema: Optional[Path] = SchemaOption,
+) -> None:
+    """Publish the claims as the next version: one commit and one tag, on the Hub or a release store."""
+    from .config import find_config, load_config
+    from .publish import publish as publish_paths
+
+    given = _paths(paths)
+    config = load_config(find_config(given)).with_overrides(pretty_name=name, license=license,
+                                                           description=description, citation=citation)
+    result = publish_paths(given, repo, bump=bump, version=version, dry_run=dry_run, private=private,
+                           config=config, schema=schema)
+    if result.version is None:
+        typer.echo(f"nothing changed since {result.previous.tag} on {result.target}: no commit, no tag")
+        return
+    previous = f"after {result.previous.tag}" if result.previous else "the first version"
+    verb = "would publish" if result.dry_run else "published"
+    typer.echo(f"{verb} {result.version.tag} to {result.target} ({previous}): {result.change.summary()}")
+    for claim, change in result.change.status_changes.items():
+        typer.echo(f"  status of {claim}: {change.old} -> {change.new}")
+    for planned in result.files:
+        action = ("upload" if planned.upload else "unchanged") if result.dry_run else ("uploaded" if planned.upload else "unchanged")
+        typer.echo(f"  {action:>9}  {planned.size:>12,}  {planned.path}")
+    for stale in result.deleted:
+        typer.echo(f"  {'delete' if result.dry_run else 'deleted':>9}  {'':>12}  {stale}")
+    if result.commit:
+        typer.echo(f"commit {result.commit}, tag {result.version.tag}")
+
+
+@command
+def pull(
+    target: str = TargetArgument,
+    revision: Optional[str] = typer.Option(None, "--revision", "-r", help="Version tag (v1.0.0), X.Y.Z, or main. Default: the latest version."),
+    out: Path = typer.Option(..., "--out", "-o", help="File to write: .parquet, .csv or .jsonl."),
+) -> None:
+    """Download one published version and write it as Parquet, CSV or JSON Lines."""
+    from .export import export
+    from .publish import load
+
+    table = load(target, revision)
+    formats = {".parquet": "parquet", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+    fmt = formats.get(out.suffix.lower())
+    if fmt is None:
+        raise typer.BadParameter("the file must end in .parquet, .csv or .jsonl", param_hint="--out")
+    export(table, fmt, out)
+    typer.echo(f"wrote {table.height:,} claims to {out}")
+
+
+@command
+def diff(
+    old: str = typer.Argument(..., help="A built folder, a Parquet file, or REPO@REVISION."),
+    new: str = typer.Argument(..., help="A built folder, a Parquet file, or REPO@REVISION."),
+) -> None:
+    """List claims added, removed and changed between two versions, field by field."""
+    from .versions import describe_changes
+    from .versions import diff as diff_tables
+
+    change = diff_tables(_table_at(old), _table_at(new))
+    for line in describe_changes(change):
+        typer.echo(line)
+    typer.echo(change.summary())
+
+
+def _table_at(spec: str):
+    """A folder, a Parquet file, or TARGET@REVISION, as a table."""
+    import polars as pl
+
+    from .errors import UsageError
+    from .publish import load, read_table
+
+    path = Path(spec)
+    if path.is_dir():
+        return read_table(path)
+    if path.is_file():
+        return pl.read_parquet(path)
+    if "@" in spec:
+        target, revision = spec.rsplit("@", 1)
+        return load(target, revision)
+    raise UsageError(f"{spec}: not a folder, a Parquet file or REPO@REVISION")

@@ -61,6 +61,17 @@ SCHEMA = pl.Schema({
 
 TEXT_COLUMNS = ("speaker", "claim", "context")
 
+# What the columns that the build adds mean (the others are described by the schema).
+DERIVED = {
+    "speaker_id": "Wikidata id of the speaker, from the speaker registry, where known.",
+    "repeat_of": "Id of this claim's first appearance when the same speaker said the same words before; null for the first.",
+    "times_repeated": "How many times the claim was made again after its first appearance (0: said once).",
+    "first_seen": "Date of the claim's first appearance.",
+    "last_seen": "Date of the claim's latest appearance.",
+    "source_file": "The file the record came from, as given to the build.",
+    "source_line": "The line of that file where the record starts.",
+}
+
 
 @dataclass(frozen=True)
 class Conflict:

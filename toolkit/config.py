@@ -1,0 +1,68 @@
+"""The data repository's own settings: what the dataset is called, its license, how to cite it.
+
+A small YAML file, `claims.yaml`, beside the claim files (every key optional):
+
+    pretty_name: Korean Peninsula claims
+    license: cc-by-4.0
+    description: Claims about inter-Korean relations and US diplomacy, checked against sources.
+    citation: |
+      @misc{korea_claims, title = {Korean Peninsula claims}, year = {2018}}
+    language: [en]
+    tags: [korea]
+    repo_id: factcheck-desk/korea-claims   # named in the card's loading examples
+
+Command-line options override each key.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+import yaml
+
+from .errors import UsageError
+
+CONFIG_NAMES = ("claims.yaml", "claims.yml")
+
+
+@dataclass(frozen=True)
+class DatasetConfig:
+    pretty_name: str = "Claims"
+    license: str = "cc-by-4.0"
+    description: str = "Claims made by public figures, with where each fact-check stands and its sources."
+    citation: str | None = None
+    language: tuple[str, ...] = ("en",)
+    tags: tuple[str, ...] = ()
+    repo_id: str | None = None  # the Hub repository the card's loading examples name
+
+    def with_overrides(self, **overrides) -> "DatasetConfig":
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def find_config(paths: list[str]) -> Path | None:
+    for given in paths:
+        folder = Path(given) if Path(given).is_dir() else Path(given).parent
+        for name in CONFIG_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+    return None
+
+
+def load_config(path: str | os.PathLike | None) -> DatasetConfig:
+    if path is None:
+        return DatasetConfig()
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise UsageError(f"{path}: cannot read the dataset config: {error}") from None
+    known = {f.name for f in fields(DatasetConfig)}
+    if not isinstance(data, dict) or set(data) - known:
+        unknown = ", ".join(sorted(set(data) - known)) if isinstance(data, dict) else "not a mapping"
+        raise UsageError(f"{path}: unknown settings ({unknown}); known: {', '.join(sorted(known))}")
+    for key in ("language", "tags"):
+        if key in data:
+            value = data[key]
+            data[key] = tuple(value) if isinstance(value, list) else (str(value),)
+    return DatasetConfig(**{k: (str(v) if k not in ("language", "tags") and v is not None else v) for k, v in data.items()})

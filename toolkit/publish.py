@@ -1,0 +1,163 @@
+"""Publishing a version and loading any version back.
+
+A version is built into a staging folder (data, card, schema, changelog: byte for byte what is
+uploaded), compared with the latest published version, and committed as one commit on `main`
+whose parent is the commit we compared against; the tag follows only once the commit landed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import polars as pl
+
+from .build import Build, build, write_folder
+from .card import render_card
+from .config import DatasetConfig, find_config, load_config
+from .errors import PublishError, TagExists, VersionNotFound
+from .files import write_text
+from .schema import SCHEMA_NAME
+from .targets import Target, identities, is_local, open_target
+from .versions import Diff, Version, changelog, changelog_entry, compare_schemas, diff, next_version
+
+CARD_NAME = "README.md"
+CHANGELOG_NAME = "CHANGELOG.md"
+DATA_PATTERNS = ["data/*.parquet"]
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    path: str
+    size: int
+    upload: bool  # False: the target already holds these exact bytes
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    target: str
+    version: Version | None  # None: nothing changed, nothing published
+    previous: Version | None
+    change: Diff
+    files: list[PlannedFile] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    commit: str | None = None
+    dry_run: bool = False
+
+
+def write_release(result: Build, out: Path, config: DatasetConfig, *, repo_id: str, version: Version | None,
+                  entry: str | None, history: str | None) -> list[str]:
+    """The complete folder of one version: what `claims build` writes, plus card and changelog."""
+    names = write_folder(result, out)
+    num_bytes = sum((out / n).stat().st_size for n in names if n.startswith("data/"))
+    card = render_card(result.table, result.schema, config, repo_id=repo_id, version=str(version) if version else None,
+                       changelog_entry=entry, num_bytes=num_bytes)
+    write_text(out / CARD_NAME, card)
+    write_text(out / CHANGELOG_NAME, changelog(history, entry) if entry else changelog(history, "## Unreleased\n"))
+    return sorted([*names, CARD_NAME, CHANGELOG_NAME])
+
+
+def latest_version(tags: dict[str, str]) -> Version | None:
+    versions = [v for v in (Version.from_tag(t) for t in tags) if v]
+    return max(versions) if versions else None
+
+
+def read_table(folder: Path) -> pl.DataFrame:
+    shards = sorted((folder / "data").glob("*.parquet"))
+    if not shards:
+        raise PublishError(f"{folder}: no data/*.parquet files")
+    return pl.concat([pl.read_parquet(s) for s in shards])
+
+
+def publish(
+    paths: Iterable[str | os.PathLike],
+    target: str,
+    *,
+    bump: str = "auto",
+    version: str | None = None,
+    dry_run: bool = False,
+    private: bool = False,
+    token: str | None = None,
+    config: DatasetConfig | None = None,
+    schema: str | os.PathLike | None = None,
+    speakers: str | os.PathLike | None = None,
+    strict: bool = False,
+) -> PublishResult:
+    """Build the claims under `paths` and publish them as the next version of `target`."""
+    paths = [os.fspath(p) for p in paths]
+    built = build(paths, schema=schema, speakers=speakers, strict=strict)
+    config = config or load_config(find_config(paths))
+    where = open_target(target, token=token)
+    tags = where.tags()
+    parent = where.head()
+    latest = latest_version(tags)
+    old_table, old_schema, history = _previous(where, tags, latest)
+    change = diff(old_table, built.table, compare_schemas(old_schema, built.schema.document))
+    if latest and change.empty and not version:
+        return PublishResult(where.name, None, latest, change)
+    new_version = next_version(latest, change, bump, version)
+    if new_version.tag in tags:
+        raise TagExists(f"tag {new_version.tag} already exists on {where.name}; tags are never moved")
+    repo_id = config.repo_id or (target if not is_local(target) else "ORG/NAME")
+    staging = Path(tempfile.mkdtemp(prefix="claims-release-"))
+    try:
+        entry = changelog_entry(new_version, change)
+        names = write_release(built, staging, config, repo_id=repo_id, version=new_version, entry=entry, history=history)
+        remote = where.files(parent) if parent else {}
+        planned = [PlannedFile(n, (staging / n).stat().st_size, remote.get(n) not in identities(staging / n)) for n in names]
+        stale = sorted(p for p in remote if p.startswith("data/") and p not in names)
+        if dry_run:
+            return PublishResult(where.name, new_version, latest, change, planned, stale, dry_run=True)
+        where.prepare(private)
+        parent = parent or where.head()
+        upload = [f.path for f in planned if f.upload]
+        message = f"Release {new_version}: {change.summary()}"
+        commit = where.commit(staging, upload, stale, message, parent)
+        where.tag(new_version.tag, commit, message)
+        return PublishResult(where.name, new_version, latest, change, planned, stale, commit)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _previous(where: Target, tags: dict[str, str], latest: Version | None):
+    """The latest version's table, schema and changelog, to compare against."""
+    if latest is None:
+        return None, None, None
+    folder = where.fetch(tags[latest.tag], [*DATA_PATTERNS, SCHEMA_NAME, CHANGELOG_NAME])
+    schema_file, changelog_file = folder / SCHEMA_NAME, folder / CHANGELOG_NAME
+    old_schema = json.loads(schema_file.read_text()) if schema_file.exists() else None
+    history = changelog_file.read_text(encoding="utf-8") if changelog_file.exists() else None
+    return read_table(folder), old_schema, history
+
+
+def resolve(where: Target, revision: str | None) -> tuple[str, str]:
+    """A revision (a version tag, `X.Y.Z`, `main` or a commit id) as (name, commit); a version that
+    was never published is an error naming those that were, never another version's data."""
+    tags = where.tags()
+    published = sorted((t for t in tags if Version.from_tag(t)), key=Version.from_tag)
+    if revision is None:
+        latest = latest_version(tags)
+        if latest is None:
+            raise VersionNotFound("latest", published)
+        return latest.tag, tags[latest.tag]
+    for name in (revision, f"v{revision}"):
+        if name in tags:
+            return name, tags[name]
+    if revision == "main" and where.head():
+        return "main", where.head()
+    raise VersionNotFound(revision, published)
+
+
+def load(target: str, revision: str | None = None, *, token: str | None = None) -> pl.DataFrame:
+    """One published version as a Polars DataFrame (default: the latest version).
+
+    >>> claims = load("./releases", revision="v1.0.0")  # doctest: +SKIP
+    """
+    where = open_target(target, token=token)
+    _, commit = resolve(where, revision)
+    return read_table(where.fetch(commit, DATA_PATTERNS))

@@ -1,0 +1,65 @@
+"""Where versions are published: a dataset repository on the Hugging Face Hub, or a release store
+on disk (a git repository with the Hub's layout). Both speak this one small interface, so
+publishing and loading never ask which one they hold."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Protocol
+
+from .errors import UsageError
+
+_REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*$")
+
+
+class Target(Protocol):
+    name: str
+
+    def tags(self) -> dict[str, str]:
+        """Every tag and the commit it points at; empty when nothing was published yet."""
+
+    def head(self) -> str | None:
+        """The commit `main` points at now, or None for a repository with no commit."""
+
+    def files(self, revision: str) -> dict[str, str]:
+        """The files at a revision, each with its identity (see `identities`)."""
+
+    def fetch(self, revision: str, patterns: list[str]) -> Path:
+        """A local folder holding the files matching `patterns` at that revision."""
+
+    def prepare(self, private: bool) -> None:
+        """Create the repository if it is missing."""
+
+    def commit(self, folder: Path, upload: list[str], delete: list[str], message: str, parent: str | None) -> str:
+        """One atomic commit on `main` whose parent must be `parent`; returns its id."""
+
+    def tag(self, name: str, commit: str, message: str) -> None:
+        """Create a tag; an existing tag is never moved."""
+
+
+def identities(path: Path) -> set[str]:
+    """The names a file's content goes by: its git blob id and its sha256 (LFS files are known by
+    the latter on the Hub), so a file can be recognised as unchanged on either kind of target."""
+    data = path.read_bytes()
+    blob = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+    return {f"git:{blob}", f"sha256:{hashlib.sha256(data).hexdigest()}"}
+
+
+def is_local(spec: str) -> bool:
+    return spec.startswith(("/", ".", "~", "file://"))
+
+
+def open_target(spec: str, *, token: str | None = None) -> Target:
+    """`ORG/NAME` is a Hub dataset repository; a path (or file:// URL) is a release store."""
+    if is_local(spec):
+        from .store import ReleaseStore
+
+        path = spec[len("file://"):] if spec.startswith("file://") else spec
+        return ReleaseStore(Path(path).expanduser())
+    if _REPO_ID.match(spec):
+        from .hub import HubTarget
+
+        return HubTarget(spec, token=token)
+    raise UsageError(f"{spec!r} is neither a Hub repository (ORG/NAME) nor a local path (/…, ./…, ~/…, file://…)")

@@ -1,0 +1,201 @@
+"""Versions: what changed between two tables, which version number that earns, and the
+changelog entry that says so.
+
+`MAJOR.MINOR.PATCH`: removed claims or an incompatible schema change is major; added claims or
+new optional fields is minor; edits to existing claims is patch.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import total_ordering
+from typing import Any
+
+import polars as pl
+
+from .errors import UsageError
+
+# The fields a curator writes; derived columns (repeat links, provenance) follow from these.
+CURATED = ("speaker", "speaker_id", "claim", "date", "status", "context", "language", "tags", "sources", "review", "history")
+
+_VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)$")
+
+
+@total_ordering
+@dataclass(frozen=True)
+class Version:
+    major: int
+    minor: int
+    patch: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Version":
+        match = _VERSION.match(text.strip())
+        if not match:
+            raise UsageError(f"{text!r} is not a version: write MAJOR.MINOR.PATCH, like 1.2.0")
+        return cls(*(int(part) for part in match.groups()))
+
+    @classmethod
+    def from_tag(cls, tag: str) -> "Version | None":
+        match = _VERSION.match(tag)
+        return cls(*(int(p) for p in match.groups())) if match and tag.startswith("v") else None
+
+    @property
+    def tag(self) -> str:
+        return f"v{self}"
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}.{self.patch}"
+
+    def __lt__(self, other: "Version") -> bool:
+        return (self.major, self.minor, self.patch) < (other.major, other.minor, other.patch)
+
+    def bump(self, level: str) -> "Version":
+        if level == "major":
+            return Version(self.major + 1, 0, 0)
+        if level == "minor":
+            return Version(self.major, self.minor + 1, 0)
+        return Version(self.major, self.minor, self.patch + 1)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class Diff:
+    """Claims added, removed and changed (field by field) between two tables, and the schema."""
+
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: dict[str, list[FieldChange]] = field(default_factory=dict)
+    schema: "SchemaChange | None" = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed) and not (self.schema and self.schema.any)
+
+    @property
+    def status_changes(self) -> dict[str, FieldChange]:
+        return {claim: c for claim, changes in self.changed.items() for c in changes if c.field == "status"}
+
+    def level(self) -> str | None:
+        """The part of the version this diff bumps, or None for no change."""
+        if self.removed or (self.schema and self.schema.incompatible):
+            return "major"
+        if self.added or (self.schema and self.schema.added_optional):
+            return "minor"
+        if self.changed or (self.schema and self.schema.any):
+            return "patch"
+        return None
+
+    def summary(self) -> str:
+        parts = [f"{len(self.added)} added", f"{len(self.removed)} removed", f"{len(self.changed)} changed"]
+        if self.status_changes:
+            parts.append(f"{len(self.status_changes)} status changes")
+        if self.schema and self.schema.any:
+            parts.append("schema changed")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class SchemaChange:
+    added_optional: list[str] = field(default_factory=list)
+    incompatible: list[str] = field(default_factory=list)
+    other: bool = False
+
+    @property
+    def any(self) -> bool:
+        return bool(self.added_optional or self.incompatible or self.other)
+
+
+def compare_schemas(old: dict | None, new: dict) -> SchemaChange:
+    """New optional fields are compatible; a removed field, a newly required one, or a field whose
+    definition changed can break readers and is incompatible."""
+    if old is None or old == new:
+        return SchemaChange()
+    old_props, new_props = old.get("properties", {}), new.get("properties", {})
+    old_required, new_required = set(old.get("required", [])), set(new.get("required", []))
+    added = sorted(n for n in new_props if n not in old_props and n not in new_required)
+    incompatible = sorted(
+        [f"removed field {n}" for n in old_props if n not in new_props]
+        + [f"newly required field {n}" for n in new_required - old_required]
+        + [f"changed field {n}" for n in old_props if n in new_props and old_props[n] != new_props[n]]
+    )
+    other = not added and not incompatible
+    return SchemaChange(added, incompatible, other)
+
+
+def diff(old: pl.DataFrame | None, new: pl.DataFrame, schema: SchemaChange | None = None) -> Diff:
+    """Compare two claims tables by id, on the curated fields."""
+    if old is None:
+        return Diff(added=sorted(new["id"].to_list()), schema=schema)
+    old_ids, new_ids = set(old["id"].to_list()), set(new["id"].to_list())
+    columns = [c for c in CURATED if c in old.columns and c in new.columns]
+    both = sorted(old_ids & new_ids)
+    old_rows = {r["id"]: r for r in old.filter(pl.col("id").is_in(both)).select("id", *columns).iter_rows(named=True)}
+    new_rows = {r["id"]: r for r in new.filter(pl.col("id").is_in(both)).select("id", *columns).iter_rows(named=True)}
+    changed = {}
+    for claim in both:
+        changes = [FieldChange(c, old_rows[claim][c], new_rows[claim][c]) for c in columns if old_rows[claim][c] != new_rows[claim][c]]
+        if changes:
+            changed[claim] = changes
+    return Diff(sorted(new_ids - old_ids), sorted(old_ids - new_ids), changed, schema)
+
+
+def next_version(latest: Version | None, change: Diff, bump: str = "auto", explicit: str | None = None) -> Version:
+    """The version to publish: given by hand (never at or below the latest), or from the diff."""
+    if explicit:
+        version = Version.parse(explicit)
+        if latest and version <= latest:
+            raise UsageError(f"version {version} is not above the latest published version {latest}")
+        return version
+    if latest is None:
+        return Version(1, 0, 0)
+    level = change.level() if bump == "auto" else bump
+    if level not in ("major", "minor", "patch"):
+        raise UsageError(f"--bump takes auto, major, minor or patch, not {bump!r}")
+    return latest.bump(level)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (list, dict)):
+        text = str(value)
+        return text if len(text) <= 80 else text[:77] + "..."
+    return "(none)" if value is None else str(value)
+
+
+def describe_changes(change: Diff) -> list[str]:
+    """The diff as Markdown list items, status changes called out."""
+    lines = [f"- Added `{claim}`" for claim in change.added]
+    lines += [f"- Removed `{claim}`" for claim in change.removed]
+    for claim, changes in change.changed.items():
+        for c in changes:
+            if c.field == "status":
+                lines.append(f"- **Status** of `{claim}`: {c.old} -> {c.new}")
+            else:
+                lines.append(f"- Changed `{claim}` {c.field}: {_show(c.old)} -> {_show(c.new)}")
+    if change.schema:
+        lines += [f"- Schema: new optional field `{n}`" for n in change.schema.added_optional]
+        lines += [f"- Schema: {text} (incompatible)" for text in change.schema.incompatible]
+        if change.schema.other:
+            lines.append("- Schema: descriptions or rules changed")
+    return lines
+
+
+def changelog_entry(version: Version, change: Diff) -> str:
+    body = "\n".join(describe_changes(change)) or "- No changes to the claims."
+    return f"## {version}\n\n{change.summary()}.\n\n{body}\n"
+
+
+def changelog(previous: str | None, entry: str) -> str:
+    """The whole CHANGELOG.md: the newest entry first, every earlier version kept below it."""
+    head = "# Changelog\n\nEvery published version of this dataset, newest first.\n"
+    earlier = ""
+    if previous and "\n## " in previous:
+        earlier = previous[previous.index("\n## ") + 1 :]
+    return f"{head}\n{entry}" + (f"\n{earlier}" if earlier else "")
