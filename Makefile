@@ -15,9 +15,20 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
+# The main job end to end on the fixtures: validate, build, export, count, publish v1.0.0 to a
+# local release store, publish again (no change), and load the version back.
 demo: $(STAMP)
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BIN)/claims validate fixtures/
+	$(BIN)/claims build fixtures/ --out $(DEMO)/build
+	$(BIN)/claims export fixtures/ --format csv --out $(DEMO)/claims.csv
+	$(BIN)/claims export fixtures/ --format parquet --out $(DEMO)/claims.parquet
+	$(BIN)/claims export fixtures/ --format claimreview --out $(DEMO)/claimreview.json
+	$(BIN)/claims stats fixtures/ --plot $(DEMO)/stats.png
+	$(BIN)/claims publish fixtures/ --repo ./$(DEMO)/releases
+	$(BIN)/claims publish fixtures/ --repo ./$(DEMO)/releases
+	$(BIN)/claims pull ./$(DEMO)/releases --revision v1.0.0 --out $(DEMO)/v1.0.0.csv
+	$(BIN)/python -c "import toolkit; t = toolkit.load('./$(DEMO)/releases', revision='v1.0.0'); print(t.select('id', 'speaker', 'date', 'status'))"
 
 test: $(STAMP)
 	HF_HUB_OFFLINE=0 $(BIN)/python -m pytest -q

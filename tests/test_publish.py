@@ -12,9 +12,9 @@ import pytest
 from polars.testing import assert_frame_equal
 
 import toolkit
-from conftest import CLAIMS, valid_record
+from conftest import valid_record
 from toolkit.build import build
-from toolkit.errors import PublishConflict, PublishError, TagExists, UsageError, VersionNotFound
+from toolkit.errors import PublishConflict, TagExists, UsageError, VersionNotFound
 from toolkit.publish import load, publish
 
 REPO = "factcheck-desk/korea-claims"

@@ -15,15 +15,20 @@ from typing import Iterable
 
 import polars as pl
 
+from .card import render_card
+from .config import DatasetConfig
 from .errors import ValidationFailed
 from .files import atomic_path, write_text
 from .schema import SCHEMA_NAME, ClaimSchema, load_schema
 from .speakers import find_registry, load_speakers
 from .table import BuildReport, build_table
 from .validate import ValidationResult, read_records
+from .versions import changelog
 
 DATA_DIR = "data"
 REPORT_NAME = "build-report.json"
+CARD_NAME = "README.md"
+CHANGELOG_NAME = "CHANGELOG.md"
 ROW_GROUP_ROWS = 50_000
 SHARD_BYTES = 256 * 1024 * 1024  # in memory; Parquet with zstd is several times smaller
 
@@ -98,10 +103,25 @@ def write_shards(table: pl.DataFrame, out: Path) -> list[str]:
     return names
 
 
-def write_folder(result: Build, out: str | os.PathLike) -> list[str]:
-    """Write the publishable folder; returns the paths written, relative to it."""
+def write_folder(
+    result: Build,
+    out: str | os.PathLike,
+    config: DatasetConfig | None = None,
+    *,
+    version: str | None = None,
+    entry: str | None = None,
+    history: str | None = None,
+) -> list[str]:
+    """Write the publishable folder (shards, card, changelog, schema, build report); returns the
+    paths written, relative to it. Unpublished builds get an "unreleased" card and changelog."""
     out = Path(out)
+    config = config or DatasetConfig()
     names = write_shards(result.table, out)
     write_text(out / REPORT_NAME, json.dumps(result.report.as_dict(), indent=2, ensure_ascii=False) + "\n")
     write_text(out / SCHEMA_NAME, result.schema.text)
-    return [*names, REPORT_NAME, SCHEMA_NAME]
+    num_bytes = sum((out / name).stat().st_size for name in names)
+    card = render_card(result.table, result.schema, config, repo_id=config.repo_id or "ORG/NAME", version=version,
+                       changelog_entry=entry, num_bytes=num_bytes)
+    write_text(out / CARD_NAME, card)
+    write_text(out / CHANGELOG_NAME, changelog(history, entry or "## Unreleased\n"))
+    return sorted([*names, REPORT_NAME, SCHEMA_NAME, CARD_NAME, CHANGELOG_NAME])

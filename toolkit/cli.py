@@ -37,8 +37,10 @@ def main() -> None:
     app()
 
 
-def command(function: Callable) -> Callable:
+def command(function: Callable | None = None, *, name: str | None = None) -> Callable:
     """Register a command whose toolkit errors become a message on stderr and an exit code."""
+    if function is None:
+        return functools.partial(command, name=name)
 
     @functools.wraps(function)
     def run(*args, **kwargs):
@@ -50,7 +52,7 @@ def command(function: Callable) -> Callable:
             typer.echo(f"claims: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
 
-    return app.command()(run)
+    return app.command(name=name)(run)
 
 
 def _paths(paths: Optional[List[Path]]) -> list[str]:
@@ -105,9 +107,11 @@ def build(
 ) -> None:
     """Validate, merge into one canonical table, and write the folder that gets published."""
     from .build import build as build_paths, write_folder
+    from .config import find_config, load_config
 
-    result = build_paths(_paths(paths), schema=schema, speakers=speakers, strict=strict)
-    written = write_folder(result, out)
+    given = _paths(paths)
+    result = build_paths(given, schema=schema, speakers=speakers, strict=strict)
+    written = write_folder(result, out, load_config(find_config(given)))
     report = result.report
     typer.echo(
         f"built {report.claims:,} claims ({report.unique_claims:,} distinct, {report.repeats:,} repeats, "
@@ -120,6 +124,60 @@ def build(
         typer.echo(f"  warning: repeats of {conflict.claim_id} disagree on status ({statuses}) at {', '.join(conflict.places)}", err=True)
     for name in written:
         typer.echo(f"  wrote {name}")
+
+
+@command
+def export(
+    paths: Optional[List[Path]] = PathsArgument,
+    output_format: str = typer.Option(..., "--format", "-f", help="csv, parquet, jsonl or claimreview."),
+    out: Path = typer.Option(..., "--out", "-o", help="File to write; an existing file is replaced atomically."),
+    schema: Optional[Path] = SchemaOption,
+    speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
+) -> None:
+    """Build the table and write it as CSV, Parquet, JSON Lines or ClaimReview JSON-LD."""
+    from .build import build as build_paths
+    from .export import export as export_table
+
+    summary = export_table(build_paths(_paths(paths), schema=schema, speakers=speakers).table, output_format, out)
+    left_out = f"; left out {summary.left_out:,} ({summary.reason})" if summary.left_out else ""
+    typer.echo(f"wrote {summary.rows:,} claims to {summary.path}{left_out}")
+
+
+@command(name="import")
+def import_(
+    source: Path = typer.Argument(..., help="ClaimReview JSON-LD, or a Fact Check Tools API claims:search answer."),
+    from_format: str = typer.Option("claimreview", "--from", help="The input format (claimreview)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Claim file to write: .yaml, .json or .jsonl."),
+) -> None:
+    """Turn fact-checks published as ClaimReview into claim records that pass validation."""
+    from .claimreview import import_claimreview
+    from .errors import UsageError
+
+    if from_format != "claimreview":
+        raise UsageError(f"--from takes claimreview, not {from_format!r}")
+    summary = import_claimreview(source, out)
+    skipped = ", ".join(f"{count} {reason}" for reason, count in summary.skipped.items())
+    typer.echo(f"wrote {summary.written:,} claims to {summary.path}" + (f"; skipped {skipped}" if skipped else ""))
+
+
+@command
+def stats(
+    paths: Optional[List[Path]] = PathsArgument,
+    plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw the counts as a PNG chart."),
+    schema: Optional[Path] = SchemaOption,
+) -> None:
+    """Count claims by status, speaker and year."""
+    from rich.console import Console
+
+    from .build import build as build_paths
+    from .stats import plot_stats, render_stats
+    from .stats import stats as count
+
+    counts = count(build_paths(_paths(paths), schema=schema).table)
+    Console().print(render_stats(counts))
+    if plot:
+        plot_stats(counts, plot)
+        typer.echo(f"drew {plot}")
 
 
 TargetArgument = typer.Argument(..., help="ORG/NAME on the Hugging Face Hub, or a local release store (/path, ./path, ~/path, file://...).")

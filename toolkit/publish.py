@@ -17,17 +17,13 @@ from typing import Iterable
 
 import polars as pl
 
-from .build import Build, build, write_folder
-from .card import render_card
+from .build import CHANGELOG_NAME, build, write_folder
 from .config import DatasetConfig, find_config, load_config
 from .errors import PublishError, TagExists, VersionNotFound
-from .files import write_text
 from .schema import SCHEMA_NAME
 from .targets import Target, identities, is_local, open_target
-from .versions import Diff, Version, changelog, changelog_entry, compare_schemas, diff, next_version
+from .versions import Diff, Version, changelog_entry, compare_schemas, diff, next_version
 
-CARD_NAME = "README.md"
-CHANGELOG_NAME = "CHANGELOG.md"
 DATA_PATTERNS = ["data/*.parquet"]
 
 
@@ -48,18 +44,6 @@ class PublishResult:
     deleted: list[str] = field(default_factory=list)
     commit: str | None = None
     dry_run: bool = False
-
-
-def write_release(result: Build, out: Path, config: DatasetConfig, *, repo_id: str, version: Version | None,
-                  entry: str | None, history: str | None) -> list[str]:
-    """The complete folder of one version: what `claims build` writes, plus card and changelog."""
-    names = write_folder(result, out)
-    num_bytes = sum((out / n).stat().st_size for n in names if n.startswith("data/"))
-    card = render_card(result.table, result.schema, config, repo_id=repo_id, version=str(version) if version else None,
-                       changelog_entry=entry, num_bytes=num_bytes)
-    write_text(out / CARD_NAME, card)
-    write_text(out / CHANGELOG_NAME, changelog(history, entry) if entry else changelog(history, "## Unreleased\n"))
-    return sorted([*names, CARD_NAME, CHANGELOG_NAME])
 
 
 def latest_version(tags: dict[str, str]) -> Version | None:
@@ -103,11 +87,12 @@ def publish(
     new_version = next_version(latest, change, bump, version)
     if new_version.tag in tags:
         raise TagExists(f"tag {new_version.tag} already exists on {where.name}; tags are never moved")
-    repo_id = config.repo_id or (target if not is_local(target) else "ORG/NAME")
+    if not is_local(target) and not config.repo_id:
+        config = config.with_overrides(repo_id=target)
     staging = Path(tempfile.mkdtemp(prefix="claims-release-"))
     try:
         entry = changelog_entry(new_version, change)
-        names = write_release(built, staging, config, repo_id=repo_id, version=new_version, entry=entry, history=history)
+        names = write_folder(built, staging, config, version=str(new_version), entry=entry, history=history)
         remote = where.files(parent) if parent else {}
         planned = [PlannedFile(n, (staging / n).stat().st_size, remote.get(n) not in identities(staging / n)) for n in names]
         stale = sorted(p for p in remote if p.startswith("data/") and p not in names)
