@@ -1,0 +1,64 @@
+"""The dataset card: front matter the Hub understands, a body a reader wants."""
+
+from __future__ import annotations
+
+import pyarrow.parquet as pq
+import pytest
+import yaml
+from huggingface_hub import DatasetCard
+
+from conftest import FIXTURES
+from toolkit.build import build, write_folder
+from toolkit.config import DatasetConfig, find_config, load_config
+from toolkit.errors import UsageError
+from toolkit.vocabulary import STATUSES
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    out = tmp_path_factory.mktemp("release")
+    config = load_config(find_config([str(FIXTURES)]))
+    write_folder(build([FIXTURES]), out, config, version="1.2.0", entry="## 1.2.0\n\n- Added `x`\n")
+    return out
+
+
+def test_front_matter(folder):
+    card = DatasetCard.load(folder / "README.md")
+    data = card.data.to_dict()
+    assert data["pretty_name"] == "Korean Peninsula claims, December 2018"
+    assert data["license"] == "cc-by-4.0" and data["language"] == ["en"]
+    assert data["size_categories"] == ["n<1K"]
+    assert "fact-checking" in data["tags"] and "korea" in data["tags"]
+    assert data["configs"] == [{"config_name": "default", "data_files": [{"split": "train", "path": "data/train-*.parquet"}]}]
+    assert data["dataset_info"]["splits"][0]["num_examples"] == 14
+
+
+def test_features_match_the_parquet_schema(folder):
+    import datasets
+
+    front = yaml.safe_load((folder / "README.md").read_text().split("---")[1])
+    declared = datasets.Features._from_yaml_list(front["dataset_info"]["features"])
+    shard = next((folder / "data").glob("*.parquet"))
+    assert declared == datasets.Features.from_arrow_schema(pq.read_schema(shard))
+
+
+def test_body_says_what_a_reader_needs(folder):
+    body = DatasetCard.load(folder / "README.md").text
+    for section in ("## What a record is", "## Status vocabulary", "## Counts", "## Loading a version", "## Citation",
+                    "## Changelog"):
+        assert section in body
+    for status in STATUSES.values():
+        assert f"| `{status.name}` | {status.meaning} |" in body
+    assert 'load_dataset("claims-toolkit/korea-claims-2018", revision="v1.2.0"' in body
+    assert "hf://datasets/claims-toolkit/korea-claims-2018@v1.2.0/data/*.parquet" in body
+    assert "| Mintaro Oba | 4 |" in body and "| 2018 | 14 |" in body
+    assert "- Added `x`" in body
+
+
+def test_config_overrides_and_errors(write):
+    path = write("claims.yaml", "pretty_name: Desk claims\nlicense: mit\nlanguage: pt-BR\n")
+    config = load_config(path).with_overrides(license="cc0-1.0", citation=None)
+    assert (config.pretty_name, config.license, config.language) == ("Desk claims", "cc0-1.0", ("pt-BR",))
+    with pytest.raises(UsageError, match="unknown settings \\(licence\\)"):
+        load_config(write("bad.yaml", "licence: mit\n"))
+    assert DatasetConfig().license == "cc-by-4.0"
