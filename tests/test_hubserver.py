@@ -29,7 +29,7 @@ from huggingface_hub.errors import (
     RevisionNotFoundError,
 )
 
-from hubserver import LocalHub, block_external_network, configure_hf_clients
+from hubserver import LocalHub, block_external_network
 
 REPO = "claims-org/claims"
 SHARD = "data/train-00000-of-00001.parquet"
@@ -44,16 +44,8 @@ configs:
 """
 
 
-@pytest.fixture
-def hub(monkeypatch, tmp_path):
-    """A fresh LocalHub; both clients point at it, caches live in tmp_path, and any
-    attempt to leave the machine fails the test."""
-    blocked = block_external_network(monkeypatch)
-    with LocalHub() as server:
-        configure_hf_clients(monkeypatch, server.endpoint, server.token, tmp_path / "hf_home")
-        yield server
-        assert server.server_errors == []
-    assert blocked == []
+# The `hub` fixture (a fresh LocalHub, both clients pointed at it, every other address refused)
+# lives in conftest.py.
 
 
 @pytest.fixture

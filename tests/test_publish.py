@@ -36,6 +36,22 @@ def second_edition():
     return records + [valid_record(id="claim-99", claim="A new claim.", date="2018-12-20")]
 
 
+def theirs():
+    return first_edition() + [valid_record(id="someone-else", claim="Theirs.")]
+
+
+def someone_else_publishes_meanwhile(monkeypatch, target_class, act):
+    """Run `act` once, after our publish has read the target's head and before it commits."""
+    original = target_class.files
+
+    def files(self, revision):
+        monkeypatch.setattr(target_class, "files", original)
+        act()
+        return original(self, revision)
+
+    monkeypatch.setattr(target_class, "files", files)
+
+
 @pytest.fixture
 def data(tmp_path):
     folder = tmp_path / "claims"
@@ -117,14 +133,7 @@ def test_concurrent_publish_is_refused(data, tmp_path, monkeypatch):
     publish([data(first_edition())], store)
     from toolkit.store import ReleaseStore
 
-    original = ReleaseStore.files
-
-    def files_while_someone_else_publishes(self, revision):
-        monkeypatch.setattr(ReleaseStore, "files", original)
-        publish([data(first_edition() + [valid_record(id="someone-else", claim="Theirs.")])], store)
-        return original(self, revision)
-
-    monkeypatch.setattr(ReleaseStore, "files", files_while_someone_else_publishes)
+    someone_else_publishes_meanwhile(monkeypatch, ReleaseStore, lambda: publish([data(theirs())], store))
     with pytest.raises(PublishConflict):
         publish([data(second_edition())], store)
     assert git(store, "tag").split() == ["v1.0.0", "v1.1.0"]
@@ -240,31 +249,22 @@ def test_missing_or_wrong_token(data, hub, monkeypatch, cli, token):
 
 def test_hub_concurrent_publish_and_existing_tag(data, hub, monkeypatch):
     publish([data(first_edition())], REPO)
+    from huggingface_hub import HfApi
+
     from toolkit.hub import HubTarget
 
-    original = HubTarget.files
-
-    def files_while_someone_else_publishes(self, revision):
-        monkeypatch.setattr(HubTarget, "files", original)
-        publish([data(first_edition() + [valid_record(id="someone-else", claim="Theirs.")])], REPO)
-        return original(self, revision)
-
-    monkeypatch.setattr(HubTarget, "files", files_while_someone_else_publishes)
+    someone_else_publishes_meanwhile(monkeypatch, HubTarget, lambda: publish([data(theirs())], REPO))
     with pytest.raises(PublishConflict):
         publish([data(second_edition())], REPO)
     assert set(hub.tags(REPO)) == {"v1.0.0", "v1.1.0"}
 
     taken_at = []
 
-    def tag_taken_meanwhile(self, revision):
-        from huggingface_hub import HfApi
-
-        monkeypatch.setattr(HubTarget, "files", original)
+    def take_the_tag():
         taken_at.append(hub.head(REPO))
         HfApi().create_tag(REPO, tag="v2.0.0", revision=taken_at[0], repo_type="dataset")
-        return original(self, revision)
 
-    monkeypatch.setattr(HubTarget, "files", tag_taken_meanwhile)
+    someone_else_publishes_meanwhile(monkeypatch, HubTarget, take_the_tag)
     with pytest.raises(TagExists):
         publish([data(second_edition()[:3])], REPO)
     assert hub.tags(REPO)["v2.0.0"] == taken_at[0], "an existing tag is never moved"
