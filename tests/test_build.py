@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import toolkit
-from conftest import CLAIMS, FIXTURES, valid_record
+from conftest import FIXTURES, valid_record
 from toolkit.build import build, write_folder
 from toolkit.table import SCHEMA
 
