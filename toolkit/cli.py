@@ -62,7 +62,7 @@ def _paths(paths: Optional[List[Path]]) -> list[str]:
 @contextmanager
 def _progress(label: str) -> Iterator:
     """A progress line on stderr for people at a terminal; nothing in CI or when piped."""
-    if not sys.stderr.isatty() or os.environ.get("CI"):
+    if not (sys.stderr.isatty() and sys.stdout.isatty()) or os.environ.get("CI"):
         yield None
         return
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
