@@ -153,11 +153,15 @@ def test_diff_command(data, tmp_path, cli):
     store = str(tmp_path / "releases")
     publish([data(first_edition())], store)
     publish([data(second_edition())], store)
-    run = cli("diff", f"{store}@v1.0.0", f"{store}@v1.1.0")
-    assert run.exit_code == 0
-    assert "- Added `claim-99`" in run.stdout
-    assert "- **Status** of `claim-03`: true -> mostly-false" in run.stdout
-    assert run.stdout.strip().endswith("1 added, 0 removed, 1 changed, 1 status changes")
+    assert cli("build", data(second_edition()), "--out", tmp_path / "folder").exit_code == 0
+    assert cli("pull", store, "-r", "v1.0.0", "--out", tmp_path / "old.parquet").exit_code == 0
+    for old, new in ((f"{store}@v1.0.0", f"{store}@v1.1.0"), (tmp_path / "old.parquet", tmp_path / "folder")):
+        run = cli("diff", old, new)
+        assert run.exit_code == 0
+        assert "- Added `claim-99`" in run.stdout
+        assert "- **Status** of `claim-03`: true -> mostly-false" in run.stdout
+        assert run.stdout.strip().endswith("1 added, 0 removed, 1 changed, 1 status changes")
+    assert cli("diff", tmp_path / "nothing-here", tmp_path / "folder").exit_code == 2
 
 
 # --- the Hub -------------------------------------------------------------------------------------
@@ -172,8 +176,7 @@ def test_publish_to_the_hub_and_load_every_version(data, hub, tmp_path, cli):
     for version, records in (("v1.0.0", first_edition()), ("v1.1.0", second_edition())):
         expected = build([data(records)]).table
         rows = datasets.load_dataset(REPO, revision=version, split="train")
-        assert sorted(rows["id"]) == expected["id"].to_list()
-        assert {r["id"]: r["status"] for r in rows} == dict(expected.select("id", "status").iter_rows())
+        assert_frame_equal(pl.from_arrow(rows.data.table), expected)  # exactly the published rows
         assert_frame_equal(toolkit.load(REPO, revision=version), expected)
         out = tmp_path / f"{version}.parquet"
         assert cli("pull", REPO, "--revision", version, "--out", out).exit_code == 0
