@@ -35,7 +35,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 from urllib.parse import quote
 
 import polars as pl
@@ -213,29 +213,29 @@ def import_claimreview(path: str | os.PathLike, out: str | os.PathLike) -> Impor
     >>> summary.written, dict(summary.skipped)
     (12, {'no claim date': 2})
     """
+    serialise = _serialiser(Path(out))
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise UsageError(f"{path}: cannot read JSON: {error}") from None
     records, skipped = _convert(data)
-    text = _serialise(records, Path(out))
     try:
-        write_text(out, text)
+        write_text(out, serialise(records))
     except OSError as error:
         raise ExportError(f"cannot write {out}: {error.strerror or error}") from error
     return ImportSummary(Path(out), len(records), dict(sorted(skipped.items())))
 
 
-def _serialise(records: list[dict[str, Any]], out: Path) -> str:
+def _serialiser(out: Path) -> Callable[[list[dict[str, Any]]], str]:
+    """How records are written in the claim format `out`'s suffix names (one the readers read)."""
     suffix = out.suffix.lower()
     if suffix in (".yaml", ".yml"):
-        if not records:
-            return "[]\n"
-        return yaml.safe_dump_all(records, sort_keys=False, allow_unicode=True, width=1_000_000)
+        # `---` between records; long lines are not folded, so a claim stays on one line.
+        return lambda records: yaml.safe_dump_all(records, sort_keys=False, allow_unicode=True, width=1_000_000) if records else "[]\n"
     if suffix == ".json":
-        return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+        return lambda records: json.dumps(records, indent=2, ensure_ascii=False) + "\n"
     if suffix in (".jsonl", ".ndjson"):
-        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        return lambda records: "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     raise ExportError(f"cannot write claims to {out}: use a .yaml, .json or .jsonl file")
 
 
@@ -278,8 +278,9 @@ def _items(data: Any, graph: Mapping[str, Any] | None = None, depth: int = 0) ->
         for element in data["@graph"]:
             if isinstance(element, dict) and "ClaimReview" in _types(element):
                 yield "jsonld", element, {**graph, **nodes}
-    elif isinstance(data.get("claims"), list):
-        for claim in data["claims"]:
+    elif isinstance(data.get("claims"), list) or not set(data) - {"nextPageToken"}:
+        # A Fact Check API answer; one that found nothing is {}.
+        for claim in data.get("claims", []):
             yield ("api" if isinstance(claim, dict) else "not a Fact Check API claim"), claim, graph
     elif "ClaimReview" in _types(data):
         yield "jsonld", data, graph

@@ -148,7 +148,9 @@ def _normalise(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("sources").list.eval(pl.element().struct.with_fields(
             tidy_expr(pl.field("title")), tidy_expr(pl.field("publisher")), dated(pl.field("date")),
         )),
-        pl.col("review").struct.with_fields(tidy_expr(pl.field("summary")), dated(pl.field("date"))),
+        pl.col("review").struct.with_fields(
+            tidy_expr(pl.field("summary")), tidy_expr(pl.field("reviewer")), dated(pl.field("date")),
+        ),
         pl.col("history").list.eval(pl.element().struct.with_fields(
             dated(pl.field("date")), tidy_expr(pl.field("note")),
         )),

@@ -1,0 +1,93 @@
+"""`claims stats`: counts by status, speaker and year, shown in the terminal and drawn as a PNG."""
+
+from __future__ import annotations
+
+import json
+import struct
+
+from rich.console import Console
+
+import toolkit
+from conftest import FIXTURES, valid_record
+from toolkit.build import build
+from toolkit.stats import Stats, plot_stats, render_stats, stats
+from toolkit.table import build_table
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+# Counted by hand from fixtures/claims/*, speakers mapped by fixtures/speakers.yaml.
+FIXTURE_STATUSES = {
+    "unverified": 3,  # oba-administration-not-flexible, oba-sticks-and-carrots, moon-new-milestone
+    "true": 4,  # guard-posts-removed-22, moon-unimaginable-in-the-past, bolton-commitments-not-lived-up, us-sanctions-...
+    "mostly-true": 1,  # oba-engagement-not-denuclearization
+    "mixed": 1,  # trump-kim-is-strong
+    "mostly-false": 1,  # trump-singapore-summit-success
+    "false": 1,  # trump-no-longer-nuclear-threat
+    "misleading": 1,  # pyongyang-sanctions-political-provocation
+    "unproven": 2,  # oba-engagement-keeps-peninsula-stable, bolton-another-summit-productive
+}
+FIXTURE_SPEAKERS = [
+    ("Mintaro Oba", 4),
+    ("Donald Trump", 3),  # "President Trump" and "Donald J. Trump" are the same man
+    ("John Bolton", 2),
+    ("Moon Jae-in", 2),
+    ("Associated Press", 1),
+    ("North Korean Foreign Ministry", 1),
+    ("U.S. Department of the Treasury", 1),
+]
+
+
+def test_fixture_counts_match_a_hand_count():
+    counted = stats(build([FIXTURES]).table)
+    assert counted.claims == 14
+    assert list(counted.by_status.items()) == list(FIXTURE_STATUSES.items())  # vocabulary order
+    assert list(counted.by_speaker.items()) == FIXTURE_SPEAKERS  # most first, then by name
+    assert counted.by_year == {2018: 14}
+
+
+def test_years_are_in_order_and_unused_statuses_count_zero(write):
+    records = [
+        valid_record(id="claim-2019", date="2019-03-01", status="false", speaker="Zed"),
+        valid_record(id="claim-2017", date="2017-05-06", status="false", speaker="Amy"),
+        valid_record(id="claim-2018-a", date="2018-01-01", claim="One.", speaker="Amy"),
+        valid_record(id="claim-2018-b", date="2018-12-31", claim="Two.", speaker="Bob"),
+    ]
+    path = write("claims.jsonl", "".join(json.dumps(r) + "\n" for r in records))
+    table, _ = build_table(toolkit.read_records([path])[1])
+    counted = stats(table)
+    assert list(counted.by_year.items()) == [(2017, 1), (2018, 2), (2019, 1)]
+    assert list(counted.by_speaker.items()) == [("Amy", 2), ("Bob", 1), ("Zed", 1)]
+    assert counted.by_status == {"unverified": 0, "true": 2, "mostly-true": 0, "mixed": 0, "mostly-false": 0,
+                                 "false": 2, "misleading": 0, "unproven": 0}
+    assert counted.as_dict()["by_year"] == {"2017": 1, "2018": 2, "2019": 1}
+
+
+def test_render_shows_every_count():
+    console = Console(record=True, width=100, color_system=None)
+    console.print(render_stats(stats(build([FIXTURES]).table)))
+    text = console.export_text()
+    assert "14 claims" in text
+    for name, count in FIXTURE_SPEAKERS:
+        assert any(name in line and f" {count} " in line for line in text.splitlines()), name
+    assert any("unverified" in line and " 3 " in line and "21%" in line for line in text.splitlines())
+    assert any("2018" in line and " 14 " in line for line in text.splitlines())
+
+
+def test_plot_is_a_real_deterministic_png(tmp_path):
+    counted = stats(build([FIXTURES]).table)
+    plot_stats(counted, tmp_path / "stats.png")
+    data = (tmp_path / "stats.png").read_bytes()
+    assert data.startswith(PNG_SIGNATURE)
+    assert len(data) > 10_000
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (1500, 500)
+    assert b"Software" not in data and b"matplotlib" not in data.lower()  # nothing that changes between versions
+    plot_stats(counted, tmp_path / "again.png")
+    assert (tmp_path / "again.png").read_bytes() == data
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["again.png", "stats.png"]  # no temporary file left
+
+
+def test_plot_of_an_empty_table_still_draws(tmp_path):
+    plot_stats(Stats(claims=0, by_status=dict.fromkeys(FIXTURE_STATUSES, 0)), tmp_path / "empty.png")
+    assert (tmp_path / "empty.png").read_bytes().startswith(PNG_SIGNATURE)
