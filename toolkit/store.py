@@ -30,6 +30,7 @@ class ReleaseStore:
     def __init__(self, path: Path):
         self.path = path
         self.name = str(path)
+        self._scratch: tempfile.TemporaryDirectory | None = None  # fetched files; removed with the store object
 
     def _git(self, *args: str, env: dict | None = None, data: bytes | None = None, check: bool = True) -> str:
         result = subprocess.run(
@@ -75,7 +76,9 @@ class ReleaseStore:
                                  capture_output=True)
         if archive.returncode != 0:
             raise PublishError(f"cannot read {revision} from {self.path}: {archive.stderr.decode().strip()}")
-        folder = Path(tempfile.mkdtemp(prefix="claims-fetch-"))
+        if self._scratch is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="claims-fetch-")
+        folder = Path(tempfile.mkdtemp(dir=self._scratch.name))
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(folder, filter="data")
         return folder
