@@ -158,3 +158,12 @@ def test_status_holds_only_the_vocabulary(tmp_path):
     assert set(table["status"].unique()) <= set(STATUSES)
     schema = json.loads((FIXTURES.parent / "schema" / "claim.schema.json").read_text())
     assert schema["$defs"]["status"]["enum"] == list(STATUSES)
+
+
+def test_unwritable_output_is_a_clear_error(tmp_path, cli):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    run = cli("build", FIXTURES, "--out", blocker / "out")
+    assert run.exit_code == 1
+    assert "cannot read or write" in run.stderr and "Traceback" not in run.stderr
+    assert blocker.read_text() == "not a folder"

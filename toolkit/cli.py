@@ -51,6 +51,10 @@ def command(function: Callable | None = None, *, name: str | None = None) -> Cal
                 sys.stdout.write(report.as_text(error.result))
             typer.echo(f"claims: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
+        except OSError as error:  # a disk full, a folder we may not write: say so, no traceback
+            where = f" {error.filename}" if error.filename else ""
+            typer.echo(f"claims: cannot read or write{where}: {error.strerror or error}", err=True)
+            raise typer.Exit(1) from None
 
     return app.command(name=name)(run)
 
