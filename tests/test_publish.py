@@ -271,3 +271,13 @@ def test_hub_concurrent_publish_and_existing_tag(data, hub, monkeypatch):
     with pytest.raises(TagExists):
         publish([data(second_edition()[:3])], REPO)
     assert hub.tags(REPO)["v2.0.0"] == taken_at[0], "an existing tag is never moved"
+
+
+def test_file_url_and_home_paths_are_release_stores(data, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert str(publish([data(first_edition())], f"file://{tmp_path}/url-store").version) == "1.0.0"
+    assert load(str(tmp_path / "url-store")).height == 8
+    assert str(publish([data(first_edition())], "~/home-store").version) == "1.0.0"
+    assert git(tmp_path / "home-store", "tag").split() == ["v1.0.0"]
+    with pytest.raises(UsageError, match="neither a Hub repository"):
+        load("not a target")
