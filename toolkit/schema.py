@@ -16,6 +16,7 @@ import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
 from .errors import SchemaError
+from .fastpath import FastSchema
 from .readers.csv import CsvLayout
 
 SCHEMA_NAME = "claim.schema.json"
@@ -42,6 +43,12 @@ class ClaimSchema:
     def validator(self) -> Draft202012Validator:
         # `format` is asserted, not just annotated: a 30 February is an error.
         return Draft202012Validator(self.document, format_checker=FormatChecker())
+
+    @cached_property
+    def fast(self) -> FastSchema | None:
+        """Checks compiled from the document for the records that pass (None: the schema uses
+        keywords the compiler does not translate, and jsonschema checks every record)."""
+        return FastSchema.compile(self.document, self.validator.format_checker)
 
     @property
     def properties(self) -> dict[str, Any]:

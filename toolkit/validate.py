@@ -1,20 +1,36 @@
 """Validation: every record against the schema, then the checks that span records.
 
 Reports every problem in one run. The result is plain data; rendering it is `report`'s job.
+
+Valid records take the fast path (`fastpath`): checks compiled from the schema say they pass, and
+jsonschema is only asked to explain the records that fail. Duplicate ids and claims are found in
+a compact index (`UniqueIndex`) that holds, per record, an id and a 64-bit hash, never the record;
+the few records it flags are read again to say where they are. Large inputs are cut into pieces
+that several processes check at once (`batch`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+
+import orjson
 
 from . import readers
 from .explain import problems_for
+from .fastpath import Explainer
+from .readers import jsonl
+from .readers.source import Source
 from .records import ERROR, WARNING, Problem, Record
 from .schema import ClaimSchema, load_schema
 from .text import claim_key
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 @dataclass(frozen=True)
@@ -54,16 +70,21 @@ def validate(
     *,
     today: dt.date | None = None,
     on_file: Callable[[str], None] | None = None,
+    workers: int | None = None,
 ) -> ValidationResult:
     """Check the claim files under `paths`; records are checked and let go, never all held.
+
+    `workers` is how many processes share a large input (default: one per core when there is
+    enough work to be worth it; 1 checks everything in this process).
 
     >>> result = validate(["fixtures/"])
     >>> result.valid, result.records
     (True, 14)
     """
+    from . import batch
+
     checker = Checker(_schema(schema), today)
-    for _ in checker.run(paths, on_file):
-        pass
+    batch.run(checker, readers.discover(paths), on_file=on_file, workers=workers)
     return checker.result()
 
 
@@ -79,8 +100,46 @@ def read_records(
     return checker.result(), records
 
 
+def read_frame(
+    paths: Iterable[str | os.PathLike],
+    schema: str | os.PathLike | ClaimSchema | None = None,
+    *,
+    columns: "pl.Schema",
+    today: dt.date | None = None,
+) -> "tuple[ValidationResult, pl.DataFrame | None]":
+    """Validate (in several processes when the input is large) and, when every record is valid
+    and every file is JSON Lines, read the records into a frame of `columns` plus `source_file`
+    (the file as given) and `source_line`, with no Python object per record. Where a frame is
+    not possible it is None: use `read_records` then.
+    """
+    import polars as pl
+
+    from .readers.frame import jsonl_frame
+
+    sources = readers.discover(paths)
+    result = validate(paths, schema, today=today)
+    if not result.valid or not sources or not all(readers.FORMATS.get(s.path.suffix.lower()) == "jsonl" for s in sources):
+        return result, None
+    frames = []
+    for source in sources:
+        frame = jsonl_frame(source.path, columns)
+        if frame is None:
+            return result, None
+        frames.append(frame.with_columns(pl.lit(source.display, dtype=pl.String).alias("source_file")))
+    frame = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
+    if frame.height != result.records:
+        return result, None
+    return result, frame
+
+
 def _schema(schema: str | os.PathLike | ClaimSchema | None) -> ClaimSchema:
     return schema if isinstance(schema, ClaimSchema) else load_schema(schema)
+
+
+def reference(source_index: int, ordinal: int) -> int:
+    """A record's place in a run, as one int: its file's index and its line (JSON Lines) or its
+    position in the file (other formats). Ordered like the records themselves."""
+    return (source_index << 32) | ordinal
 
 
 class Checker:
@@ -89,36 +148,108 @@ class Checker:
     def __init__(self, schema: ClaimSchema, today: dt.date | None = None):
         self.schema = schema
         self.today = (today or dt.datetime.now(dt.timezone.utc).date()).isoformat()
+        self.fast = schema.fast
+        self.explainer = Explainer(schema.validator, self.fast)
         self.problems: list[Problem] = []
         self.files = 0
         self.records = 0
-        self.ids: dict[str, tuple[str, int, int]] = {}
-        self.claims: dict[tuple[str, str, str], tuple[str, str, int]] = {}
+        self.index = UniqueIndex()
+        self.sources: list[Source] = []
         self.order: dict[str, int] = {}
+        # Where lines start in large JSON Lines files: source index -> [(line, byte offset)].
+        self.marks: dict[int, list[tuple[int, int]]] = {}
+
+    def add_source(self, source: Source) -> int:
+        self.files += 1
+        self.order.setdefault(source.display, len(self.order))
+        self.sources.append(source)
+        return len(self.sources) - 1
 
     def run(self, paths: Iterable[str | os.PathLike], on_file: Callable[[str], None] | None = None) -> Iterator[Record]:
         """Yield every record read (valid or not), recording problems on the way."""
         for source in readers.discover(paths):
-            self.files += 1
-            self.order.setdefault(source.display, len(self.order))
-            for item in readers.read(source, self.schema.csv_layout):
-                if isinstance(item, Problem):
-                    self.problems.append(item)
-                    continue
-                self.records += 1
-                self.check(item)
-                yield item
+            index = self.add_source(source)
+            yield from self.read_source(index, source)
             if on_file:
                 on_file(source.display)
 
-    def check(self, record: Record) -> None:
-        errors = list(self.schema.validator.iter_errors(record.data))
-        for error in errors:
-            self.problems.extend(problems_for(record, error))
-        if not isinstance(record.data, dict):
+    def read_source(self, index: int, source: Source) -> Iterator[Record]:
+        by_line = readers.FORMATS.get(source.path.suffix.lower()) == "jsonl"
+        ordinal = 0
+        for item in readers.read(source, self.schema.csv_layout):
+            if isinstance(item, Problem):
+                self.problems.append(item)
+                continue
+            self.records += 1
+            self.check(item, reference(index, item.line if by_line else ordinal))
+            ordinal += 1
+            yield item
+
+    def check(self, record: Record, ref: int) -> None:
+        data = record.data
+        if self.fast is None or self.fast.check(data) < 0:
+            for error in self.explainer.errors(data):
+                self.problems.extend(problems_for(record, error))
+        if not isinstance(data, dict):
             return
-        self.problems.extend(self.record_rules(record))
-        self.check_unique(record)
+        if self.needs_rules(data):
+            self.problems.extend(self.record_rules(record))
+        self.index.add(data, ref)
+
+    def check_lines(self, index: int, source: Source, lines: list[bytes], first_line: int) -> int:
+        """The JSON Lines loop: orjson and the fast path for most lines, the reader's careful path
+        (positions, keys written twice, syntax errors) for the others. Returns the lines that
+        were not blank."""
+        fast = self.fast
+        if fast is None:
+            return self._check_lines_slowly(index, source, lines, first_line)
+        loads, dumps, check, written = orjson.loads, orjson.dumps, fast.check, jsonl.keys_written
+        needs_rules, add, base = self.needs_rules, self.index.add, index << 32
+        number, blank = first_line - 1, 0
+        for raw in lines:
+            number += 1
+            try:
+                value = loads(raw)
+            except orjson.JSONDecodeError:
+                if raw.strip():
+                    self._check_line(index, source, raw, number)
+                else:
+                    blank += 1
+                continue
+            keys = check(value)
+            # A line written exactly as orjson writes its value holds no key twice; other lines
+            # have their keys counted.
+            if keys < 0 or type(value) is not dict or (dumps(value) != raw and keys != written(raw)):
+                self._check_line(index, source, raw, number)
+                continue
+            self.records += 1
+            if needs_rules(value):
+                record = Record(value, source.display, number, jsonl.LinePositions(raw, number))
+                self.problems.extend(self.record_rules(record))
+            add(value, base | number)
+        return len(lines) - blank
+
+    def _check_lines_slowly(self, index: int, source: Source, lines: list[bytes], first_line: int) -> int:
+        blank = 0
+        for number, raw in enumerate(lines, start=first_line):
+            if raw.strip():
+                self._check_line(index, source, raw, number)
+            else:
+                blank += 1
+        return len(lines) - blank
+
+    def _check_line(self, index: int, source: Source, raw: bytes, number: int) -> None:
+        for item in jsonl.read_line(source, raw, number):
+            if isinstance(item, Problem):
+                self.problems.append(item)
+            else:
+                self.records += 1
+                self.check(item, reference(index, number))
+
+    def needs_rules(self, data: dict) -> bool:
+        """Whether `record_rules` could say anything: a date after today, or a history."""
+        date = data.get("date")
+        return (isinstance(date, str) and date > self.today) or "history" in data
 
     def record_rules(self, record: Record) -> Iterator[Problem]:
         """The toolkit's own rules about one record, beyond what the schema can say."""
@@ -142,43 +273,185 @@ class Checker:
                     f"a status in history ({first}) cannot be older than the claim itself ({date})",
                 )
 
-    def check_unique(self, record: Record) -> None:
-        """The same id twice, or the same claim twice under different ids."""
-        data = record.data
-        where = record.position("/id")
+    def absorb(self, part: "Part") -> None:
+        """Take in what a piece of work found elsewhere (another process, or later)."""
+        self.records += part.records
+        self.problems.extend(part.problems)
+        self.index.merge(part.index)
+        for index, marks in part.marks.items():
+            self.marks.setdefault(index, []).extend(marks)
+
+    def fetch(self, refs: Iterable[int]) -> dict[int, Record]:
+        """The records at `refs`, read again: only the few that a cross-record check flagged."""
+        wanted: dict[int, set[int]] = defaultdict(set)
+        for ref in refs:
+            wanted[ref >> 32].add(ref & 0xFFFFFFFF)
+        found: dict[int, Record] = {}
+        for index, ordinals in wanted.items():
+            source = self.sources[index]
+            if readers.FORMATS.get(source.path.suffix.lower()) == "jsonl":
+                for number, raw in _lines_at(source, sorted(ordinals), self.marks.get(index, [])):
+                    for item in jsonl.read_line(source, raw, number):
+                        if isinstance(item, Record):
+                            found[reference(index, number)] = item
+                continue
+            ordinal = 0
+            for item in readers.read(source, self.schema.csv_layout):
+                if isinstance(item, Record):
+                    if ordinal in ordinals:
+                        found[reference(index, ordinal)] = item
+                    ordinal += 1
+        return found
+
+    def result(self) -> ValidationResult:
+        problems = self.problems + list(self.index.problems(self.fetch))
+        unique = dict.fromkeys(problems)
+        ordered = sorted(unique, key=lambda p: (self.order.get(p.file, 0), p.line, p.column, p.rule, p.message))
+        return ValidationResult(self.files, self.records, tuple(ordered))
+
+
+@dataclass
+class Part:
+    """What one piece of work found: plain data, sent back from a worker process."""
+
+    records: int
+    problems: list[Problem]
+    index: "UniqueIndex"
+    marks: dict[int, list[tuple[int, int]]]
+    lines: dict[int, int]  # source index -> lines that were not blank (JSON Lines)
+    finished: list[int] = field(default_factory=list)  # sources this piece finished
+
+
+class UniqueIndex:
+    """Ids and claims seen so far, kept small.
+
+    An id maps to the first record that used it; a claim is kept as a 64-bit hash of what makes
+    two claims the same (`text.claim_key` of speaker and words, and the date), mapped to the
+    first record that made it. Later sightings are listed, and explained at the end by reading
+    those few records again: that is where the exact keys are compared, so a hash collision never
+    makes a false report.
+    """
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.claims: dict[int, int] = {}
+        self.id_repeats: list[tuple[str, int]] = []
+        self.claim_repeats: list[tuple[int, int]] = []
+
+    def add(self, data: dict, ref: int) -> None:
         identifier = data.get("id")
         if isinstance(identifier, str):
-            first = self.ids.get(identifier)
-            if first is None:
-                self.ids[identifier] = (record.file, *where)
-            else:
-                self.problems.append(_problem(
-                    record, "/id", "duplicate-id",
-                    f"the id {identifier!r} is already used at {first[0]}:{first[1]}:{first[2]}; ids must be unique",
-                ))
-                self.problems.append(Problem(
-                    first[0], first[1], first[2], "/id", "duplicate-id", ERROR,
-                    f"the id {identifier!r} is used again at {record.file}:{where[0]}:{where[1]}",
-                ))
+            first = self.ids.setdefault(identifier, ref)
+            if first != ref:
+                self.id_repeats.append((identifier, ref))
         speaker, claim, date = data.get("speaker"), data.get("claim"), data.get("date")
-        if not all(isinstance(v, str) for v in (speaker, claim, date)):
+        if isinstance(speaker, str) and isinstance(claim, str) and isinstance(date, str):
+            both = f"{speaker}_{claim}"
+            if both.isascii():  # the same as claim_digest(speaker) + b"_" + claim_digest(claim)
+                both = both.encode("ascii").translate(_ASCII_FOLD, _ASCII_DROP)
+            else:
+                both = claim_digest(speaker) + b"_" + claim_digest(claim)
+            digest = hash((both, date))
+            first = self.claims.setdefault(digest, ref)
+            if first != ref:
+                self.claim_repeats.append((digest, ref))
+
+    def merge(self, later: "UniqueIndex") -> None:
+        """Add what a later piece of the run saw (pieces are merged in reading order)."""
+        for mine, theirs, repeats, their_repeats in (
+            (self.ids, later.ids, self.id_repeats, later.id_repeats),
+            (self.claims, later.claims, self.claim_repeats, later.claim_repeats),
+        ):
+            for key in theirs.keys() & mine.keys():
+                repeats.append((key, theirs.pop(key)))
+            mine.update(theirs)
+            repeats.extend(their_repeats)
+
+    def problems(self, fetch: Callable[[Iterable[int]], dict[int, Record]]) -> Iterator[Problem]:
+        if not self.id_repeats and not self.claim_repeats:
             return
-        key = (claim_key(speaker), claim_key(claim), date)
-        first_claim = self.claims.get(key)
-        if first_claim is None:
-            self.claims[key] = (str(identifier), record.file, record.line)
-        elif first_claim[0] != identifier:
-            other, file, line = first_claim
-            self.problems.append(_problem(
+        groups: dict[int, set[int]] = defaultdict(set)
+        for digest, ref in self.claim_repeats:
+            groups[digest].update((self.claims[digest], ref))
+        wanted = {ref for _, ref in self.id_repeats} | {self.ids[i] for i, _ in self.id_repeats}
+        wanted.update(ref for refs in groups.values() for ref in refs)
+        records = fetch(wanted)
+        for identifier, ref in self.id_repeats:
+            yield from _duplicate_id(records[self.ids[identifier]], records[ref], identifier)
+        for refs in groups.values():
+            yield from _duplicate_claims([records[ref] for ref in sorted(refs)])
+
+
+def _duplicate_id(first: Record, again: Record, identifier: str) -> Iterator[Problem]:
+    """The same id twice: both places are reported, each naming the other."""
+    line, column = first.position("/id")
+    where = again.position("/id")
+    yield _problem(
+        again, "/id", "duplicate-id",
+        f"the id {identifier!r} is already used at {first.file}:{line}:{column}; ids must be unique",
+    )
+    yield Problem(
+        first.file, line, column, "/id", "duplicate-id", ERROR,
+        f"the id {identifier!r} is used again at {again.file}:{where[0]}:{where[1]}",
+    )
+
+
+def _duplicate_claims(records: list[Record]) -> Iterator[Problem]:
+    """The same claim by the same speaker on the same date, under another id (in reading order)."""
+    firsts: dict[tuple[str, str, str], tuple[str, str, int]] = {}
+    for record in records:
+        data = record.data
+        identifier = data.get("id")
+        key = (claim_key(data["speaker"]), claim_key(data["claim"]), data["date"])
+        first = firsts.get(key)
+        if first is None:
+            firsts[key] = (str(identifier), record.file, record.line)
+        elif first[0] != identifier:
+            other, file, line = first
+            yield _problem(
                 record, "/claim", "duplicate-claim",
                 f"the same claim by the same speaker on the same date is already recorded as {other!r} "
                 f"at {file}:{line}; merge the two records",
-            ))
+            )
 
-    def result(self) -> ValidationResult:
-        unique = dict.fromkeys(self.problems)
-        ordered = sorted(unique, key=lambda p: (self.order.get(p.file, 0), p.line, p.column, p.rule, p.message))
-        return ValidationResult(self.files, self.records, tuple(ordered))
+
+# What the claim index hashes: `text.claim_key` without its spaces. Equal keys give equal
+# strings (the index compares exact keys later), and for ASCII text it takes two C calls: NFKC
+# leaves ASCII alone, and this table lower-cases it and drops what `[^\w\s]` and `\s` match.
+_ASCII_FOLD = bytes(
+    code + 32 if 65 <= code <= 90 else code for code in range(256)
+)
+_ASCII_DROP = bytes(
+    code for code in range(128) if not (chr(code).isalnum() or chr(code) == "_")
+)
+
+
+def claim_digest(text: str) -> bytes:
+    """`text.claim_key(text)` without spaces, as bytes: what the claim index hashes."""
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_FOLD, _ASCII_DROP)
+    return claim_key(text).replace(" ", "").encode("utf-8")
+
+
+def _lines_at(source: Source, numbers: list[int], marks: list[tuple[int, int]]) -> Iterator[tuple[int, bytes]]:
+    """The raw lines `numbers` (sorted) of a JSON Lines file, starting from the nearest known
+    line start before each."""
+    starts = [line for line, _ in marks]
+    with source.path.open("rb") as stream:
+        position = None  # (line number of the next line read, where it starts)
+        for wanted in numbers:
+            at = bisect_right(starts, wanted) - 1
+            mark = marks[at] if at >= 0 else (1, 0)
+            if position is None or position[0] > wanted or mark[0] > position[0]:
+                stream.seek(mark[1])
+                position = (mark[0], mark[1])
+            number = position[0]
+            for raw in stream:
+                if number == wanted:
+                    yield number, raw
+                    position = (number + 1, None)
+                    break
+                number += 1
 
 
 def _problem(record: Record, pointer: str, rule: str, message: str, severity: str = ERROR) -> Problem:

@@ -58,6 +58,37 @@ class _LineIndex:
         return (row + self.first_line, offset - self.starts[row] + 1)
 
 
+class TextPositions:
+    """The positions of a JSON text that was parsed without them (by orjson), found only when a
+    problem asks: most valid files never pay for the located parse."""
+
+    __slots__ = ("text", "first_line", "parsed")
+
+    def __init__(self, text: str, first_line: int = 1):
+        self.text = text
+        self.first_line = first_line
+        self.parsed: LocatedDocument | None = None
+
+    def of(self, pointer: str, *, key: bool = False) -> Position:
+        if pointer == "":
+            start = _WHITESPACE.match(self.text).end()
+            line_start = self.text.rfind("\n", 0, start) + 1
+            return (self.first_line + self.text.count("\n", 0, start), start - line_start + 1)
+        if self.parsed is None:
+            self.parsed = parse(self.text, first_line=self.first_line)
+        if key and pointer in self.parsed.keys:
+            return self.parsed.keys[pointer]
+        values, keys = self.parsed.values, self.parsed.keys
+        while True:
+            if pointer in values:
+                return values[pointer]
+            if pointer in keys:
+                return keys[pointer]
+            if not pointer:
+                return (self.first_line, 1)
+            pointer = pointer.rsplit("/", 1)[0]
+
+
 def parse(text: str, *, first_line: int = 1) -> LocatedDocument:
     """Parse one JSON document; raise JsonSyntaxError with a position if it is not valid JSON."""
     parser = _Parser(text, _LineIndex(text, first_line))

@@ -1,0 +1,322 @@
+"""The fast path gives jsonschema's verdicts: on every fixture, on generated valid records and on
+records spoilt in every way we could think of; and the same report whether it is on or off,
+whether one process or several check the input."""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rfc3986_validator import validate_rfc3986
+
+import toolkit
+from conftest import CLAIMS, FIXTURES, valid_record
+from toolkit import batch, readers
+from toolkit.fastpath import SUFFICIENT_FORMATS, Explainer, FastSchema
+from toolkit.readers import jsonl
+from toolkit.schema import load_schema
+from toolkit.text import claim_key
+from toolkit.validate import claim_digest
+
+SCHEMA = load_schema()
+FAST = SCHEMA.fast
+VALIDATOR = SCHEMA.validator
+
+
+def verdicts_agree(value) -> None:
+    """Fast path and jsonschema agree on `value`, and the explainer finds jsonschema's errors."""
+    expected = sorted(_errors(VALIDATOR.iter_errors(value)))
+    assert FAST.valid(value) == (not expected), (value, expected)
+    assert sorted(_errors(Explainer(VALIDATOR, FAST).errors(value))) == expected
+
+
+def _errors(errors) -> list[tuple]:
+    return [(tuple(e.absolute_path), e.validator, repr(e.validator_value), e.message) for e in errors]
+
+
+def test_the_claim_schema_has_a_fast_path():
+    assert FAST is not None
+
+
+def test_every_fixture_record():
+    layout = SCHEMA.csv_layout
+    records = [item for source in readers.discover([FIXTURES]) for item in readers.read(source, layout)
+               if isinstance(item, toolkit.Record)]
+    assert len(records) == 14
+    for record in records:
+        verdicts_agree(record.data)
+
+
+# --- generated records ------------------------------------------------------------------------
+
+TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=40)
+WORD = st.text(string.ascii_lowercase + string.digits, min_size=1, max_size=8)
+DAY = st.dates().map(lambda d: d.isoformat()).filter(lambda d: len(d) == 10)
+URL = st.builds(lambda host, path: f"https://{host}.org/{path}", WORD, st.lists(WORD, max_size=4).map("/".join))
+STATUS = st.sampled_from(["unverified", "true", "mostly-true", "mixed", "mostly-false", "false", "misleading", "unproven"])
+
+
+@st.composite
+def records(draw) -> dict:
+    record = {
+        "id": "-".join(draw(st.lists(WORD, min_size=1, max_size=4))).ljust(3, "x"),
+        "speaker": draw(TEXT),
+        "claim": draw(TEXT),
+        "date": draw(DAY),
+        "status": draw(STATUS),
+        "sources": draw(st.lists(st.fixed_dictionaries(
+            {"url": URL}, optional={"title": TEXT, "publisher": TEXT, "date": DAY}), min_size=1, max_size=3)),
+    }
+    optional = draw(st.fixed_dictionaries({}, optional={
+        "context": TEXT,
+        "tags": st.lists(WORD, max_size=4, unique=True),
+        "language": st.sampled_from(["en", "pt-BR", "fr", "zh-Hant", "es-419"]),
+        "review": st.fixed_dictionaries({}, optional={"summary": TEXT, "url": URL, "reviewer": TEXT, "date": DAY}),
+        "history": st.lists(st.fixed_dictionaries({"date": DAY, "status": STATUS}, optional={"note": TEXT}), max_size=2),
+    }))
+    record.update(optional)
+    return record
+
+
+# Values that break one rule or sit on its edge: wrong types, empty and over-long text, strings
+# patterns and formats must refuse (and some that only Python's `re` would accept).
+ODD_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.just([]), st.just({}),
+    st.just(""), st.just("x" * 5001), st.just("abc\n"), st.just("2018-02-30"), st.just("2018-2-3"),
+    st.just("0000-01-01"), st.just("2018-12-04\n"), st.just("https://exa mple.org"), st.just("ftp://example.org"),
+    st.just("https://example.org/a b"), st.just("https://example.org\n"), st.just("https://[::1]/x"),
+    st.just("HTTPS://EXAMPLE.ORG/%41"), st.just("https://example.org/%zz"), st.just("https://a.org/\x1c"),
+    st.just("maybe"), st.just("True"), st.just("Bad_ID"), st.just("ab"), st.just("a--b"), st.just("english"),
+    st.lists(st.just("dup"), min_size=2, max_size=2), st.lists(st.integers(), min_size=1, max_size=2),
+    TEXT, URL, DAY,
+)
+FIELDS = ["id", "speaker", "claim", "date", "status", "sources", "context", "tags", "language", "review",
+          "history", "speakr", "source"]
+
+
+@st.composite
+def spoilt(draw) -> dict:
+    """A valid record with one to three things changed, anywhere in it."""
+    record = draw(records())
+    for _ in range(draw(st.integers(1, 3))):
+        where = draw(st.sampled_from(["top", "drop", "source", "review", "history", "tag", "whole-list"]))
+        if where == "top":
+            record[draw(st.sampled_from(FIELDS))] = draw(ODD_VALUES)
+        elif where == "drop":
+            record.pop(draw(st.sampled_from(FIELDS)), None)
+        elif where == "source" and isinstance(record.get("sources"), list) and record["sources"]:
+            item = record["sources"][0]
+            if isinstance(item, dict):
+                item[draw(st.sampled_from(["url", "title", "publisher", "date", "titel"]))] = draw(ODD_VALUES)
+            else:
+                record["sources"][0] = draw(ODD_VALUES)
+        elif where == "review":
+            record["review"] = draw(st.one_of(ODD_VALUES, st.fixed_dictionaries(
+                {draw(st.sampled_from(["summary", "url", "reviewer", "date", "score"])): ODD_VALUES})))
+        elif where == "history":
+            record["history"] = [draw(st.one_of(ODD_VALUES, st.fixed_dictionaries(
+                {"date": st.one_of(DAY, ODD_VALUES), "status": st.one_of(STATUS, ODD_VALUES)})))]
+        elif where == "tag":
+            record["tags"] = draw(st.lists(st.one_of(WORD, ODD_VALUES), max_size=3))
+        else:
+            record["sources"] = draw(st.one_of(st.just([]), st.lists(st.fixed_dictionaries({"url": URL}), min_size=21, max_size=21)))
+    return record
+
+
+@settings(max_examples=300, deadline=None)
+@given(records())
+def test_generated_valid_records(record):
+    verdicts_agree(record)
+    assert FAST.valid(record)
+
+
+@settings(max_examples=600, deadline=None)
+@given(spoilt())
+def test_spoilt_records(record):
+    verdicts_agree(record)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.none(), st.integers(), TEXT, st.lists(ODD_VALUES, max_size=3),
+                 st.dictionaries(st.sampled_from(FIELDS), ODD_VALUES, max_size=5)))
+def test_anything_at_all(value):
+    verdicts_agree(value)
+
+
+# --- the compiler only says yes when it knows --------------------------------------------------
+
+@pytest.mark.parametrize("schema", [
+    {"type": "object", "required": ["id", "colour"]},
+    {"type": "object", "properties": {"n": {"type": "integer", "minimum": 3}}},
+    {"type": "object", "properties": {"a": {"oneOf": [{"type": "string"}, {"type": "null"}]}}},
+    {"type": "object", "patternProperties": {"^x": {"type": "string"}}},
+    {"$ref": "#/$defs/node", "$defs": {"node": {"type": "object", "properties": {"next": {"$ref": "#/$defs/node"}}}}},
+])
+def test_other_schemas_are_compiled_or_left_to_jsonschema(schema):
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    fast = FastSchema.compile(schema, validator.format_checker)
+    samples = [{}, {"id": "a", "colour": "red"}, {"n": 2}, {"n": 5}, {"n": 5.0}, {"n": True}, {"a": None},
+               {"a": 1}, {"x1": 2}, {"x1": "s"}, {"next": {"next": 1}}, [], "text"]
+    for sample in samples:
+        if fast is not None:
+            assert fast.valid(sample) <= validator.is_valid(sample), sample  # never a false yes
+
+
+def test_custom_schema_without_a_fast_path_still_works(write):
+    schema = write("s.json", json.dumps({"type": "object", "required": ["id"], "properties": {"id": {"not": {"type": "null"}}}}))
+    result = toolkit.validate([CLAIMS / "washington.json"], schema=schema)
+    assert result.valid and load_schema(schema).fast is None
+
+
+# --- helpers the fast path leans on --------------------------------------------------------------
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=60) | st.text(string.printable, max_size=60))
+def test_claim_digest_is_claim_key_without_spaces(text):
+    assert claim_digest(text) == claim_key(text).replace(" ", "").encode("utf-8")
+
+
+URI_ALPHABET = string.ascii_letters + string.digits + "-._~!$&'()*+,;=:@/?#%[] \\\"<>{}|^`\x00é"
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.sampled_from(["http://", "https://", "HTTPS://", "ftp://", "h:", "1a://", ""]),
+       st.text(URI_ALPHABET, max_size=30))
+def test_the_quick_uri_check_never_says_yes_wrongly(scheme, rest):
+    value = scheme + rest
+    if SUFFICIENT_FORMATS["uri"](value):
+        assert validate_rfc3986(value, rule="URI")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(string.printable + "é\"", max_size=80).map(str.encode))
+def test_keys_written_counts_like_the_regex(raw):
+    assert jsonl.keys_written(raw) == len(re.findall(rb'"\s*:', raw))
+
+
+# --- whole runs: fast path on or off, one process or several ----------------------------------
+
+def _lines(*records) -> str:
+    return "".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in records)
+
+
+MIXED = [
+    valid_record(id="first-claim"),
+    valid_record(id="second-claim", claim="Another claim.", status="maybe"),
+    valid_record(id="first-claim", claim="Same id, other words."),
+    valid_record(id="third-claim", claim="They have NOT lived up to the commitments so far!"),
+    '{"id": "broken", ',
+    valid_record(id="fourth-claim", sources=[{"url": "https://example.org", "titel": "x"}]),
+    json.dumps(valid_record(id="fifth-claim"))[:-1] + ', "status": "false"}',
+    "",
+    valid_record(id="sixth-claim", date="2999-01-01"),
+    valid_record(id="seventh-claim", history=[{"date": "2018-12-20", "status": "unverified"}, {"date": "2018-12-10", "status": "false"}]),
+    valid_record(id="eighth-claim", speaker="José Álvarez", claim="“Café” prices rose."),
+    valid_record(id="ninth-claim", speaker="jose  alvarez", claim="cafe prices rose"),
+    valid_record(id="tenth-claim", speaker="José Álvarez", claim="Café prices rose!"),
+    '  {"claim": "Written with spaces", "id" : "spaced-claim", "speaker": "X", "date": "2018-12-04",'
+    ' "status": "true", "sources": [{"url": "https://example.org/a"}]}',
+    '{"id":"compact-claim","speaker":"Y","claim":"Z","date":"2018-12-04","status":"true","sources":[{"url":"https://e.org/"}]}',
+]
+
+
+def _reference(paths, **kwargs):
+    """The same run with the fast path switched off: jsonschema checks every record."""
+    schema = load_schema()
+    schema.__dict__["fast"] = None
+    return toolkit.validate(paths, schema=schema, workers=1, **kwargs)
+
+
+@pytest.fixture
+def mixed(write):
+    folder = write("data/a.jsonl", _lines(*MIXED)).parent
+    write("data/b.json", json.dumps(valid_record(id="second-claim", claim="In another file.")))
+    write("data/c.yaml", "id: eighth-claim\nspeaker: Someone\nclaim: Else.\ndate: 2018-12-04\nstatus: 'true'\n"
+                         "sources:\n  - url: https://example.org\n")
+    write("data/d.json", json.dumps([valid_record(id="list-one"), valid_record(id="list-two", status="nope")], indent=2))
+    return folder
+
+
+def test_fast_path_on_and_off_give_the_same_report(mixed):
+    fast = toolkit.validate([mixed], workers=1)
+    assert fast == _reference([mixed])
+    rules = {p.rule for p in fast.problems}
+    assert {"duplicate-id", "duplicate-claim", "duplicate-key", "syntax", "enum", "additionalProperties",
+            "future-date", "history-order"} <= rules
+
+
+def test_several_processes_give_the_same_report(mixed, monkeypatch):
+    monkeypatch.setattr(batch, "PIECE_BYTES", 300)  # cut the JSON Lines file into many pieces
+    monkeypatch.setattr(batch, "GROUP_FILES", 1)
+    assert toolkit.validate([mixed], workers=2) == toolkit.validate([mixed], workers=1) == _reference([mixed])
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(records(), spoilt()), min_size=1, max_size=25), st.integers(1, 3))
+def test_generated_files_in_pieces(tmp_path_factory, values, workers):
+    folder = tmp_path_factory.mktemp("gen")
+    lines = [json.dumps(v, ensure_ascii=False) for v in values]
+    lines += lines[:2]  # repeats: duplicate ids and claims across pieces
+    (folder / "a.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    old = batch.PIECE_BYTES
+    batch.PIECE_BYTES = 200
+    try:
+        assert toolkit.validate([folder], workers=workers) == _reference([folder])
+    finally:
+        batch.PIECE_BYTES = old
+
+
+def test_json_files_are_read_quickly_with_the_same_positions(write):
+    text = "\n\n" + json.dumps(valid_record(status="maybe", sources=[{"url": "ftp://x.org"}]), indent=2)
+    path = write("a.json", text.encode())
+    quick = toolkit.validate([path])
+    assert quick == _reference([path])
+    line_of = lambda needle: text[: text.index(needle)].count("\n") + 1  # noqa: E731
+    assert {(p.line, p.rule) for p in quick.problems} == {(line_of('"maybe"'), "enum"), (line_of('"ftp:'), "pattern")}
+
+
+# --- valid JSON Lines straight into columns (for build) ----------------------------------------
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(records(), min_size=1, max_size=10, unique_by=lambda r: (r["id"], r["speaker"], r["claim"], r["date"])))
+def test_read_frame_holds_what_the_records_hold(tmp_path_factory, values):
+    import polars as pl
+
+    from toolkit.table import _INPUT, frame_of
+    from toolkit.validate import read_frame
+
+    # One date for the claim and its history, so that the history rules are met.
+    values = [dict(v, id=f"{v['id']}-{n}", date="2018-12-04") for n, v in enumerate(values)]
+    for value in values:
+        for step in value.get("history", []):
+            step["date"] = "2018-12-04"
+    path = tmp_path_factory.mktemp("frame") / "claims.jsonl"
+    path.write_text(_lines(*values), encoding="utf-8")
+    columns = pl.Schema({k: v for k, v in _INPUT.items() if k not in ("source_file", "source_line")})
+    result, frame = read_frame([path], columns=columns)
+    assert result.valid, result.problems
+    _, records = toolkit.read_records([path])
+    expected = frame_of(records).drop("source_file")  # build makes absolute paths relative
+    assert frame.select(expected.columns).equals(expected)
+    assert frame["source_file"].unique().to_list() == [str(path)]
+
+
+def test_read_frame_declines_what_it_cannot_read_exactly(write):
+    import polars as pl
+
+    from toolkit.validate import read_frame
+
+    columns = pl.Schema({"id": pl.String})
+    blank = write("a.jsonl", json.dumps(valid_record()) + "\n\n" + json.dumps(valid_record(id="other-one", claim="B.")) + "\n")
+    assert read_frame([blank], columns=columns)[1] is None
+    invalid = write("b.jsonl", json.dumps(valid_record(status="maybe")) + "\n")
+    result, frame = read_frame([invalid], columns=columns)
+    assert not result.valid and frame is None
+    yaml_file = write("c.yaml", "id: abc\n")
+    assert read_frame([yaml_file], columns=columns)[1] is None

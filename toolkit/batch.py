@@ -1,0 +1,200 @@
+"""Cutting a validation run into pieces of work, and checking them in several processes at once.
+
+A piece is a group of whole files, or a stretch of a large JSON Lines file cut at a line end
+(with the number of its first line, counted here as the file is cut). Each piece is checked on
+its own by a fresh `Checker`, in this process or a worker, and what it found (a `Part`: problems
+and a small index of ids and claims) is merged in reading order. The result is the same whatever
+the number of processes; only the cross-record checks wait for the end.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import Callable, Iterable, Iterator
+
+from . import readers
+from .readers.source import Source
+from .schema import ClaimSchema
+from .validate import Checker, Part
+
+PIECE_BYTES = 8 * 1024 * 1024  # a JSON Lines file larger than this is cut into pieces this size
+GROUP_BYTES = 4 * 1024 * 1024  # smaller files are grouped up to this size...
+GROUP_FILES = 256  # ...or this many files
+PARALLEL_BYTES = 32 * 1024 * 1024  # less input than this (and fewer files than the next) is
+PARALLEL_FILES = 2000  # checked in this process: starting workers would cost more than it saves
+MARK_EVERY = 4096  # lines between two remembered line starts, to find a flagged line again
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Whole files (`files`), or `length` bytes of one JSON Lines file from `offset`, whose first
+    line is line `first_line`; `last` says whether it ends its file."""
+
+    files: tuple[tuple[int, Source], ...] = ()
+    lines: tuple[int, Source, int, int, int] | None = None
+    last: bool = True
+
+
+def run(checker: Checker, sources: Iterable[Source], *, on_file: Callable[[str], None] | None = None,
+        workers: int | None = None) -> None:
+    """Check every source, merging what each piece found into `checker`."""
+    indexed = [(checker.add_source(source), source) for source in sources]
+    count = _workers(workers, [source for _, source in indexed])
+    pieces = plan(indexed)
+    lines_seen: dict[int, int] = {}
+    if count <= 1 or not hasattr(os, "fork"):
+        _start(checker.schema, checker.today)
+        parts = map(check_piece, pieces)
+        _merge(checker, parts, indexed, lines_seen, on_file)
+        return
+    context = multiprocessing.get_context("fork")  # workers inherit the compiled schema
+    with context.Pool(count, initializer=_start, initargs=(checker.schema, checker.today)) as pool:
+        _merge(checker, pool.imap(check_piece, pieces), indexed, lines_seen, on_file)
+
+
+def _merge(checker: Checker, parts: Iterator[Part], indexed: list, lines_seen: dict[int, int],
+           on_file: Callable[[str], None] | None) -> None:
+    for part in parts:
+        checker.absorb(part)
+        for index, lines in part.lines.items():
+            lines_seen[index] = lines_seen.get(index, 0) + lines
+        for index in part.finished:
+            source = indexed[index][1]
+            if lines_seen.get(index) == 0:
+                checker.problems.append(source.problem("the file is empty: it holds no claim", rule="empty"))
+            if on_file:
+                on_file(source.display)
+
+
+def _workers(asked: int | None, sources: list[Source]) -> int:
+    if asked is not None:
+        return max(1, asked)
+    if not hasattr(os, "fork"):
+        return 1  # workers must share this process's hash seed: the claim index compares hashes
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if cores < 2:
+        return 1
+    size = 0
+    for source in sources:
+        try:
+            size += source.path.stat().st_size
+        except OSError:
+            pass
+    return cores if size >= PARALLEL_BYTES or len(sources) >= PARALLEL_FILES else 1
+
+
+def plan(indexed: list[tuple[int, Source]]) -> Iterator[Piece]:
+    """The pieces, in reading order: small files grouped, large JSON Lines files cut at line ends."""
+    group: list[tuple[int, Source]] = []
+    size = 0
+    for index, source in indexed:
+        try:
+            length = source.path.stat().st_size
+        except OSError:
+            length = 0
+        if length > PIECE_BYTES and _is_jsonl(source):
+            if group:
+                yield Piece(tuple(group))
+                group, size = [], 0
+            yield from _cut(index, source)
+            continue
+        group.append((index, source))
+        size += length
+        if size >= GROUP_BYTES or len(group) >= GROUP_FILES:
+            yield Piece(tuple(group))
+            group, size = [], 0
+    if group:
+        yield Piece(tuple(group))
+
+
+def _cut(index: int, source: Source) -> Iterator[Piece]:
+    """Pieces of about PIECE_BYTES of a JSON Lines file, each ending at a line end. The bytes are
+    read once here, into one reused buffer, to count the lines before each piece."""
+    buffer = bytearray(PIECE_BYTES)
+    offset, line, held = 0, 1, 0  # `held`: bytes at the start of the buffer not yet in a piece
+    try:
+        with source.path.open("rb", buffering=0) as stream:
+            while True:
+                got = stream.readinto(memoryview(buffer)[held:]) or 0
+                end = held + got
+                if not got:
+                    break
+                cut = buffer.rfind(b"\n", 0, end) + 1
+                if cut == 0:  # a line longer than the buffer: make room and read on
+                    buffer.extend(bytes(len(buffer)))
+                    held = end
+                    continue
+                yield Piece(lines=(index, source, offset, cut, line), last=False)
+                line += buffer.count(b"\n", 0, cut)
+                offset += cut
+                held = end - cut
+                buffer[:held] = buffer[cut:end]
+    except OSError:
+        held = 0  # the worker meets the same error and reports it
+    yield Piece(lines=(index, source, offset, held, line), last=True)
+
+
+def _is_jsonl(source: Source) -> bool:
+    return readers.FORMATS.get(source.path.suffix.lower()) == "jsonl"
+
+
+# The schema and date of the run, set once per process (by the pool's initializer in a worker).
+_RUN: tuple[ClaimSchema, str] | None = None
+
+
+def _start(schema: ClaimSchema, today: str) -> None:
+    global _RUN
+    _RUN = (schema, today)
+
+
+def check_piece(piece: Piece) -> Part:
+    """Check one piece with a fresh checker; only plain data goes back."""
+    import datetime as dt
+
+    schema, today = _RUN
+    checker = Checker(schema, dt.date.fromisoformat(today))
+    lines: dict[int, int] = {}
+    marks: dict[int, list[tuple[int, int]]] = {}
+    finished: list[int] = []
+    for index, source in piece.files:
+        if _is_jsonl(source):
+            lines[index] = _check_jsonl(checker, index, source, 0, None, 1, marks)
+        else:
+            for _ in checker.read_source(index, source):
+                pass
+            lines[index] = 1  # not JSON Lines: its reader says itself when it is empty
+        finished.append(index)
+    if piece.lines is not None:
+        index, source, offset, length, first_line = piece.lines
+        lines[index] = _check_jsonl(checker, index, source, offset, length, first_line, marks)
+        if piece.last:
+            finished.append(index)
+    return Part(checker.records, checker.problems, checker.index, marks, lines, finished)
+
+
+def _check_jsonl(checker: Checker, index: int, source: Source, offset: int, length: int | None,
+                 first_line: int, marks: dict[int, list[tuple[int, int]]]) -> int:
+    """Check the lines of a JSON Lines file (all of it, or `length` bytes from `offset`); returns
+    how many were not blank. Failures to read are reported as the reader would."""
+    try:
+        with source.path.open("rb") as stream:
+            stream.seek(offset)
+            data = stream.read() if length is None else stream.read(length)
+        lines = data.split(b"\n")
+        if lines and not lines[-1]:
+            lines.pop()
+        if length is not None and lines:
+            ends = list(accumulate(map(len, lines)))  # line i starts at offset + ends[i - 1] + i
+            marks[index] = [
+                (first_line + at, offset + (ends[at - 1] + at if at else 0)) for at in range(0, len(lines), MARK_EVERY)
+            ]
+        return checker.check_lines(index, source, lines, first_line)
+    except RecursionError:
+        checker.problems.append(source.problem("the file is nested too deeply to read", rule="too-deep"))
+    except OSError as error:
+        checker.problems.append(source.problem(f"cannot read the file: {error.strerror or error}", rule="io"))
+    return 1
+

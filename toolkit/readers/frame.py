@@ -1,0 +1,75 @@
+"""Valid JSON Lines straight into columns, for the stages that need every record (build).
+
+Validation has read every line already; what build needs from a large file is its values in
+columns, and a Python object per record is the slow way there. pyarrow's JSON reader parses the
+lines into Arrow columns with an explicit schema (on several threads, no Python per record), and
+Polars takes the columns as they are. When the file is not one this reads exactly as the records
+reader would (a blank line, a byte-order mark, a value Arrow cannot hold, a field the schema does
+not know), it returns None and the caller uses the records.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import polars as pl
+
+BLOCK_BYTES = 8 * 1024 * 1024
+
+
+def jsonl_frame(path: Path, columns: "pl.Schema") -> "pl.DataFrame | None":
+    """The records of a valid JSON Lines file as a frame of `columns` (nested lists and structs of
+    text, as the records hold them), plus `source_line`; None if it cannot be read exactly."""
+    import polars as pl
+    import pyarrow as pa
+    import pyarrow.json as pj
+
+    try:
+        schema = pa.schema([(name, _arrow_type(dtype)) for name, dtype in columns.items()])
+        table = pj.read_json(
+            path,
+            read_options=pj.ReadOptions(block_size=BLOCK_BYTES),
+            parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error"),
+        )
+    except (pa.ArrowException, TypeError, OSError):
+        return None
+    if table.num_rows != _lines(path):  # a blank line was skipped: row numbers are not lines
+        return None
+    frame = pl.from_arrow(table)
+    return frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias("source_line"))
+
+
+def _arrow_type(dtype):
+    import polars as pl
+    import pyarrow as pa
+
+    if dtype == pl.String:
+        return pa.string()
+    if dtype == pl.Int64:
+        return pa.int64()
+    if dtype == pl.Boolean:
+        return pa.bool_()
+    if isinstance(dtype, pl.List):
+        return pa.list_(_arrow_type(dtype.inner))
+    if isinstance(dtype, pl.Struct):
+        return pa.struct([(field.name, _arrow_type(field.dtype)) for field in dtype.fields])
+    raise TypeError(f"no Arrow type for {dtype}")
+
+
+def _lines(path: Path) -> int:
+    """Lines in the file, counting a last line without its newline (-1 if it starts with a BOM).
+    pyarrow skips blank lines, so fewer rows than lines means the rows are not the lines."""
+    count, last = 0, b"\n"
+    buffer = bytearray(BLOCK_BYTES)
+    with path.open("rb", buffering=0) as stream:
+        head = stream.read(3)
+        if head.startswith(b"\xef\xbb\xbf"):
+            return -1
+        stream.seek(0)
+        while got := stream.readinto(buffer):
+            view = memoryview(buffer)[:got]
+            count += buffer.count(b"\n", 0, got)
+            last = bytes(view[-1:])
+    return count + (last != b"\n")
