@@ -1,0 +1,388 @@
+"""`make bench`: whole runs of the `claims` command against what a user would run instead.
+
+Generates deterministic synthetic claims (fixed seed, realistic text lengths, about 1% invalid
+records of varied kinds) under bench/out/data, runs each workload as a separate process, and
+measures wall time and peak memory: the largest process (like /usr/bin/time) and the whole
+process tree (sampled from /proc every 50 ms, as our validate may use several processes).
+Prints a table and writes every figure to bench/out/results.json.
+
+    .venv/bin/python bench/run.py                 # 1,000,000 records, 20,000 files
+    .venv/bin/python bench/run.py --quick         # a smoke run in about a minute
+    .venv/bin/python bench/run.py --with-3m       # adds the 3,000,000-record scaling row
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402 - bench/ is not a package
+
+BIN = Path(sys.executable).parent
+CLAIMS = BIN / "claims"
+CHECK_JSONSCHEMA = BIN / "check-jsonschema"
+SCHEMA = ROOT / "schema" / "claim.schema.json"
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+@dataclass
+class Run:
+    """One measured process: how long, how much memory, how it ended."""
+
+    command: list[str]
+    wall: float
+    peak_process_mb: float  # the largest single process, like /usr/bin/time's maximum RSS
+    peak_tree_mb: float  # the sum over the process tree, sampled
+    returncode: int
+    stdout: str = field(repr=False, default="")
+
+
+# The command is started by a small launcher process, which reports the command's own peak RSS.
+# (Started straight from this process, a command would inherit this process's high-water mark.)
+LAUNCHER = """
+import json, os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    json.dump([os.waitstatus_to_exitcode(status), usage.ru_maxrss], out)
+"""
+
+
+def measure(command: list[str], *, cwd: Path | None = None) -> Run:
+    """Run `command` (stdout captured to a file, stderr passed through) and measure it."""
+    out_path, usage_path = OUT / "last-stdout.txt", OUT / "last-usage.json"
+    with out_path.open("wb") as out:
+        started = time.perf_counter()
+        launcher = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(usage_path), *command], stdout=out, cwd=cwd)
+        peak = [0]
+        done = threading.Event()
+        sampler = threading.Thread(target=_sample_tree, args=(launcher.pid, peak, done), daemon=True)
+        sampler.start()
+        launcher.wait()
+        wall = time.perf_counter() - started
+        done.set()
+        sampler.join()
+    returncode, maxrss_kb = json.loads(usage_path.read_text())
+    return Run(command, wall, maxrss_kb / 1024, peak[0] / 2**20, returncode,
+               out_path.read_text(encoding="utf-8", errors="replace"))
+
+
+def _sample_tree(root: int, peak: list[int], done: threading.Event) -> None:
+    while not done.is_set():
+        total = sum(_rss(pid) for pid in _tree(root) if pid != root)  # not the launcher
+        peak[0] = max(peak[0], total)
+        done.wait(0.05)
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as stat:
+                    parent = int(stat.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack.extend(children.get(pid, []))
+    return found
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+# --- data ------------------------------------------------------------------------------------
+
+def jsonl_data(records: int, *, valid: bool = False) -> tuple[Path, dict]:
+    """The JSON Lines file of `records` records and what must be found in it (cached)."""
+    name = f"claims-{records}{'-valid' if valid else ''}"
+    path, meta_path = DATA / f"{name}.jsonl", DATA / f"{name}.meta.json"
+    key = {"records": records, "seed": generate.SEED, "valid": valid, "generator": _generator_version()}
+    if path.exists() and meta_path.exists():
+        meta = json.loads(meta_path.read_text())
+        if meta["key"] == key:
+            return path, meta
+    print(f"  generating {records:,} records{' (all valid)' if valid else ''}...", flush=True)
+    data = generate.dataset(records, generate.SEED, 0.0 if valid else generate.INVALID_SHARE)
+    generate.write_jsonl(data, path)
+    meta = {
+        "key": key,
+        "bytes": path.stat().st_size,
+        "invalid_lines": sorted(n + 1 for n in data.invalid),
+        "schema_invalid_lines": sorted(n + 1 for n in data.schema_invalid),
+        "kinds": data.kinds,
+    }
+    meta_path.write_text(json.dumps(meta))
+    return path, meta
+
+
+def file_tree(count: int, suffix: str) -> tuple[Path, dict]:
+    """`count` one-record files (.yaml or .json) in 100 folders, and the files that must fail."""
+    name = f"{suffix[1:]}-{count}"
+    folder, meta_path = DATA / name, DATA / f"{name}.meta.json"
+    key = {"files": count, "seed": generate.SEED, "generator": _generator_version()}
+    if folder.exists() and meta_path.exists():
+        meta = json.loads(meta_path.read_text())
+        if meta["key"] == key:
+            return folder, meta
+    print(f"  generating {count:,} {suffix} files...", flush=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    data = generate.dataset(count, generate.SEED)
+    ours, schema = generate.write_files(data, folder, count, suffix)
+    meta = {"key": key, "ours": sorted(ours), "schema": sorted(schema)}
+    meta_path.write_text(json.dumps(meta))
+    return folder, meta
+
+
+def slice_of(path: Path, records: int) -> Path:
+    target = path.with_name(f"{path.stem}-first-{records}.jsonl")
+    if not target.exists():
+        with path.open("rb") as source, target.open("wb") as out:
+            for number, line in enumerate(source):
+                if number == records:
+                    break
+                out.write(line)
+    return target
+
+
+def _generator_version() -> str:
+    import hashlib
+
+    return hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:12]
+
+
+# --- what our report says --------------------------------------------------------------------
+
+def invalid_lines(report: dict) -> set[tuple[str, int]]:
+    """The records (file, line) with at least one error in a `claims validate --format json` report."""
+    return {(p["file"], p["line"]) for p in report["problems"] if p["severity"] == "error"}
+
+
+# --- workloads -------------------------------------------------------------------------------
+
+def validate_jsonl(records: int, results: dict, *, label: str) -> Run:
+    path, meta = jsonl_data(records)
+    run = measure([str(CLAIMS), "validate", str(path), "--format", "json"])
+    report = json.loads(run.stdout)
+    found = {line for _, line in invalid_lines(report)}
+    expected = set(meta["invalid_lines"])
+    results[label] = {
+        "records": report["records"], "bytes": meta["bytes"], "wall_s": run.wall,
+        "records_per_s": report["records"] / run.wall, "peak_process_mb": run.peak_process_mb,
+        "peak_tree_mb": run.peak_tree_mb, "invalid_found": len(found), "invalid_injected": len(expected),
+        "verdicts_match": found == expected, "exit": run.returncode,
+    }
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--files", type=int, default=20_000)
+    parser.add_argument("--baseline-records", type=int, default=100_000,
+                        help="the jsonschema loop runs on this many first records and is scaled")
+    parser.add_argument("--scaling", default="100000,1000000", help="record counts for the scaling row")
+    parser.add_argument("--with-3m", action="store_true", help="add 3,000,000 records to the scaling row")
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument("--skip", default="", help="comma-separated workloads to skip: jsonl,yaml,json,build,scaling")
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    args = parser.parse_args()
+    if args.quick:
+        args.records, args.files, args.baseline_records, args.scaling = 50_000, 1_000, 5_000, "10000,50000"
+    scaling = sorted({int(n) for n in args.scaling.split(",") if n} | {args.records} | ({3_000_000} if args.with_3m else set()))
+    skip = set(filter(None, args.skip.split(",")))
+
+    global OUT, DATA
+    OUT, DATA = args.out, args.out / "data"
+    DATA.mkdir(parents=True, exist_ok=True)
+    results: dict = {"machine": _machine(), "settings": vars(args) | {"out": str(args.out)}, "workloads": {}}
+    work = results["workloads"]
+
+    if "jsonl" not in skip:
+        print(f"validate: {args.records:,} records in one JSON Lines file", flush=True)
+        validate_jsonl(args.records, work, label="validate_jsonl")
+        path, meta = jsonl_data(args.records)
+        part = slice_of(path, args.baseline_records)
+        run = measure([sys.executable, str(HERE / "baselines.py"), "jsonschema", str(SCHEMA), str(part)])
+        baseline = json.loads(run.stdout)
+        expected = {n for n in meta["schema_invalid_lines"] if n <= args.baseline_records}
+        rate = baseline["records"] / run.wall
+        work["validate_jsonl"]["baseline"] = {
+            "tool": "jsonschema Draft202012Validator + FormatChecker, plain loop (json.loads, is_valid)",
+            "records_run": baseline["records"], "wall_s_run": run.wall, "records_per_s": rate,
+            "wall_s_scaled": args.records / rate, "peak_process_mb": run.peak_process_mb,
+            "invalid_found": len(baseline["invalid_lines"]), "invalid_injected": len(expected),
+            "verdicts_match": set(baseline["invalid_lines"]) == expected,
+        }
+        ours_slice = measure([str(CLAIMS), "validate", str(part), "--format", "json"])
+        ours_found = {line for _, line in invalid_lines(json.loads(ours_slice.stdout))}
+        schema_kinds_found = ours_found & set(baseline["invalid_lines"])
+        work["validate_jsonl"]["same_slice"] = {
+            "records": baseline["records"], "ours_wall_s": ours_slice.wall,
+            "jsonschema_invalid_also_ours": len(schema_kinds_found) == len(baseline["invalid_lines"]),
+        }
+
+    for suffix, label in ((".yaml", "validate_yaml"), (".json", "validate_json")):
+        if suffix[1:] in skip:
+            continue
+        print(f"validate: {args.files:,} one-record {suffix} files", flush=True)
+        folder, meta = file_tree(args.files, suffix)
+        ours = measure([str(CLAIMS), "validate", folder.name, "--format", "json"], cwd=DATA)
+        report = json.loads(ours.stdout)
+        found = {int(Path(f).stem.split("-")[1]) for f, _ in invalid_lines(report)}
+        files = sorted(str(p.relative_to(DATA)) for p in folder.rglob(f"*{suffix}"))
+        theirs = measure([str(CHECK_JSONSCHEMA), "--schemafile", str(SCHEMA), "-o", "json", *files], cwd=DATA)
+        their_report = json.loads(theirs.stdout)
+        their_found = {int(Path(e["filename"]).stem.split("-")[1]) for e in their_report["errors"]}
+        their_found |= {int(Path(e["filename"]).stem.split("-")[1]) for e in their_report.get("parse_errors", [])}
+        work[label] = {
+            "files": report["files"], "wall_s": ours.wall, "peak_process_mb": ours.peak_process_mb,
+            "peak_tree_mb": ours.peak_tree_mb, "invalid_found": len(found), "invalid_injected": len(meta["ours"]),
+            "verdicts_match": found == set(meta["ours"]),
+            "baseline": {
+                "tool": "check-jsonschema --schemafile (formats on)", "wall_s": theirs.wall,
+                "peak_process_mb": theirs.peak_process_mb, "invalid_found": len(their_found),
+                "invalid_injected": len(meta["schema"]), "verdicts_match": their_found == set(meta["schema"]),
+            },
+        }
+
+    if "build" not in skip:
+        print(f"build: {args.records:,} valid records", flush=True)
+        path, _ = jsonl_data(args.records, valid=True)
+        target = OUT / "build"
+        shutil.rmtree(target, ignore_errors=True)
+        ours = measure([str(CLAIMS), "build", str(path), "--out", str(target)])
+        floor_out = OUT / "floor.parquet"
+        floor = measure([sys.executable, str(HERE / "baselines.py"), "polars", str(path), str(floor_out)])
+        work["build"] = {
+            "records": args.records, "wall_s": ours.wall, "peak_process_mb": ours.peak_process_mb,
+            "peak_tree_mb": ours.peak_tree_mb, "exit": ours.returncode,
+            "baseline": {"tool": "polars.read_ndjson(explicit schema) + write_parquet", "wall_s": floor.wall,
+                         "peak_process_mb": floor.peak_process_mb, "exit": floor.returncode},
+        }
+        shutil.rmtree(target, ignore_errors=True)
+        floor_out.unlink(missing_ok=True)
+
+    if "scaling" not in skip:
+        rows = work.setdefault("scaling", {})
+        for size in scaling:
+            if size == args.records and "validate_jsonl" in work:
+                entry = work["validate_jsonl"]
+                rows[str(size)] = {k: entry[k] for k in ("wall_s", "records_per_s", "peak_process_mb", "peak_tree_mb", "verdicts_match")}
+                continue
+            print(f"scaling: validate {size:,} records", flush=True)
+            scratch: dict = {}
+            validate_jsonl(size, scratch, label="run")
+            rows[str(size)] = {k: scratch["run"][k] for k in ("wall_s", "records_per_s", "peak_process_mb", "peak_tree_mb", "verdicts_match")}
+
+    (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print()
+    print(table(results))
+    print(f"\nfigures written to {OUT / 'results.json'}")
+
+
+def _machine() -> dict:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    memory = 0
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError, AttributeError):
+        pass
+    return {"python": platform.python_version(), "platform": platform.platform(), "cores": cores,
+            "memory_gb": round(memory, 1)}
+
+
+# --- the table -------------------------------------------------------------------------------
+
+def table(results: dict) -> str:
+    work = results["workloads"]
+    rows = [("workload", "ours", "baseline (same run)", "ratio", "target", "met?")]
+
+    def mark(ok: bool) -> str:
+        return "yes" if ok else "NO"
+
+    if "validate_jsonl" in work:
+        w = work["validate_jsonl"]
+        b = w["baseline"]
+        ratio = b["wall_s_scaled"] / w["wall_s"]
+        rows.append((
+            f"validate {w['records']:,} JSONL records ({w['bytes'] / 1e6:,.0f} MB)",
+            f"{w['wall_s']:.2f} s, {w['peak_tree_mb']:,.0f} MB (largest process {w['peak_process_mb']:,.0f} MB)",
+            f"jsonschema loop: {b['records_per_s']:,.0f} rec/s on {b['records_run']:,}, scaled {b['wall_s_scaled']:,.0f} s",
+            f"{ratio:,.0f}x faster",
+            ">=30x, <3 s, <1 GB",
+            mark(ratio >= 30 and w["wall_s"] < 3 and w["peak_tree_mb"] < 1024),
+        ))
+        rows.append((
+            "  verdicts (records with an error)",
+            f"{w['invalid_found']:,} of {w['invalid_injected']:,} injected",
+            f"{b['invalid_found']:,} of {b['invalid_injected']:,} it can see",
+            "", "equal", mark(w["verdicts_match"] and b["verdicts_match"]),
+        ))
+    for label, name, needed in (("validate_yaml", "YAML", 10), ("validate_json", "JSON", 3)):
+        if label in work:
+            w = work[label]
+            b = w["baseline"]
+            ratio = b["wall_s"] / w["wall_s"]
+            rows.append((
+                f"validate {w['files']:,} one-record {name} files",
+                f"{w['wall_s']:.2f} s ({w['invalid_found']} of {w['invalid_injected']} invalid found)",
+                f"check-jsonschema: {b['wall_s']:.2f} s ({b['invalid_found']} of {b['invalid_injected']})",
+                f"{ratio:,.1f}x faster", f">={needed}x", mark(ratio >= needed and w["verdicts_match"]),
+            ))
+    if "build" in work:
+        w = work["build"]
+        b = w["baseline"]
+        ratio = w["wall_s"] / b["wall_s"]
+        rows.append((
+            f"build {w['records']:,} records",
+            f"{w['wall_s']:.2f} s, {w['peak_tree_mb']:,.0f} MB" + ("" if w["exit"] == 0 else f" (exit {w['exit']})"),
+            f"polars read_ndjson + write_parquet: {b['wall_s']:.2f} s, {b['peak_process_mb']:,.0f} MB",
+            f"{ratio:.1f}x the floor", "<=2x, <4 GB", mark(ratio <= 2 and w["peak_tree_mb"] < 4096 and w["exit"] == 0),
+        ))
+    if "scaling" in work:
+        sizes = sorted(work["scaling"], key=int)
+        base = work["scaling"][sizes[0]]
+        for size in sizes:
+            w = work["scaling"][size]
+            per = (w["wall_s"] / int(size)) / (base["wall_s"] / int(sizes[0]))
+            rows.append((
+                f"scaling: validate {int(size):,} records",
+                f"{w['wall_s']:.2f} s, {w['records_per_s']:,.0f} rec/s, {w['peak_tree_mb']:,.0f} MB",
+                "-", f"{per:.2f}x time/record vs {int(sizes[0]):,}", "linear", mark(per < 1.5),
+            ))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    lines = [" | ".join(str(cell).ljust(width) for cell, width in zip(row, widths)) for row in rows]
+    lines.insert(1, "-+-".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+OUT = HERE / "out"
+DATA = OUT / "data"
+
+if __name__ == "__main__":
+    main()
