@@ -167,3 +167,25 @@ def test_unwritable_output_is_a_clear_error(tmp_path, cli):
     assert run.exit_code == 1
     assert "cannot read or write" in run.stderr and "Traceback" not in run.stderr
     assert blocker.read_text() == "not a folder"
+
+
+def test_columns_and_records_give_the_same_bytes(tmp_path, monkeypatch):
+    """A clean JSON Lines file goes straight into columns; a blank line sends it record by record.
+    Both ways must give the same shards, byte for byte (regression: the shard count once came
+    from the in-memory layout, which differed between the two)."""
+    from toolkit.table import INPUT_COLUMNS
+    from toolkit.validate import read_frame
+
+    monkeypatch.setattr("toolkit.build.SHARD_BYTES", 3000)  # several shards
+    records = [valid_record(id=f"claim-{n:03d}", claim=f"Claim number {n}.", tags=["a", f"t{n}"]) for n in range(40)]
+    shards = {}
+    for way, text in (("columns", jsonl(*records)), ("records", jsonl(*records) + "\n")):
+        folder = tmp_path / way
+        folder.mkdir()
+        (folder / "claims.jsonl").write_text(text, encoding="utf-8")
+        monkeypatch.chdir(folder)
+        assert (read_frame(["claims.jsonl"], columns=INPUT_COLUMNS)[1] is not None) == (way == "columns")
+        write_folder(build(["claims.jsonl"]), folder / "out")
+        shards[way] = {p.name: p.read_bytes() for p in (folder / "out" / "data").glob("*.parquet")}
+    assert len(shards["columns"]) > 1
+    assert shards["columns"] == shards["records"]

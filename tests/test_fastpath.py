@@ -8,6 +8,7 @@ import json
 import re
 import string
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -286,9 +287,8 @@ def test_json_files_are_read_quickly_with_the_same_positions(write):
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(records(), min_size=1, max_size=10, unique_by=lambda r: (r["id"], r["speaker"], r["claim"], r["date"])))
 def test_read_frame_holds_what_the_records_hold(tmp_path_factory, values):
-    import polars as pl
 
-    from toolkit.table import _INPUT, frame_of
+    from toolkit.table import INPUT_COLUMNS, frame_of
     from toolkit.validate import read_frame
 
     # One date for the claim and its history, so that the history rules are met.
@@ -298,13 +298,10 @@ def test_read_frame_holds_what_the_records_hold(tmp_path_factory, values):
             step["date"] = "2018-12-04"
     path = tmp_path_factory.mktemp("frame") / "claims.jsonl"
     path.write_text(_lines(*values), encoding="utf-8")
-    columns = pl.Schema({k: v for k, v in _INPUT.items() if k not in ("source_file", "source_line")})
-    result, frame = read_frame([path], columns=columns)
+    result, frame = read_frame([path], columns=INPUT_COLUMNS)
     assert result.valid, result.problems
     _, records = toolkit.read_records([path])
-    expected = frame_of(records).drop("source_file")  # build makes absolute paths relative
-    assert frame.select(expected.columns).equals(expected)
-    assert frame["source_file"].unique().to_list() == [str(path)]
+    assert frame.select(frame_of(records).columns).equals(frame_of(records))
 
 
 def test_read_frame_declines_what_it_cannot_read_exactly(write):
@@ -319,4 +316,81 @@ def test_read_frame_declines_what_it_cannot_read_exactly(write):
     result, frame = read_frame([invalid], columns=columns)
     assert not result.valid and frame is None
     yaml_file = write("c.yaml", "id: abc\n")
-    assert read_frame([yaml_file], columns=columns)[1] is None
+    assert read_frame([yaml_file], columns=columns) is None
+
+
+# --- raw JSON lines: the compiled msgspec decoder ------------------------------------------------
+
+LINES = SCHEMA.lines
+
+
+def line_verdict(value, raw: bytes) -> None:
+    """The decoder vouches for a line only if jsonschema finds nothing wrong with its value."""
+    decoded = LINES.decode(raw)
+    if decoded is not None:
+        assert not list(VALIDATOR.iter_errors(value)), (raw, value)
+        assert msgspec.json.decode(msgspec.json.encode(decoded)) == value
+
+
+@settings(max_examples=300, deadline=None)
+@given(records(), st.booleans())
+def test_the_line_decoder_takes_valid_lines(record, spaced):
+    raw = json.dumps(record, ensure_ascii=False, separators=(", ", ": ") if spaced else (",", ":")).encode()
+    line_verdict(record, raw)
+    if b"\\u" not in raw:  # a line with \u escapes is left to the careful path
+        assert LINES.decode(raw) is not None
+
+
+@settings(max_examples=600, deadline=None)
+@given(spoilt(), st.booleans())
+def test_the_line_decoder_refuses_spoilt_lines(record, ascii_only):
+    line_verdict(record, json.dumps(record, ensure_ascii=ascii_only).encode())
+
+
+@pytest.mark.parametrize("line", [
+    '{"id":"abc","speaker":"A","claim":"B","date":"2018-12-04","status":"true","sources":[{"url":"https://a.org"}],"id":"abd"}',
+    '{"id":"abc","speaker":"A","claim":"B","date":"2018-12-04","status":"true","sources":[{"url":"https://a.org","url":"https://b.org"}]}',
+    '{"id":"abc","speaker":"A \\"x\\":","claim":"B","date":"2018-12-04","status":"true","sources":[{"url":"https://a.org"}],"status":"false"}',
+    '{"id":"abc","speaker":"A\\u0022:\\u0022:","claim":"B","date":"2018-12-04","status":"true","sources":[{"url":"https://a.org"}],"id":"x-y"}',
+    '{"id" :"abc","speaker":"A\\n","claim":"B","date":"2018-12-04","status":"true","sources":[{"url":"https://a.org"}],"claim":"C"}',
+])
+def test_a_key_written_twice_is_never_vouched_for(line):
+    assert LINES.decode(line.encode()) is None
+    path_text = line + "\n"
+    assert any(p.rule == "duplicate-key" for p in _validate_text(path_text).problems)
+
+
+def test_the_decoder_leaves_what_it_cannot_vouch_for():
+    line = json.dumps(valid_record(speaker="Zoë \u2028")).encode()  # \u escapes
+    assert LINES.decode(line) is None and not list(VALIDATOR.iter_errors(json.loads(line)))
+    assert LINES.decode(json.dumps(valid_record(tags=["a", "a"])).encode()) is None
+    assert LINES.decode(b"\xef\xbb\xbf" + json.dumps(valid_record()).encode()) is None
+    assert LINES.decode(json.dumps(valid_record()).encode()[:-1]) is None
+    assert LINES.decode(b'{"id": "\xff"}') is None
+
+
+def test_the_decoder_counts_characters_like_jsonschema():
+    for text in ("é" * 200, "😀" * 200, "e\u0301" * 100):
+        line = json.dumps(valid_record(speaker=text), ensure_ascii=False).encode()
+        line_verdict(json.loads(line), line)
+        longer = json.dumps(valid_record(speaker=text + "x"), ensure_ascii=False).encode()
+        assert LINES.decode(longer) is None and list(VALIDATOR.iter_errors(json.loads(longer)))
+
+
+def test_the_quick_date_check_is_the_format_checker():
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker()
+    years = [*range(0, 12), 100, 400, 1600, 1700, 1900, 2000, 2018, 2024, 2100, 2400, 9996, 9999]
+    for day in (f"{y:04d}-{m:02d}-{d:02d}" for y in years for m in range(14) for d in range(33)):
+        assert bool(SUFFICIENT_FORMATS["date"](day)) == checker.conforms(day, "date"), day
+
+
+def _validate_text(text: str):
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "a.jsonl"
+        path.write_text(text, encoding="utf-8")
+        return toolkit.validate([path])

@@ -3,6 +3,7 @@ a Hub-compatible server, with the real git, huggingface_hub and datasets."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 
@@ -205,11 +206,14 @@ def test_hub_no_change_and_unchanged_shards(data, hub, monkeypatch):
     assert len(hub.history(REPO)) == commits
     uploads = len(hub.lfs_uploads)
     edited = first_edition()
-    edited[-1]["status"] = "false"  # only the last shard changes
+    edited[-1]["status"] = "false"  # only the shard that holds this claim changes
     result = publish([data(edited)], REPO)
     assert str(result.version) == "1.0.1"
     assert len(hub.lfs_uploads) == uploads + 1
-    assert [f.path for f in result.files if f.upload and f.path.startswith("data/")] == [shards[-1]]
+    uploaded = [f.path for f in result.files if f.upload and f.path.startswith("data/")]
+    assert len(uploaded) == 1 and uploaded[0] in shards
+    holding = pl.read_parquet(io.BytesIO(hub.files(REPO, "v1.0.1")[uploaded[0]]))
+    assert edited[-1]["id"] in holding["id"].to_list()
 
 
 def test_stale_shards_are_deleted_in_the_same_commit(data, hub, monkeypatch):

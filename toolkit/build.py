@@ -21,8 +21,8 @@ from .errors import ValidationFailed
 from .files import atomic_path, write_text
 from .schema import SCHEMA_NAME, ClaimSchema, load_schema
 from .speakers import find_registry, load_speakers
-from .table import BuildReport, build_table
-from .validate import ValidationResult, read_records
+from .table import INPUT_COLUMNS, BuildReport, frame_of, merge
+from .validate import ValidationResult, read_frame, read_records
 from .versions import changelog
 
 DATA_DIR = "data"
@@ -30,7 +30,7 @@ REPORT_NAME = "build-report.json"
 CARD_NAME = "README.md"
 CHANGELOG_NAME = "CHANGELOG.md"
 ROW_GROUP_ROWS = 50_000
-SHARD_BYTES = 256 * 1024 * 1024  # in memory; Parquet with zstd is several times smaller
+SHARD_BYTES = 256 * 1024 * 1024  # of rows as JSON; Parquet with zstd is several times smaller
 
 
 @dataclass(frozen=True)
@@ -56,11 +56,15 @@ def build(
     """
     paths = [os.fspath(p) for p in paths]
     schema = schema if isinstance(schema, ClaimSchema) else load_schema(schema)
-    validation, records = read_records(paths, schema)
+    # Large JSON Lines inputs go straight into columns; anything else is read record by record.
+    validation, frame = read_frame(paths, schema, columns=INPUT_COLUMNS) or (None, None)
+    if frame is None and (validation is None or validation.valid):
+        validation, records = read_records(paths, schema)
+        frame = frame_of(records)
     if not validation.valid:
         raise ValidationFailed(validation)
     registry = load_speakers(speakers if speakers is not None else find_registry(paths))
-    table, report = build_table(records, registry)
+    table, report = merge(frame, registry)
     if strict and report.conflicts:
         raise ValidationFailed(_conflicts_as_problems(validation, report))
     return Build(table, report, validation, schema)
@@ -90,9 +94,17 @@ def write_parquet(table: pl.DataFrame, target: str | os.PathLike) -> None:
                             row_group_size=ROW_GROUP_ROWS)
 
 
+def content_bytes(table: pl.DataFrame) -> int:
+    """The size of the rows written as JSON: it depends on the data only, never on how it was read
+    into memory (whose estimated size differs between readers for the same rows)."""
+    if not table.height:
+        return 0
+    return int(table.select(pl.struct(pl.all()).struct.json_encode().str.len_bytes().sum()).item())
+
+
 def write_shards(table: pl.DataFrame, out: Path) -> list[str]:
     """`data/train-0000i-of-0000N.parquet`, N from the table's size; stale shards are removed."""
-    count = max(1, math.ceil(table.estimated_size() / SHARD_BYTES))
+    count = max(1, math.ceil(content_bytes(table) / SHARD_BYTES))
     rows = math.ceil(table.height / count) if table.height else 0
     names = shard_names(count)
     for index, name in enumerate(names):

@@ -47,7 +47,15 @@ _TYPE_TESTS = {
 # fragment` branch with a plain host, a strict subset of what rfc3986-validator accepts.
 _SEGMENT = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]++|%[0-9A-Fa-f]{2})*+"
 _QUERY = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]++|%[0-9A-Fa-f]{2})*+"
+# `date`: RFC 3339's full-date, a real day of the proleptic Gregorian calendar from year 1 (Python's
+# `date.fromisoformat`, which the format checker calls, has no year 0).
+_DAY = (
+    r"(?!0000)(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    r"|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+    r"|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)"
+)
 SUFFICIENT_FORMATS: dict[str, Callable[[str], Any]] = {
+    "date": re.compile(_DAY).fullmatch,
     "uri": re.compile(
         r"[A-Za-z][A-Za-z0-9+.\-]*+://(?:[A-Za-z0-9\-._~!$&'()*+,;=]++|%[0-9A-Fa-f]{2})*+(?::[0-9]*+)?+"
         rf"(?:/{_SEGMENT})?+(?:\?{_QUERY})?+(?:\#{_QUERY})?+"
@@ -147,12 +155,12 @@ def _inline(schema: Any, document: Any, seen: tuple) -> Any:
             raise Unsupported(reference)
         if set(schema) - _ANNOTATIONS - {"$ref"}:
             raise Unsupported("$ref beside other keywords")
-        return _inline(_follow(document, reference), document, (*seen, reference))
+        return _inline(follow(document, reference), document, (*seen, reference))
     return {key: (_inline(value, document, seen) if key not in ("enum", "const", "required") else value)
             for key, value in schema.items()}
 
 
-def _follow(document: Any, reference: str) -> Any:
+def follow(document: Any, reference: str) -> Any:
     """The part of `document` that a local reference (`#` or `#/a/b`) points at."""
     target = document
     for step in reference[2:].split("/") if reference != "#" else []:
@@ -258,7 +266,7 @@ class _Compiler:
     def resolve(self, reference: str) -> Any:
         if not reference.startswith("#"):
             raise Unsupported(f"$ref {reference}")
-        return _follow(self.document, reference)
+        return follow(self.document, reference)
 
     def node(self, schema: Any, v: str, depth: int, out: list[str], stack: list) -> None:
         """Code that returns -1 unless `v` surely passes `schema`, adding its keys to `n`."""

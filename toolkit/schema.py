@@ -16,6 +16,7 @@ import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
 from .errors import SchemaError
+from .fastlines import LineDecoder
 from .fastpath import FastSchema
 from .readers.csv import CsvLayout
 
@@ -49,6 +50,11 @@ class ClaimSchema:
         """Checks compiled from the document for the records that pass (None: the schema uses
         keywords the compiler does not translate, and jsonschema checks every record)."""
         return FastSchema.compile(self.document, self.validator.format_checker)
+
+    @cached_property
+    def lines(self) -> LineDecoder | None:
+        """The compiled decoder for raw JSON lines (None: the careful path reads every line)."""
+        return LineDecoder.compile(self.document)
 
     @property
     def properties(self) -> dict[str, Any]:

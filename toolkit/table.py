@@ -117,9 +117,13 @@ def _provenance(file: str) -> str:
     return file
 
 
+# What the readers give, before the build adds where each record came from.
+INPUT_COLUMNS = pl.Schema({name: dtype for name, dtype in _INPUT.items() if name not in ("source_file", "source_line")})
+
+
 def _row(record: Record) -> dict[str, Any]:
     row = {name: record.data.get(name) for name in _INPUT.names() if name in record.data}
-    row["source_file"] = _provenance(record.file)
+    row["source_file"] = record.file
     row["source_line"] = record.line
     return row
 
@@ -131,7 +135,15 @@ def frame_of(records: Iterable[Record]) -> pl.DataFrame:
 
 def build_table(records: Iterable[Record], speakers: SpeakerRegistry | None = None) -> tuple[pl.DataFrame, BuildReport]:
     """Merge valid records into the canonical table and say what was linked and what conflicts."""
-    frame = frame_of(records)
+    return merge(frame_of(records), speakers)
+
+
+def merge(frame: pl.DataFrame, speakers: SpeakerRegistry | None = None) -> tuple[pl.DataFrame, BuildReport]:
+    """The canonical table from a frame of valid records (the input columns, `source_file` as
+    given), and what was linked and what conflicts."""
+    files = frame["source_file"].unique().to_list()
+    frame = frame.with_columns(pl.col("source_file").replace_strict(
+        files, [_provenance(f) for f in files], return_dtype=pl.String))
     frame = _normalise(frame)
     frame, renamed = _map_speakers(frame, speakers or SpeakerRegistry())
     frame = _link_repeats(frame)
