@@ -64,6 +64,7 @@ class Dataset:
     invalid: set[int] = field(default_factory=set)  # every record that must get an error
     schema_invalid: set[int] = field(default_factory=set)  # those a plain jsonschema loop sees
     kinds: dict[str, int] = field(default_factory=dict)
+    repeats: dict[int, int] = field(default_factory=dict)  # a duplicate claim -> the record it repeats
 
 
 def words(rng: random.Random, low: int, high: int) -> str:
@@ -223,6 +224,8 @@ def dataset(count: int, seed: int = SEED, invalid_share: float = INVALID_SHARE) 
         data.invalid.add(serial)
         if kind == "duplicate-id":
             data.invalid.add(earlier)  # both places are reported
+        if kind == "duplicate-claim":
+            data.repeats[serial] = earlier  # the one read second is reported
         if kind in SCHEMA_KINDS or kind == "syntax":
             data.schema_invalid.add(serial)
     return data
@@ -274,6 +277,12 @@ def write_files(data: Dataset, folder: Path, count: int, suffix: str) -> tuple[s
         sub = folder / f"{number % 100:02d}"
         sub.mkdir(exist_ok=True)
         (sub / f"claim-{number:06d}{suffix}").write_text(text, encoding="utf-8")
+    # Files are read in path order (folder, then name): of two records that make the same claim,
+    # the one whose path sorts later is the one reported.
+    for later, earlier in data.repeats.items():
+        if later in ours:
+            ours.discard(later)
+            ours.add(max(later, earlier, key=lambda n: (n % 100, n)))
     return ours, schema
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from array import array
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -224,6 +225,8 @@ class Checker:
                 continue
             records += 1
             date = record.date
+            if type(date) is not str:  # a `datetime.date` (see fastlines)
+                date = date.isoformat()
             if date > today or record.history is not UNSET:
                 # The toolkit's own rules need the record as data, with its positions: rare.
                 data = orjson.loads(raw)
@@ -326,20 +329,18 @@ class Part:
 
 
 class UniqueIndex:
-    """Ids and claims seen so far, kept small.
+    """Ids and claims seen so far, kept small: per record, three 64-bit numbers and no object.
 
-    An id maps to the first record that used it; a claim is kept as a 64-bit hash of what makes
-    two claims the same (`text.claim_key` of speaker and words, and the date), mapped to the
-    first record that made it. Later sightings are listed, and explained at the end by reading
-    those few records again: that is where the exact keys are compared, so a hash collision never
-    makes a false report.
+    A record adds the hash of its id and the hash of what makes two claims the same
+    (`text.claim_key` of speaker and words, and the date), each beside the record's place in the
+    run. At the end, hashes seen more than once are grouped, and those few records are read again
+    to compare the exact values, so a hash collision never makes a false report. Hashes are only
+    compared within one run, whose worker processes share this one's hash seed (they are forked).
     """
 
     def __init__(self) -> None:
-        self.ids: dict[str, int] = {}
-        self.claims: dict[int, int] = {}
-        self.id_repeats: list[tuple[str, int]] = []
-        self.claim_repeats: list[tuple[int, int]] = []
+        self.ids, self.id_refs = array("q"), array("q")
+        self.claims, self.claim_refs = array("q"), array("q")
 
     def add_record(self, data: dict, ref: int) -> None:
         text = [value if isinstance(value, str) else None for value in
@@ -349,44 +350,60 @@ class UniqueIndex:
     def add(self, identifier: str | None, speaker: str | None, claim: str | None, date: str | None, ref: int) -> None:
         """Index one record (a field that is not text is None)."""
         if identifier is not None:
-            first = self.ids.setdefault(identifier, ref)
-            if first != ref:
-                self.id_repeats.append((identifier, ref))
+            self.ids.append(hash(identifier))
+            self.id_refs.append(ref)
         if speaker is not None and claim is not None and date is not None:
             both = f"{speaker}_{claim}"
             if both.isascii():  # the same as claim_digest(speaker) + b"_" + claim_digest(claim)
                 both = both.encode("ascii").translate(_ASCII_FOLD, _ASCII_DROP)
             else:
                 both = claim_digest(speaker) + b"_" + claim_digest(claim)
-            digest = hash((both, date))
-            first = self.claims.setdefault(digest, ref)
-            if first != ref:
-                self.claim_repeats.append((digest, ref))
+            self.claims.append(hash((both, date)))
+            self.claim_refs.append(ref)
 
     def merge(self, later: "UniqueIndex") -> None:
         """Add what a later piece of the run saw (pieces are merged in reading order)."""
-        for mine, theirs, repeats, their_repeats in (
-            (self.ids, later.ids, self.id_repeats, later.id_repeats),
-            (self.claims, later.claims, self.claim_repeats, later.claim_repeats),
-        ):
-            for key in theirs.keys() & mine.keys():
-                repeats.append((key, theirs.pop(key)))
-            mine.update(theirs)
-            repeats.extend(their_repeats)
+        for mine, theirs in ((self.ids, later.ids), (self.id_refs, later.id_refs),
+                             (self.claims, later.claims), (self.claim_refs, later.claim_refs)):
+            mine.extend(theirs)
 
     def problems(self, fetch: Callable[[Iterable[int]], dict[int, Record]]) -> Iterator[Problem]:
-        if not self.id_repeats and not self.claim_repeats:
+        id_groups = _repeated(self.ids, self.id_refs)
+        claim_groups = _repeated(self.claims, self.claim_refs)
+        if not id_groups and not claim_groups:
             return
-        groups: dict[int, set[int]] = defaultdict(set)
-        for digest, ref in self.claim_repeats:
-            groups[digest].update((self.claims[digest], ref))
-        wanted = {ref for _, ref in self.id_repeats} | {self.ids[i] for i, _ in self.id_repeats}
-        wanted.update(ref for refs in groups.values() for ref in refs)
-        records = fetch(wanted)
-        for identifier, ref in self.id_repeats:
-            yield from _duplicate_id(records[self.ids[identifier]], records[ref], identifier)
-        for refs in groups.values():
-            yield from _duplicate_claims([records[ref] for ref in sorted(refs)])
+        records = fetch({ref for group in (*id_groups, *claim_groups) for ref in group})
+        for group in id_groups:
+            firsts: dict[str, Record] = {}
+            for ref in group:
+                record = records[ref]
+                identifier = record.data["id"]
+                first = firsts.setdefault(identifier, record)
+                if first is not record:
+                    yield from _duplicate_id(first, record, identifier)
+        for group in claim_groups:
+            yield from _duplicate_claims([records[ref] for ref in group])
+
+
+def _repeated(keys: array, refs: array) -> list[list[int]]:
+    """The places (in reading order) of every key seen more than once: a sort in numpy, as a
+    million keys in a Python loop would take longer than checking them did."""
+    import numpy as np
+
+    keys_ = np.frombuffer(keys, dtype=np.int64) if keys else np.zeros(0, dtype=np.int64)
+    order = np.argsort(keys_, kind="stable")  # stable: each group keeps reading order
+    ordered = keys_[order]
+    same = ordered[1:] == ordered[:-1]
+    if not same.any():
+        return []
+    member = np.zeros(len(ordered), dtype=bool)
+    member[1:] |= same
+    member[:-1] |= same
+    places = np.frombuffer(refs, dtype=np.int64)[order[member]]
+    groups: dict[int, list[int]] = {}
+    for key, ref in zip(ordered[member].tolist(), places.tolist()):
+        groups.setdefault(key, []).append(ref)
+    return list(groups.values())
 
 
 def _duplicate_id(first: Record, again: Record, identifier: str) -> Iterator[Problem]:
