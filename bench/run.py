@@ -302,6 +302,8 @@ def main() -> None:
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     print()
     print(table(results))
+    if args.quick:
+        print("\n--quick: small sizes, where start-up costs dominate; the targets are for the full sizes.")
     print(f"\nfigures written to {OUT / 'results.json'}")
 
 
