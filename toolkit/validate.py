@@ -2,11 +2,12 @@
 
 Reports every problem in one run. The result is plain data; rendering it is `report`'s job.
 
-Valid records take the fast path (`fastpath`): checks compiled from the schema say they pass, and
-jsonschema is only asked to explain the records that fail. Duplicate ids and claims are found in
-a compact index (`UniqueIndex`) that holds, per record, an id and a 64-bit hash, never the record;
-the few records it flags are read again to say where they are. Large inputs are cut into pieces
-that several processes check at once (`batch`).
+Valid records take a fast path compiled from the schema (`fastpath` for records already read,
+`fastlines` for raw JSON lines), which only ever says "valid" when jsonschema would; jsonschema is
+asked to explain the records that fail. Duplicate ids and claims are found in a compact index
+(`UniqueIndex`: three 64-bit numbers per record, never the record); the few records it flags are
+read again to compare exact values and say where they are. Large inputs are cut into pieces that
+several processes check at once (`batch`).
 """
 
 from __future__ import annotations
