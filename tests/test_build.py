@@ -170,7 +170,7 @@ def test_unwritable_output_is_a_clear_error(tmp_path, cli):
 
 
 def test_columns_and_records_give_the_same_bytes(tmp_path, monkeypatch):
-    """A clean JSON Lines file goes straight into columns; a blank line sends it record by record.
+    """A clean JSON Lines file goes straight into columns; a byte-order mark sends it record by record.
     Both ways must give the same shards, byte for byte (regression: the shard count once came
     from the in-memory layout, which differed between the two)."""
     from toolkit.table import INPUT_COLUMNS
@@ -179,7 +179,7 @@ def test_columns_and_records_give_the_same_bytes(tmp_path, monkeypatch):
     monkeypatch.setattr("toolkit.build.SHARD_BYTES", 3000)  # several shards
     records = [valid_record(id=f"claim-{n:03d}", claim=f"Claim number {n}.", tags=["a", f"t{n}"]) for n in range(40)]
     shards = {}
-    for way, text in (("columns", jsonl(*records)), ("records", jsonl(*records) + "\n")):
+    for way, text in (("columns", jsonl(*records)), ("records", "\ufeff" + jsonl(*records))):
         folder = tmp_path / way
         folder.mkdir()
         (folder / "claims.jsonl").write_text(text, encoding="utf-8")

@@ -285,8 +285,9 @@ def test_json_files_are_read_quickly_with_the_same_positions(write):
 # --- valid JSON Lines straight into columns (for build) ----------------------------------------
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(records(), min_size=1, max_size=10, unique_by=lambda r: (r["id"], r["speaker"], r["claim"], r["date"])))
-def test_read_frame_holds_what_the_records_hold(tmp_path_factory, values):
+@given(st.lists(records(), min_size=1, max_size=10, unique_by=lambda r: (r["id"], r["speaker"], r["claim"], r["date"])),
+       st.sampled_from(["", "\n", " \r\n"]))
+def test_read_frame_holds_what_the_records_hold(tmp_path_factory, values, blank):
 
     from toolkit.table import INPUT_COLUMNS, frame_of
     from toolkit.validate import read_frame
@@ -297,7 +298,7 @@ def test_read_frame_holds_what_the_records_hold(tmp_path_factory, values):
         for step in value.get("history", []):
             step["date"] = "2018-12-04"
     path = tmp_path_factory.mktemp("frame") / "claims.jsonl"
-    path.write_text(_lines(*values), encoding="utf-8")
+    path.write_text(blank + _lines(*values[:1]) + blank + _lines(*values[1:]) + blank, encoding="utf-8")
     result, frame = read_frame([path], columns=INPUT_COLUMNS)
     assert result.valid, result.problems
     _, records = toolkit.read_records([path])
@@ -307,11 +308,15 @@ def test_read_frame_holds_what_the_records_hold(tmp_path_factory, values):
 def test_read_frame_declines_what_it_cannot_read_exactly(write):
     import polars as pl
 
+    from toolkit.table import INPUT_COLUMNS
     from toolkit.validate import read_frame
 
     columns = pl.Schema({"id": pl.String})
-    blank = write("a.jsonl", json.dumps(valid_record()) + "\n\n" + json.dumps(valid_record(id="other-one", claim="B.")) + "\n")
-    assert read_frame([blank], columns=columns)[1] is None
+    assert read_frame([write("x.jsonl", json.dumps(valid_record()) + "\n")], columns=columns)[1] is None  # a field it does not know
+    blank = write("a.jsonl", json.dumps(valid_record()) + "\n \r\n" + json.dumps(valid_record(id="other-one", claim="B.")) + "\n\n")
+    assert read_frame([blank], columns=INPUT_COLUMNS)[1]["source_line"].to_list() == [1, 3]  # blank lines are skipped
+    bom = write("bom.jsonl", "\ufeff" + json.dumps(valid_record()) + "\n")
+    assert read_frame([bom], columns=INPUT_COLUMNS)[1] is None
     invalid = write("b.jsonl", json.dumps(valid_record(status="maybe")) + "\n")
     result, frame = read_frame([invalid], columns=columns)
     assert not result.valid and frame is None

@@ -4,8 +4,8 @@ Validation has read every line already; what build needs from a large file is it
 columns, and a Python object per record is the slow way there. pyarrow's JSON reader parses the
 lines into Arrow columns with an explicit schema (on several threads, no Python per record), and
 Polars takes the columns as they are. When the file is not one this reads exactly as the records
-reader would (a blank line, a byte-order mark, a value Arrow cannot hold, a field the schema does
-not know), it returns None and the caller uses the records.
+reader would (a byte-order mark, a value Arrow cannot hold, a field the schema does not know), it
+returns None and the caller uses the records.
 """
 
 from __future__ import annotations
@@ -35,10 +35,18 @@ def jsonl_frame(path: Path, columns: "pl.Schema") -> "pl.DataFrame | None":
         )
     except (pa.ArrowException, TypeError, OSError):
         return None
-    if table.num_rows != _lines(path):  # a blank line was skipped: row numbers are not lines
+    total = _lines(path)
+    if total < 0:
         return None
     frame = pl.from_arrow(table)
-    return frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias("source_line"))
+    if frame.height == total:
+        return frame.with_columns(pl.int_range(1, total + 1, dtype=pl.Int64).alias("source_line"))
+    # pyarrow skips blank lines, as the records reader does: number the lines that are not blank.
+    numbers = pl.int_range(1, total + 1, dtype=pl.Int64, eager=True)
+    numbers = numbers.filter(~numbers.is_in(_blank_lines(path)))
+    if len(numbers) != frame.height:
+        return None
+    return frame.with_columns(numbers.alias("source_line"))
 
 
 def _arrow_type(dtype):
@@ -56,6 +64,12 @@ def _arrow_type(dtype):
     if isinstance(dtype, pl.Struct):
         return pa.struct([(field.name, _arrow_type(field.dtype)) for field in dtype.fields])
     raise TypeError(f"no Arrow type for {dtype}")
+
+
+def _blank_lines(path: Path) -> list[int]:
+    """The numbers of the lines that hold only white space (JSON's: space, tab, CR)."""
+    with path.open("rb") as stream:
+        return [number for number, raw in enumerate(stream, start=1) if not raw.strip(b" \t\r\n")]
 
 
 def _lines(path: Path) -> int:
