@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
 import toolkit
+import toolkit.readers
 from conftest import CLAIMS, FIXTURES, valid_record
 
 
@@ -243,3 +245,14 @@ def test_schema_ships_with_the_package():
                        check=True, capture_output=True)
         wheel = next(__import__("pathlib").Path(out).glob("*.whl"))
         assert "toolkit/schema/claim.schema.json" in zipfile.ZipFile(wheel).namelist()
+
+
+@pytest.mark.parametrize("given", ["data", "data/", "./data", "data/../data"])
+def test_files_are_shown_under_the_path_as_given(write, monkeypatch, given):
+    write("data/b/one.yaml", "x: 1\n")
+    folder = write("data/a.json", "{}").parent
+    write("data/.hidden/skip.yaml", "x: 1\n")
+    write("data/speakers.yaml", "speakers: []\n")
+    monkeypatch.chdir(folder.parent)
+    shown = [source.display for source in toolkit.readers.discover([given])]
+    assert shown == [os.path.join(given, "a.json"), os.path.join(given, "b", "one.yaml")]

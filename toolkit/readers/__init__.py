@@ -40,15 +40,16 @@ def discover(paths: Iterable[str | os.PathLike]) -> list[Source]:
         given = os.fspath(given)
         path = Path(given)
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
+            for root, dirs, files in os.walk(given):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                # Paths are joined as text, once per folder: a tree of 100,000 files is common.
+                inside = os.path.relpath(root, given)
+                shown = given if inside == "." else os.path.join(given, inside)
                 for name in sorted(files):
                     if name.startswith(".") or name in CONFIG_FILES:
                         continue
-                    if Path(name).suffix.lower() in FORMATS:
-                        full = Path(root) / name
-                        display = os.path.join(given, os.path.relpath(full, path))
-                        sources.append(Source(full, display))
+                    if os.path.splitext(name)[1].lower() in FORMATS:
+                        sources.append(Source(Path(root, name), os.path.join(shown, name)))
         elif path.exists():
             sources.append(Source(path, given))
         else:
