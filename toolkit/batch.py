@@ -163,8 +163,7 @@ def check_piece(piece: Piece) -> Part:
         if _is_jsonl(source):
             lines[index] = _check_jsonl(checker, index, source, 0, None, 1, marks)
         else:
-            for _ in checker.read_source(index, source):
-                pass
+            checker.check_file(index, source)
             lines[index] = 1  # not JSON Lines: its reader says itself when it is empty
         finished.append(index)
     if piece.lines is not None:
