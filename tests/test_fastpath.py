@@ -17,6 +17,7 @@ from rfc3986_validator import validate_rfc3986
 import toolkit
 from conftest import CLAIMS, FIXTURES, valid_record
 from toolkit import batch, readers
+from toolkit.fastlines import LineDecoder
 from toolkit.fastpath import SUFFICIENT_FORMATS, Explainer, FastSchema
 from toolkit.readers import jsonl
 from toolkit.schema import load_schema
@@ -40,7 +41,7 @@ def _errors(errors) -> list[tuple]:
 
 
 def test_the_claim_schema_has_a_fast_path():
-    assert FAST is not None
+    assert FAST is not None and SCHEMA.lines is not None
 
 
 def test_every_fixture_record():
@@ -152,6 +153,11 @@ def test_anything_at_all(value):
 
 @pytest.mark.parametrize("schema", [
     {"type": "object", "required": ["id", "colour"]},
+    {"type": "object", "additionalProperties": False, "properties": {"id": {"type": "string", "pattern": "^a"}},
+     "$defs": {"x": {"$id": "other.json", "type": "integer"}}},
+    {"type": "object", "properties": {"n": {"$id": "n.json", "$ref": "#/$defs/t"}}, "$defs": {"t": {"type": "string"}}},
+    {"type": "object", "properties": {"tags": {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
+                                      "a": {"type": "string", "format": "date"}, "b": {"type": "string", "format": "email"}}},
     {"type": "object", "properties": {"n": {"type": "integer", "minimum": 3}}},
     {"type": "object", "properties": {"a": {"oneOf": [{"type": "string"}, {"type": "null"}]}}},
     {"type": "object", "patternProperties": {"^x": {"type": "string"}}},
@@ -163,10 +169,15 @@ def test_other_schemas_are_compiled_or_left_to_jsonschema(schema):
     validator = Draft202012Validator(schema, format_checker=FormatChecker())
     fast = FastSchema.compile(schema, validator.format_checker)
     samples = [{}, {"id": "a", "colour": "red"}, {"n": 2}, {"n": 5}, {"n": 5.0}, {"n": True}, {"a": None},
-               {"a": 1}, {"x1": 2}, {"x1": "s"}, {"next": {"next": 1}}, [], "text"]
+               {"a": 1}, {"x1": 2}, {"x1": "s"}, {"next": {"next": 1}}, [], "text", {"id": "b"}, {"id": "ab"},
+               {"n": "s"}, {"tags": ["x", "x"]}, {"tags": ["x", "y"]}, {"a": "2018-02-30"}, {"a": "2018-02-28"},
+               {"b": "not an address"}, {"zz": 1}]
+    lines = LineDecoder.compile(schema)
     for sample in samples:
         if fast is not None:
             assert fast.valid(sample) <= validator.is_valid(sample), sample  # never a false yes
+        if lines is not None and lines.decode(json.dumps(sample).encode()) is not None:
+            assert validator.is_valid(sample), sample
 
 
 def test_custom_schema_without_a_fast_path_still_works(write):

@@ -20,14 +20,10 @@ from typing import Annotated, Any, Literal
 import msgspec
 import msgspec.inspect
 
-from .fastpath import SUFFICIENT_FORMATS, Unsupported, follow
+from .fastpath import ANNOTATIONS, SUFFICIENT_FORMATS, Unsupported, follow
 from .readers.jsonl import keys_written
 
-# Keywords that only annotate (the same list as `fastpath`'s, which this compiler must agree with).
-_ANNOTATIONS = frozenset({
-    "$schema", "$comment", "title", "description", "default", "examples", "deprecated", "readOnly",
-    "writeOnly", "$defs", "definitions", "$id",
-})
+_ANNOTATIONS = ANNOTATIONS | {"$id"}  # keywords that never make a record invalid
 _STRING = frozenset({"type", "minLength", "maxLength", "pattern", "format"})
 _ARRAY = frozenset({"type", "items", "minItems", "maxItems", "uniqueItems"})
 _OBJECT = frozenset({"type", "properties", "required", "additionalProperties"})
@@ -39,7 +35,6 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _FULL_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _FULL_DATE_PATTERNS = frozenset({_FULL_DATE, r"^\d{4}-\d{2}-\d{2}$", r"^\d{4}-\d\d-\d\d$"})
 
-Struct = msgspec.Struct
 _UNSET = msgspec.UNSET
 _DECODE_ERRORS = (msgspec.DecodeError, ValueError)  # ValueError: bytes that are not UTF-8
 
@@ -113,6 +108,8 @@ class _Compiler:
             raise Unsupported("a schema that is not an object")
         if any(schema is seen for seen in stack):
             raise Unsupported("a recursive schema")
+        if "$id" in schema and stack:
+            raise Unsupported("$id below the root")  # it would change what a $ref points at
         stack = [*stack, schema]
         keywords = set(schema) - _ANNOTATIONS
         if "$ref" in keywords:

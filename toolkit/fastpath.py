@@ -23,14 +23,14 @@ from jsonschema import Draft202012Validator, ValidationError
 from .readers.jsonl import count_keys
 
 # Keywords that only annotate: they never make a record invalid.
-_ANNOTATIONS = frozenset({
+ANNOTATIONS = frozenset({
     "$schema", "$comment", "title", "description", "default", "examples", "deprecated", "readOnly",
     "writeOnly", "$defs", "definitions", "contentMediaType", "contentEncoding", "contentSchema",
 })
 _STRING_KEYWORDS = ("minLength", "maxLength", "pattern")
 _ARRAY_KEYWORDS = ("items", "minItems", "maxItems", "uniqueItems")
 _OBJECT_KEYWORDS = ("properties", "required", "additionalProperties")
-_KNOWN = _ANNOTATIONS | {"type", "enum", "const", "format", "$ref", *_STRING_KEYWORDS, *_ARRAY_KEYWORDS, *_OBJECT_KEYWORDS}
+_KNOWN = ANNOTATIONS | {"type", "enum", "const", "format", "$ref", *_STRING_KEYWORDS, *_ARRAY_KEYWORDS, *_OBJECT_KEYWORDS}
 _SCALARS = {"string", "null", "boolean", "integer", "number"}
 _TYPE_TESTS = {
     "string": "type({v}) is str",
@@ -153,7 +153,7 @@ def _inline(schema: Any, document: Any, seen: tuple) -> Any:
     if reference is not None:
         if not (isinstance(reference, str) and reference.startswith("#/")) or reference in seen:
             raise Unsupported(reference)
-        if set(schema) - _ANNOTATIONS - {"$ref"}:
+        if set(schema) - ANNOTATIONS - {"$ref"}:
             raise Unsupported("$ref beside other keywords")
         return _inline(follow(document, reference), document, (*seen, reference))
     return {key: (_inline(value, document, seen) if key not in ("enum", "const", "required") else value)
