@@ -14,13 +14,17 @@ the last), found by counting the keys written against the keys decoded, and `uni
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import keyword
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Callable, Literal
 
 import msgspec
 import msgspec.inspect
+import numpy as _np
 
 from .fastpath import ANNOTATIONS, SUFFICIENT_FORMATS, Unsupported, follow
+from .patterns import BatchCheck
 from .readers.jsonl import keys_written
 
 _ANNOTATIONS = ANNOTATIONS | {"$id"}  # keywords that never make a record invalid
@@ -48,13 +52,15 @@ class LineDecoder:
     ('abc', None, None)
     """
 
-    def __init__(self, record_type: type, unique: tuple[str, ...]):
+    def __init__(self, record_type: type, unique: tuple[str, ...], texts: list[tuple[tuple, BatchCheck]]):
         info = msgspec.inspect.type_info(record_type)
         self.required = frozenset(f.name for f in info.fields if f.required)
         self.optional = frozenset(f.name for f in info.fields if not f.required)
         self._decode = msgspec.json.Decoder(record_type).decode
-        self._encode = msgspec.json.Encoder().encode
+        self._encode = msgspec.json.Encoder().encode_lines
         self._unique = unique
+        self._text_checks = [check for _, check in texts]
+        self._gather = _gatherer([path for path, _ in texts])
 
     @classmethod
     def compile(cls, document: Any) -> "LineDecoder | None":
@@ -66,27 +72,106 @@ class LineDecoder:
 
     def decode(self, raw: bytes) -> Any:
         """The line's record as a struct if it surely passes the schema, else None."""
+        return self.decode_lines([raw])[0]
+
+    def decode_lines(self, lines: list[bytes]) -> list[Any]:
+        """Each line's record as a struct if it surely passes the schema, else None. Checks
+        that cost a call per value (patterns, keys written twice) are made for all lines at once."""
+        decode = self._decode
+        records: list[Any] = []
+        kept: list[int] = []  # the lines msgspec decoded
+        collecting = gc.isenabled()
+        gc.disable()  # thousands of new objects kept: the collector would scan them again and again
         try:
-            record = self._decode(raw)
-        except _DECODE_ERRORS:
-            return None
-        # A key written twice: msgspec keeps the last, so the line writes more than the struct
-        # holds. Without a backslash in the line, every `"` opens or closes a key or a text, in
-        # the line as in the struct's encoding, and a key written twice adds at least two.
-        encoded = self._encode(record)
-        if b"\\" in raw:
-            # With escapes, count keys instead: each key decoded, and each `"` then `:` inside a
-            # text (escaped as `\":`), appears in the encoding as `":`; the line writes at least
-            # as many, unless it escapes characters as \u (then: not sure).
-            if b"\\u" in raw or keys_written(raw) != encoded.count(b'":'):
-                return None
-        elif raw.count(b'"') != encoded.count(b'"'):
-            return None
+            for at, raw in enumerate(lines):
+                try:
+                    records.append(decode(raw))
+                except _DECODE_ERRORS:
+                    records.append(None)
+                    continue
+                kept.append(at)
+        finally:
+            if collecting:
+                gc.enable()
+        if not kept:
+            return records
+        structs = [records[at] for at in kept]
+        refused = self._written_twice([lines[at] for at in kept], structs)
+        for check, (texts, owners) in zip(self._text_checks, self._gather(structs)):
+            refused.update(owners[k] for k in check.failing(texts))
         for name in self._unique:
-            items = getattr(record, name)
-            if items is not _UNSET and len(set(items)) != len(items):
-                return None
-        return record
+            for k, record in enumerate(structs):
+                items = getattr(record, name)
+                if items is not _UNSET and len(set(items)) != len(items):
+                    refused.add(k)
+        for k in refused:
+            records[kept[k]] = None
+        return records
+
+    def _written_twice(self, raws: list[bytes], structs: list[Any]) -> set[int]:
+        """Which records (by index) may have a key written twice: msgspec keeps the last, so the
+        line writes more than the struct holds. A line never writes fewer quotes than the struct's
+        encoding holds, so a block of lines with as many quotes as their encodings, and no
+        backslash, has no key written twice; only the other blocks are looked at line by line."""
+        suspect = set()
+        for start in range(0, len(raws), _BLOCK):
+            lines = raws[start : start + _BLOCK]
+            joined = b"".join(lines)
+            encoded = self._encode(structs[start : start + _BLOCK])  # one record a line
+            if b"\\" not in joined and _quotes(joined) == _quotes(encoded):
+                continue
+            for at, (raw, again) in enumerate(zip(lines, encoded.split(b"\n")), start):
+                if _more_keys(raw, again):
+                    suspect.add(at)
+        return suspect
+
+
+_BLOCK = 256  # lines whose quotes are counted together
+
+
+def _quotes(text: bytes) -> int:
+    return int(_np.count_nonzero(_np.frombuffer(text, dtype=_np.uint8) == ord('"')))
+
+
+def _more_keys(raw: bytes, encoded: bytes) -> bool:
+    """Whether a line may write more keys than the struct decoded from it holds (`encoded`)."""
+    if b"\\" not in raw:
+        # Without a backslash, every `"` opens or closes a key or a text, in the line as in the
+        # encoding, and a key written twice adds at least two.
+        return raw.count(b'"') != encoded.count(b'"')
+    # With escapes, count keys instead: each key decoded, and each `"` then `:` inside a text
+    # (escaped as `\":`), appears in the encoding as `":`; the line writes at least as many,
+    # unless it escapes characters as \u (then: not sure).
+    return b"\\u" in raw or keys_written(raw) != encoded.count(b'":')
+
+
+def _gatherer(paths: list[tuple]) -> Callable[[list], list[tuple[list[str], list[int]]]]:
+    """A function that collects, from a list of structs, the texts at each path (a field name, or
+    EACH for every item of a list), each with the index of the struct it came from. Generated
+    as Python source: one loop over the structs, as a hand-written one would be."""
+    code = ["def gather(records):"]
+    code += [f"    texts{n}, owners{n} = [], []" for n in range(len(paths))]
+    code.append("    for at, record in enumerate(records):")
+    for n, path in enumerate(paths):
+        indent, value = 8, "record"
+        for depth, step in enumerate(path):
+            inner = f"v{n}_{depth}"
+            if step is EACH:
+                code.append(" " * indent + f"for {inner} in {value}:")
+            else:
+                access = f"{value}.{step}" if not keyword.iskeyword(step) else f"getattr({value}, {step!r})"
+                code.append(" " * indent + f"{inner} = {access}")
+                code.append(" " * indent + f"if {inner} is not UNSET:")
+            indent += 4
+            value = inner
+        code.append(" " * indent + f"texts{n}.append({value}); owners{n}.append(at)")
+    code.append("    return [" + ", ".join(f"(texts{n}, owners{n})" for n in range(len(paths))) + "]")
+    namespace: dict[str, Any] = {"UNSET": _UNSET}
+    exec(compile("\n".join(code), "<fastlines gather>", "exec"), namespace)
+    return namespace["gather"]
+
+
+EACH = object()  # a path step: every item of a list
 
 
 class _Compiler:
@@ -94,14 +179,16 @@ class _Compiler:
         self.document = document
         self.structs = 0
         self.unique: list[str] = []
+        self.texts: list[tuple[tuple, BatchCheck]] = []  # texts checked after decoding, at these paths
 
     def build(self, cls) -> LineDecoder:
         if not isinstance(self.document, dict) or self.document.get("type") != "object":
             raise Unsupported("a record that is not an object")
-        return cls(self.type_of(self.document, []), tuple(self.unique))
+        return cls(self.type_of(self.document, [], ()), tuple(self.unique), self.texts)
 
-    def type_of(self, schema: Any, stack: list, *, field: str = "") -> Any:
-        """The msgspec type of `schema`; `field` names a property of the record itself."""
+    def type_of(self, schema: Any, stack: list, path: tuple, *, field: str = "") -> Any:
+        """The msgspec type of `schema` at `path` in the record; `field` names a property of the
+        record itself."""
         if schema is True or schema == {}:
             return Any
         if not isinstance(schema, dict):
@@ -115,7 +202,7 @@ class _Compiler:
         if "$ref" in keywords:
             if keywords != {"$ref"} or not str(schema["$ref"]).startswith("#"):
                 raise Unsupported("$ref beside other keywords")
-            return self.type_of(follow(self.document, schema["$ref"]), stack, field=field)
+            return self.type_of(follow(self.document, schema["$ref"]), stack, path, field=field)
         if "enum" in keywords or "const" in keywords:
             members = schema["enum"] if "enum" in schema else [schema["const"]]
             if keywords - {"enum", "const", "type"} or not members or not all(type(m) is str for m in members):
@@ -125,34 +212,37 @@ class _Compiler:
             return Literal[tuple(members)]
         kind = schema.get("type")
         if kind == "string" and keywords <= _STRING:
-            return self.string(schema)
+            return self.string(schema, path)
         if kind == "array" and keywords <= _ARRAY:
-            return self.array(schema, stack, field=field)
+            return self.array(schema, stack, path, field=field)
         if kind == "object" and keywords <= _OBJECT:
-            return self.object(schema, stack)
+            return self.object(schema, stack, path)
         raise Unsupported(f"type {kind!r} with {sorted(keywords)}")
 
-    def string(self, schema: dict) -> Any:
+    def string(self, schema: dict, path: tuple) -> Any:
         if schema.get("format") == "date" and schema.get("pattern", _FULL_DATE) in _FULL_DATE_PATTERNS \
                 and not {"minLength", "maxLength"} & set(schema):
             return dt.date
-        patterns = []
+        patterns: list[tuple[str, str]] = []  # (regex, how jsonschema uses it)
         if "pattern" in schema:
-            pattern = schema["pattern"]
-            re.compile(pattern)
-            patterns.append(pattern if pattern.startswith("^") else rf"[\s\S]*?(?:{pattern})")
+            patterns.append((schema["pattern"], "search"))
         if "format" in schema:
             sufficient = SUFFICIENT_FORMATS.get(schema["format"])
             if sufficient is None:
                 raise Unsupported(f"format {schema['format']}")
-            patterns.append(rf"(?:{sufficient.__self__.pattern})\Z")
+            patterns.append((sufficient.__self__.pattern, "fullmatch"))
         pattern = None
-        if patterns:  # every pattern must match: each is a lookahead from the start
-            pattern = "^" + "".join(f"(?={p})" for p in patterns)
+        if patterns:
+            check = BatchCheck(patterns)
+            if check.batched:  # checked after decoding, for many texts at once
+                self.texts.append((path, check))
+            else:  # checked by msgspec, text by text: every pattern, each a lookahead from the start
+                wholes = [_searched(p) if how == "search" else rf"(?:{p})\Z" for p, how in patterns]
+                pattern = "^" + "".join(f"(?={whole})" for whole in wholes)
         meta = msgspec.Meta(min_length=schema.get("minLength"), max_length=schema.get("maxLength"), pattern=pattern)
         return Annotated[str, meta]
 
-    def array(self, schema: dict, stack: list, *, field: str) -> Any:
+    def array(self, schema: dict, stack: list, path: tuple, *, field: str) -> Any:
         if schema.get("uniqueItems") is True:
             if not field:
                 raise Unsupported("uniqueItems below the record's own fields")
@@ -160,11 +250,11 @@ class _Compiler:
             if not (isinstance(items, dict) and items.get("type") == "string"):
                 raise Unsupported("uniqueItems on anything but text")
             self.unique.append(field)
-        item = self.type_of(schema.get("items", True), stack)
+        item = self.type_of(schema.get("items", True), stack, (*path, EACH))
         meta = msgspec.Meta(min_length=schema.get("minItems"), max_length=schema.get("maxItems"))
         return Annotated[list[item], meta]
 
-    def object(self, schema: dict, stack: list) -> Any:
+    def object(self, schema: dict, stack: list, path: tuple) -> Any:
         properties = schema.get("properties", {})
         required = set(schema.get("required", []))
         if schema.get("additionalProperties", True) not in (True, False) or required - set(properties):
@@ -173,11 +263,18 @@ class _Compiler:
         for name, subschema in properties.items():
             if not _IDENTIFIER.fullmatch(name) or name.startswith("_"):
                 raise Unsupported(f"a field named {name!r}")
-            kind = self.type_of(subschema, stack, field=name if schema is self.document else "")
+            kind = self.type_of(subschema, stack, (*path, name), field=name if schema is self.document else "")
             fields.append((name, kind) if name in required else (name, kind | msgspec.UnsetType, _UNSET))
         fields.sort(key=lambda item: len(item) == 3)  # required fields first
         self.structs += 1
         return msgspec.defstruct(
             f"Compiled{self.structs}", fields, kw_only=True,
             forbid_unknown_fields=schema.get("additionalProperties", True) is False,
+            gc=False,  # a struct holds no cycle: the collector need not track millions of them
         )
+
+
+def _searched(pattern: str) -> str:
+    """`pattern` as `re.search` uses it, for a match from the start."""
+    re.compile(pattern)
+    return pattern if pattern.startswith("^") else rf"[\s\S]*?(?:{pattern})"
