@@ -9,6 +9,7 @@ import re
 import string
 
 import msgspec
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,10 +20,11 @@ from conftest import CLAIMS, FIXTURES, valid_record
 from toolkit import batch, readers
 from toolkit.fastlines import LineDecoder
 from toolkit.fastpath import SUFFICIENT_FORMATS, Explainer, FastSchema
-from toolkit.readers import jsonl
+from toolkit.readers import jsonl, located_json
+from toolkit.records import Positions
 from toolkit.schema import load_schema
 from toolkit.text import claim_key
-from toolkit.validate import claim_digest
+from toolkit.validate import UniqueIndex, claim_digest
 
 SCHEMA = load_schema()
 FAST = SCHEMA.fast
@@ -376,6 +378,31 @@ def test_a_key_written_twice_is_never_vouched_for(line):
     assert any(p.rule == "duplicate-key" for p in _validate_text(path_text).problems)
 
 
+ODD_LINES = [
+    json.dumps(valid_record(id="abc\n")).encode(),  # `$` matches before a final newline
+    json.dumps(valid_record(id="ab\nc")).encode(),
+    json.dumps(valid_record(sources=[{"url": "https://example.org\n"}])).encode(),
+    json.dumps(valid_record(speaker='He said "no":')).encode(),
+    b'{"id":"abc","speaker":"A","claim":"B","date":"2018-12-04","status":"true","sources":[{"url":"https://a.org"}],"id":"abd"}',
+    b"", b"not json", b"[]",
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(records(), spoilt()), min_size=1, max_size=12), st.lists(st.sampled_from(ODD_LINES)), st.randoms())
+def test_many_lines_at_once_get_the_verdicts_of_one(values, odd, rng):
+    """Checked together (patterns joined, quotes counted by blocks), each line gets the verdict it
+    gets alone: over several blocks, with failures anywhere in them."""
+    lines = [json.dumps(value, ensure_ascii=False).encode() for value in values] + odd
+    lines = lines * (600 // len(lines) + 1)
+    rng.shuffle(lines)
+    alone = {raw: LINES.decode(raw) is None for raw in set(lines)}
+    assert [record is None for record in LINES.decode_lines(lines)] == [alone[raw] for raw in lines]
+    for raw in alone:
+        if not alone[raw]:
+            line_verdict(json.loads(raw), raw)
+
+
 def test_the_decoder_leaves_what_it_cannot_vouch_for():
     line = json.dumps(valid_record(speaker="Zoë \u2028")).encode()  # \u escapes
     assert LINES.decode(line) is None and not list(VALIDATOR.iter_errors(json.loads(line)))
@@ -400,6 +427,50 @@ def test_the_quick_date_check_is_the_format_checker():
     years = [*range(0, 12), 100, 400, 1600, 1700, 1900, 2000, 2018, 2024, 2100, 2400, 9996, 9999]
     for day in (f"{y:04d}-{m:02d}-{d:02d}" for y in years for m in range(14) for d in range(33)):
         assert bool(SUFFICIENT_FORMATS["date"](day)) == checker.conforms(day, "date"), day
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(TEXT, TEXT, st.one_of(TEXT, st.just("Ｃａｆé ﬁne")), st.one_of(DAY, st.none(), st.integers())), max_size=8))
+def test_indexing_many_records_is_indexing_each(rows):
+    one, many = UniqueIndex(), UniqueIndex()
+    for ref, (identifier, speaker, claim, day) in enumerate(rows):
+        one.add(identifier, speaker, claim, day if isinstance(day, str) else None, ref)
+    if rows:
+        many.add_many(*(list(column) for column in zip(*rows)), list(range(len(rows))))
+    assert (one.ids, one.id_refs, one.claims, one.claim_refs) == (many.ids, many.id_refs, many.claims, many.claim_refs)
+
+
+# --- positions in compact lines ------------------------------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.floats(allow_nan=False, allow_infinity=False) | TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.one_of(TEXT, st.sampled_from(["a", "0", "1", "~", "/", "a/b", "~1"])), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(spoilt(), st.dictionaries(st.one_of(TEXT, st.just("id")), JSON_VALUES, max_size=4)))
+def test_compact_lines_are_located_like_the_parser(value):
+    """A line written as orjson writes it is measured, not parsed: every place, and every place
+    that is not there (its nearest ancestor), gets the parser's line and column."""
+    raw = orjson.dumps(value)
+    located = located_json.parse(raw.decode(), first_line=7)
+    parsed = Positions(located.values, located.keys)
+    positions = jsonl.LinePositions(raw, 7, value)
+    pointers = set(located.values) | {p + "/zz" for p in located.values} | {p + "/1" for p in located.values}
+    for pointer in pointers:
+        for key in (False, True):
+            assert positions.of(pointer, key=key) == parsed.of(pointer, key=key), (raw, pointer, key)
+    assert positions.compact
+
+
+def test_lines_not_written_compactly_are_parsed():
+    value = valid_record(speaker="Zoë")
+    raw = json.dumps(value).encode()  # spaces after separators, \u escapes
+    positions = jsonl.LinePositions(raw, 3, json.loads(raw))
+    assert positions.of("/sources/0/url") == (3, raw.index(b'"https') + 1) and positions.compact is False
 
 
 def _validate_text(text: str):

@@ -43,7 +43,7 @@ def read_line(source: Source, raw: bytes, number: int) -> Iterator[Record | Prob
     else:
         fast = count_keys(value) == keys_written(raw)
     if fast:
-        yield Record(value, source.display, number, LinePositions(raw, number))
+        yield Record(value, source.display, number, LinePositions(raw, number, value))
         return
     # The slow path explains: a syntax error, a key written twice, a NaN.
     try:
@@ -83,14 +83,18 @@ class LinePositions:
     """Positions inside one line, found only when a problem asks: most valid lines never pay.
 
     The record's start and, when it comes first as usual, its `id` are answered without parsing,
-    since the duplicate-id check asks for them on every record.
+    since the duplicate-id check asks for them on every record. A line written compactly, as a
+    program writes JSON Lines (exactly as orjson writes the parsed `value`), is measured by
+    writing the parts before the asked place again; any other line is parsed with positions.
     """
 
-    __slots__ = ("raw", "number", "parsed")
+    __slots__ = ("raw", "number", "value", "compact", "parsed")
 
-    def __init__(self, raw: bytes, number: int):
+    def __init__(self, raw: bytes, number: int, value: Any = None):
         self.raw = raw
         self.number = number
+        self.value = value
+        self.compact: bool | None = None if isinstance(value, dict) else False
         self.parsed: Positions | None = None
 
     def of(self, pointer: str, *, key: bool = False) -> Position:
@@ -100,8 +104,39 @@ class LinePositions:
             match = _ID_VALUE.match(self.raw)
             if match and self.raw[: match.end()].isascii():
                 return (self.number, match.end() + 1)
+        if self.compact is None:
+            self.compact = orjson.dumps(self.value) == self.raw.rstrip(b"\r\n")
+        if self.compact:
+            offset = compact_offset(self.value, pointer, key=key)
+            prefix = self.raw[:offset]
+            return (self.number, (offset if prefix.isascii() else len(prefix.decode("utf-8"))) + 1)
         if self.parsed is None:
             text = self.raw.decode("utf-8").rstrip("\r\n")
             document = located_json.parse(text, first_line=self.number)
             self.parsed = Positions(document.values, document.keys)
         return self.parsed.of(pointer, key=key)
+
+
+def compact_offset(value: Any, pointer: str, *, key: bool = False) -> int:
+    """Where `pointer` (its key, if asked and it has one) starts in `orjson.dumps(value)`, in
+    bytes; a place that is not in `value` is answered with its nearest ancestor, as `Positions`
+    does."""
+    offset, key_offset = 0, None
+    for step in pointer.split("/")[1:]:
+        step = step.replace("~1", "/").replace("~0", "~")
+        if isinstance(value, dict) and step in value:
+            offset += 1  # {
+            for name, item in value.items():
+                if name == step:
+                    break
+                offset += len(orjson.dumps(name)) + len(orjson.dumps(item)) + 2  # "name":item,
+            key_offset = offset
+            offset += len(orjson.dumps(step)) + 1
+            value = value[step]
+        elif isinstance(value, list) and step.isdigit() and int(step) < len(value) and str(int(step)) == step:
+            offset += 1 + sum(len(orjson.dumps(item)) + 1 for item in value[: int(step)])  # [item,
+            key_offset = None
+            value = value[int(step)]
+        else:
+            return offset  # not there: its nearest ancestor
+    return key_offset if key and key_offset is not None else offset
