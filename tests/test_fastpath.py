@@ -4,6 +4,7 @@ whether one process or several check the input."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import string
@@ -430,11 +431,12 @@ def test_the_quick_date_check_is_the_format_checker():
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(TEXT, TEXT, st.one_of(TEXT, st.just("Ｃａｆé ﬁne")), st.one_of(DAY, st.none(), st.integers())), max_size=8))
+@given(st.lists(st.tuples(TEXT, st.sampled_from(["Moon Jae-in", "Zoë"]), st.one_of(TEXT, st.just("Ｃａｆé ﬁne")),
+                         st.one_of(DAY, st.dates(), st.just("2018-02-30"), st.none(), st.integers())), max_size=8))
 def test_indexing_many_records_is_indexing_each(rows):
     one, many = UniqueIndex(), UniqueIndex()
     for ref, (identifier, speaker, claim, day) in enumerate(rows):
-        one.add(identifier, speaker, claim, day if isinstance(day, str) else None, ref)
+        one.add(identifier, speaker, claim, day if isinstance(day, (str, dt.date)) else None, ref)
     if rows:
         many.add_many(*(list(column) for column in zip(*rows)), list(range(len(rows))))
     assert (one.ids, one.id_refs, one.claims, one.claim_refs) == (many.ids, many.id_refs, many.claims, many.claim_refs)

@@ -56,11 +56,11 @@ class LineDecoder:
         info = msgspec.inspect.type_info(record_type)
         self.required = frozenset(f.name for f in info.fields if f.required)
         self.optional = frozenset(f.name for f in info.fields if not f.required)
+        self.texts = frozenset(f.name for f in info.fields if f.required and isinstance(f.type, msgspec.inspect.StrType))
         self._decode = msgspec.json.Decoder(record_type).decode
         self._encode = msgspec.json.Encoder().encode_lines
-        self._unique = unique
         self._text_checks = [check for _, check in texts]
-        self._gather = _gatherer([path for path, _ in texts])
+        self._gather = _gatherer([path for path, _ in texts], unique)
 
     @classmethod
     def compile(cls, document: Any) -> "LineDecoder | None":
@@ -97,13 +97,10 @@ class LineDecoder:
             return records
         structs = [records[at] for at in kept]
         refused = self._written_twice([lines[at] for at in kept], structs)
-        for check, (texts, owners) in zip(self._text_checks, self._gather(structs)):
+        gathered, repeated = self._gather(structs)
+        refused.update(repeated)
+        for check, (texts, owners) in zip(self._text_checks, gathered):
             refused.update(owners[k] for k in check.failing(texts))
-        for name in self._unique:
-            for k, record in enumerate(structs):
-                items = getattr(record, name)
-                if items is not _UNSET and len(set(items)) != len(items):
-                    refused.add(k)
         for k in refused:
             records[kept[k]] = None
         return records
@@ -145,11 +142,12 @@ def _more_keys(raw: bytes, encoded: bytes) -> bool:
     return b"\\u" in raw or keys_written(raw) != encoded.count(b'":')
 
 
-def _gatherer(paths: list[tuple]) -> Callable[[list], list[tuple[list[str], list[int]]]]:
+def _gatherer(paths: list[tuple], unique: tuple[str, ...]) -> Callable[[list], tuple[list, list[int]]]:
     """A function that collects, from a list of structs, the texts at each path (a field name, or
-    EACH for every item of a list), each with the index of the struct it came from. Generated
-    as Python source: one loop over the structs, as a hand-written one would be."""
-    code = ["def gather(records):"]
+    EACH for every item of a list), each with the index of the struct it came from, and the
+    indexes of the structs whose `unique` fields repeat an item. Generated as Python source: one
+    loop over the structs, as a hand-written one would be."""
+    code = ["def gather(records):", "    repeated = []"]
     code += [f"    texts{n}, owners{n} = [], []" for n in range(len(paths))]
     code.append("    for at, record in enumerate(records):")
     for n, path in enumerate(paths):
@@ -159,16 +157,24 @@ def _gatherer(paths: list[tuple]) -> Callable[[list], list[tuple[list[str], list
             if step is EACH:
                 code.append(" " * indent + f"for {inner} in {value}:")
             else:
-                access = f"{value}.{step}" if not keyword.iskeyword(step) else f"getattr({value}, {step!r})"
-                code.append(" " * indent + f"{inner} = {access}")
+                code.append(" " * indent + f"{inner} = {_attribute(value, step)}")
                 code.append(" " * indent + f"if {inner} is not UNSET:")
             indent += 4
             value = inner
         code.append(" " * indent + f"texts{n}.append({value}); owners{n}.append(at)")
-    code.append("    return [" + ", ".join(f"(texts{n}, owners{n})" for n in range(len(paths))) + "]")
+    for name in unique:
+        code.append(f"        items = {_attribute('record', name)}")
+        code.append("        if items is not UNSET and len(set(items)) != len(items):")
+        code.append("            repeated.append(at)")
+    texts = ", ".join(f"(texts{n}, owners{n})" for n in range(len(paths)))
+    code.append(f"    return [{texts}], repeated")
     namespace: dict[str, Any] = {"UNSET": _UNSET}
     exec(compile("\n".join(code), "<fastlines gather>", "exec"), namespace)
     return namespace["gather"]
+
+
+def _attribute(value: str, name: str) -> str:
+    return f"{value}.{name}" if not keyword.iskeyword(name) else f"getattr({value}, {name!r})"
 
 
 EACH = object()  # a path step: every item of a list

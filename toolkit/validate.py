@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import unicodedata
 from array import array
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import repeat
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 import orjson
@@ -154,9 +158,10 @@ class Checker:
         self.schema = schema
         self.today = (today or dt.datetime.now(dt.timezone.utc).date()).isoformat()
         self.fast = schema.fast
-        # The JSON Lines loop reads these fields off the decoded struct.
+        # The JSON Lines loop reads these fields off the decoded struct (the first three as text).
         lines = schema.lines
-        if lines is not None and {"id", "speaker", "claim", "date"} <= lines.required and "history" in lines.optional:
+        if lines is not None and {"id", "speaker", "claim"} <= lines.texts and "date" in lines.required \
+                and "history" in lines.optional:
             self.lines = lines
         else:
             self.lines = None
@@ -225,16 +230,16 @@ class Checker:
             else:
                 blank += 1
         self.records += len(records)
-        dates = _day_texts([record.date for record in records])
-        today = self.today
-        for k, record in enumerate(records):
-            if (dates[k] or "") > today or record.history is not UNSET:
-                # The toolkit's own rules need the record as data, with its positions: rare.
-                raw, number = lines[numbers[k] - first_line], numbers[k]
-                data = orjson.loads(raw)
-                self.problems.extend(self.record_rules(Record(data, source.display, number, jsonl.LinePositions(raw, number, data))))
+        dates = list(map(_DATE, records))
+        rules = sorted({*(k for k, history in enumerate(map(_HISTORY, records)) if history is not UNSET),
+                        *_after(dates, self.today)})
+        for k in rules:
+            # The toolkit's own rules need the record as data, with its positions: rare.
+            raw, number = lines[numbers[k] - first_line], numbers[k]
+            data = orjson.loads(raw)
+            self.problems.extend(self.record_rules(Record(data, source.display, number, jsonl.LinePositions(raw, number, data))))
         base = index << 32
-        self.index.add_many([r.id for r in records], [r.speaker for r in records], [r.claim for r in records],
+        self.index.add_many(list(map(_ID, records)), list(map(_SPEAKER, records)), list(map(_CLAIM, records)),
                             dates, [base | number for number in numbers])
         return len(lines) - blank
 
@@ -367,35 +372,32 @@ class UniqueIndex:
                 (data.get("id"), data.get("speaker"), data.get("claim"), data.get("date"))]
         self.add(*text, ref)
 
-    def add(self, identifier: str | None, speaker: str | None, claim: str | None, date: str | None, ref: int) -> None:
-        """Index one record (a field that is not text is None)."""
+    def add(self, identifier: str | None, speaker: str | None, claim: str | None, date: Any, ref: int) -> None:
+        """Index one record (a field that is not text is None; the date may be a `datetime.date`)."""
         if identifier is not None:
             self.ids.append(hash(identifier))
             self.id_refs.append(ref)
         if speaker is not None and claim is not None and date is not None:
-            both = f"{speaker}_{claim}"
-            if both.isascii():  # the same as claim_digest(speaker) + b"_" + claim_digest(claim)
-                both = both.encode("ascii").translate(_ASCII_FOLD, _ASCII_DROP)
-            else:
-                both = claim_digest(speaker) + b"_" + claim_digest(claim)
-            self.claims.append(hash((both, date)))
+            self.claims.append(hash((speaker_digest(speaker), claim_digest(claim), _day_key(date))))
             self.claim_refs.append(ref)
 
-    def add_many(self, ids: list[Any], speakers: list[Any], claims: list[Any], dates: list[Any], refs: list[int]) -> None:
-        """`add` for many records at once, with C loops (`map`) where `add` has Python steps."""
-        if not (set(map(type, ids)) | set(map(type, speakers)) | set(map(type, claims)) | set(map(type, dates))) <= {str}:
-            for record in zip(ids, speakers, claims, dates, refs):
-                self.add(*(value if type(value) is str else None for value in record[:4]), record[4])
-            return
+    def add_many(self, ids: list[str], speakers: list[str], claims: list[str], dates: list[Any], refs: list[int]) -> None:
+        """`add` for many records whose id, speaker and claim are text, with C loops (`map`)
+        where `add` has Python steps."""
         self.ids.extend(map(hash, ids))
         self.id_refs.extend(refs)
-        both = list(map("{}_{}".format, speakers, claims))
-        digests = list(map(bytes.translate, map(str.encode, both), repeat(_ASCII_FOLD), repeat(_ASCII_DROP)))
-        if not all(map(str.isascii, both)):
-            for k, text in enumerate(both):
-                if not text.isascii():
-                    digests[k] = claim_digest(speakers[k]) + b"_" + claim_digest(claims[k])
-        self.claims.extend(map(hash, zip(digests, dates)))
+        kinds = set(map(type, dates))
+        if not kinds <= {dt.date, str}:
+            for speaker, claim, date, ref in zip(speakers, claims, dates, refs):
+                self.add(None, speaker, claim, date if type(date) in (str, dt.date) else None, ref)
+            return
+        digests = list(map(bytes.translate, map(str.encode, claims), repeat(_ASCII_FOLD), repeat(_ASCII_DROP)))
+        if not all(map(str.isascii, claims)):
+            for k, claim in enumerate(claims):
+                if not claim.isascii():
+                    digests[k] = claim_digest(claim)
+        days = dates if kinds <= {dt.date} else map(_day_key, dates)
+        self.claims.extend(map(hash, zip(map(speaker_digest, speakers), digests, days)))
         self.claim_refs.extend(refs)
 
     def merge(self, later: "UniqueIndex") -> None:
@@ -441,6 +443,17 @@ def _repeated(keys: array, refs: array) -> list[list[int]]:
     for key, ref in zip(ordered[member].tolist(), places.tolist()):
         groups.setdefault(key, []).append(ref)
     return list(groups.values())
+
+
+_ID, _SPEAKER, _CLAIM, _DATE, _HISTORY = map(attrgetter, ("id", "speaker", "claim", "date", "history"))
+
+
+def _after(days: list[Any], today: str) -> list[int]:
+    """The indexes of the days after `today` (days decoded as dates, or written as text)."""
+    if days and set(map(type, days)) == {dt.date}:
+        day = dt.date.fromisoformat(today)
+        return [k for k, date in enumerate(days) if date > day] if max(days) > day else []
+    return [k for k, date in enumerate(_day_texts(days)) if (date or "") > today]
 
 
 def _day_texts(days: list[Any]) -> list[str | None]:
@@ -498,11 +511,28 @@ _ASCII_DROP = bytes(
 )
 
 
+_NOT_WORD = re.compile(r"\W")
+
+
 def claim_digest(text: str) -> bytes:
-    """`text.claim_key(text)` without spaces, as bytes: what the claim index hashes."""
+    """`text.claim_key(text)` without spaces, as bytes: what the claim index hashes. Without its
+    spaces, the key keeps exactly the word characters of the folded text."""
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_FOLD, _ASCII_DROP)
-    return claim_key(text).replace(" ", "").encode("utf-8")
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).lower()).encode("utf-8")
+
+
+speaker_digest = lru_cache(maxsize=1 << 16)(claim_digest)  # the same few speakers, again and again
+
+
+def _day_key(day: Any) -> Any:
+    """A date as the claim index hashes it: the day itself, whether written as text or decoded."""
+    if type(day) is str and len(day) == 10:
+        try:
+            return dt.date.fromisoformat(day)
+        except ValueError:
+            return day
+    return day
 
 
 def _lines_at(source: Source, numbers: list[int], marks: list[tuple[int, int]]) -> Iterator[tuple[int, bytes]]:
