@@ -128,13 +128,20 @@ def _cut(index: int, source: Source) -> Iterator[Piece]:
                     held = end
                     continue
                 yield Piece(lines=(index, source, offset, cut, line), last=False)
-                line += buffer.count(b"\n", 0, cut)
+                line += _newlines(buffer, cut)
                 offset += cut
                 held = end - cut
                 buffer[:held] = buffer[cut:end]
     except OSError:
         held = 0  # the worker meets the same error and reports it
     yield Piece(lines=(index, source, offset, held, line), last=True)
+
+
+def _newlines(buffer: bytearray, end: int) -> int:
+    """The newlines in `buffer[:end]` (numpy counts them several times faster than `count`)."""
+    import numpy as np
+
+    return int(np.count_nonzero(np.frombuffer(buffer, dtype=np.uint8, count=end) == ord("\n")))
 
 
 def _is_jsonl(source: Source) -> bool:
