@@ -2,13 +2,16 @@
 
 `fastpath` checks a record that Python already holds; for a large JSON Lines file, making those
 Python objects is most of the cost. msgspec decodes a line straight into typed structs and checks
-types, lengths, patterns, enums, required and unknown fields while it parses. As in `fastpath`,
-the compiled types only ever say yes when jsonschema would: every format is checked by a regex
-that accepts only values the format checker accepts, anything the compiler does not translate
-means no fast path at all, and a line it refuses is read and explained by the careful path.
+types, lengths, enums, dates, required and unknown fields while it parses. As in `fastpath`, the
+compiled types only ever say yes when jsonschema would: every format is checked by a regex that
+accepts only values the format checker accepts, anything the compiler does not translate means
+no fast path at all, and a line it refuses is read and explained by the careful path.
 
-Two things msgspec does not see are checked after decoding: a key written twice (msgspec keeps
-the last), found by counting the keys written against the keys decoded, and `uniqueItems`.
+Lines are decoded many at a time (`decode_lines`), and what msgspec does not see, or would check
+with a Python call per value, is checked afterwards for all of them at once: patterns and format
+regexes (`patterns.BatchCheck`, one regex call per field where the pattern allows it; else
+msgspec checks them text by text), a key written twice (msgspec keeps the last), found by
+counting quotes against the structs' encoding, and `uniqueItems`.
 """
 
 from __future__ import annotations
@@ -281,6 +284,6 @@ class _Compiler:
 
 
 def _searched(pattern: str) -> str:
-    """`pattern` as `re.search` uses it, for a match from the start."""
+    """`pattern` as `re.search` uses it (a match anywhere), for a match from the start."""
     re.compile(pattern)
-    return pattern if pattern.startswith("^") else rf"[\s\S]*?(?:{pattern})"
+    return rf"[\s\S]*?(?:{pattern})"
