@@ -9,6 +9,7 @@ the number of processes; only the cross-record checks wait for the end.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from dataclasses import dataclass
@@ -158,7 +159,20 @@ def _start(schema: ClaimSchema, today: str) -> None:
 
 
 def check_piece(piece: Piece) -> Part:
-    """Check one piece with a fresh checker; only plain data goes back."""
+    """Check one piece with a fresh checker; only plain data goes back. The garbage collector
+    is paused meanwhile: a piece makes tens of thousands of objects that live until its end and
+    hold no cycle, and the collector would scan them again and again (it quadrupled the time of
+    decoding them)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _check_piece(piece)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check_piece(piece: Piece) -> Part:
     import datetime as dt
 
     schema, today = _RUN

@@ -17,7 +17,6 @@ counting quotes against the structs' encoding, and `uniqueItems`.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import keyword
 import re
 from typing import Annotated, Any, Callable, Literal
@@ -83,19 +82,13 @@ class LineDecoder:
         decode = self._decode
         records: list[Any] = []
         kept: list[int] = []  # the lines msgspec decoded
-        collecting = gc.isenabled()
-        gc.disable()  # thousands of new objects kept: the collector would scan them again and again
-        try:
-            for at, raw in enumerate(lines):
-                try:
-                    records.append(decode(raw))
-                except _DECODE_ERRORS:
-                    records.append(None)
-                    continue
-                kept.append(at)
-        finally:
-            if collecting:
-                gc.enable()
+        for at, raw in enumerate(lines):
+            try:
+                records.append(decode(raw))
+            except _DECODE_ERRORS:
+                records.append(None)
+                continue
+            kept.append(at)
         if not kept:
             return records
         structs = [records[at] for at in kept]
