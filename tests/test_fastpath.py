@@ -456,6 +456,26 @@ def test_indexing_many_records_is_indexing_each(rows):
     assert (one.ids, one.id_refs, one.claims, one.claim_refs) == (many.ids, many.id_refs, many.claims, many.claim_refs)
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), max_size=12), min_size=1, max_size=4))
+def test_sorted_pieces_give_the_same_repeats(pieces):
+    """Each piece sorts its index before it is merged; the repeats found, and the order of their
+    places, are those of the unsorted index."""
+    from toolkit.validate import _repeated
+
+    plain, merged, ref = UniqueIndex(), UniqueIndex(), 0
+    for piece in pieces:
+        part = UniqueIndex()
+        for identifier in piece:
+            ref += 1
+            plain.add(identifier, "S", identifier, "2018-12-04", ref)
+            part.add(identifier, "S", identifier, "2018-12-04", ref)
+        part.sort()
+        merged.merge(part)
+    for keys, refs in (("ids", "id_refs"), ("claims", "claim_refs")):
+        assert _repeated(getattr(merged, keys), getattr(merged, refs)) == _repeated(getattr(plain, keys), getattr(plain, refs))
+
+
 # --- positions in compact lines ------------------------------------------------------------------
 
 JSON_VALUES = st.recursive(

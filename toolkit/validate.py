@@ -400,6 +400,19 @@ class UniqueIndex:
         self.claims.fromlist(list(map(hash, zip(map(speaker_digest, speakers), digests, days))))
         self.claim_refs.fromlist(refs)
 
+    def sort(self) -> None:
+        """Order the entries by hash, equal hashes in reading order. Pieces sorted this way and
+        merged in reading order leave the final sort (`_repeated`) runs to merge, three times
+        less work than a sort."""
+        import numpy as np
+
+        for keys, refs in (("ids", "id_refs"), ("claims", "claim_refs")):
+            order = np.argsort(np.frombuffer(getattr(self, keys), dtype=np.int64), kind="stable")
+            for name in (keys, refs):
+                ordered = array("q")
+                ordered.frombytes(np.frombuffer(getattr(self, name), dtype=np.int64)[order].tobytes())
+                setattr(self, name, ordered)
+
     def merge(self, later: "UniqueIndex") -> None:
         """Add what a later piece of the run saw (pieces are merged in reading order)."""
         for mine, theirs in ((self.ids, later.ids), (self.id_refs, later.id_refs),
