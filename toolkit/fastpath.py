@@ -117,6 +117,7 @@ class Explainer:
         self.fast = fast
         self._root = None
         self._parts: dict[str, Any] = {}
+        self._lists: dict[str, tuple[dict, Any, Callable[[Any], bool]]] = {}
         if fast is not None and fast._root_ok is not None:
             # The record-level keywords alone: properties are only named, so that
             # additionalProperties knows them, and each is then checked on its own.
@@ -130,6 +131,18 @@ class Explainer:
                     self._parts[name] = _inline(schema, validator.schema, ())
                 except Unsupported:
                     self._parts[name] = schema
+                self._compile_items(name, self._parts[name])
+
+    def _compile_items(self, name: str, part: Any) -> None:
+        """For a list property (`items` one schema), the fast check of one item, so that
+        jsonschema is asked about the failing items of a failing list only."""
+        items = part.get("items") if isinstance(part, dict) else None
+        if not isinstance(items, dict) or {"prefixItems", "contains", "unevaluatedItems"} & set(part):
+            return
+        item_check = FastSchema.compile(items, self.validator.format_checker)
+        if item_check is not None:
+            rest = {key: value for key, value in part.items() if key != "items"}
+            self._lists[name] = (rest, items, item_check.valid)
 
     def errors(self, value: Any) -> Iterator[ValidationError]:
         parts = self.fast.failing_parts(value) if self.fast is not None else None
@@ -139,8 +152,20 @@ class Explainer:
         for name in parts:
             if name == "":
                 yield from self._root.iter_errors(value)
+            elif name in self._lists and type(value[name]) is list:
+                yield from self._list_errors(name, value[name])
             else:
                 yield from self.validator.descend(value[name], self._parts[name], path=name, schema_path=name)
+
+    def _list_errors(self, name: str, items: list) -> Iterator[ValidationError]:
+        rest, item_schema, item_valid = self._lists[name]
+        yield from self.validator.descend(items, rest, path=name, schema_path=name)
+        for index, item in enumerate(items):
+            if not item_valid(item):
+                for error in self.validator.descend(item, item_schema, path=index, schema_path="items"):
+                    error.path.appendleft(name)
+                    error.schema_path.appendleft(name)
+                    yield error
 
 
 def _inline(schema: Any, document: Any, seen: tuple) -> Any:
