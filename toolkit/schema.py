@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from .errors import SchemaError
 from .fastlines import LineDecoder
-from .fastpath import FastSchema
+from .fastpath import Explainer, FastSchema
 from .readers.csv import CsvLayout
 
 SCHEMA_NAME = "claim.schema.json"
@@ -50,6 +50,11 @@ class ClaimSchema:
         """Checks compiled from the document for the records that pass (None: the schema uses
         keywords the compiler does not translate, and jsonschema checks every record)."""
         return FastSchema.compile(self.document, self.validator.format_checker)
+
+    @cached_property
+    def explainer(self) -> Explainer:
+        """jsonschema's errors for a failing record, asked about its failing parts only."""
+        return Explainer(self.validator, self.fast)
 
     @cached_property
     def lines(self) -> LineDecoder | None:

@@ -30,7 +30,6 @@ from msgspec import UNSET
 
 from . import readers
 from .explain import problems_for
-from .fastpath import Explainer
 from .readers import jsonl
 from .readers.source import Source
 from .records import ERROR, WARNING, Problem, Record
@@ -165,7 +164,7 @@ class Checker:
             self.lines = lines
         else:
             self.lines = None
-        self.explainer = Explainer(schema.validator, self.fast)
+        self.explainer = schema.explainer
         self.problems: list[Problem] = []
         self.files = 0
         self.records = 0
