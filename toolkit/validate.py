@@ -213,7 +213,7 @@ class Checker:
 
     def check_lines(self, index: int, source: Source, lines: list[bytes], first_line: int) -> int:
         """The JSON Lines loop: the lines the compiled decoder vouches for are checked together,
-        with no Python work per record beyond decoding; the others go the reader's careful way
+        by C loops (`map`) where one record would need Python steps; the others go the careful way
         (positions, keys written twice, syntax errors) and are explained by jsonschema. Returns
         the lines that were not blank."""
         if self.lines is None:
