@@ -25,7 +25,7 @@ from toolkit.readers import jsonl, located_json
 from toolkit.records import Positions
 from toolkit.schema import load_schema
 from toolkit.text import claim_key
-from toolkit.validate import UniqueIndex, claim_digest
+from toolkit.validate import UniqueIndex, _lines_at, claim_digest
 
 SCHEMA = load_schema()
 FAST = SCHEMA.fast
@@ -298,6 +298,23 @@ def test_generated_files_in_pieces(tmp_path_factory, values, workers):
         assert toolkit.validate([folder], workers=workers) == _reference([folder])
     finally:
         batch.PIECE_BYTES = old
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.binary(max_size=12).map(lambda b: b.replace(b"\n", b"")), min_size=1, max_size=60),
+       st.booleans(), st.integers(1, 9), st.data())
+def test_flagged_lines_are_found_again_from_the_marks(tmp_path_factory, lines, ends, every, data):
+    """Each wanted line comes back whole, found from the nearest mark before it."""
+    path = tmp_path_factory.mktemp("marks") / "a.jsonl"
+    path.write_bytes(b"\n".join(lines) + (b"\n" if ends else b""))
+    kept = re.findall(rb"[^\n]*\n|[^\n]+\Z", path.read_bytes())  # as iterating over the file gives them
+    starts = [0]
+    for line in kept:
+        starts.append(starts[-1] + len(line))
+    marks = [(1 + k, starts[k]) for k in range(0, len(kept), every)]
+    wanted = sorted(data.draw(st.sets(st.integers(1, len(lines) + 2))))
+    found = dict(_lines_at(readers.Source(path, "a.jsonl"), wanted, marks))
+    assert found == {number: kept[number - 1] for number in wanted if number <= len(kept)}
 
 
 def test_json_files_are_read_quickly_with_the_same_positions(write):

@@ -26,7 +26,7 @@ GROUP_BYTES = 4 * 1024 * 1024  # smaller files are grouped up to this size...
 GROUP_FILES = 256  # ...or this many files
 PARALLEL_BYTES = 32 * 1024 * 1024  # less input than this (and fewer files than the next) is
 PARALLEL_FILES = 2000  # checked in this process: starting workers would cost more than it saves
-MARK_EVERY = 256  # lines between two remembered line starts, to find a flagged line again
+MARK_EVERY = 64  # lines between two remembered line starts, to find a flagged line again
 
 
 @dataclass(frozen=True)
