@@ -1,4 +1,5 @@
-"""Batched pattern checks give `re`'s verdict on every text, and refuse what they cannot prove."""
+"""Batched pattern checks give `re`'s verdict on every text, and refuse what they cannot prove:
+by `re` on joined texts, and by RE2 (through pyarrow) on large batches."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.fastpath import SUFFICIENT_FORMATS
-from toolkit.patterns import BatchCheck, piece_form
+from toolkit import patterns
+from toolkit.fastpath import POSSESSIVE_FOR_SPEED, SUFFICIENT_FORMATS
+from toolkit.patterns import BatchCheck, piece_form, vector_form
 
 SCHEMA_PATTERNS = [
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -71,3 +73,112 @@ def test_a_failing_text_is_found_wherever_it_is():
     assert check.failing(texts) == [0, 1, 499, 998, 999]
     assert check.failing(["ok-id", "abc\n", "x"]) == []  # `$` before a final newline, as jsonschema's re.search
     assert check.failing(["ok-id", "ab\nc"]) == [1]
+
+
+# --- RE2 on large batches ------------------------------------------------------------------------
+
+# Patterns RE2 gets, spelled its way: classes with Python's Unicode categories, repeats of every
+# kind, alternatives, groups, anchors anywhere.
+TRANSLATED = SCHEMA_PATTERNS + [
+    r"ab", r"^ab", r"ab$", r"\d+", r"x|y", r"^\S+$", r".+", r"\w*é", r"[^x]+", r"\s", r"a\Z|b", r"^a|b$",
+    r"[\W\d]{2,3}", r"[^\D5]", r"a{0}b", r"(?:ab|a)*?c{1,2}", r"(?P<name>é+)[^\s\w]", r"\Aa\Z", r"[\x00-\x1f]",
+]
+# Unicode digits, spaces and word characters where Python's `re` and RE2's own classes disagree.
+UNICODE = st.sampled_from(list("abcxyz-AB09_./:?# \t\x1c\x1f\x85\xa0\u3000\u2028é\u0660\u00b2\u2160ß5") + ["\U0001d7ce", "\x00"])
+LINES = st.lists(st.lists(UNICODE, max_size=10).map("".join), min_size=1, max_size=40)
+
+
+@pytest.fixture
+def always_vectors(monkeypatch):
+    """Every batch goes to RE2, however small."""
+    monkeypatch.setattr(patterns, "VECTOR_TEXTS", 1)
+    monkeypatch.setattr(patterns, "VECTOR_LENGTH", 0)
+
+
+@pytest.mark.parametrize("pattern", TRANSLATED)
+def test_patterns_are_translated_for_re2(pattern):
+    assert vector_form(pattern, "search") is not None and vector_form(pattern, "fullmatch") is not None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(TRANSLATED), st.sampled_from(["search", "fullmatch"]), LINES)
+def test_re2_gives_the_verdicts_of_re(pattern, mode, texts):
+    check = BatchCheck([(pattern, mode)])
+    joined = "\n".join(texts) + "\n"
+    assert check._vectorised()
+    assert check._vector_failing(texts, joined) == expected([(pattern, mode)], texts)
+
+
+@pytest.mark.parametrize("pattern", [r"\bword", r"a(?=b)", r"(?<!x)y", r"(a)\1", r"(?i)abc", r"(?m)^a$", r"(?s)a.b",
+                                     r"a*+b", r"(?>ab)", r"(?i:a)b", r"[\ud800]", "\ud800"])
+def test_what_re2_may_read_otherwise_is_left_to_re(pattern):
+    assert vector_form(pattern, "search") is None
+
+
+def test_possessive_repeats_are_read_as_plain_ones_only_when_said_harmless():
+    assert vector_form(URI, "fullmatch") is None
+    assert vector_form(URI, "fullmatch", possessive_for_speed=True) is not None
+
+
+URL_PARTS = st.sampled_from(list("aZ09-._~!$&'()*+,;=:@/?#%[] \té") + ["%41", "%4", "://", "http", "HTTPS://", ":80"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(URL_PARTS, max_size=14).map("".join))
+def test_the_possessive_repeats_of_the_uri_regex_change_no_verdict(text):
+    """POSSESSIVE_FOR_SPEED: the regex with every possessive mark taken out matches the same texts."""
+    assert "uri" in POSSESSIVE_FOR_SPEED
+    plain = _without_possessive_marks(URI)
+    assert plain != URI and "*+" not in plain.replace("*+,", "")
+    assert bool(re.fullmatch(plain, text)) == bool(re.fullmatch(URI, text))
+
+
+def _without_possessive_marks(pattern: str) -> str:
+    """The `+` after a repeat (`*+`, `++`, `?+`, `}+`) taken out, outside classes and escapes."""
+    out, in_class, after_repeat, chars = [], False, False, iter(pattern)
+    for char in chars:
+        if char == "\\":
+            out += [char, next(chars)]
+            after_repeat = False
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "+" and after_repeat:
+            after_repeat = False
+            continue
+        elif char == "[":
+            in_class = True
+        after_repeat = not in_class and char in "*+?}"
+        out.append(char)
+    return "".join(out)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(URLS.map(lambda urls: urls[0] if urls else "https://a.org"),
+                          st.lists(URL_PARTS, max_size=14).map("".join)), min_size=1, max_size=50))
+def test_a_pattern_and_the_uri_regex_by_re2(urls):
+    urls = [url for url in urls if "\n" not in url]  # texts with a newline never go to RE2
+    both = [(SCHEMA_PATTERNS[1], "search"), (URI, "fullmatch")]
+    check = BatchCheck(both, possessive_for_speed=frozenset({URI}))
+    assert check._vectorised()
+    assert check._vector_failing(urls, "\n".join(urls) + "\n") == expected(both, urls)
+
+
+def test_large_batches_go_to_re2_and_odd_ones_to_re():
+    check = BatchCheck([(SCHEMA_PATTERNS[0], "search")])
+    texts = [f"claim-number-{n}" for n in range(200)]
+    texts[7], texts[150] = "Claim_7", "claim--150"
+    asked = []
+    check._vector_failing = lambda *args: asked.append(len(args[0])) or BatchCheck._vector_failing(check, *args)
+    assert check.failing(texts) == [7, 150] and asked == [200]
+    assert check.failing(texts[:10]) == [7] and asked == [200]  # a small batch: `re`
+    with_surrogate = texts + ["lone-\ud800"]  # UTF-8 cannot hold it: RE2 declines, `re` answers
+    assert check.failing(with_surrogate) == [7, 150, 200] and asked == [200, 201]
+    assert BatchCheck._vector_failing(check, ["a\nb"], "a\nb\n") is None  # never given a text with a newline
+
+
+def test_a_pattern_re2_refuses_is_left_to_re(always_vectors):
+    check = BatchCheck([(r"^a{1001}$", "search")])  # RE2 allows repeat counts up to 1000
+    texts = ["a" * 1001, "a" * 1000]
+    assert check.failing(texts) == [1]
+    assert check._vector is None and check._vector_known

@@ -25,7 +25,7 @@ import msgspec
 import msgspec.inspect
 import numpy as _np
 
-from .fastpath import ANNOTATIONS, SUFFICIENT_FORMATS, Unsupported, follow
+from .fastpath import ANNOTATIONS, POSSESSIVE_FOR_SPEED, SUFFICIENT_FORMATS, Unsupported, follow
 from .patterns import BatchCheck
 from .readers.jsonl import keys_written
 
@@ -226,6 +226,7 @@ class _Compiler:
                 and not {"minLength", "maxLength"} & set(schema):
             return dt.date
         patterns: list[tuple[str, str]] = []  # (regex, how jsonschema uses it)
+        for_speed = frozenset()
         if "pattern" in schema:
             patterns.append((schema["pattern"], "search"))
         if "format" in schema:
@@ -233,9 +234,11 @@ class _Compiler:
             if sufficient is None:
                 raise Unsupported(f"format {schema['format']}")
             patterns.append((sufficient.__self__.pattern, "fullmatch"))
+            if schema["format"] in POSSESSIVE_FOR_SPEED:
+                for_speed = frozenset({sufficient.__self__.pattern})
         pattern = None
         if patterns:
-            check = BatchCheck(patterns)
+            check = BatchCheck(patterns, possessive_for_speed=for_speed)
             if check.batched:  # checked after decoding, for many texts at once
                 self.texts.append((path, check))
             else:  # checked by msgspec, text by text: every pattern, each a lookahead from the start

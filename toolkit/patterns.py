@@ -8,6 +8,12 @@ or lookaround of its own (then each `X\\n` covers exactly one text), which `piec
 from the parsed regex; a pattern it cannot prove this of, or texts holding a newline, are checked
 one by one instead.
 
+A large batch of long enough texts goes to a compiled engine instead: RE2, which pyarrow ships,
+matches all of them in one call at a few times `re`'s speed. It gets the pattern spelled in its
+own syntax by `vector_form`, which translates only what means the same in both engines for a
+text without newlines (classes such as `\\s` spelled out as the code points Python's `re` gives
+them) and refuses the rest, which stays with `re`.
+
 >>> check = BatchCheck([(r"^[a-z]+$", "search")])
 >>> check.failing(["abc", "x1", "de", ""])
 [1, 3]
@@ -18,6 +24,7 @@ from __future__ import annotations
 import re
 import re._constants as _c
 import re._parser as _parser
+from functools import lru_cache, reduce
 from typing import Literal
 
 Mode = Literal["search", "fullmatch"]  # jsonschema's `pattern` searches; a format regex fullmatches
@@ -32,12 +39,22 @@ _REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT)
 _STARTS = (_c.AT_BEGINNING, _c.AT_BEGINNING_STRING)
 _ENDS = (_c.AT_END, _c.AT_END_STRING)
 
+# RE2 gets a batch of at least VECTOR_TEXTS texts of at least VECTOR_LENGTH characters on average:
+# handing a text over costs about 50 ns, which `re` spends on a short text (a language tag).
+VECTOR_TEXTS = 64
+VECTOR_LENGTH = 12
+_FLAGS_REFUSED = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE | re.ASCII | re.LOCALE
+_LAST = 0x10FFFF
+_SURROGATES = (0xD800, 0xDFFF)  # no UTF-8 text holds one; RE2 refuses them in a class
+
 
 class BatchCheck:
     """Every one of some patterns, each used as jsonschema (search) or a format regex
     (fullmatch) uses it, over a list of texts at once."""
 
-    def __init__(self, patterns: list[tuple[str, Mode]]):
+    def __init__(self, patterns: list[tuple[str, Mode]], *, possessive_for_speed: frozenset[str] = frozenset()):
+        """`possessive_for_speed`: patterns whose possessive repeats change no verdict (see
+        `vector_form`)."""
         self._one = [re.compile(p).search if mode == "search" else re.compile(p).fullmatch for p, mode in patterns]
         pieces = [piece_form(p, mode) for p, mode in patterns]
         self._joined = None
@@ -48,6 +65,9 @@ class BatchCheck:
                 self._joined = re.compile(f"(?:{each})*+").match
             except re.error:  # e.g. two patterns naming the same group
                 self._joined = None
+        self._patterns, self._for_speed = patterns, possessive_for_speed
+        self._vector: list[str] | None = None
+        self._vector_known = False  # translated when first needed: spelling out `\\s` takes 20 ms
 
     @property
     def batched(self) -> bool:
@@ -62,7 +82,13 @@ class BatchCheck:
         if not texts:
             return []
         joined = "\n".join(texts) + "\n"
-        if self._joined is None or joined.count("\n") != len(texts):
+        if joined.count("\n") != len(texts):  # a text with a newline: where `$` may match differs
+            return [i for i, text in enumerate(texts) if not self.ok(text)]
+        if len(texts) >= VECTOR_TEXTS and len(joined) >= VECTOR_LENGTH * len(texts) and self._vectorised():
+            failing = self._vector_failing(texts, joined)
+            if failing is not None:
+                return failing
+        if self._joined is None:
             return [i for i, text in enumerate(texts) if not self.ok(text)]
         match, failing = self._joined, []
         position, index, end = 0, 0, len(joined)
@@ -74,6 +100,47 @@ class BatchCheck:
             failing.append(index)
             position = joined.index("\n", stop) + 1
             index += 1
+
+
+    def _vectorised(self) -> bool:
+        """Whether every pattern has a `vector_form` (translating them the first time)."""
+        if not self._vector_known:
+            forms = [vector_form(p, mode, possessive_for_speed=p in self._for_speed) for p, mode in self._patterns]
+            self._vector = forms if all(form is not None for form in forms) else None
+            self._vector_known = True
+        return self._vector is not None
+
+    def _vector_failing(self, texts: list[str], joined: str) -> list[int] | None:
+        """`failing` by RE2, for texts joined by newlines (none holds one); None when RE2 cannot
+        take the texts (a lone surrogate, which UTF-8 cannot hold) or the patterns (it refuses,
+        e.g., a repeat count over 1000)."""
+        try:
+            import numpy as np
+            import pyarrow as pa
+            import pyarrow.compute as pc
+        except ImportError:
+            self._vector = None
+            return None
+        try:
+            encoded = joined.encode("utf-8")
+        except UnicodeEncodeError:
+            return None
+        if len(encoded) >= 2**31:
+            return None
+        # The Arrow array is built from its buffers: `pa.array(texts)` would be slower, and its
+        # first call imports pandas (0.15 s). Text i ends at the i-th newline, less i newlines.
+        count, ends = len(texts), np.flatnonzero(np.frombuffer(encoded, dtype=np.uint8) == 10)
+        if len(ends) != count:
+            return None  # a text holds a newline
+        offsets = np.zeros(count + 1, dtype=np.int32)
+        offsets[1:] = ends - np.arange(count)
+        array = pa.StringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(encoded.replace(b"\n", b"")))
+        try:
+            matched = reduce(pc.and_, [pc.match_substring_regex(array, form) for form in self._vector])
+        except pa.ArrowException:
+            self._vector = None
+            return None
+        return pc.indices_nonzero(pc.invert(matched)).to_pylist()
 
 
 def piece_form(pattern: str, mode: Mode) -> str | None:
@@ -156,3 +223,131 @@ def _class_has_newline(items) -> bool:
         else:
             return True  # not sure: say it might
     return member != negate
+
+
+def vector_form(pattern: str, mode: Mode, *, possessive_for_speed: bool = False) -> str | None:
+    """`pattern` in RE2's syntax, matching a text without newlines exactly when `re.<mode>`
+    matches it; None when the pattern uses something the two engines may read differently (flags,
+    word boundaries, lookarounds, back-references, possessive repeats and atomic groups).
+
+    RE2 has no possessive repeat. One that never gives back what a match could use (`[0-9]*+`
+    followed by `/` or the end) only spares `re` the trying; a caller who knows its pattern's
+    possessive repeats are all such says `possessive_for_speed`, and they are read as plain ones."""
+    try:
+        parsed = _parser.parse(pattern)
+    except (re.error, RecursionError):
+        return None
+    if parsed.state.flags & _FLAGS_REFUSED:
+        return None
+    try:
+        body = _re2(parsed, possessive_for_speed)
+    except _Untranslatable:
+        return None
+    return rf"\A(?:{body})\z" if mode == "fullmatch" else body
+
+
+class _Untranslatable(Exception):
+    pass
+
+
+def _re2(pattern, possessive_for_speed: bool = False) -> str:
+    """RE2's spelling of a parsed pattern: every character by code point, every group without
+    capture, `^`/`$` as the text's own start and end (the same in a text without newlines)."""
+    out = []
+    for op, argument in pattern:
+        if op is _c.LITERAL:
+            out.append(_class([(argument, argument)]))
+        elif op is _c.NOT_LITERAL:
+            out.append(_class(_complement([(argument, argument)])))
+        elif op is _c.ANY:
+            out.append(_class(_complement([(10, 10)])))
+        elif op is _c.IN:
+            out.append(_class(_members(argument)))
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) or (op is _c.POSSESSIVE_REPEAT and possessive_for_speed):
+            low, high, item = argument  # lazy or greedy: the same texts match
+            inner = _re2(item, possessive_for_speed)
+            out.append(f"(?:{inner}){{{low},}}" if high is _c.MAXREPEAT else f"(?:{inner}){{{low},{high}}}")
+        elif op is _c.SUBPATTERN:
+            _, added, removed, inner = argument
+            if added or removed:
+                raise _Untranslatable
+            out.append(f"(?:{_re2(inner, possessive_for_speed)})")
+        elif op is _c.BRANCH:
+            out.append("(?:" + "|".join(_re2(branch, possessive_for_speed) for branch in argument[1]) + ")")
+        elif op is _c.AT and argument in _STARTS:
+            out.append(r"\A")
+        elif op is _c.AT and argument in _ENDS:
+            out.append(r"\z")
+        else:  # word boundaries, lookarounds, back-references, possessive repeats, atomic groups
+            raise _Untranslatable
+    return "".join(out)
+
+
+def _members(items) -> list[tuple[int, int]]:
+    """The code points a parsed class `[...]` matches, as sorted, disjoint ranges."""
+    negate, ranges = False, []
+    for op, argument in items:
+        if op is _c.NEGATE:
+            negate = True
+        elif op is _c.LITERAL:
+            ranges.append((argument, argument))
+        elif op is _c.RANGE:
+            ranges.append(argument)
+        elif op is _c.CATEGORY and argument in _CATEGORY_HAS_NEWLINE:
+            ranges.extend(_category(argument))
+        else:
+            raise _Untranslatable
+    return _complement(ranges) if negate else _union(ranges)
+
+
+@lru_cache(maxsize=None)
+def _category(category) -> tuple[tuple[int, int], ...]:
+    """The code points that `re` matches by a category (`\\d`, `\\s`, `\\w` and their opposites),
+    found by asking `re` itself about every code point but the surrogates."""
+    import numpy as np
+
+    spelling = {
+        _c.CATEGORY_DIGIT: r"\d", _c.CATEGORY_NOT_DIGIT: r"\D", _c.CATEGORY_SPACE: r"\s",
+        _c.CATEGORY_NOT_SPACE: r"\S", _c.CATEGORY_WORD: r"\w", _c.CATEGORY_NOT_WORD: r"\W",
+    }.get(category)
+    if spelling is None:
+        raise _Untranslatable
+    points = np.arange(_LAST + 1, dtype=np.uint32)
+    points = points[(points < _SURROGATES[0]) | (points > _SURROGATES[1])]
+    text = points.tobytes().decode("utf-32-le")
+    return tuple((ord(run[0]), ord(run[-1])) for run in re.findall(spelling + "+", text))
+
+
+def _union(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted(ranges):
+        if merged and low <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
+
+
+def _complement(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    gaps, start = [], 0
+    for low, high in _union(ranges):
+        if low > start:
+            gaps.append((start, low - 1))
+        start = high + 1
+    if start <= _LAST:
+        gaps.append((start, _LAST))
+    return gaps
+
+
+def _class(ranges: list[tuple[int, int]]) -> str:
+    """A class of RE2 matching these code points, surrogates left out (no UTF-8 text has one)."""
+    low_s, high_s = _SURROGATES
+    kept = []
+    for low, high in ranges:
+        if low < low_s:
+            kept.append((low, min(high, low_s - 1)))
+        if high > high_s:
+            kept.append((max(low, high_s + 1), high))
+    if not kept:
+        raise _Untranslatable  # matches nothing RE2 can be given: let `re` say so
+    return "[" + "".join(rf"\x{{{low:x}}}" if low == high else rf"\x{{{low:x}}}-\x{{{high:x}}}" for low, high in kept) + "]"
