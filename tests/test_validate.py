@@ -6,6 +6,8 @@ import json
 import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import toolkit
 import toolkit.readers
@@ -256,3 +258,17 @@ def test_files_are_shown_under_the_path_as_given(write, monkeypatch, given):
     monkeypatch.chdir(folder.parent)
     shown = [source.display for source in toolkit.readers.discover([given])]
     assert shown == [os.path.join(given, "a.json"), os.path.join(given, "b", "one.yaml")]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.text(st.characters(exclude_categories=())), st.integers(1, 2**40), st.text(max_size=5)), max_size=5))
+def test_the_json_report_is_what_json_dumps_writes(found):
+    """orjson writes the report; it must be the same text as `json.dumps(indent=2)`, also for
+    control characters, non-ASCII and lone surrogates (left to `json`)."""
+    from toolkit.records import ERROR, Problem
+    from toolkit.report import as_json
+    from toolkit.validate import ValidationResult
+
+    result = ValidationResult(1, len(found), tuple(Problem(f"a{k}.json", line, 1, "/id", rule, ERROR, message)
+                                                   for k, (message, line, rule) in enumerate(found)))
+    assert as_json(result) == json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n"
