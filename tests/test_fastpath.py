@@ -285,6 +285,22 @@ def test_several_processes_give_the_same_report(mixed, monkeypatch):
     assert toolkit.validate([mixed], workers=2) == toolkit.validate([mixed], workers=1) == _reference([mixed])
 
 
+@pytest.mark.parametrize("every", [1, 3, 64])
+def test_repeats_are_found_again_through_the_marks_of_each_piece(write, monkeypatch, every):
+    """Duplicate ids and claims in other pieces are read again from the line starts each piece
+    remembered: their lines and columns are those of a run in one piece."""
+    records = [valid_record(id=f"claim-{n}", claim=f"Words number {n}.") for n in range(40)]
+    records += [dict(records[n], id=f"again-{n}") for n in (0, 5, 17)] + [records[3], records[38]]
+    path = write("many.jsonl", "".join(json.dumps(r) + "\n" for r in records) + "{bad\n")
+    whole = toolkit.validate([path], workers=1)
+    monkeypatch.setattr(batch, "PIECE_BYTES", 1500)
+    monkeypatch.setattr(batch, "MARK_EVERY", every)
+    assert toolkit.validate([path], workers=2) == toolkit.validate([path], workers=1) == whole
+    # claim-3 and claim-38 (lines 4 and 39) written again on lines 44 and 45: both places reported
+    assert sorted(p.line for p in whole.problems if p.rule == "duplicate-id") == [4, 39, 44, 45]
+    assert sum(p.rule == "duplicate-claim" for p in whole.problems) >= 3
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.one_of(records(), spoilt()), min_size=1, max_size=25), st.integers(1, 3))
 def test_generated_files_in_pieces(tmp_path_factory, values, workers):

@@ -208,10 +208,10 @@ def _check_jsonl(checker: Checker, index: int, source: Source, offset: int, leng
         if lines and not lines[-1]:
             lines.pop()
         if length is not None and lines:
-            ends = list(accumulate(map(len, lines)))  # line i starts at offset + ends[i - 1] + i
-            marks[index] = [
-                (first_line + at, offset + (ends[at - 1] + at if at else 0)) for at in range(0, len(lines), MARK_EVERY)
-            ]
+            # Each block of MARK_EVERY lines takes its lines' lengths and as many newlines.
+            blocks = [sum(map(len, lines[at : at + MARK_EVERY])) + MARK_EVERY for at in range(0, len(lines), MARK_EVERY)]
+            marks[index] = [(first_line + k * MARK_EVERY, start)
+                            for k, start in enumerate(accumulate(blocks[:-1], initial=offset))]
         return checker.check_lines(index, source, lines, first_line)
     except RecursionError:
         checker.problems.append(source.problem("the file is nested too deeply to read", rule="too-deep"))
