@@ -21,8 +21,8 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import repeat
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, is_not, not_
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 import orjson
@@ -219,19 +219,20 @@ class Checker:
         if self.lines is None:
             return self._check_lines_slowly(index, source, lines, first_line)
         decoded = self.lines.decode_lines(lines)
-        numbers, records, blank = [], [], 0
-        for number, raw, record in zip(range(first_line, first_line + len(lines)), lines, decoded):
-            if record is not None:
-                numbers.append(number)
-                records.append(record)
-            elif raw.strip():
-                self._check_line(index, source, raw, number)
-            else:
-                blank += 1
+        vouched = list(map(is_not, decoded, repeat(None)))
+        records = list(compress(decoded, vouched))
+        numbers = list(compress(range(first_line, first_line + len(lines)), vouched))
+        blank = 0
+        if len(records) < len(lines):
+            for k in compress(range(len(lines)), map(not_, vouched)):
+                if lines[k].strip():
+                    self._check_line(index, source, lines[k], first_line + k)
+                else:
+                    blank += 1
         self.records += len(records)
         dates = list(map(_DATE, records))
-        rules = sorted({*(k for k, history in enumerate(map(_HISTORY, records)) if history is not UNSET),
-                        *_after(dates, self.today)})
+        with_history = compress(range(len(records)), map(is_not, map(_HISTORY, records), repeat(UNSET)))
+        rules = sorted({*with_history, *_after(dates, self.today)})
         for k in rules:
             # The toolkit's own rules need the record as data, with its positions: rare.
             raw, number = lines[numbers[k] - first_line], numbers[k]
@@ -239,7 +240,7 @@ class Checker:
             self.problems.extend(self.record_rules(Record(data, source.display, number, jsonl.LinePositions(raw, number, data))))
         base = index << 32
         self.index.add_many(list(map(_ID, records)), list(map(_SPEAKER, records)), list(map(_CLAIM, records)),
-                            dates, [base | number for number in numbers])
+                            dates, list(map(base.__or__, numbers)))
         return len(lines) - blank
 
     def check_file(self, index: int, source: Source) -> None:
