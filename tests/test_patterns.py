@@ -109,6 +109,45 @@ def test_re2_gives_the_verdicts_of_re(pattern, mode, texts):
     assert check._vector_failing(texts, joined) == expected([(pattern, mode)], texts)
 
 
+def _regexes() -> st.SearchStrategy[str]:
+    """Regexes built from what `vector_form` translates: characters, classes (negated, ranges,
+    categories), `.`, repeats of every kind, alternatives, groups and anchors."""
+    char = st.sampled_from(["a", "b", "-", "é", "0", r"\.", r"\x1c", r"\u3000", " "])
+    item = st.sampled_from(["a", "b", "c", "-", "_", "0-9", "a-c", r"\d", r"\D", r"\s", r"\S", r"\w", r"\W", "é", r"\u0660"])
+    cls = st.builds(lambda negate, items: "[" + ("^" if negate else "") + "".join(items) + "]",
+                    st.booleans(), st.lists(item, min_size=1, max_size=3))
+    atom = st.one_of(char, cls, st.sampled_from([".", r"\d", r"\s", r"\W", "^", "$", r"\A", r"\Z"]))
+    quantifier = st.sampled_from(["", "", "*", "+", "?", "*?", "+?", "{2}", "{1,3}", "{0,2}?", "{2,}"])
+
+    def extend(inner):
+        repeated = st.builds(lambda body, q: f"(?:{body}){q}", inner, quantifier)
+        named = st.builds(lambda body: f"(?P<g>{body})", inner)
+        either = st.builds(lambda a, b: f"{a}|{b}", inner, inner)
+        joined = st.builds(lambda a, b: a + b, inner, inner)
+        return st.one_of(repeated, named, either, joined)
+
+    return st.recursive(st.builds(lambda a, q: a + q if a not in ("^", "$", r"\A", r"\Z") else a, atom, quantifier),
+                        extend, max_leaves=6)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_regexes(), st.sampled_from(["search", "fullmatch"]), LINES)
+def test_re2_gives_the_verdicts_of_re_for_generated_regexes(pattern, mode, texts):
+    try:
+        re.compile(pattern)
+    except re.error:
+        return  # e.g. a group name used twice: jsonschema would refuse the schema
+    form = vector_form(pattern, mode)
+    if form is None:
+        assert "[^" in pattern, pattern  # only a class that matches nothing (`[^\\D\\S]`) is refused
+        return
+    check = BatchCheck([(pattern, mode)])
+    assert check._vectorised()
+    found = check._vector_failing(texts, "\n".join(texts) + "\n")
+    if found is not None:  # None: RE2 refused the spelling (e.g. a repeat of a repeat too large)
+        assert found == expected([(pattern, mode)], texts), (pattern, form)
+
+
 @pytest.mark.parametrize("pattern", [r"\bword", r"a(?=b)", r"(?<!x)y", r"(a)\1", r"(?i)abc", r"(?m)^a$", r"(?s)a.b",
                                      r"a*+b", r"(?>ab)", r"(?i:a)b", r"[\ud800]", "\ud800"])
 def test_what_re2_may_read_otherwise_is_left_to_re(pattern):
