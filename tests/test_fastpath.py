@@ -301,6 +301,25 @@ def test_repeats_are_found_again_through_the_marks_of_each_piece(write, monkeypa
     assert sum(p.rule == "duplicate-claim" for p in whole.problems) >= 3
 
 
+def test_workers_check_patterns_with_re2_after_the_parent_used_arrow(write, monkeypatch):
+    """Pieces large enough for RE2 checked in forked workers, after this process used pyarrow and
+    Polars (their thread pools must not hang a child): the report of one process, and jsonschema's."""
+    import polars as pl
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pc.match_substring_regex(pa.array(["warm"] * 1000), "w")
+    pl.DataFrame({"n": range(10_000)}).group_by("n").len()
+    records = [valid_record(id=f"claim-number-{n}", claim=f"Words number {n}.",
+                            sources=[{"url": f"https://example.org/{n}/page"}]) for n in range(400)]
+    records[7]["id"], records[150]["sources"][0]["url"], records[333]["id"] = "Claim_7", "https://exa mple.org", "x--y"
+    path = write("many.jsonl", "".join(json.dumps(r) + "\n" for r in records))
+    monkeypatch.setattr(batch, "PIECE_BYTES", 40_000)  # pieces of about 150 lines: RE2 takes their ids and URLs
+    found = toolkit.validate([path], workers=2)
+    assert found == toolkit.validate([path], workers=1) == _reference([path])
+    assert sorted(p.line for p in found.problems if p.rule == "pattern") == [8, 151, 334]
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.one_of(records(), spoilt()), min_size=1, max_size=25), st.integers(1, 3))
 def test_generated_files_in_pieces(tmp_path_factory, values, workers):
