@@ -1,4 +1,4 @@
-"""Checking one `pattern` (or format regex) against many texts in one call to `re`.
+"""Checking one `pattern` (or format regex) against many texts at once: one call to `re`, or to RE2.
 
 A regex call costs far more than matching a short id or URL does, and a large JSON Lines file
 holds a million of them. So the texts of one field are joined with newlines and matched once by
