@@ -370,15 +370,26 @@ class _Fault:
     apply: bool  # let the request take effect, only the answer is an error
 
 
-def route(method: str, pattern: str, op: str) -> Callable:
+# Where the Hub serves a repo's files and LFS batch API: under `datasets/`, `spaces/`, and with no
+# prefix for models (`rtype` as the /api routes spell it).
+_REPO_TYPE_PREFIXES = (("datasets", "datasets"), ("spaces", "spaces"), ("", "models"))
+
+
+def route(method: str, pattern: str, op: str, *, per_repo_type: bool = False) -> Callable:
     """Register a LocalHub method as the handler of `method pattern` (one per endpoint).
 
     Pattern segments: literals, `{name}` (one URL segment, unquoted), `{rev}` (a revision:
     one encoded segment, or `refs/<kind>/<name>` unencoded) and `{name*}` (the rest).
+    `per_repo_type`: the pattern is served under each repo type's prefix, which sets `rtype`.
     """
+    parts = pattern.strip("/").split("/")
 
     def decorate(handler: Callable) -> Callable:
-        handler.route = (method, pattern.strip("/").split("/"), op)
+        if per_repo_type:
+            handler.routes = [(method, [prefix, *parts] if prefix else parts, op, {"rtype": rtype})
+                              for prefix, rtype in _REPO_TYPE_PREFIXES]
+        else:
+            handler.routes = [(method, parts, op, {})]
         return handler
 
     return decorate
@@ -426,7 +437,8 @@ class LocalHub:
         self._faults: list[_Fault] = []
         self._lock = threading.RLock()
         self._signing_key = secrets.token_bytes(16)
-        self._routes = [getattr(self, name) for name in dir(type(self)) if hasattr(getattr(type(self), name), "route")]
+        self._routes = [(getattr(self, name), endpoint) for name in dir(type(self))
+                        for endpoint in getattr(getattr(type(self), name), "routes", ())]
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._connections: set[socket.socket] = set()
@@ -547,12 +559,11 @@ class LocalHub:
         segments = [unquote(s) for s in raw_path.strip("/").split("/")]
         req = Request(method, raw_path, parse_qs(query, keep_blank_values=True), headers, body)
         op, handler = "unknown", None
-        for candidate in self._routes:
-            route_method, pattern, route_op = candidate.route
+        for candidate, (route_method, pattern, route_op, fixed) in self._routes:
             if route_method == method or (route_method == "GET" and method == "HEAD"):
                 params = _match(pattern, segments)
                 if params is not None:
-                    op, handler, req.params = route_op, candidate, params
+                    op, handler, req.params = route_op, candidate, params | fixed
                     break
         with self._lock:
             try:
@@ -879,25 +890,11 @@ class LocalHub:
             ]
         )
 
-    @route("GET", "datasets/{ns}/{name}/resolve/{rev}/{path*}", "resolve")
-    def _resolve_dataset(self, req: Request) -> Response:
-        """Dataset file download (GET) or metadata (HEAD)."""
-        req.params["rtype"] = "datasets"
-        return self._resolve(req)
-
-    @route("GET", "spaces/{ns}/{name}/resolve/{rev}/{path*}", "resolve")
-    def _resolve_space(self, req: Request) -> Response:
-        req.params["rtype"] = "spaces"
-        return self._resolve(req)
-
-    @route("GET", "{ns}/{name}/resolve/{rev}/{path*}", "resolve")
-    def _resolve_model(self, req: Request) -> Response:
-        req.params["rtype"] = "models"
-        return self._resolve(req)
-
+    @route("GET", "{ns}/{name}/resolve/{rev}/{path*}", "resolve", per_repo_type=True)
     def _resolve(self, req: Request) -> Response:
-        """Serve a file with the headers `hf_hub_download` checks: X-Repo-Commit, ETag,
-        X-Linked-Etag / X-Linked-Size for LFS files; Range gives 206 (HfFileSystem reads)."""
+        """A file download (GET) or its metadata (HEAD), with the headers `hf_hub_download`
+        checks: X-Repo-Commit, ETag, X-Linked-Etag / X-Linked-Size for LFS files; Range gives 206
+        (HfFileSystem reads)."""
         repo = self._repo(req)
         commit = self._commit_at(repo, req.params["rev"])
         blob = commit.files.get(req.params["path"])
@@ -1060,25 +1057,11 @@ class LocalHub:
 
     # ----------------------------------------------------------------- LFS
 
-    @route("POST", "datasets/{ns}/{name}/info/lfs/objects/batch", "lfs_batch")
-    def _lfs_batch_dataset(self, req: Request) -> Response:
-        """Git LFS batch API (`{endpoint}/datasets/{repo_id}.git/info/lfs/objects/batch`)."""
-        req.params["rtype"] = "datasets"
-        return self._lfs_batch(req)
-
-    @route("POST", "spaces/{ns}/{name}/info/lfs/objects/batch", "lfs_batch")
-    def _lfs_batch_space(self, req: Request) -> Response:
-        req.params["rtype"] = "spaces"
-        return self._lfs_batch(req)
-
-    @route("POST", "{ns}/{name}/info/lfs/objects/batch", "lfs_batch")
-    def _lfs_batch_model(self, req: Request) -> Response:
-        req.params["rtype"] = "models"
-        return self._lfs_batch(req)
-
+    @route("POST", "{ns}/{name}/info/lfs/objects/batch", "lfs_batch", per_repo_type=True)
     def _lfs_batch(self, req: Request) -> Response:
-        """Objects the repo already has get no `actions` (the client skips them); others
-        get a signed upload href on this server plus a verify href."""
+        """Git LFS batch API (`{endpoint}/datasets/{repo_id}.git/info/lfs/objects/batch`): objects
+        the repo already has get no `actions` (the client skips them); others get a signed upload
+        href on this server plus a verify href."""
         if not req.params["name"].endswith(".git"):
             raise HubError(404, "The LFS batch API lives under {repo_id}.git/")
         req.params["name"] = req.params["name"].removesuffix(".git")
@@ -1278,42 +1261,31 @@ def _parse_range(header: str | None, size: int) -> tuple[int, int] | str | None:
     return start, end
 
 
-def _split_front_matter(content: str) -> str | None:
+def _read_front_matter(content: str) -> tuple[Any, str | None]:
+    """The card's YAML metadata and why the Hub would refuse it, if it would (None and None
+    without front matter or PyYAML)."""
     match = re.match(r"^---\s*\n(.*?)\n---\s*(\n|$)", content, flags=re.DOTALL)
-    return match.group(1) if match else None
+    if match is None:
+        return None, None
+    try:
+        import yaml
+    except ImportError:
+        return None, None
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as exc:
+        return None, f"Invalid YAML in README.md metadata: {exc}"
+    if data is not None and not isinstance(data, dict):
+        return data, "README.md metadata must be a YAML mapping"
+    return data, None
 
 
 def _front_matter(content: str) -> Any:
-    """The card's YAML metadata (None without PyYAML or front matter)."""
-    text = _split_front_matter(content)
-    if text is None:
-        return None
-    try:
-        import yaml
-    except ImportError:
-        return None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
-        return None
+    return _read_front_matter(content)[0]
 
 
 def _front_matter_error(content: str) -> str | None:
-    """Why the Hub would refuse this README metadata, if it would."""
-    text = _split_front_matter(content)
-    if text is None:
-        return None
-    try:
-        import yaml
-    except ImportError:
-        return None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        return f"Invalid YAML in README.md metadata: {exc}"
-    if data is not None and not isinstance(data, dict):
-        return "README.md metadata must be a YAML mapping"
-    return None
+    return _read_front_matter(content)[1]
 
 
 # --------------------------------------------------------------------------- client setup for tests
