@@ -20,7 +20,10 @@ from conftest import FIXTURES, valid_record
 from toolkit.build import build
 from toolkit.errors import ExportError
 from toolkit.export import FORMATS, ExportSummary, export
-from toolkit.table import SCHEMA, build_table
+from toolkit.schema import load_schema
+from toolkit.table import build_table
+
+SCHEMA = load_schema().columns.table_schema()
 
 CSV_COLUMNS = [
     "id", "speaker", "speaker_id", "claim", "date", "status", "context", "language", "tags",

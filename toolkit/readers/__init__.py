@@ -13,7 +13,7 @@ from typing import Iterable, Iterator
 from ..errors import UsageError
 from ..records import Problem, Record
 from . import csv, json, jsonl, yaml
-from .csv import CsvLayout
+from ..columns import Kind
 from .source import FileProblem, Source
 
 FORMATS = {
@@ -57,8 +57,9 @@ def discover(paths: Iterable[str | os.PathLike]) -> list[Source]:
     return sources
 
 
-def read(source: Source, layout: CsvLayout) -> Iterator[Record | Problem]:
-    """Records and problems of one file, whatever its format."""
+def read(source: Source, layout: Kind | None = None) -> Iterator[Record | Problem]:
+    """Records and problems of one file, whatever its format; `layout` (the schema's record, see
+    `columns`) gives plain YAML and CSV values their kinds."""
     kind = FORMATS.get(source.path.suffix.lower())
     try:
         if kind is None:
@@ -66,8 +67,10 @@ def read(source: Source, layout: CsvLayout) -> Iterator[Record | Problem]:
             yield source.problem(f"unknown file type; claim files end in {known}", rule="file-type")
         elif kind == "csv":
             yield from csv.read(source, layout)
+        elif kind == "yaml":
+            yield from yaml.read(source, layout)
         else:
-            yield from {"yaml": yaml.read, "json": json.read, "jsonl": jsonl.read}[kind](source)
+            yield from {"json": json.read, "jsonl": jsonl.read}[kind](source)
     except FileProblem as problem:
         yield problem.problem
     except RecursionError:
