@@ -25,15 +25,17 @@ FORMATS = {
     ".csv": "csv",
 }
 
-# Files in a data repository that configure the toolkit rather than hold claims.
+# Files in a data repository that configure the toolkit rather than hold claims, and the ending of
+# a schema kept beside the claims (`schema: claim.schema.json` in claims.yaml).
 CONFIG_FILES = frozenset({"speakers.yaml", "speakers.yml", "claims.yaml", "claims.yml"})
+SCHEMA_ENDING = ".schema.json"
 
 
 def discover(paths: Iterable[str | os.PathLike]) -> list[Source]:
     """The claim files under `paths`, in a stable order; directories are searched recursively.
 
     A file named on the command line is always read; inside directories, hidden entries, config
-    files and files of other types are passed over.
+    files, schemas (`*.schema.json`) and files of other types are passed over.
     """
     sources: list[Source] = []
     for given in paths:
@@ -46,7 +48,7 @@ def discover(paths: Iterable[str | os.PathLike]) -> list[Source]:
                 inside = os.path.relpath(root, given)
                 shown = given if inside == "." else os.path.join(given, inside)
                 for name in sorted(files):
-                    if name.startswith(".") or name in CONFIG_FILES:
+                    if name.startswith(".") or name in CONFIG_FILES or name.endswith(SCHEMA_ENDING):
                         continue
                     if os.path.splitext(name)[1].lower() in FORMATS:
                         sources.append(Source(Path(root, name), os.path.join(shown, name)))
