@@ -247,8 +247,8 @@ def _with(**properties) -> dict:
 
 @pytest.mark.parametrize("schema, words", [
     (_with(topic={"maxLength": 5}), ["'topic'", '"type"']),
-    (_with(topic={"type": ["string", "integer"]}), ["'topic'", "integer, string"]),
-    (_with(topic={"anyOf": [{"type": "string"}, {"type": "integer"}]}), ["'topic'", "integer, string"]),
+    (_with(topic={"type": ["string", "integer"]}), ["'topic'", "integer, string", '"type"']),
+    (_with(topic={"anyOf": [{"type": "string"}, {"type": "integer"}]}), ["'topic'", "integer, string", '"anyOf"']),
     (_with(topic={"enum": ["a", 1]}), ["'topic'", '"enum"']),
     (_with(topic={"type": "array"}), ["'topic'", '"items"']),
     (_with(topic={"type": "object"}), ["'topic'", '"properties"']),

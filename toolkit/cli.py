@@ -154,6 +154,8 @@ def export(
     from .build import build as build_paths
     from .export import export as export_table
 
+    if bom and output_format != "csv":
+        raise typer.BadParameter(f"--bom is for CSV only, not {output_format}", param_hint="--bom")
     given = _paths(paths)
     table = build_paths(given, schema=_schema(schema, given), speakers=speakers).table
     summary = export_table(table, output_format, out, bom=bom)

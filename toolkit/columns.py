@@ -164,13 +164,16 @@ def columns_of(schema) -> Columns:
 
 def _kind(schema, node: Any, place: str, seen: frozenset[str] = frozenset()) -> Kind:
     """The one kind a schema node allows (null aside), or SchemaError naming `place` and why."""
-    kinds = _kinds(schema, node, place, seen)
+    named = _kinds(schema, node, place, seen)
+    kinds = [kind for kind, _ in named]
     found = {k.type for k in kinds}
     if found == {"integer", "number"}:
         kinds = [k for k in kinds if k.type == "number"]
     elif len(found) > 1:
-        raise SchemaError(f"{schema.path}: the field {place!r} allows several kinds ({', '.join(sorted(found))}): "
-                          "a table column holds one; give it one \"type\" (and \"null\" if it may be empty)")
+        keywords = ", ".join(f'"{keyword}"' for keyword in dict.fromkeys(keyword for _, keyword in named))
+        raise SchemaError(f"{schema.path}: the field {place!r} allows several kinds ({', '.join(sorted(found))}) "
+                          f"through {keywords}: a table column holds one; give it one \"type\" (and \"null\" if "
+                          "it may be empty)")
     if not kinds:
         raise SchemaError(f"{schema.path}: the field {place!r} has no \"type\" (nor \"enum\", \"const\" or \"$ref\" "
                           "to one): the table cannot type it")
@@ -179,24 +182,25 @@ def _kind(schema, node: Any, place: str, seen: frozenset[str] = frozenset()) -> 
     return max(kinds, key=lambda k: (len(k.fields), k.items is not None))
 
 
-def _kinds(schema, node: Any, place: str, seen: frozenset[str]) -> list[Kind]:
-    """Every kind the keywords of `node` name (empty: the node says nothing about the kind)."""
+def _kinds(schema, node: Any, place: str, seen: frozenset[str]) -> list[tuple[Kind, str]]:
+    """Every kind the keywords of `node` name, each with the keyword that names it (empty: the
+    node says nothing about the kind)."""
     if node is True or node is False:
         raise SchemaError(f"{schema.path}: the field {place!r} is the schema {str(node).lower()}: the table cannot type it")
     if not isinstance(node, dict):
         return []
-    kinds: list[Kind] = []
+    kinds: list[tuple[Kind, str]] = []
     reference = node.get("$ref")
     if isinstance(reference, str):
         if not reference.startswith("#/") or reference in seen:
             raise SchemaError(f"{schema.path}: the field {place!r} uses \"$ref\": {reference!r}, which the table "
                               "cannot follow (only local, non-recursive references into this schema)")
-        kinds += _kinds(schema, schema.resolve({"$ref": reference}), place, seen | {reference})
+        target = _kinds(schema, schema.resolve({"$ref": reference}), place, seen | {reference})
+        kinds += [(kind, "$ref") for kind, _ in target]
     declared = node.get("type")
     if declared is not None:
         names = [declared] if isinstance(declared, str) else list(declared)
-        for name in (n for n in names if n != "null"):
-            kinds.append(_typed(schema, node, name, place, seen))
+        kinds += [(_typed(schema, node, name, place, seen), "type") for name in names if name != "null"]
     for keyword in ("enum", "const"):
         if keyword in node:
             values = node[keyword] if keyword == "enum" else [node[keyword]]
@@ -204,14 +208,13 @@ def _kinds(schema, node: Any, place: str, seen: frozenset[str]) -> list[Kind]:
             if len(types) > 1 or types & {"array", "object"}:
                 raise SchemaError(f"{schema.path}: the field {place!r} has \"{keyword}\" values of several kinds "
                                   f"({', '.join(sorted(types))}): a table column holds one")
-            kinds += [Kind(t) for t in types]
+            kinds += [(Kind(t), keyword) for t in types]
     for keyword in ("anyOf", "oneOf", "allOf"):
         for branch in node.get(keyword, []):
-            kinds += _kinds(schema, branch, place, seen)
-    if kinds and node.get("type") is None and any(k.type == "string" for k in kinds):
+            kinds += [(kind, keyword) for kind, _ in _kinds(schema, branch, place, seen)]
+    if declared is None and node.get("format") == "date":
         # A `format: date` beside a `$ref` or branches that say "string" makes them a date.
-        if node.get("format") == "date":
-            kinds = [Kind("date") if k.type == "string" else k for k in kinds]
+        kinds = [(Kind("date") if kind.type == "string" else kind, keyword) for kind, keyword in kinds]
     return kinds
 
 
