@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import subprocess
 from pathlib import Path
 
 import polars as pl
@@ -228,6 +229,16 @@ def test_publish_and_load_a_custom_schema_with_the_library(write, tmp_path):
     loaded = load(str(tmp_path / "store"))
     typed_like(loaded, "extended")
     assert loaded.filter(pl.col("id") == "typed-claim")["priority"].to_list() == [2]
+    published = subprocess.run(["git", "-C", str(tmp_path / "store"), "show", "v1.0.0:claim.schema.json"],
+                               capture_output=True, text=True, check=True).stdout
+    assert published == schema.read_text()  # the version carries the schema in use
+
+    # A second version that only adds a field to the schema is a compatible (minor) change.
+    wider = extended()
+    wider["properties"]["region"] = {"type": "string"}
+    schema.write_text(json.dumps(wider))
+    again = publish([claims], str(tmp_path / "store"), schema=schema)
+    assert str(again.version) == "1.1.0" and load(str(tmp_path / "store")).schema["region"] == pl.String
 
 
 def assert_frames_equal(a: pl.DataFrame, b: pl.DataFrame) -> None:
@@ -292,3 +303,16 @@ def test_schema_in_claims_yaml_is_relative_to_it_and_overridden_by_the_option(wr
     write("desk/claims.yaml", "schema: missing.schema.json\n")
     run = cli("validate", tmp_path / "desk")
     assert run.exit_code == 2 and "missing.schema.json" in run.stderr
+
+
+def test_a_whole_number_too_large_for_the_table_is_a_located_error(write, cli):
+    """JSON Schema's integers have no bound; the table's Int64 does: a located error, not a traceback."""
+    wide = extended()
+    del wide["properties"]["priority"]["maximum"]
+    schema = write("desk.schema.json", json.dumps(wide))
+    claims = write("c.yaml", yaml.safe_dump(dict(valid_record(), priority=2**70), sort_keys=False))
+    assert toolkit.validate([claims], schema=schema).valid
+    run = cli("build", claims, "--schema", schema, "--out", claims.parent / "out")
+    assert run.exit_code == 1 and "Traceback" not in run.stderr
+    assert "c.yaml:8:11: error: the number 1180591620717411303424 is too large for the table" in run.stdout
+    assert not (claims.parent / "out").exists()

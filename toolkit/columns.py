@@ -13,6 +13,7 @@ Polars is imported only where dtypes are asked for: validation never needs it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .errors import SchemaError
@@ -52,7 +53,11 @@ class Kind:
     tidy: bool = False  # free text (no pattern, format or enum): NFC and spaces tidied by the build
 
     def field(self, name: str) -> "Kind | None":
-        return dict(self.fields).get(name)
+        return self._by_name.get(name)
+
+    @cached_property
+    def _by_name(self) -> dict[str, "Kind"]:
+        return dict(self.fields)
 
     @property
     def names(self) -> list[str]:

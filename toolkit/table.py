@@ -84,11 +84,40 @@ def frame_of(records: Iterable[Record], columns: "Columns | None" = None) -> pl.
     """Records (already valid) as a frame of `input_columns` (of the packaged schema unless
     `columns` are given): nothing inferred."""
     columns = _packaged(columns)
+    records = list(records)
     names = columns.fields
     rows = [{**{name: record.data[name] for name in names if name in record.data},
              "source_file": record.file, "source_line": record.line} for record in records]
     schema = pl.Schema({**input_columns(columns), "source_file": pl.String, "source_line": pl.Int64})
-    return pl.DataFrame(rows, schema=schema, strict=False)
+    try:
+        return pl.DataFrame(rows, schema=schema, strict=False)
+    except (pl.exceptions.ComputeError, OverflowError):
+        raise _too_large(records, columns) from None
+
+
+def _too_large(records: list[Record], columns: "Columns") -> Exception:
+    """Whole numbers the table cannot hold (JSON Schema's integers have no bound, Int64 does), as
+    located errors; found only when the frame could not be made."""
+    from .errors import ValidationFailed
+    from .records import ERROR, Problem, pointer_join
+    from .validate import ValidationResult
+
+    problems = []
+    for record in records:
+        todo = [(record.data, columns.record, "")]
+        while todo:
+            value, kind, pointer = todo.pop()
+            if kind.type == "integer" and isinstance(value, int) and not -2**63 <= value < 2**63:
+                line, column = record.position(pointer)
+                problems.append(Problem(record.file, line, column, pointer, "too-large", ERROR,
+                                        f"the number {value} is too large for the table (whole numbers fit in 64 bits)"))
+            elif kind.type == "array" and isinstance(value, list) and kind.items is not None:
+                todo += [(item, kind.items, pointer_join(pointer, i)) for i, item in enumerate(value)]
+            elif kind.type == "object" and isinstance(value, dict):
+                todo += [(value[name], inner, pointer_join(pointer, name)) for name, inner in kind.fields if name in value]
+    if not problems:
+        return RuntimeError("the records could not be made into a table")  # not ours to explain: a bug
+    return ValidationFailed(ValidationResult(len({p.file for p in problems}), len(records), tuple(problems)))
 
 
 def build_table(records: Iterable[Record], speakers: SpeakerRegistry | None = None,
