@@ -25,7 +25,7 @@ app = typer.Typer(
 )
 
 PathsArgument = typer.Argument(None, help="Claim files or folders (searched recursively). Default: the current folder.")
-SchemaOption = typer.Option(None, "--schema", help="JSON Schema to validate against (default: the packaged schema v1).")
+SchemaOption = typer.Option(None, "--schema", help="JSON Schema to validate against (default: `schema:` in claims.yaml, else the packaged schema v1).")
 
 
 @app.callback()
@@ -63,6 +63,16 @@ def _paths(paths: Optional[List[Path]]) -> list[str]:
     return [str(p) for p in paths] if paths else ["."]
 
 
+def _schema(given: Optional[Path], paths: list[str]) -> Optional[str]:
+    """The schema in use: --schema, else `schema:` in the claims.yaml beside the inputs, else
+    None (the packaged schema)."""
+    if given is not None:
+        return str(given)
+    from .config import find_config, load_config
+
+    return load_config(find_config(paths)).schema
+
+
 @contextmanager
 def _progress(label: str) -> Iterator:
     """A progress line on stderr for people at a terminal; nothing in CI or when piped."""
@@ -96,7 +106,8 @@ def validate(
     if output_format not in report.FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(report.FORMATS)}", param_hint="--format")
     with _progress("validating") as on_file:
-        result = validate_paths(_paths(paths), schema, on_file=on_file)
+        given = _paths(paths)
+        result = validate_paths(given, _schema(schema, given), on_file=on_file)
     sys.stdout.write(report.render(result, output_format))
     raise typer.Exit(0 if result.valid else 1)
 
@@ -114,7 +125,7 @@ def build(
     from .config import find_config, load_config
 
     given = _paths(paths)
-    result = build_paths(given, schema=schema, speakers=speakers, strict=strict)
+    result = build_paths(given, schema=_schema(schema, given), speakers=speakers, strict=strict)
     written = write_folder(result, out, load_config(find_config(given)))
     report = result.report
     typer.echo(
@@ -137,12 +148,17 @@ def export(
     out: Path = typer.Option(..., "--out", "-o", help="File to write; an existing file is replaced atomically."),
     schema: Optional[Path] = SchemaOption,
     speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
+    bom: bool = typer.Option(False, "--bom", help="CSV only: start the file with the UTF-8 byte-order mark Excel needs."),
 ) -> None:
     """Build the table and write it as CSV, Parquet, JSON Lines or ClaimReview JSON-LD."""
     from .build import build as build_paths
     from .export import export as export_table
 
-    summary = export_table(build_paths(_paths(paths), schema=schema, speakers=speakers).table, output_format, out)
+    if bom and output_format != "csv":
+        raise typer.BadParameter(f"--bom is for CSV only, not {output_format}", param_hint="--bom")
+    given = _paths(paths)
+    table = build_paths(given, schema=_schema(schema, given), speakers=speakers).table
+    summary = export_table(table, output_format, out, bom=bom)
     left_out = f"; left out {summary.left_out:,} ({summary.reason})" if summary.left_out else ""
     typer.echo(f"wrote {summary.rows:,} claims to {summary.path}{left_out}")
 
@@ -177,7 +193,8 @@ def stats(
     from .stats import plot_stats, render_stats
     from .stats import stats as count
 
-    counts = count(build_paths(_paths(paths), schema=schema).table)
+    given = _paths(paths)
+    counts = count(build_paths(given, schema=_schema(schema, given)).table)
     Console().print(render_stats(counts))
     if plot:
         plot_stats(counts, plot)
@@ -209,7 +226,7 @@ def publish(
     config = load_config(find_config(given)).with_overrides(pretty_name=name, license=license,
                                                            description=description, citation=citation)
     result = publish_paths(given, repo, bump=bump, version=version, dry_run=dry_run, private=private,
-                           config=config, schema=schema)
+                           config=config, schema=_schema(schema, given))
     if result.version is None:
         typer.echo(f"nothing changed since {result.previous.tag} on {result.target}: no commit, no tag")
         return

@@ -10,8 +10,9 @@ A small YAML file, `claims.yaml`, beside the claim files (every key optional):
     language: [en]
     tags: [korea]
     repo_id: factcheck-desk/korea-claims   # named in the card's loading examples
+    schema: schema/claim.schema.json       # the desk's own claim schema, relative to this file
 
-Command-line options override each key.
+Command-line options override each key (`--schema` overrides `schema`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class DatasetConfig:
     language: tuple[str, ...] = ("en",)
     tags: tuple[str, ...] = ()
     repo_id: str | None = None  # the Hub repository the card's loading examples name
+    schema: str | None = None  # the claim schema in use (None: the packaged one), as a path from here
 
     def with_overrides(self, **overrides) -> "DatasetConfig":
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
@@ -61,6 +63,8 @@ def load_config(path: str | os.PathLike | None) -> DatasetConfig:
     if not isinstance(data, dict) or set(data) - known:
         unknown = ", ".join(sorted(set(data) - known)) if isinstance(data, dict) else "not a mapping"
         raise UsageError(f"{path}: unknown settings ({unknown}); known: {', '.join(sorted(known))}")
+    if data.get("schema") is not None:
+        data["schema"] = os.fspath(Path(path).parent / str(data["schema"]))
     for key in ("language", "tags"):
         if key in data:
             value = data[key]
