@@ -20,16 +20,26 @@ app = typer.Typer(
     name="claims",
     help="Validate, merge, export and publish datasets of fact-checked public claims.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 PathsArgument = typer.Argument(None, help="Claim files or folders (searched recursively). Default: the current folder.")
 SchemaOption = typer.Option(None, "--schema", help="JSON Schema to validate against (default: `schema:` in claims.yaml, else the packaged schema v1).")
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+
+        typer.echo(f"claims {version('claims-toolkit')}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _group() -> None:
+def _group(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+) -> None:
     """Validate, merge, export and publish datasets of fact-checked public claims."""
 
 
@@ -294,3 +304,105 @@ def _table_at(spec: str):
         target, revision = spec.rsplit("@", 1)
         return load(target, revision)
     raise UsageError(f"{spec}: not a folder, a Parquet file or REPO@REVISION")
+
+
+@command
+def fmt(
+    paths: Optional[List[Path]] = PathsArgument,
+    check: bool = typer.Option(False, "--check", help="Change nothing; exit 1 and name the files that would change."),
+    schema: Optional[Path] = SchemaOption,
+) -> None:
+    """Rewrite YAML and JSON claim files in canonical form: the schema's key order, dates as
+    YYYY-MM-DD, text quoted wherever a YAML tool could read it as something else; comments kept.
+
+    Example: claims fmt claims/ --check
+    """
+    from .fmt import format_paths
+
+    given = _paths(paths)
+    result = format_paths(given, _schema(schema, given), check=check)
+    for name in result.changed:
+        typer.echo(f"{'would reformat' if check else 'reformatted'} {name}")
+    for name, why in result.failed:
+        typer.echo(f"claims: cannot format {name}: {why}", err=True)
+    files = len(result.changed) + len(result.unchanged)
+    verb = "would be reformatted" if check else "reformatted"
+    typer.echo(f"{_count(len(result.changed), 'file')} {verb}, {_count(len(result.unchanged), 'file')} left as they were"
+               if files else "no YAML or JSON claim file found")
+    raise typer.Exit(1 if result.failed or (check and result.changed) else 0)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+@command
+def new(
+    speaker: Optional[str] = typer.Option(None, "--speaker", help="Who said it."),
+    claim: Optional[str] = typer.Option(None, "--claim", help="What was said."),
+    date: Optional[str] = typer.Option(None, "--date", help="The day it was said, YYYY-MM-DD."),
+    status: Optional[str] = typer.Option(None, "--status", help="Where the check stands (default when asked: unverified)."),
+    source: Optional[str] = typer.Option(None, "--source", help="URL where the claim can be read."),
+    folder: Optional[Path] = typer.Option(None, "--folder", help="Where to write (default: the claims folder of claims.yaml's include, or claims/)."),
+    schema: Optional[Path] = SchemaOption,
+) -> None:
+    """Write one new claim file, checked against the schema and the whole dataset first; asks for
+    what the options do not give when run at a terminal.
+
+    Example: claims new --speaker "John Bolton" --claim "They have not lived up to it." --date 2018-12-04 --status true --source https://example.org/a
+    """
+    from .errors import UsageError
+    from .new import new_record
+
+    asked = {"speaker": speaker, "claim": claim, "date": date, "status": status, "source": source}
+    missing = [name for name, value in asked.items() if not value]
+    if missing and not sys.stdin.isatty():
+        raise UsageError(f"missing {', '.join('--' + name for name in missing)} (or run it at a terminal to be asked)")
+    for name in missing:
+        asked[name] = typer.prompt(name, default="unverified" if name == "status" else None)
+    written = new_record(folder or _claims_folder(), schema=_schema(schema, ["."]), **asked)
+    typer.echo(str(written.path))
+
+
+def _claims_folder() -> Path:
+    """The folder of the first `include` glob of claims.yaml (its part before any wildcard), or claims/."""
+    from .config import find_config, load_config
+
+    found = find_config(["."])
+    for pattern in load_config(found).include if found else ():
+        fixed = Path(*[part for part in Path(pattern).parts if not any(c in part for c in "*?[")] or ["."])
+        return found.parent / fixed
+    return Path("claims")
+
+
+@command
+def init(
+    folder: Path = typer.Argument(Path("."), help="The folder to make a data repository of (missing or without the files)."),
+    name: Optional[str] = typer.Option(None, "--name", help="Dataset name (default: the folder's name)."),
+    repo: Optional[str] = typer.Option(None, "--repo", help="Hugging Face dataset repository, ORG/NAME."),
+    license: str = typer.Option("cc-by-4.0", "--license", help="License of the data."),
+    publisher: str = typer.Option("Our fact-checking desk", "--publisher", help="Your desk's name."),
+) -> None:
+    """Make a ready data repository: claims/, claims.yaml, speakers.yaml, a card, .gitignore,
+    pre-commit and GitHub Actions workflows. Never replaces a file.
+
+    Example: claims init korea-claims --repo factcheck-desk/korea-claims --publisher "Korea Desk"
+    """
+    from .init import Settings, init_repository
+
+    title = folder.resolve().name
+    settings = Settings(name=name or title, repo_id=repo or f"ORG/{title}", license=license, publisher=publisher)
+    for path in init_repository(folder, settings):
+        typer.echo(f"  wrote {folder / path}")
+    typer.echo(f"a claims repository is ready in {folder}; review claims.yaml (license: {license})")
+
+
+@command
+def schema(schema: Optional[Path] = SchemaOption) -> None:
+    """Print the path of the schema in use (for editors and other JSON Schema tools).
+
+    Example: claims schema
+    """
+    from .schema import load_schema
+
+    typer.echo(str(load_schema(_schema(schema, ["."])).path.resolve()))
