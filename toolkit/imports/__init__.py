@@ -24,7 +24,7 @@ from .jsonld import review_from_jsonld
 from .records import Disagreement, Outcome, Skipped, to_records
 from .review import Review
 from .shapes import Item, read_items, walk
-from .summary import REPORT_SUFFIXES, ImportSummary, render, write_report
+from .summary import REPORT_SUFFIXES, ImportSummary, count, render, write_report
 
 __all__ = ["ImportSummary", "Skipped", "Disagreement", "from_claimreview", "import_claimreview", "read_claimreview", "render"]
 
@@ -69,12 +69,12 @@ def import_claimreview(path: str | os.PathLike, out: str | os.PathLike, *, ratin
         write_report(Path(report), summary)
     if not records:
         reasons = "; ".join(f"{n} {reason}" for reason, n in summary.skipped_by_reason.items())
-        raise ClaimsError(f"{path}: no record imported from {summary.items} item(s)"
+        raise ClaimsError(f"{path}: no record imported from {count(summary.items, 'item')}"
                           + (f" ({reasons})" if reasons else ": no ClaimReview or Fact Check API claim found")
                           + f"; {out} not written")
     if strict and summary.unmapped:
         listed = ", ".join(f'"{words}" ({publisher or "no publisher"})' for words, publisher in summary.unmapped)
-        raise ClaimsError(f"{path}: {sum(summary.unmapped.values())} review(s) with unmapped ratings: {listed}; "
+        raise ClaimsError(f"{path}: {count(sum(summary.unmapped.values()), 'review')} with unmapped ratings: {listed}; "
                           f"map them with --ratings FILE.yaml; {out} not written (--strict)")
     try:
         write_text(out, serialise(records))

@@ -167,13 +167,25 @@ def _fit(record: dict[str, Any], schema: ClaimSchema, outcome: Outcome) -> dict[
                     parent.pop(path[-1], None)
                 outcome.notes["optional value left out (not valid for the schema)"] += 1
             else:
-                where = "/".join(map(str, path)) or "record"
-                return f"{where}: {error.message}"[:REASON_CHARS]
+                return _reason(error)
         record["sources"] = [s for s in record.get("sources", []) if s is not None]
         if not record["sources"]:
             return "no valid url for sources"
         record = present({**record, "review": present(record.get("review", {}))})
     return "record could not be made valid"
+
+
+def _reason(error: Any) -> str:
+    """A schema error as a short reason (jsonschema's own message quotes the whole value)."""
+    where = "/".join(map(str, error.absolute_path)) or "record"
+    said = {
+        "maxLength": f"longer than {error.validator_value} characters",
+        "minLength": "empty",
+        "pattern": "not in the form the schema asks for",
+        "format": f"not a valid {error.validator_value}",
+        "enum": "not one of the schema's values",
+    }.get(error.validator, error.message)
+    return f"{where}: {said}"[:REASON_CHARS]
 
 
 def _at(record: Any, path: list) -> Any:

@@ -71,7 +71,7 @@ def _json_lines_items(text: str) -> Iterator[Item]:
         try:
             data = json.loads(line)
         except json.JSONDecodeError as error:
-            yield Item(f"line {number}", "skip", None, reason=f"not JSON: {error.msg} at column {error.colno}")
+            yield Item(f"line {number}", "skip", None, reason=f"not JSON ({error.msg}, column {error.colno})")
             continue
         yield from walk(data, f"line {number} ")
 
@@ -116,7 +116,7 @@ def _script_items(blocks: list[str]) -> Iterator[Item]:
             # strict=False: pages often carry raw newlines or tabs inside JSON strings.
             data = json.loads(block, strict=False)
         except json.JSONDecodeError as error:
-            yield Item(f"script {number}", "skip", None, reason=f"not JSON: {error.msg} at line {error.lineno}")
+            yield Item(f"script {number}", "skip", None, reason=f"not JSON ({error.msg}, line {error.lineno})")
             continue
         yield from walk(data, f"script {number} ", quiet=True)
 

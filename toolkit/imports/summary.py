@@ -69,8 +69,8 @@ def write_report(path: Path, summary: ImportSummary) -> None:
 
 def render(summary: ImportSummary, report: str | None = None) -> str:
     """The summary as lines for a terminal: counts, then every unmapped rating and disagreement."""
-    lines = [f"read {_count(summary.items, 'item')} ({_count(summary.reviews, 'review')}); "
-             f"wrote {_count(summary.written, 'record')} to {summary.path}"]
+    lines = [f"read {count(summary.items, 'item')} ({count(summary.reviews, 'review')}); "
+             f"wrote {count(summary.written, 'record')} to {summary.path}"]
     if summary.skipped:
         reasons = ", ".join(f"{n} {reason}" for reason, n in summary.skipped_by_reason.items())
         where = f"; each listed in {report}" if report else "; --report FILE lists each"
@@ -83,7 +83,7 @@ def render(summary: ImportSummary, report: str | None = None) -> str:
             lines.append(f"{title}:")
             lines.extend(f'  {n} x "{words}" ({publisher or "no publisher"})' for (words, publisher), n in counts.items())
     if summary.disagreements:
-        lines.append(f"{_count(len(summary.disagreements), 'claim')} with reviews that disagree "
+        lines.append(f"{count(len(summary.disagreements), 'claim')} with reviews that disagree "
                      "(kept as separate records; build links them as one claim):")
         for d in summary.disagreements:
             verdicts = "; ".join(f"{status}: {', '.join(ids)}" for status, ids in d.statuses.items())
@@ -91,5 +91,5 @@ def render(summary: ImportSummary, report: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _count(n: int, noun: str) -> str:
+def count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
