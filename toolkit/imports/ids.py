@@ -23,7 +23,7 @@ def stable_id(speaker: str, claim: str, *, url: str | None, date: str, publisher
     """`speaker-first-words-of-the-claim-1a2b3c4d`: lowercase ASCII words and hyphens, at most 69 characters.
 
     >>> stable_id("Donald Trump", "There is no longer a Nuclear Threat.", url="https://example.org/a", date="2018-06-13", publisher=None)
-    'donald-trump-there-is-no-longer-a-nuclear-f9c1b8e5'
+    'donald-trump-there-is-no-longer-a-nuclear-3ed1e7f7'
     """
     if url:
         parts = ("url", url, claim_key(claim))
