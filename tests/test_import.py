@@ -279,3 +279,18 @@ def test_the_older_fact_check_api_sample_keeps_one_record_per_review(tmp_path):
 def test_read_claimreview_is_the_library_call(tmp_path):
     records, summary = read_claimreview(DATA / "claimreview-graph.jsonld")
     assert summary.path is None and len(records) == summary.written == 5
+
+
+def test_a_terminal_shows_twenty_disagreements_and_the_json_report_every_one(tmp_path, cli):
+    source = tmp_path / "api.json"
+    review = lambda n, words: {"publisher": {"name": words}, "url": f"https://checker.example.org/{n}/{words}",  # noqa: E731
+                               "textualRating": words}
+    source.write_text(json.dumps({"claims": [
+        {"text": f"Claim {n}.", "claimant": "Jane Doe", "claimDate": "2020-01-01",
+         "claimReview": [review(n, "True"), review(n, "False")]} for n in range(25)]}))
+    run = cli("import", source, "--out", tmp_path / "out.yaml", "--report", tmp_path / "report.json")
+    assert "25 claims with reviews that disagree" in run.stdout
+    assert "... and 5 more (" in run.stdout and run.stdout.count("Jane Doe:") == 20
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert len(report["disagreements"]) == 25
+    assert toolkit.validate([tmp_path / "out.yaml"]).valid

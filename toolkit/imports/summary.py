@@ -14,6 +14,7 @@ from ..files import write_text
 from .records import Disagreement, Skipped
 
 REPORT_SUFFIXES = (".json", ".csv")
+SHOWN_DISAGREEMENTS = 20  # on a terminal; the JSON report and the summary object hold them all
 
 
 @dataclass(frozen=True)
@@ -85,9 +86,12 @@ def render(summary: ImportSummary, report: str | None = None) -> str:
     if summary.disagreements:
         lines.append(f"{count(len(summary.disagreements), 'claim')} with reviews that disagree "
                      "(kept as separate records; build links them as one claim):")
-        for d in summary.disagreements:
+        for d in summary.disagreements[:SHOWN_DISAGREEMENTS]:
             verdicts = "; ".join(f"{status}: {', '.join(ids)}" for status, ids in d.statuses.items())
             lines.append(f'  {d.speaker}: "{d.claim}" -> {verdicts}')
+        if len(summary.disagreements) > SHOWN_DISAGREEMENTS:
+            lines.append(f"  ... and {len(summary.disagreements) - SHOWN_DISAGREEMENTS:,} more "
+                         f"({report if report and report.endswith('.json') else '--report FILE.json'} lists every one)")
     return "\n".join(lines) + "\n"
 
 
