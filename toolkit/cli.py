@@ -175,19 +175,26 @@ def export(
 
 @command(name="import")
 def import_(
-    source: Path = typer.Argument(..., help="ClaimReview JSON-LD, or a Fact Check Tools API claims:search answer."),
+    source: Path = typer.Argument(..., help="ClaimReview JSON-LD (object, list, @graph), an HTML page with JSON-LD, "
+                                  "a Fact Check Tools API claims:search answer or list of its claims, or JSON Lines of these."),
     from_format: str = typer.Option("claimreview", "--from", help="The input format (claimreview)."),
     out: Path = typer.Option(..., "--out", "-o", help="Claim file to write: .yaml, .json or .jsonl."),
+    default_speaker: Optional[str] = typer.Option(None, "--default-speaker", help="Speaker for items that name no claimant (otherwise skipped)."),
+    ratings: Optional[Path] = typer.Option(None, "--ratings", help="YAML map of ratings to statuses, global and per publisher, over the shipped one."),
+    strict: bool = typer.Option(False, "--strict", help="Unmapped ratings are errors: exit 1, nothing written."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write every skipped item (position, url, reason) to a .json or .csv file."),
 ) -> None:
-    """Turn fact-checks published as ClaimReview into claim records that pass validation."""
-    from .claimreview import import_claimreview
+    """Turn fact-checks published as ClaimReview into claim records that pass validation.
+
+    Exit status: 0 records written, 1 no record (or an unmapped rating with --strict), 2 usage problem.
+    """
     from .errors import UsageError
+    from .imports import import_claimreview, render
 
     if from_format != "claimreview":
         raise UsageError(f"--from takes claimreview, not {from_format!r}")
-    summary = import_claimreview(source, out)
-    skipped = ", ".join(f"{count} {reason}" for reason, count in summary.skipped.items())
-    typer.echo(f"wrote {summary.written:,} claims to {summary.path}" + (f"; skipped {skipped}" if skipped else ""))
+    summary = import_claimreview(source, out, ratings=ratings, default_speaker=default_speaker, strict=strict, report=report)
+    sys.stdout.write(render(summary, str(report) if report else None))
 
 
 @command
