@@ -99,7 +99,7 @@ def test_second_publish_bumps_and_keeps_every_version(data, tmp_path, cli):
     assert load(store, "v1.0.0").height == 8 and load(store, "1.1.0").height == 9
     assert load(store).height == 9  # the latest by default
     edited = second_edition()[:-1]
-    assert str(publish([data(edited)], store).version) == "2.0.0"  # a claim removed: major
+    assert str(publish([data(edited)], store, allow_removals=True).version) == "2.0.0"  # a claim removed: major
     edited[0]["claim"] = "Claim number 1, reworded."
     assert str(publish([data(edited)], store).version) == "2.0.1"  # an edit: patch
 
@@ -273,7 +273,7 @@ def test_hub_concurrent_publish_and_existing_tag(data, hub, monkeypatch):
 
     someone_else_publishes_meanwhile(monkeypatch, HubTarget, take_the_tag)
     with pytest.raises(TagExists):
-        publish([data(second_edition()[:3])], REPO)
+        publish([data(second_edition()[:3])], REPO, allow_removals=True)
     assert hub.tags(REPO)["v2.0.0"] == taken_at[0], "an existing tag is never moved"
 
 

@@ -93,7 +93,7 @@ class HubTarget:
         return {tag.name: tag.target_commit for tag in self._refs().tags}
 
     def head(self) -> str | None:
-        return next((branch.target_commit for branch in self._refs().branches if branch.name == "main"), None)
+        return _main(self._refs())
 
     def _refs(self):
         return self._call("list the versions of", self.api.list_repo_refs, read=True)
@@ -120,7 +120,10 @@ class HubTarget:
         that exact commit. The Hub has no transaction for both: a tag that fails after the commit
         landed is reported with the commit, so it can be tagged by hand."""
         hf = _hf()
-        if tag in self.tags():
+        refs = self._refs()  # a last look, to refuse before committing rather than after
+        if _main(refs) != parent:
+            raise self._failure("commit to", 412, None)
+        if any(t.name == tag for t in refs.tags):
             raise TagExists(f"tag {tag} already exists on {self.repo_id}; tags are never moved; nothing was changed")
         operations = [hf.CommitOperationAdd(path_in_repo=name, path_or_fileobj=str(folder / name)) for name in upload]
         operations += [hf.CommitOperationDelete(path_in_repo=name) for name in delete]
@@ -148,6 +151,10 @@ def _progress_bars_only_on_a_terminal():
         yield
     finally:
         utils.enable_progress_bars()
+
+
+def _main(refs) -> str | None:
+    return next((branch.target_commit for branch in refs.branches if branch.name == "main"), None)
 
 
 def _endpoint() -> str:
