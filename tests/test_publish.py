@@ -165,6 +165,28 @@ def test_diff_command(data, tmp_path, cli):
     assert cli("diff", tmp_path / "nothing-here", tmp_path / "folder").exit_code == 2
 
 
+def test_diff_refuses_a_csv_or_a_table_without_ids(data, tmp_path, cli):
+    assert cli("build", data(first_edition()), "--out", tmp_path / "folder").exit_code == 0
+    csv = tmp_path / "claims.csv"
+    assert cli("export", data(first_edition()), "--format", "csv", "--out", csv).exit_code == 0
+    no_ids = tmp_path / "counts.parquet"
+    pl.DataFrame({"status": ["true"], "count": [8]}).write_parquet(no_ids)
+    for table, says in ((csv, "not a Parquet file"), (no_ids, "no `id` column"), (tmp_path, "no data/*.parquet")):
+        run = cli("diff", table, tmp_path / "folder")
+        assert run.exit_code == 2 and says in run.stderr and "Traceback" not in run.stderr, run.stderr
+
+
+@pytest.mark.parametrize("options, says", [
+    (["--bump", "huge"], "--bump takes auto, major, minor, patch, not 'huge'"),
+    (["--bump", "major", "--version", "3.0.0"], "--bump and --version cannot be used together"),
+])
+def test_bad_bump_is_a_usage_error(data, tmp_path, cli, options, says):
+    store = tmp_path / "releases"
+    run = cli("publish", data(first_edition()), "--repo", store, *options)
+    assert run.exit_code == 2 and says in run.stderr
+    assert not store.exists()
+
+
 # --- the Hub -------------------------------------------------------------------------------------
 
 
