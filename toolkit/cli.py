@@ -234,7 +234,7 @@ def publish(
     if result.commit:
         typer.echo(f"commit {result.commit}, tag {result.version.tag}")
     if result.refused:
-        raise TooManyRemovals(f"the publish would be refused: {result.refused}")
+        raise TooManyRemovals(result.refused)
 
 
 @command

@@ -107,9 +107,10 @@ def publish(
     counts = {"claims_before": before, "claims_after": built.table["id"].n_unique()}
     if latest and change.empty and not version:
         return PublishResult(where.name, None, latest, change, **counts)
-    refused = None if allow_removals else _removals_refused(change, before, latest)
-    if refused and not dry_run:
-        raise TooManyRemovals(refused)
+    removals = None if allow_removals else _removals_refused(change, before, latest)
+    if removals and not dry_run:
+        raise TooManyRemovals(f"this publish would {removals[0]}; nothing was published. {removals[1]}")
+    refused = f"a real publish would be refused: it would {removals[0]}. {removals[1]}" if removals else None
     new_version = next_version(latest, change, bump, version)
     if new_version.tag in tags:
         raise TagExists(f"tag {new_version.tag} already exists on {where.name}; tags are never moved")
@@ -135,14 +136,15 @@ def publish(
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _removals_refused(change: Diff, before: int, latest: Version | None) -> str | None:
-    """Why removing these claims needs `allow_removals`: all of them, or more than a tenth."""
+def _removals_refused(change: Diff, before: int, latest: Version | None) -> tuple[str, str] | None:
+    """(what, advice) when removing these claims needs `allow_removals`: all of them, or more than
+    a tenth of the latest version's."""
     removed = len(change.removed)
     if not removed or (removed < before and removed <= before * REMOVAL_SHARE):
         return None
     share = "every claim" if removed >= before else f"{removed} of the {before} claims"
-    return (f"this publish would remove {share} of {latest.tag}; nothing was published. Check the input paths "
-            "(a misspelt or emptied folder?), or pass --allow-removals if the removals are meant")
+    return (f"remove {share} of {latest.tag}",
+            "Check the input paths (a misspelt or emptied folder?), or pass --allow-removals if the removals are meant")
 
 
 def _previous(where: Target, tags: dict[str, str], latest: Version | None):
