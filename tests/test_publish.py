@@ -41,16 +41,17 @@ def theirs():
     return first_edition() + [valid_record(id="someone-else", claim="Theirs.")]
 
 
-def someone_else_publishes_meanwhile(monkeypatch, target_class, act):
-    """Run `act` once, after our publish has read the target's head and before it commits."""
-    original = target_class.files
+def someone_else_publishes_meanwhile(monkeypatch, target_class, act, step="files"):
+    """Run `act` once, when our publish reaches `step` of the target (by default: after it read
+    the target's head, before it commits)."""
+    original = getattr(target_class, step)
 
-    def files(self, revision):
-        monkeypatch.setattr(target_class, "files", original)
+    def interrupted(self, *args, **kwargs):
+        monkeypatch.setattr(target_class, step, original)
         act()
-        return original(self, revision)
+        return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(target_class, "files", files)
+    monkeypatch.setattr(target_class, step, interrupted)
 
 
 @pytest.fixture

@@ -244,17 +244,24 @@ def test_a_plan_made_on_an_old_main_is_refused(published, tmp_path, monkeypatch)
     theirs = tmp_path / "theirs"
     theirs.mkdir()
     (theirs / "claims.jsonl").write_text(jsonl(first_edition() + [valid_record(id="theirs", claim="Theirs.")]))
-    moved = []
-    original = ReleaseStore.release
-
-    def after_the_plan(self, *args, **kwargs):
-        if not moved:
-            moved.append(None)  # theirs goes through untouched
-            moved[0] = publish([theirs], str(store)).commit  # lands between our plan and our release
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(ReleaseStore, "release", after_the_plan)
+    landed = []
+    someone_else_publishes_meanwhile(monkeypatch, ReleaseStore, lambda: landed.append(publish([theirs], str(store))),
+                                     step="release")  # between our plan and our release
     with pytest.raises(PublishConflict, match="main moved"):
         publish([data], str(store))
-    assert git(store, "rev-parse", "main").strip() == moved[0]
+    assert git(store, "rev-parse", "main").strip() == landed[0].commit
     assert git(store, "tag").split() == ["v1.0.0", "v1.1.0"] and "theirs" in load(str(store))["id"].to_list()
+
+
+def test_a_store_created_by_someone_else_meanwhile_is_not_overwritten(tmp_path, monkeypatch):
+    store, ours, theirs = tmp_path / "releases", tmp_path / "ours", tmp_path / "theirs"
+    for folder, records in ((ours, first_edition()), (theirs, second_edition())):
+        folder.mkdir()
+        (folder / "claims.jsonl").write_text(jsonl(records))
+    landed = []  # they create the store and publish first
+    someone_else_publishes_meanwhile(monkeypatch, ReleaseStore, lambda: landed.append(publish([theirs], str(store))),
+                                     step="prepare")
+    with pytest.raises(PublishConflict, match="someone else published"):
+        publish([ours], str(store), version="2.0.0")
+    assert git(store, "tag").split() == ["v1.0.0"] and git(store, "rev-parse", "main").strip() == landed[0].commit
+    assert load(str(store)).height == 9

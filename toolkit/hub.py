@@ -53,10 +53,10 @@ class HubTarget:
                     continue
                 raise self._failure(what, status, error) from None
             except (hf.errors.HTTPError, OSError) as error:  # the network: refused, reset, timed out
-                if not last:
+                if not last and not isinstance(error, hf.errors.OfflineModeIsEnabled):
                     time.sleep(_PAUSES[attempt])
                     continue
-                tries = f" (tried {attempts} times)" if attempts > 1 else ""
+                tries = f" (tried {attempt + 1} times)" if attempt else ""
                 raise HubUnavailable(
                     f"cannot reach the Hub at {_endpoint()} to {what} {self.repo_id}{tries}: {_reason(error)}"
                 ) from None

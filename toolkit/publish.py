@@ -127,7 +127,10 @@ def publish(
             return PublishResult(where.name, new_version, latest, change, planned, stale, dry_run=True,
                                  refused=refused, **counts)
         where.prepare(private)
-        parent = parent or where.head()
+        if parent is None:  # a new repository: the Hub gives it a first commit; nobody may have published since
+            parent = where.head()
+            if latest_version(where.tags()):
+                raise PublishConflict(f"someone else published to {where.name} while this publish was planned; nothing was changed")
         upload = [f.path for f in planned if f.upload]
         message = f"Release {new_version}: {change.summary()}"
         commit = where.release(staging, upload, stale, message, parent, new_version.tag)
