@@ -226,8 +226,9 @@ def publish(
     paths: Optional[List[Path]] = PathsArgument,
     repo: str = typer.Option(..., "--repo", help="Where to publish: ORG/NAME on the Hub, or a local release store path."),
     bump: str = typer.Option("auto", "--bump", help="auto (from the diff), major, minor or patch."),
-    version: Optional[str] = typer.Option(None, "--version", help="Set the version by hand (above the latest)."),
+    version: Optional[str] = typer.Option(None, "--version", help="Set the version by hand (above the latest); not with --bump."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; change nothing."),
+    allow_removals: bool = typer.Option(False, "--allow-removals", help="Allow removing every claim or more than a tenth of the latest version's."),
     private: bool = typer.Option(False, "--private", help="Create the Hub repository as private."),
     name: Optional[str] = typer.Option(None, "--name", help="Dataset name (overrides claims.yaml pretty_name)."),
     license: Optional[str] = typer.Option(None, "--license", help="License id, e.g. cc-by-4.0 (overrides claims.yaml)."),
@@ -235,21 +236,28 @@ def publish(
     citation: Optional[str] = typer.Option(None, "--citation", help="BibTeX citation (overrides claims.yaml)."),
     schema: Optional[Path] = SchemaOption,
 ) -> None:
-    """Publish the claims as the next version: one commit and one tag, on the Hub or a release store."""
+    """Publish the claims as the next version: one commit and one tag, on the Hub or a release store.
+
+    Exit status: 0 published (or nothing changed), 1 refused or failed (nothing changed), 2 usage problem.
+    """
     from .config import find_config, load_config
+    from .errors import TooManyRemovals
     from .publish import publish as publish_paths
 
     given = _paths(paths)
     config = load_config(find_config(given)).with_overrides(pretty_name=name, license=license,
                                                            description=description, citation=citation)
     result = publish_paths(given, repo, bump=bump, version=version, dry_run=dry_run, private=private,
-                           config=config, schema=_schema(schema, given))
+                           config=config, schema=_schema(schema, given), allow_removals=allow_removals)
     if result.version is None:
         typer.echo(f"nothing changed since {result.previous.tag} on {result.target}: no commit, no tag")
         return
     previous = f"after {result.previous.tag}" if result.previous else "the first version"
     verb = "would publish" if result.dry_run else "published"
     typer.echo(f"{verb} {result.version.tag} to {result.target} ({previous}): {result.change.summary()}")
+    change = result.change
+    typer.echo(f"  claims: {result.claims_before:,} -> {result.claims_after:,} ({len(change.added):,} added, "
+               f"{len(change.changed):,} changed, {len(change.removed):,} removed)")
     for claim, change in result.change.status_changes.items():
         typer.echo(f"  status of {claim}: {change.old} -> {change.new}")
     for planned in result.files:
@@ -259,6 +267,8 @@ def publish(
         typer.echo(f"  {'delete' if result.dry_run else 'deleted':>9}  {'':>12}  {stale}")
     if result.commit:
         typer.echo(f"commit {result.commit}, tag {result.version.tag}")
+    if result.refused:
+        raise TooManyRemovals(result.refused)
 
 
 @command
@@ -271,11 +281,11 @@ def pull(
     from .export import export
     from .publish import load
 
-    table = load(target, revision)
     formats = {".parquet": "parquet", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
     fmt = formats.get(out.suffix.lower())
     if fmt is None:
         raise typer.BadParameter("the file must end in .parquet, .csv or .jsonl", param_hint="--out")
+    table = load(target, revision)
     export(table, fmt, out)
     typer.echo(f"wrote {table.height:,} claims to {out}")
 
@@ -296,21 +306,39 @@ def diff(
 
 
 def _table_at(spec: str):
-    """A folder, a Parquet file, or TARGET@REVISION, as a table."""
-    import polars as pl
-
+    """A built folder, a Parquet file, or TARGET@REVISION, as a claims table (one with `id`)."""
     from .errors import UsageError
-    from .publish import load, read_table
+    from .publish import load
 
     path = Path(spec)
     if path.is_dir():
-        return read_table(path)
-    if path.is_file():
-        return pl.read_parquet(path)
-    if "@" in spec:
+        shards = sorted((path / "data").glob("*.parquet"))
+        if not shards:
+            raise UsageError(f"{spec}: not a built folder (no data/*.parquet in it)")
+        table = _read_parquet(spec, *shards)
+    elif path.is_file():
+        table = _read_parquet(spec, path)
+    elif "@" in spec:
         target, revision = spec.rsplit("@", 1)
-        return load(target, revision)
-    raise UsageError(f"{spec}: not a folder, a Parquet file or REPO@REVISION")
+        table = load(target, revision)
+    else:
+        raise UsageError(f"{spec}: not a folder, a Parquet file or REPO@REVISION")
+    if "id" not in table.columns:
+        raise UsageError(f"{spec}: not a claims table (no `id` column; it has {', '.join(table.columns) or 'none'})")
+    return table
+
+
+def _read_parquet(spec: str, *files: Path):
+    import polars as pl
+
+    from .errors import UsageError
+
+    try:
+        return pl.concat([pl.read_parquet(f) for f in files])
+    except pl.exceptions.PolarsError as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise UsageError(f"{spec}: not a Parquet file diff can read ({first}); diff compares Parquet files, "
+                         "built folders and REPO@REVISION (a CSV: `claims export --format parquet` first)") from None
 
 
 @command
