@@ -59,3 +59,16 @@ def test_the_pre_commit_config_runs_the_hook(tmp_path, cli):
     failed = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files"], cwd=folder, env=env,
                             capture_output=True, text=True)
     assert failed.returncode == 1 and "broken.yaml" in failed.stdout
+
+
+def test_publish_dry_run_in_a_new_repository_plans_the_first_version(tmp_path, cli, hub, monkeypatch):
+    """`claims publish --dry-run` with no --repo: the Hub repository named in claims.yaml."""
+    folder = tmp_path / "desk"
+    assert cli("init", folder, "--repo", "desk/korea-claims").exit_code == 0
+    monkeypatch.chdir(folder)
+    run = cli("publish", "--dry-run")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert "would publish v1.0.0 to desk/korea-claims (the first version)" in run.stdout
+    from huggingface_hub import HfApi
+
+    assert not HfApi().repo_exists("desk/korea-claims", repo_type="dataset"), "a dry run creates nothing"

@@ -224,7 +224,7 @@ TargetArgument = typer.Argument(..., help="ORG/NAME on the Hugging Face Hub, or 
 @command
 def publish(
     paths: Optional[List[Path]] = PathsArgument,
-    repo: str = typer.Option(..., "--repo", help="Where to publish: ORG/NAME on the Hub, or a local release store path."),
+    repo: Optional[str] = typer.Option(None, "--repo", help="Where to publish: ORG/NAME on the Hub, or a local release store path (default: repo_id of claims.yaml)."),
     bump: str = typer.Option("auto", "--bump", help="auto (from the diff), major, minor or patch."),
     version: Optional[str] = typer.Option(None, "--version", help="Set the version by hand (above the latest); not with --bump."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; change nothing."),
@@ -241,12 +241,15 @@ def publish(
     Exit status: 0 published (or nothing changed), 1 refused or failed (nothing changed), 2 usage problem.
     """
     from .config import find_config, load_config
-    from .errors import TooManyRemovals
+    from .errors import TooManyRemovals, UsageError
     from .publish import publish as publish_paths
 
     given = _paths(paths)
     config = load_config(find_config(given)).with_overrides(pretty_name=name, license=license,
                                                            description=description, citation=citation)
+    repo = repo or config.repo_id
+    if not repo:
+        raise UsageError("say where to publish: --repo ORG/NAME (or a release store path), or repo_id in claims.yaml")
     result = publish_paths(given, repo, bump=bump, version=version, dry_run=dry_run, private=private,
                            config=config, schema=_schema(schema, given), allow_removals=allow_removals)
     if result.version is None:
