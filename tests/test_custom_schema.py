@@ -134,7 +134,7 @@ def desk(request, write):
     name = request.param
     write("desk/schema/desk.schema.json", json.dumps(SCHEMAS[name](), indent=2))
     write("desk/claims/desk.yaml", YAML_CLAIMS[name])
-    return name, write("desk/claims.yaml", "pretty_name: Desk claims\nschema: schema/desk.schema.json\n").parent
+    return name, write("desk/claims.yaml", "pretty_name: Desk claims\nlicense: cc-by-4.0\nschema: schema/desk.schema.json\n").parent
 
 
 def typed_like(table: pl.DataFrame, name: str) -> None:
@@ -224,6 +224,7 @@ def test_the_diff_compares_extra_fields(write):
 def test_publish_and_load_a_custom_schema_with_the_library(write, tmp_path):
     schema = write("desk.schema.json", json.dumps(extended()))
     claims = write("claims/desk.yaml", YAML_CLAIMS["extended"])
+    write("claims/claims.yaml", "license: cc-by-4.0\n")
     result = publish([claims], str(tmp_path / "store"), schema=schema)
     assert str(result.version) == "1.0.0"
     loaded = load(str(tmp_path / "store"))

@@ -71,6 +71,7 @@ def test_without_a_review_url_the_id_comes_from_the_content():
 def test_reimporting_unchanged_data_publishes_no_new_version(tmp_path):
     folder = tmp_path / "claims"
     folder.mkdir()
+    (folder / "claims.yaml").write_text("license: cc-by-4.0\n")
     source = tmp_path / "dump.json"
     source.write_text(json.dumps({"claims": api_claims()}, ensure_ascii=False), encoding="utf-8")
     import_claimreview(source, folder / "imported.yaml", default_speaker="Unknown")

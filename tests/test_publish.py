@@ -58,6 +58,7 @@ def someone_else_publishes_meanwhile(monkeypatch, target_class, act, step="files
 def data(tmp_path):
     folder = tmp_path / "claims"
     folder.mkdir()
+    (folder / "claims.yaml").write_text("license: cc-by-4.0\n")
 
     def edition(records):
         (folder / "claims.jsonl").write_text(jsonl(records))
@@ -81,7 +82,7 @@ def test_first_publish_to_a_release_store(data, tmp_path, cli):
     assert "published v1.0.0" in run.stdout
     assert git(store, "tag").split() == ["v1.0.0"]
     files = git(store, "ls-tree", "-r", "--name-only", "v1.0.0").split()
-    assert files == sorted(["CHANGELOG.md", "README.md", "build-report.json", "claim.schema.json",
+    assert files == sorted(["CHANGELOG.md", "README.md", "build-report.json", "changes.json", "claim.schema.json",
                             "data/train-00000-of-00001.parquet"])
     assert git(store, "rev-list", "--count", "main").strip() == "1"
     assert_frame_equal(load(str(store), "v1.0.0"), build([data(first_edition())]).table)

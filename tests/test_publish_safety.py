@@ -69,6 +69,7 @@ def test_a_folder_of_files_is_refused(tmp_path, cli):
     (folder / "draft.md").write_text("mine\n")
     data = tmp_path / "claims"
     data.mkdir()
+    (data / "claims.yaml").write_text("license: cc-by-4.0\n")
     (data / "claims.jsonl").write_text(jsonl(first_edition()))
     run = cli("publish", data, "--repo", folder)
     assert run.exit_code == 2 and "not empty and not a release store" in run.stderr
@@ -78,6 +79,7 @@ def test_a_folder_of_files_is_refused(tmp_path, cli):
 def test_a_new_store_is_bare_and_marked(tmp_path):
     data = tmp_path / "claims"
     data.mkdir()
+    (data / "claims.yaml").write_text("license: cc-by-4.0\n")
     (data / "claims.jsonl").write_text(jsonl(first_edition()))
     (tmp_path / "empty").mkdir()
     for store in (tmp_path / "new" / "releases", tmp_path / "empty"):
@@ -92,7 +94,7 @@ def test_a_store_inside_a_repository_never_touches_the_repository(curators_repo,
     repo = curators_repo("master")
     head, status = git(repo, "rev-parse", "HEAD"), git(repo, "status", "--porcelain")
     monkeypatch.chdir(repo)
-    run = cli("publish", "claims", "--repo", "./releases")
+    run = cli("publish", "claims", "--repo", "./releases", "--license", "cc-by-4.0")
     assert run.exit_code == 0, run.stdout + run.stderr
     assert git(repo, "rev-parse", "HEAD") == head and git(repo, "tag") == ""
     assert git(repo, "status", "--porcelain") == status + "?? releases/\n"
@@ -102,6 +104,7 @@ def test_a_store_inside_a_repository_never_touches_the_repository(curators_repo,
 def test_a_store_made_by_an_earlier_version_is_read_but_not_written(tmp_path, cli):
     data = tmp_path / "claims"
     data.mkdir()
+    (data / "claims.yaml").write_text("license: cc-by-4.0\n")
     (data / "claims.jsonl").write_text(jsonl(first_edition()))
     publish([data], str(tmp_path / "made-now"))
     legacy = tmp_path / "releases"  # what earlier versions made: a checked-out repository, no marker
@@ -135,6 +138,7 @@ def test_reading_a_missing_store_says_so(tmp_path, cli):
 def test_removing_most_claims_is_refused_without_allow_removals(tmp_path, cli):
     store, data = tmp_path / "releases", tmp_path / "claims"
     data.mkdir()
+    (data / "claims.yaml").write_text("license: cc-by-4.0\n")
     (data / "claims.jsonl").write_text(jsonl(editions(14)))
     publish([data], str(store))
     head = git(store, "rev-parse", "main")
@@ -153,6 +157,7 @@ def test_removing_most_claims_is_refused_without_allow_removals(tmp_path, cli):
 def test_replacing_every_claim_is_refused(tmp_path):
     store, data = str(tmp_path / "releases"), tmp_path / "claims"
     data.mkdir()
+    (data / "claims.yaml").write_text("license: cc-by-4.0\n")
     (data / "claims.jsonl").write_text(jsonl(editions(3)))
     publish([data], store)
     renamed = [dict(r, id=f"renamed-{r['id']}") for r in editions(3)]
@@ -164,6 +169,7 @@ def test_replacing_every_claim_is_refused(tmp_path):
 def test_a_small_removal_needs_no_flag_and_the_plan_counts_claims(tmp_path, cli):
     store, data = tmp_path / "releases", tmp_path / "claims"
     data.mkdir()
+    (data / "claims.yaml").write_text("license: cc-by-4.0\n")
     (data / "claims.jsonl").write_text(jsonl(editions(14)))
     publish([data], str(store))
     records = editions(14)[1:] + [valid_record(id="claim-new", claim="New.")]
@@ -182,6 +188,7 @@ def published(tmp_path):
     """A store holding v1.0.0, and the folder for the next edition."""
     store, data = tmp_path / "releases", tmp_path / "claims"
     data.mkdir()
+    (data / "claims.yaml").write_text("license: cc-by-4.0\n")
     (data / "claims.jsonl").write_text(jsonl(first_edition()))
     publish([data], str(store))
     (data / "claims.jsonl").write_text(jsonl(second_edition()))
@@ -243,6 +250,7 @@ def test_a_plan_made_on_an_old_main_is_refused(published, tmp_path, monkeypatch)
     store, data = published
     theirs = tmp_path / "theirs"
     theirs.mkdir()
+    (theirs / "claims.yaml").write_text("license: cc-by-4.0\n")
     (theirs / "claims.jsonl").write_text(jsonl(first_edition() + [valid_record(id="theirs", claim="Theirs.")]))
     landed = []
     someone_else_publishes_meanwhile(monkeypatch, ReleaseStore, lambda: landed.append(publish([theirs], str(store))),
@@ -257,6 +265,7 @@ def test_a_store_created_by_someone_else_meanwhile_is_not_overwritten(tmp_path, 
     store, ours, theirs = tmp_path / "releases", tmp_path / "ours", tmp_path / "theirs"
     for folder, records in ((ours, first_edition()), (theirs, second_edition())):
         folder.mkdir()
+        (folder / "claims.yaml").write_text("license: cc-by-4.0\n")
         (folder / "claims.jsonl").write_text(jsonl(records))
     landed = []  # they create the store and publish first
     someone_else_publishes_meanwhile(monkeypatch, ReleaseStore, lambda: landed.append(publish([theirs], str(store))),

@@ -21,10 +21,11 @@ import polars as pl
 
 from .build import CHANGELOG_NAME, build, write_folder
 from .config import DatasetConfig, find_config, load_config
+from .files import write_text
 from .errors import PublishConflict, PublishError, TagExists, TargetNotFound, TooManyRemovals, UsageError, VersionNotFound
 from .schema import SCHEMA_NAME
 from .targets import Target, identities, is_local, open_target
-from .versions import Diff, Version, changelog_entry, compare_schemas, diff, next_version
+from .versions import CHANGES_NAME, Diff, Version, changelog_entry, changes_document, compare_schemas, diff, next_version
 
 DATA_PATTERNS = ["data/*.parquet"]
 BUMPS = ("auto", "major", "minor", "patch")
@@ -88,8 +89,11 @@ def publish(
     paths = [os.fspath(p) for p in paths]
     where = open_target(target, token=token)
     where.check_publishable()
-    built = build(paths, schema=schema, speakers=speakers, strict=strict)
     config = config or load_config(find_config(paths))
+    if not config.license:
+        raise UsageError("no license for the dataset: set license in claims.yaml (e.g. license: cc-by-4.0) or "
+                         "give --license; the toolkit never chooses one for you")
+    built = build(paths, schema=schema, speakers=speakers, strict=strict)
     try:
         parent = where.head()  # read before the tags: if main moves after this, the release is refused
         tags = where.tags()
@@ -120,6 +124,9 @@ def publish(
     try:
         entry = changelog_entry(new_version, change)
         names = write_folder(built, staging, config, version=str(new_version), entry=entry, history=history)
+        changes = changes_document(new_version, latest, change)
+        write_text(staging / CHANGES_NAME, json.dumps(changes, ensure_ascii=False, indent=2, default=str) + "\n")
+        names = sorted([*names, CHANGES_NAME])
         remote = where.files(parent) if parent else {}
         planned = [PlannedFile(n, (staging / n).stat().st_size, remote.get(n) not in identities(staging / n)) for n in names]
         stale = sorted(p for p in remote if p.startswith("data/") and p not in names)
