@@ -101,21 +101,32 @@ def validate(
     raise typer.Exit(0 if result.valid else 1)
 
 
+ForceOption = typer.Option(False, "--force", help="Write even where files this command did not write are in the way "
+                           "(they are replaced, never deleted; an input file is never replaced).")
+
+
 @command
 def build(
     paths: Optional[List[Path]] = PathsArgument,
-    out: Path = typer.Option(..., "--out", "-o", help="Folder to write: data/*.parquet, the card, the schema, the report."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder to write: data/*.parquet, the card, the schema, the report. "
+                             "It must be missing, empty, or written by an earlier build."),
     schema: Optional[Path] = SchemaOption,
     speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
     strict: bool = typer.Option(False, "--strict", help="Treat repeats that disagree on status as errors."),
+    force: bool = ForceOption,
 ) -> None:
-    """Validate, merge into one canonical table, and write the folder that gets published."""
+    """Validate, merge into one canonical table, and write the folder that gets published.
+
+    Exit status: 0 built, 1 invalid input (the validation report), 2 usage problem (a folder holding files no build wrote, without --force).
+    """
     from .build import build as build_paths, write_folder
     from .config import find_config, load_config
+    from .outputs import check_build_folder
 
     given = _paths(paths)
+    check_build_folder(out, force=force)
     result = build_paths(given, schema=schema, speakers=speakers, strict=strict)
-    written = write_folder(result, out, load_config(find_config(given)))
+    written = write_folder(result, out, load_config(find_config(given)), force=force)
     report = result.report
     typer.echo(
         f"built {report.claims:,} claims ({report.unique_claims:,} distinct, {report.repeats:,} repeats, "
@@ -134,15 +145,23 @@ def build(
 def export(
     paths: Optional[List[Path]] = PathsArgument,
     output_format: str = typer.Option(..., "--format", "-f", help="csv, parquet, jsonl or claimreview."),
-    out: Path = typer.Option(..., "--out", "-o", help="File to write; an existing file is replaced atomically."),
+    out: Path = typer.Option(..., "--out", "-o", help="File to write; an existing file only with --force, never an input."),
     schema: Optional[Path] = SchemaOption,
     speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
+    force: bool = ForceOption,
 ) -> None:
-    """Build the table and write it as CSV, Parquet, JSON Lines or ClaimReview JSON-LD."""
-    from .build import build as build_paths
-    from .export import export as export_table
+    """Build the table and write it as CSV, Parquet, JSON Lines or ClaimReview JSON-LD.
 
-    summary = export_table(build_paths(_paths(paths), schema=schema, speakers=speakers).table, output_format, out)
+    Exit status: 0 written, 1 invalid input or a failed write, 2 usage problem (an unknown format, an existing --out without --force, an --out that is one of the inputs).
+    """
+    from .build import build as build_paths
+    from .export import writer
+    from .outputs import check_file_output
+
+    given = _paths(paths)
+    export_as = writer(output_format)
+    check_file_output(out, inputs=given, also_read=[speakers, schema], force=force)
+    summary = export_as(build_paths(given, schema=schema, speakers=speakers).table, out)
     left_out = f"; left out {summary.left_out:,} ({summary.reason})" if summary.left_out else ""
     typer.echo(f"wrote {summary.rows:,} claims to {summary.path}{left_out}")
 
@@ -151,14 +170,17 @@ def export(
 def import_(
     source: Path = typer.Argument(..., help="ClaimReview JSON-LD, or a Fact Check Tools API claims:search answer."),
     from_format: str = typer.Option("claimreview", "--from", help="The input format (claimreview)."),
-    out: Path = typer.Option(..., "--out", "-o", help="Claim file to write: .yaml, .json or .jsonl."),
+    out: Path = typer.Option(..., "--out", "-o", help="Claim file to write: .yaml, .json or .jsonl; an existing file only with --force."),
+    force: bool = ForceOption,
 ) -> None:
     """Turn fact-checks published as ClaimReview into claim records that pass validation."""
     from .claimreview import import_claimreview
     from .errors import UsageError
+    from .outputs import check_file_output
 
     if from_format != "claimreview":
         raise UsageError(f"--from takes claimreview, not {from_format!r}")
+    check_file_output(out, inputs=[source], force=force)
     summary = import_claimreview(source, out)
     skipped = ", ".join(f"{count} {reason}" for reason, count in summary.skipped.items())
     typer.echo(f"wrote {summary.written:,} claims to {summary.path}" + (f"; skipped {skipped}" if skipped else ""))
@@ -168,17 +190,17 @@ def import_(
 def stats(
     paths: Optional[List[Path]] = PathsArgument,
     plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw the counts as a PNG chart."),
+    top: int = typer.Option(20, "--top", min=0, help="How many speakers to list (most claims first); 0 lists all."),
     schema: Optional[Path] = SchemaOption,
+    speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
 ) -> None:
-    """Count claims by status, speaker and year."""
+    """Count claims by status, speaker (canonical names, as build merges them) and year."""
     from rich.console import Console
 
-    from .build import build as build_paths
-    from .stats import plot_stats, render_stats
-    from .stats import stats as count
+    from .stats import count, plot_stats, render_stats
 
-    counts = count(build_paths(_paths(paths), schema=schema).table)
-    Console().print(render_stats(counts))
+    counts = count(_paths(paths), schema=schema, speakers=speakers)
+    Console().print(render_stats(counts, top=top or None))
     if plot:
         plot_stats(counts, plot)
         typer.echo(f"drew {plot}")

@@ -52,3 +52,8 @@ class VersionNotFound(ClaimsError):
         self.available = available
         names = ", ".join(available) if available else "none"
         super().__init__(f"version {revision!r} does not exist; published versions: {names}")
+
+
+class OutputRefused(UsageError):
+    """An output would replace or delete a file the command did not write (or one of its own
+    inputs): nothing was written. See `toolkit.outputs`."""

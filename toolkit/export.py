@@ -39,7 +39,7 @@ import polars as pl
 
 from .build import write_parquet
 from .claimreview import to_claimreview
-from .errors import ExportError
+from .errors import ExportError, UsageError
 from .files import atomic_path, write_text
 from .table import SCHEMA
 
@@ -60,16 +60,23 @@ class ExportSummary:
 
 
 def export(table: pl.DataFrame, fmt: str, out: str | os.PathLike) -> ExportSummary:
-    """Write `table` to `out` in format `fmt` (one of FORMATS), replacing `out` atomically.
+    """Write `table` to `out` in format `fmt` (one of FORMATS), replacing `out` atomically; an
+    unknown format is a UsageError naming the formats. Which files a command may replace is
+    `outputs.check_file_output`'s to say, before the work.
 
     >>> from toolkit.build import build
     >>> export(build(["fixtures/"]).table, "csv", "claims.csv").rows
     14
     """
-    writer = FORMATS.get(fmt)
-    if writer is None:
-        raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return writer(table, out)
+    return writer(fmt)(table, out)
+
+
+def writer(fmt: str) -> Callable[[pl.DataFrame, str | os.PathLike], ExportSummary]:
+    """The function that writes format `fmt`; an unknown format is a UsageError naming the formats
+    (a command asks before it builds)."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return FORMATS[fmt]
 
 
 def export_csv(table: pl.DataFrame, out: str | os.PathLike) -> ExportSummary:

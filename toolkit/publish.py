@@ -92,7 +92,7 @@ def publish(
     staging = Path(tempfile.mkdtemp(prefix="claims-release-"))
     try:
         entry = changelog_entry(new_version, change)
-        names = write_folder(built, staging, config, version=str(new_version), entry=entry, history=history)
+        names = write_folder(built, staging, config, version=str(new_version), entry=entry, history=history, mark=False)
         remote = where.files(parent) if parent else {}
         planned = [PlannedFile(n, (staging / n).stat().st_size, remote.get(n) not in identities(staging / n)) for n in names]
         stale = sorted(p for p in remote if p.startswith("data/") and p not in names)
