@@ -22,7 +22,7 @@ from .files import atomic_path, write_text
 from .outputs import build_folder
 from .schema import SCHEMA_NAME, ClaimSchema, load_schema
 from .speakers import find_registry, load_speakers
-from .table import INPUT_COLUMNS, BuildReport, frame_of, merge
+from .table import BuildReport, frame_of, input_columns, merge
 from .validate import ValidationResult, read_frame, read_records
 from .versions import changelog
 
@@ -58,14 +58,14 @@ def build(
     paths = [os.fspath(p) for p in paths]
     schema = schema if isinstance(schema, ClaimSchema) else load_schema(schema)
     # Large JSON Lines inputs go straight into columns; anything else is read record by record.
-    validation, frame = read_frame(paths, schema, columns=INPUT_COLUMNS) or (None, None)
+    validation, frame = read_frame(paths, schema, columns=input_columns(schema.columns)) or (None, None)
     if frame is None and (validation is None or validation.valid):
         validation, records = read_records(paths, schema)
-        frame = frame_of(records)
+        frame = frame_of(records, schema.columns)
     if not validation.valid:
         raise ValidationFailed(validation)
     registry = load_speakers(speakers if speakers is not None else find_registry(paths))
-    table, report = merge(frame, registry)
+    table, report = merge(frame, registry, schema.columns)
     if strict and report.conflicts:
         raise ValidationFailed(_conflicts_as_problems(validation, report))
     return Build(table, report, validation, schema)

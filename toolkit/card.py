@@ -11,7 +11,7 @@ from huggingface_hub import DatasetCard, DatasetCardData
 
 from .config import DatasetConfig
 from .schema import ClaimSchema
-from .table import DERIVED, SCHEMA
+from .columns import BUILT
 from .vocabulary import STATUSES
 
 _SIZES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
@@ -55,9 +55,10 @@ def _markdown_table(header: list[str], rows: list[list[object]]) -> str:
 def _fields(schema: ClaimSchema) -> str:
     required = set(schema.document.get("required", []))
     rows = []
-    for name, dtype in SCHEMA.items():
+    for name, dtype in schema.columns.table_schema().items():
         spec = schema.resolve(schema.properties.get(name, {}))
-        about = schema.properties.get(name, {}).get("description") or spec.get("description") or DERIVED.get(name, "")
+        built = BUILT.get(name, (None, ""))[1]
+        about = schema.properties.get(name, {}).get("description") or spec.get("description") or built
         rows.append([f"`{name}`", f"`{dtype}`", "yes" if name in required else "", about])
     return _markdown_table(["column", "type", "required", "meaning"], rows)
 

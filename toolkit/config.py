@@ -10,8 +10,11 @@ A small YAML file, `claims.yaml`, beside the claim files (every key optional):
     language: [en]
     tags: [korea]
     repo_id: factcheck-desk/korea-claims   # named in the card's loading examples
+    schema: schema/claim.schema.json       # the desk's own claim schema, relative to this file
+    publisher: {name: Korea Desk, url: https://example.org}   # the desk, author of its fact-checks
+    include: [claims/**]                   # where the claim files are (globs)
 
-Command-line options override each key.
+Command-line options override each key (`--schema` overrides `schema`).
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ class DatasetConfig:
     language: tuple[str, ...] = ("en",)
     tags: tuple[str, ...] = ()
     repo_id: str | None = None  # the Hub repository the card's loading examples name
+    schema: str | None = None  # the claim schema in use (None: the packaged one), as a path from here
+    publisher: tuple[tuple[str, str], ...] = ()  # the desk: (("name", ...), ("url", ...))
+    include: tuple[str, ...] = ()  # globs of the claim files, relative to claims.yaml
 
     def with_overrides(self, **overrides) -> "DatasetConfig":
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
@@ -61,8 +67,18 @@ def load_config(path: str | os.PathLike | None) -> DatasetConfig:
     if not isinstance(data, dict) or set(data) - known:
         unknown = ", ".join(sorted(set(data) - known)) if isinstance(data, dict) else "not a mapping"
         raise UsageError(f"{path}: unknown settings ({unknown}); known: {', '.join(sorted(known))}")
-    for key in ("language", "tags"):
+    if data.get("schema") is not None:
+        data["schema"] = os.fspath(Path(path).parent / str(data["schema"]))
+    for key in LISTS:
         if key in data:
             value = data[key]
-            data[key] = tuple(value) if isinstance(value, list) else (str(value),)
-    return DatasetConfig(**{k: (str(v) if k not in ("language", "tags") and v is not None else v) for k, v in data.items()})
+            data[key] = tuple(map(str, value)) if isinstance(value, list) else (str(value),)
+    if "publisher" in data:
+        publisher = data["publisher"]
+        if not isinstance(publisher, dict) or set(publisher) - {"name", "url"}:
+            raise UsageError(f"{path}: publisher takes a name and a url, e.g. publisher: {{name: Desk, url: https://...}}")
+        data["publisher"] = tuple((k, str(v)) for k, v in publisher.items() if v is not None)
+    return DatasetConfig(**{k: (str(v) if k not in (*LISTS, "publisher") and v is not None else v) for k, v in data.items()})
+
+
+LISTS = ("language", "tags", "include")

@@ -14,10 +14,8 @@ from typing import Any
 
 import polars as pl
 
+from .columns import curated
 from .errors import UsageError
-
-# The fields a curator writes; derived columns (repeat links, provenance) follow from these.
-CURATED = ("speaker", "speaker_id", "claim", "date", "status", "context", "language", "tags", "sources", "review", "history")
 
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)$")
 
@@ -135,7 +133,7 @@ def diff(old: pl.DataFrame | None, new: pl.DataFrame, schema: SchemaChange | Non
     if old is None:
         return Diff(added=sorted(new["id"].to_list()), schema=schema)
     old_ids, new_ids = set(old["id"].to_list()), set(new["id"].to_list())
-    columns = [c for c in CURATED if c in old.columns and c in new.columns]
+    columns = [c for c in curated(new.columns) if c in old.columns]
     both = sorted(old_ids & new_ids)
     old_rows = {r["id"]: r for r in old.filter(pl.col("id").is_in(both)).select("id", *columns).iter_rows(named=True)}
     new_rows = {r["id"]: r for r in new.filter(pl.col("id").is_in(both)).select("id", *columns).iter_rows(named=True)}

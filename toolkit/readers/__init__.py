@@ -13,7 +13,7 @@ from typing import Iterable, Iterator
 from ..errors import UsageError
 from ..records import Problem, Record
 from . import csv, json, jsonl, yaml
-from .csv import CsvLayout
+from ..columns import Kind
 from .source import FileProblem, Source
 
 FORMATS = {
@@ -25,15 +25,17 @@ FORMATS = {
     ".csv": "csv",
 }
 
-# Files in a data repository that configure the toolkit rather than hold claims.
+# Files in a data repository that configure the toolkit rather than hold claims, and the ending of
+# a schema kept beside the claims (`schema: claim.schema.json` in claims.yaml).
 CONFIG_FILES = frozenset({"speakers.yaml", "speakers.yml", "claims.yaml", "claims.yml"})
+SCHEMA_ENDING = ".schema.json"
 
 
 def discover(paths: Iterable[str | os.PathLike]) -> list[Source]:
     """The claim files under `paths`, in a stable order; directories are searched recursively.
 
     A file named on the command line is always read; inside directories, hidden entries, config
-    files and files of other types are passed over.
+    files, schemas (`*.schema.json`) and files of other types are passed over.
     """
     sources: list[Source] = []
     for given in paths:
@@ -46,7 +48,7 @@ def discover(paths: Iterable[str | os.PathLike]) -> list[Source]:
                 inside = os.path.relpath(root, given)
                 shown = given if inside == "." else os.path.join(given, inside)
                 for name in sorted(files):
-                    if name.startswith(".") or name in CONFIG_FILES:
+                    if name.startswith(".") or name in CONFIG_FILES or name.endswith(SCHEMA_ENDING):
                         continue
                     if os.path.splitext(name)[1].lower() in FORMATS:
                         sources.append(Source(Path(root, name), os.path.join(shown, name)))
@@ -57,8 +59,9 @@ def discover(paths: Iterable[str | os.PathLike]) -> list[Source]:
     return sources
 
 
-def read(source: Source, layout: CsvLayout) -> Iterator[Record | Problem]:
-    """Records and problems of one file, whatever its format."""
+def read(source: Source, layout: Kind | None = None) -> Iterator[Record | Problem]:
+    """Records and problems of one file, whatever its format; `layout` (the schema's record, see
+    `columns`) gives plain YAML and CSV values their kinds."""
     kind = FORMATS.get(source.path.suffix.lower())
     try:
         if kind is None:
@@ -66,8 +69,10 @@ def read(source: Source, layout: CsvLayout) -> Iterator[Record | Problem]:
             yield source.problem(f"unknown file type; claim files end in {known}", rule="file-type")
         elif kind == "csv":
             yield from csv.read(source, layout)
+        elif kind == "yaml":
+            yield from yaml.read(source, layout)
         else:
-            yield from {"yaml": yaml.read, "json": json.read, "jsonl": jsonl.read}[kind](source)
+            yield from {"json": json.read, "jsonl": jsonl.read}[kind](source)
     except FileProblem as problem:
         yield problem.problem
     except RecursionError:
