@@ -139,6 +139,8 @@ def build(
     """Validate, merge into one canonical table, and write the folder that gets published.
 
     Exit status: 0 built, 1 invalid input (the validation report), 2 usage problem (a folder holding files no build wrote, without --force).
+
+    Example: claims build claims/ --out build/
     """
     from .build import build as build_paths, write_folder
     from .config import find_config, load_config
@@ -175,6 +177,8 @@ def export(
     """Build the table and write it as CSV, Parquet, JSON Lines or ClaimReview JSON-LD.
 
     Exit status: 0 written, 1 invalid input or a failed write, 2 usage problem (an unknown format, an existing --out without --force, an --out that is one of the inputs).
+
+    Example: claims export claims/ --format csv --out claims.csv
     """
     from .build import build as build_paths
     from .export import export as export_table, writer
@@ -206,7 +210,9 @@ def import_(
 ) -> None:
     """Turn fact-checks published as ClaimReview into claim records that pass validation.
 
-    Exit status: 0 records written, 1 no record (or an unmapped rating with --strict), 2 usage problem.
+    Exit status: 0 records written, 1 no record (or an unmapped rating with --strict), 2 usage problem (an existing --out without --force, an --out that is the input).
+
+    Example: claims import factcheck.json --from claimreview --out claims/imported.yaml
     """
     from .errors import UsageError
     from .imports import import_claimreview, render
@@ -227,7 +233,10 @@ def stats(
     schema: Optional[Path] = SchemaOption,
     speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
 ) -> None:
-    """Count claims by status, speaker (canonical names, as build merges them) and year."""
+    """Count claims by status, speaker (canonical names, as build merges them) and year.
+
+    Example: claims stats claims/ --top 10 --plot stats.png
+    """
     from rich.console import Console
 
     from .stats import count, plot_stats, render_stats
