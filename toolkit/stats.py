@@ -25,6 +25,7 @@ from .vocabulary import STATUSES
 
 PLOT_SPEAKERS = 15  # the figure shows the speakers with most claims; the counts keep them all
 TOP_SPEAKERS = 20  # the terminal table shows this many speakers (`--top`); the counts keep them all
+# What `count` reads: fields every claim schema keeps, as text (`columns.CONTRACT`); dates parsed after.
 COUNTED = pl.Schema({"speaker": pl.String, "date": pl.String, "status": pl.String})
 
 
