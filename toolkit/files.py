@@ -58,8 +58,9 @@ def remove_abandoned(target: str | os.PathLike) -> list[Path]:
 
 
 def _running(pid: int) -> bool:
-    """Whether a process `pid` exists (one of another user's counts: it is not ours to judge)."""
-    if pid == os.getpid():
+    """Whether a process `pid` exists (one of another user's counts: it is not ours to judge).
+    On Windows signal 0 would interrupt the process, so every writer counts as running there."""
+    if pid == os.getpid() or os.name == "nt":
         return True
     try:
         os.kill(pid, 0)
