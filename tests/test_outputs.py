@@ -73,6 +73,7 @@ def test_force_writes_beside_other_files_and_deletes_none(repository):
     other = (repository / DATA_DIR / "other.parquet").read_bytes()
     run = claims("build", "claims", "--out", ".", "--force", cwd=repository)
     assert run.returncode == 0, run.stderr
+    assert "warning: data/other.parquet is not this build's and was left as it was" in run.stderr
     assert (repository / DATA_DIR / "other.parquet").read_bytes() == other
     assert (repository / "claims" / "analysts.jsonl").read_bytes() == (FIXTURES / "claims" / "analysts.jsonl").read_bytes()
     marker = json.loads((repository / BUILD_MARKER).read_text())

@@ -144,7 +144,7 @@ def build(
     """
     from .build import build as build_paths, write_folder
     from .config import find_config, load_config
-    from .outputs import check_build_folder
+    from .outputs import check_build_folder, left_beside
 
     given = _paths(paths)
     check_build_folder(out, force=force)
@@ -162,6 +162,8 @@ def build(
         typer.echo(f"  warning: repeats of {conflict.claim_id} disagree on status ({statuses}) at {', '.join(conflict.places)}", err=True)
     for name in written:
         typer.echo(f"  wrote {name}")
+    for name in left_beside(out, written):
+        typer.echo(f"  warning: {name} is not this build's and was left as it was; loaders of the folder will read it too", err=True)
 
 
 @command

@@ -64,6 +64,24 @@ def build_folder(out: str | os.PathLike, names: Iterable[str], *, force: bool = 
     _write_marker(out, {name: _digest(out / name) for name in names})
 
 
+def left_beside(out: str | os.PathLike, names: Iterable[str]) -> list[str]:
+    """Files in the subfolders a build wrote into (`data/`) that it did not write: a loader reading
+    `data/*.parquet` reads them too, so the build names them (it never deletes them)."""
+    out = Path(out)
+    names = set(names)
+    folders = {PurePosixPath(name).parent for name in names} - {PurePosixPath(".")}
+    found = (f"{folder}/{entry.name}" for folder in folders for entry in _scan(out / folder)
+             if entry.is_file() and not entry.name.startswith("."))
+    return sorted(name for name in found if name not in names)
+
+
+def _scan(folder: Path) -> list[os.DirEntry]:
+    try:
+        return list(os.scandir(folder))
+    except FileNotFoundError:
+        return []
+
+
 def _owned(out: Path) -> dict[str, str | None]:
     """The files of `out` that a build wrote and that still hold what it wrote (None: a build was
     writing it when it stopped)."""
@@ -105,10 +123,7 @@ def _digest(path: Path) -> str:
 
 
 def _entries(out: Path) -> list[str]:
-    try:
-        return [entry.name for entry in os.scandir(out)]
-    except FileNotFoundError:
-        return []
+    return [entry.name for entry in _scan(out)]
 
 
 def _refusal(out: Path, names: list[str], why: str) -> str:
