@@ -18,7 +18,7 @@ from polars.testing import assert_frame_equal
 import toolkit
 from conftest import FIXTURES, valid_record
 from toolkit.build import build
-from toolkit.errors import ExportError
+from toolkit.errors import ExportError, UsageError
 from toolkit.export import FORMATS, ExportSummary, export
 from toolkit.schema import load_schema
 from toolkit.table import build_table
@@ -248,10 +248,13 @@ def test_disk_full_is_an_export_error_and_keeps_the_old_file(fixtures_table, tmp
     assert leftovers(tmp_path) == []
 
 
-def test_unknown_format_is_an_export_error(fixtures_table, tmp_path):
-    with pytest.raises(ExportError, match=r"unknown export format 'xlsx'.*csv, parquet, jsonl, claimreview"):
+def test_unknown_format_is_a_usage_error_naming_the_formats(fixtures_table, tmp_path, cli):
+    with pytest.raises(UsageError, match=r"unknown export format 'xlsx'.*csv, parquet, jsonl, claimreview"):
         export(fixtures_table, "xlsx", tmp_path / "claims.xlsx")
-    assert list(tmp_path.iterdir()) == []
+    run = cli("export", FIXTURES, "--format", "xlsx", "--out", tmp_path / "claims.xlsx")
+    assert run.exit_code == 2
+    assert "unknown export format 'xlsx'; choose one of csv, parquet, jsonl, claimreview" in run.stderr
+    assert "Traceback" not in run.stderr and list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))

@@ -122,21 +122,34 @@ def validate(
     raise typer.Exit(0 if result.valid else 1)
 
 
+ForceOption = typer.Option(False, "--force", help="Write even where files this command did not write are in the way "
+                           "(they are replaced, never deleted; an input file is never replaced).")
+
+
 @command
 def build(
     paths: Optional[List[Path]] = PathsArgument,
-    out: Path = typer.Option(..., "--out", "-o", help="Folder to write: data/*.parquet, the card, the schema, the report."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder to write: data/*.parquet, the card, the schema, the report. "
+                             "It must be missing, empty, or written by an earlier build."),
     schema: Optional[Path] = SchemaOption,
     speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
     strict: bool = typer.Option(False, "--strict", help="Treat repeats that disagree on status as errors."),
+    force: bool = ForceOption,
 ) -> None:
-    """Validate, merge into one canonical table, and write the folder that gets published."""
+    """Validate, merge into one canonical table, and write the folder that gets published.
+
+    Exit status: 0 built, 1 invalid input (the validation report), 2 usage problem (a folder holding files no build wrote, without --force).
+
+    Example: claims build claims/ --out build/
+    """
     from .build import build as build_paths, write_folder
     from .config import find_config, load_config
+    from .outputs import check_build_folder, left_beside
 
     given = _paths(paths)
+    check_build_folder(out, force=force)
     result = build_paths(given, schema=_schema(schema, given), speakers=speakers, strict=strict)
-    written = write_folder(result, out, load_config(find_config(given)))
+    written = write_folder(result, out, load_config(find_config(given)), force=force)
     report = result.report
     typer.echo(
         f"built {report.claims:,} claims ({report.unique_claims:,} distinct, {report.repeats:,} repeats, "
@@ -149,25 +162,37 @@ def build(
         typer.echo(f"  warning: repeats of {conflict.claim_id} disagree on status ({statuses}) at {', '.join(conflict.places)}", err=True)
     for name in written:
         typer.echo(f"  wrote {name}")
+    for name in left_beside(out, written):
+        typer.echo(f"  warning: {name} is not this build's and was left as it was; loaders of the folder will read it too", err=True)
 
 
 @command
 def export(
     paths: Optional[List[Path]] = PathsArgument,
     output_format: str = typer.Option(..., "--format", "-f", help="csv, parquet, jsonl or claimreview."),
-    out: Path = typer.Option(..., "--out", "-o", help="File to write; an existing file is replaced atomically."),
+    out: Path = typer.Option(..., "--out", "-o", help="File to write; an existing file only with --force, never an input."),
     schema: Optional[Path] = SchemaOption,
     speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
     bom: bool = typer.Option(False, "--bom", help="CSV only: start the file with the UTF-8 byte-order mark Excel needs."),
+    force: bool = ForceOption,
 ) -> None:
-    """Build the table and write it as CSV, Parquet, JSON Lines or ClaimReview JSON-LD."""
+    """Build the table and write it as CSV, Parquet, JSON Lines or ClaimReview JSON-LD.
+
+    Exit status: 0 written, 1 invalid input or a failed write, 2 usage problem (an unknown format, an existing --out without --force, an --out that is one of the inputs).
+
+    Example: claims export claims/ --format csv --out claims.csv
+    """
     from .build import build as build_paths
-    from .export import export as export_table
+    from .export import export as export_table, writer
+    from .outputs import check_file_output
 
     if bom and output_format != "csv":
         raise typer.BadParameter(f"--bom is for CSV only, not {output_format}", param_hint="--bom")
+    writer(output_format)  # an unknown format is refused before the build
     given = _paths(paths)
-    table = build_paths(given, schema=_schema(schema, given), speakers=speakers).table
+    schema_in_use = _schema(schema, given)
+    check_file_output(out, inputs=given, also_read=[speakers, schema_in_use], force=force)
+    table = build_paths(given, schema=schema_in_use, speakers=speakers).table
     summary = export_table(table, output_format, out, bom=bom)
     left_out = f"; left out {summary.left_out:,} ({summary.reason})" if summary.left_out else ""
     typer.echo(f"wrote {summary.rows:,} claims to {summary.path}{left_out}")
@@ -178,21 +203,26 @@ def import_(
     source: Path = typer.Argument(..., help="ClaimReview JSON-LD (object, list, @graph), an HTML page with JSON-LD, "
                                   "a Fact Check Tools API claims:search answer or list of its claims, or JSON Lines of these."),
     from_format: str = typer.Option("claimreview", "--from", help="The input format (claimreview)."),
-    out: Path = typer.Option(..., "--out", "-o", help="Claim file to write: .yaml, .json or .jsonl."),
+    out: Path = typer.Option(..., "--out", "-o", help="Claim file to write: .yaml, .json or .jsonl; an existing file only with --force."),
     default_speaker: Optional[str] = typer.Option(None, "--default-speaker", help="Speaker for items that name no claimant (otherwise skipped)."),
     ratings: Optional[Path] = typer.Option(None, "--ratings", help="YAML map of ratings to statuses, global and per publisher, over the shipped one."),
     strict: bool = typer.Option(False, "--strict", help="Unmapped ratings are errors: exit 1, nothing written."),
     report: Optional[Path] = typer.Option(None, "--report", help="Write every skipped item (position, url, reason) to a .json or .csv file."),
+    force: bool = ForceOption,
 ) -> None:
     """Turn fact-checks published as ClaimReview into claim records that pass validation.
 
-    Exit status: 0 records written, 1 no record (or an unmapped rating with --strict), 2 usage problem.
+    Exit status: 0 records written, 1 no record (or an unmapped rating with --strict), 2 usage problem (an existing --out without --force, an --out that is the input).
+
+    Example: claims import factcheck.json --from claimreview --out claims/imported.yaml
     """
     from .errors import UsageError
     from .imports import import_claimreview, render
+    from .outputs import check_file_output
 
     if from_format != "claimreview":
         raise UsageError(f"--from takes claimreview, not {from_format!r}")
+    check_file_output(out, inputs=[source], also_read=[ratings], force=force)
     summary = import_claimreview(source, out, ratings=ratings, default_speaker=default_speaker, strict=strict, report=report)
     sys.stdout.write(render(summary, str(report) if report else None))
 
@@ -201,18 +231,21 @@ def import_(
 def stats(
     paths: Optional[List[Path]] = PathsArgument,
     plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw the counts as a PNG chart."),
+    top: int = typer.Option(20, "--top", min=0, help="How many speakers to list (most claims first); 0 lists all."),
     schema: Optional[Path] = SchemaOption,
+    speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
 ) -> None:
-    """Count claims by status, speaker and year."""
+    """Count claims by status, speaker (canonical names, as build merges them) and year.
+
+    Example: claims stats claims/ --top 10 --plot stats.png
+    """
     from rich.console import Console
 
-    from .build import build as build_paths
-    from .stats import plot_stats, render_stats
-    from .stats import stats as count
+    from .stats import count, plot_stats, render_stats
 
     given = _paths(paths)
-    counts = count(build_paths(given, schema=_schema(schema, given)).table)
-    Console().print(render_stats(counts))
+    counts = count(given, schema=_schema(schema, given), speakers=speakers)
+    Console().print(render_stats(counts, top=top or None))
     if plot:
         plot_stats(counts, plot)
         typer.echo(f"drew {plot}")

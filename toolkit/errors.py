@@ -73,3 +73,8 @@ class HubUnavailable(PublishError):
 
 class TooManyRemovals(PublishError):
     """The publish would remove every claim or more than a tenth of them: refused unless allowed."""
+
+
+class OutputRefused(UsageError):
+    """An output would replace or delete a file the command did not write (or one of its own
+    inputs): nothing was written. See `toolkit.outputs`."""

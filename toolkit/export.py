@@ -38,7 +38,7 @@ import polars as pl
 
 from .build import write_parquet
 from .claimreview import to_claimreview
-from .errors import ExportError
+from .errors import ExportError, UsageError
 from .columns import CONTRACT
 from .files import atomic_path, write_text
 
@@ -60,18 +60,26 @@ class ExportSummary:
 
 
 def export(table: pl.DataFrame, fmt: str, out: str | os.PathLike, *, bom: bool = False) -> ExportSummary:
-    """Write `table` to `out` in format `fmt` (one of FORMATS), replacing `out` atomically.
+    """Write `table` to `out` in format `fmt` (one of FORMATS), replacing `out` atomically; an
+    unknown format is a UsageError naming the formats. Which files a command may replace is
+    `outputs.check_file_output`'s to say, before the work.
 
     >>> from toolkit.build import build
     >>> export(build(["fixtures/"]).table, "csv", "claims.csv").rows
     14
     """
-    writer = FORMATS.get(fmt)
-    if writer is None:
-        raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    write = writer(fmt)
     if bom and fmt != "csv":
         raise ExportError(f"--bom is for CSV only, not {fmt}")
-    return export_csv(table, out, bom=True) if bom else writer(table, out)
+    return export_csv(table, out, bom=True) if bom else write(table, out)
+
+
+def writer(fmt: str) -> Callable[[pl.DataFrame, str | os.PathLike], ExportSummary]:
+    """The function that writes format `fmt`; an unknown format is a UsageError naming the formats
+    (a command asks before it builds)."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return FORMATS[fmt]
 
 
 def export_csv(table: pl.DataFrame, out: str | os.PathLike, *, bom: bool = False) -> ExportSummary:

@@ -123,7 +123,7 @@ def publish(
     staging = Path(tempfile.mkdtemp(prefix="claims-release-"))
     try:
         entry = changelog_entry(new_version, change)
-        names = write_folder(built, staging, config, version=str(new_version), entry=entry, history=history)
+        names = write_folder(built, staging, config, version=str(new_version), entry=entry, history=history, mark=False)
         changes = changes_document(new_version, latest, change)
         write_text(staging / CHANGES_NAME, json.dumps(changes, ensure_ascii=False, indent=2, default=str) + "\n")
         names = sorted([*names, CHANGES_NAME])
