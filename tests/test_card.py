@@ -88,3 +88,39 @@ def test_the_desk_owns_its_sections_and_the_license(tmp_path, cli):
     front = yaml.safe_load(card.split("---")[1])
     assert front["license"] == "cc-by-sa-4.0" and front["language"] == ["ar", "en"]
     assert "## Methodology and rating scale\n\nTwo checkers read every source." in card
+
+
+def test_card_and_changelog_stay_small_at_twenty_thousand_claims(tmp_path):
+    """Counts and at most 50 ids per kind of change in the card and the changelog; every id in the
+    version's changes.json."""
+    import json
+
+    from toolkit.publish import publish
+
+    def edition(count: int, status: str) -> str:
+        return "".join(json.dumps({"id": f"claim-{n:05d}", "speaker": f"Speaker {n % 3000}", "claim": f"Claim {n}.",
+                                   "date": "2018-12-04", "status": status if n % 2 else "true",
+                                   "sources": [{"url": f"https://example.org/{n}"}]}) + "\n" for n in range(count))
+
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    (folder / "claims.yaml").write_text("license: cc-by-4.0\n")
+    (folder / "claims.jsonl").write_text(edition(20_000, "true"))
+    store = str(tmp_path / "store")
+    publish([folder], store)
+    (folder / "claims.jsonl").write_text(edition(20_500, "false"))  # 500 added, 10,000 status changes
+    publish([folder], store)
+
+    def shown(name: str) -> str:
+        return subprocess.run(["git", "-C", store, "show", f"v1.1.0:{name}"], capture_output=True, text=True,
+                              check=True).stdout
+
+    card, changelog, changes = shown("README.md"), shown("CHANGELOG.md"), json.loads(shown("changes.json"))
+    assert len(card.encode()) < 50_000 and len(changelog.encode()) < 50_000
+    latest, first = changelog.split("\n## 1.0.0\n")
+    assert first.count("- Added `") == 50 and "and 19,950 more added" in first
+    changelog = latest
+    assert changelog.count("- Added `") == 50 and "and 450 more added" in changelog
+    assert changelog.count("- **Status** of `") == 50 and "and 9,950 more status changes" in changelog
+    assert len(changes["added"]) == 500 and len(changes["changed"]) == 10_000
+    assert "(2,980 other speakers)" in card

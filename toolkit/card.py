@@ -97,7 +97,7 @@ def _counts(table: pl.DataFrame) -> str:
 
     counts = stats(table)
     parts = []
-    for title, counted in (("status", counts.by_status), ("speaker", counts.by_speaker), ("year", counts.by_year)):
+    for title, counted in (("status", counts.by_status), ("speaker", counts.top_speakers()), ("year", counts.by_year)):
         parts.append(f"By {title}:\n\n" + _markdown_table([title, "claims"], [[k, v] for k, v in counted.items()]))
     return "\n\n".join(parts)
 

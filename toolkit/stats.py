@@ -39,6 +39,17 @@ class Stats:
     by_speaker: dict[str, int] = field(default_factory=dict)
     by_year: dict[int, int] = field(default_factory=dict)
 
+    def top_speakers(self, top: int | None = TOP_SPEAKERS) -> dict[str, int]:
+        """The `top` speakers with most claims (None: all), and one entry counting the others, so
+        that what shows them stays the same size whatever the number of speakers."""
+        if top is None:
+            return dict(self.by_speaker)
+        speakers = dict(list(self.by_speaker.items())[:top])
+        others = len(self.by_speaker) - len(speakers)
+        if others:
+            speakers[f"({others:,} other speakers)"] = sum(list(self.by_speaker.values())[top:])
+        return speakers
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "claims": self.claims,
@@ -114,11 +125,7 @@ def render_stats(stats: Stats, top: int | None = TOP_SPEAKERS) -> Table:
     table.add_column("")
     table.add_column("claims", justify="right")
     table.add_column("share", justify="right")
-    speakers = dict(list(stats.by_speaker.items())[:top]) if top is not None else stats.by_speaker
-    others = stats.by_speaker.keys() - speakers.keys()
-    if others:
-        speakers[f"({len(others):,} other speakers)"] = sum(stats.by_speaker[name] for name in others)
-    groups = [("status", stats.by_status), ("speaker", speakers), ("year", stats.by_year)]
+    groups = [("status", stats.by_status), ("speaker", stats.top_speakers(top)), ("year", stats.by_year)]
     for number, (name, counts) in enumerate(groups):
         for index, (key, count) in enumerate(counts.items()):
             share = f"{count / stats.claims:.0%}" if stats.claims else "-"
