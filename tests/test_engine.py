@@ -214,3 +214,12 @@ def _yaml(record: dict) -> str:
     import yaml
 
     return yaml.safe_dump(record, sort_keys=False, allow_unicode=True)
+
+
+def test_values_json_cannot_hold_are_left_to_jsonschema():
+    """A reader may hand over what JSON cannot hold (a key that is not text); the engine cannot
+    read it, and jsonschema decides alone."""
+    value = {**valid_record(), 1: "one"}
+    assert not ENGINE.accepts(value)
+    assert [e.validator for e in ENGINE.errors(value)] == ["additionalProperties"]
+    assert ENGINE.accepts(valid_record())

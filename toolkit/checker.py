@@ -73,7 +73,7 @@ class Checker:
     def check(self, record: Record, ref: int) -> None:
         """Check one record already read (with its positions)."""
         data = record.data
-        if not self.engine.is_valid(data):
+        if not self.engine.accepts(data):
             self.problems.extend(self.engine.problems(record))
         if isinstance(data, dict):
             self.apply_rules([data], [None], lambda _: record)

@@ -26,10 +26,9 @@ from jsonschema import Draft202012Validator, ValidationError
 from .explain import problems_for
 from .records import Problem, Record
 
-# Keywords at the top of a schema that never look inside a property's value: with only these,
-# jsonschema can be asked about the record's own keywords and each failing property apart.
+# Keywords that only ever look at the record itself, never inside a property's value.
 _RECORD_LEVEL = frozenset({
-    "type", "properties", "required", "additionalProperties", "minProperties", "maxProperties",
+    "type", "required", "additionalProperties", "minProperties", "maxProperties", "propertyNames",
     "$schema", "$id", "$defs", "definitions", "$comment", "title", "description", "default",
     "examples", "deprecated", "readOnly", "writeOnly",
 })
@@ -51,35 +50,51 @@ class Engine:
         self.compiled = jsonschema_rs.validator_for(document, validate_formats=True, offline=True)
         self.is_valid = self.compiled.is_valid
         self.validator = validator
-        self._record_level = None
+        # jsonschema's errors for one record are those of the record's own keywords, with each
+        # property only named (`True`: so that additionalProperties knows it), and those of each
+        # property's schema; only the parts the engine found wrong are asked about.
         self._properties: dict[str, Any] = {}
-        if isinstance(document, dict) and set(document) <= _RECORD_LEVEL:
-            # The record's own keywords, with each property only named (so that
-            # additionalProperties knows it); each failing property is then asked about alone.
-            alone = dict(document, properties={name: True for name in document.get("properties", {})})
+        self._record_level = validator
+        self._always_record_level = True
+        if isinstance(document, dict) and isinstance(document.get("properties"), dict):
+            self._properties = document["properties"]
+            alone = dict(document, properties={name: True for name in self._properties})
             self._record_level = validator.evolve(schema=alone)
-            self._properties = document.get("properties", {})
+            # anyOf, if/then, allOf, ...: they may find a property wrong, so they are always asked.
+            self._always_record_level = bool(set(document) - _RECORD_LEVEL - {"properties"})
+
+    def accepts(self, value: Any) -> bool:
+        """`is_valid` for a value from any reader: one that JSON cannot hold (a key that is not
+        text, a `set`) is left to jsonschema, as the engine only reads JSON values. (`is_valid`
+        itself is for values decoded from JSON, where a call costs no more than the check.)"""
+        try:
+            return self.is_valid(value)
+        except ValueError:
+            return self.validator.is_valid(value)
 
     def errors(self, value: Any) -> list[ValidationError]:
         """What is wrong with `value`, as jsonschema errors, by the rule above (empty if valid)."""
-        decided = list(self.compiled.iter_errors(value))
+        try:
+            decided = list(self.compiled.iter_errors(value))
+        except ValueError:  # not a JSON value: jsonschema decides alone
+            return list(self.validator.iter_errors(value))
         places = {tuple(error.instance_path) for error in decided}
         kept = [error for error in self._explained(value, places) if tuple(error.absolute_path) in places]
         covered = {tuple(error.absolute_path) for error in kept}
         return kept + [_in_jsonschema_terms(error) for error in decided if tuple(error.instance_path) not in covered]
 
     def problems(self, record: Record) -> Iterator[Problem]:
-        """The located problems of a record the engine refused."""
+        """The located problems of a record `accepts` refused."""
         for error in self.errors(record.data):
             yield from problems_for(record, error)
 
     def _explained(self, value: Any, places: set[tuple]) -> Iterator[ValidationError]:
-        """jsonschema's errors, asked about the failing parts only where the schema allows it
-        (a whole record costs about 150 microseconds)."""
-        if self._record_level is None or not isinstance(value, dict):
+        """jsonschema's errors about the parts of `value` the engine found wrong (a whole record
+        costs about 150 microseconds; its failing parts a fraction of it)."""
+        if not isinstance(value, dict):
             yield from self.validator.iter_errors(value)
             return
-        if () in places:
+        if () in places or self._always_record_level:
             yield from self._record_level.iter_errors(value)
         for name in dict.fromkeys(place[0] for place in places if place):
             if name in self._properties and name in value:
