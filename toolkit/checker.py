@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import compress, repeat
 from typing import Any, Callable, Iterator
 
 import orjson
@@ -85,15 +85,18 @@ class Checker:
         Python steps; the others are read again the careful way (positions, syntax errors, keys
         written twice) and explained."""
         values: list[Any] = []
-        for raw in lines:
+        rest = iter(lines)
+        while len(values) < len(lines):  # a C loop (`map`), taken up again after a line that fails
             try:
-                values.append(orjson.loads(raw))
+                values.extend(map(orjson.loads, rest))
             except orjson.JSONDecodeError:
                 values.append(None)  # also blank lines: never valid, as a record is an object
         good = list(compress(range(len(lines)), map(self.engine.is_valid, values)))
-        twice = written_twice([lines[k] for k in good], [values[k] for k in good])
+        every = len(good) == len(lines)
+        twice = written_twice(lines if every else [lines[k] for k in good], values if every else [values[k] for k in good])
         if twice:
             good = [k for at, k in enumerate(good) if at not in twice]
+            every = False
         blank = 0
         if len(good) < len(lines):
             for k in sorted(set(range(len(lines))).difference(good)):
@@ -101,18 +104,17 @@ class Checker:
                     self._check_line(index, source, lines[k], first_line + k)
                 else:
                     blank += 1
-        records = [values[k] for k in good]
-        numbers = [first_line + k for k in good]
+        records = values if every else [values[k] for k in good]
+        numbers = list(range(first_line, first_line + len(lines))) if every else [first_line + k for k in good]
         self.records += len(records)
 
         def locate(at: int) -> Record:
             raw, number = lines[good[at]], numbers[at]
             return Record(records[at], source.display, number, jsonl.LinePositions(raw, number, records[at]))
 
-        self.apply_rules(records, [lines[k] for k in good], locate)
+        self.apply_rules(records, lines if every else [lines[k] for k in good], locate)
         base = index << 32
-        self.index.add_many([r.get("id") for r in records], [r.get("speaker") for r in records],
-                            [r.get("claim") for r in records], [r.get("date") for r in records],
+        self.index.add_many(*(list(map(dict.get, records, repeat(name))) for name in ("id", "speaker", "claim", "date")),
                             list(map(base.__or__, numbers)))
         return len(lines) - blank
 
@@ -139,9 +141,12 @@ class Checker:
         reader keeps none, as for YAML or CSV), `locate(k)` the k-th record with its positions
         (costly: call it only for a record a rule has something to say about). Rules look at the
         whole batch at once, as the JSON Lines path hands over thousands of records."""
-        dates = [value.get("date") for value in values]
-        flagged = {k for k, date in enumerate(dates) if type(date) is str and date > self.today}
-        flagged.update(k for k, value in enumerate(values) if "history" in value)
+        dates = list(map(dict.get, values, repeat("date")))  # C loops (`map`) over the batch
+        if set(map(type, dates)) == {str}:
+            flagged = {k for k, date in enumerate(dates) if date > self.today} if max(dates) > self.today else set()
+        else:
+            flagged = {k for k, date in enumerate(dates) if type(date) is str and date > self.today}
+        flagged.update(compress(range(len(values)), map(dict.__contains__, values, repeat("history"))))
         for k in sorted(flagged):
             self.problems.extend(self.record_rules(locate(k)))
 

@@ -47,18 +47,24 @@ class UniqueIndex:
     def add_many(self, ids: list[Any], speakers: list[Any], claims: list[Any], dates: list[Any], refs: list[int]) -> None:
         """`add` for many records, with C loops (`map`) where `add` has Python steps; records
         whose fields are not all text are added one by one."""
-        if not set(map(type, ids)) | set(map(type, speakers)) | set(map(type, claims)) | set(map(type, dates)) <= {str}:
+        digests = None
+        if set(map(type, ids)) == {str} and set(map(type, dates)) == {str}:
+            try:  # a speaker or claim that is not text fails here (`str.encode`, `str.isascii`)
+                digests = list(map(bytes.translate, map(str.encode, claims), repeat(_ASCII_FOLD), repeat(_ASCII_DROP)))
+                speaker_keys = list(map(speaker_digest, speakers))
+            except (TypeError, AttributeError):
+                digests = None
+        if digests is None:
             for row in zip(ids, speakers, claims, dates, refs):
                 self.add(*map(_text, row[:4]), row[4])
             return
         self.ids.fromlist(list(map(hash, ids)))  # fromlist: a third faster than extend(map)
         self.id_refs.fromlist(refs)
-        digests = list(map(bytes.translate, map(str.encode, claims), repeat(_ASCII_FOLD), repeat(_ASCII_DROP)))
         if not all(map(str.isascii, claims)):
             for k, claim in enumerate(claims):
                 if not claim.isascii():
                     digests[k] = claim_digest(claim)
-        self.claims.fromlist(list(map(hash, zip(map(speaker_digest, speakers), digests, dates))))
+        self.claims.fromlist(list(map(hash, zip(speaker_keys, digests, dates))))
         self.claim_refs.fromlist(refs)
 
     def sort(self) -> None:

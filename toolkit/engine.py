@@ -62,6 +62,13 @@ class Engine:
             self._record_level = validator.evolve(schema=alone)
             # anyOf, if/then, allOf, ...: they may find a property wrong, so they are always asked.
             self._always_record_level = bool(set(document) - _RECORD_LEVEL - {"properties"})
+        # A list property whose items all take one schema: its own keywords, and its failing items.
+        self._lists = {
+            name: ({key: value for key, value in spec.items() if key != "items"}, spec["items"])
+            for name, spec in self._properties.items()
+            if isinstance(spec, dict) and isinstance(spec.get("items"), dict)
+            and not {"prefixItems", "contains", "unevaluatedItems"} & set(spec)
+        }
 
     def accepts(self, value: Any) -> bool:
         """`is_valid` for a value from any reader: one that JSON cannot hold (a key that is not
@@ -97,8 +104,20 @@ class Engine:
         if () in places or self._always_record_level:
             yield from self._record_level.iter_errors(value)
         for name in dict.fromkeys(place[0] for place in places if place):
-            if name in self._properties and name in value:
-                yield from self.validator.descend(value[name], self._properties[name], path=name, schema_path=name)
+            if name not in self._properties or name not in value:
+                continue
+            part = value[name]
+            if name in self._lists and isinstance(part, list):
+                rest, item_schema = self._lists[name]
+                yield from self.validator.descend(part, rest, path=name, schema_path=name)
+                for index in sorted({place[1] for place in places if len(place) > 1 and place[0] == name}):
+                    if isinstance(index, int) and index < len(part):
+                        for error in self.validator.descend(part[index], item_schema, path=index, schema_path="items"):
+                            error.path.appendleft(name)
+                            error.schema_path.appendleft(name)
+                            yield error
+            else:
+                yield from self.validator.descend(part, self._properties[name], path=name, schema_path=name)
 
 
 def _in_jsonschema_terms(error: jsonschema_rs.ValidationError) -> ValidationError:
