@@ -193,24 +193,26 @@ def written_twice(raws: list[bytes], values: list[Any]) -> set[int]:
     block of lines with as many quotes as their values' encoding is cleared at once (two C calls),
     and a block that is not is halved until the lines that differ are found."""
     suspect: set[int] = set()
-
-    def look(start: int, end: int) -> None:
-        joined = b"".join(raws[start:end])
-        if b"\\" not in joined and joined.count(b'"') == orjson.dumps(values[start:end]).count(b'"'):
-            return
-        if end - start > 8:
-            middle = (start + end) // 2
-            look(start, middle)
-            look(middle, end)
-            return
-        for at in range(start, end):
-            raw = raws[at]
-            if b"\\" in raw:  # escapes: count keys instead (`jsonl.read_line` does the same)
-                if jsonl.count_keys(values[at]) != jsonl.keys_written(raw):
-                    suspect.add(at)
-            elif raw.count(b'"') != orjson.dumps(values[at]).count(b'"'):
-                suspect.add(at)
-
     for start in range(0, len(raws), BLOCK):
-        look(start, min(start + BLOCK, len(raws)))
+        _look(raws, values, start, min(start + BLOCK, len(raws)), suspect)
     return suspect
+
+
+def _look(raws: list[bytes], values: list[Any], start: int, end: int, suspect: set[int]) -> None:
+    # A module function, not a closure: a nested function that calls itself is a reference
+    # cycle, which kept a whole piece of decoded records alive until the collector ran.
+    joined = b"".join(raws[start:end])
+    if b"\\" not in joined and joined.count(b'"') == orjson.dumps(values[start:end]).count(b'"'):
+        return
+    if end - start > 8:
+        middle = (start + end) // 2
+        _look(raws, values, start, middle, suspect)
+        _look(raws, values, middle, end, suspect)
+        return
+    for at in range(start, end):
+        raw = raws[at]
+        if b"\\" in raw:  # escapes: count keys instead (`jsonl.read_line` does the same)
+            if jsonl.count_keys(values[at]) != jsonl.keys_written(raw):
+                suspect.add(at)
+        elif raw.count(b'"') != orjson.dumps(values[at]).count(b'"'):
+            suspect.add(at)
