@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from itertools import compress, repeat
+from operator import itemgetter, not_
 from typing import Any, Callable, Iterator
 
 import orjson
@@ -91,15 +92,18 @@ class Checker:
                 values.extend(map(orjson.loads, rest))
             except orjson.JSONDecodeError:
                 values.append(None)  # also blank lines: never valid, as a record is an object
-        good = list(compress(range(len(lines)), map(self.engine.is_valid, values)))
+        verdicts = list(map(self.engine.is_valid, values))
+        good = list(compress(range(len(lines)), verdicts))
         every = len(good) == len(lines)
         twice = written_twice(lines if every else [lines[k] for k in good], values if every else [values[k] for k in good])
+        careful = list(compress(range(len(lines)), map(not_, verdicts)))
         if twice:
+            careful = sorted(careful + [good[at] for at in twice])
             good = [k for at, k in enumerate(good) if at not in twice]
             every = False
         blank = 0
-        if len(good) < len(lines):
-            for k in sorted(set(range(len(lines))).difference(good)):
+        if careful:
+            for k in careful:
                 if lines[k].strip():
                     self._check_line(index, source, lines[k], first_line + k)
                 else:
@@ -114,8 +118,7 @@ class Checker:
 
         self.apply_rules(records, lines if every else [lines[k] for k in good], locate)
         base = index << 32
-        self.index.add_many(*(list(map(dict.get, records, repeat(name))) for name in ("id", "speaker", "claim", "date")),
-                            list(map(base.__or__, numbers)))
+        self.index.add_many(*_fields(records, ("id", "speaker", "claim", "date")), list(map(base.__or__, numbers)))
         return len(lines) - blank
 
     def check_file(self, index: int, source: Source) -> None:
@@ -184,6 +187,16 @@ class Checker:
         for item in readers.read(source, self.schema.csv_layout):
             if isinstance(item, Record):
                 yield item
+
+
+def _fields(records: list[dict], names: tuple[str, ...]) -> list[list[Any]]:
+    """The values of `names` in each record, a list per name (None where a record has none):
+    one C loop (`map` of an itemgetter) when every record has them all, as the schema requires."""
+    try:
+        rows = list(map(itemgetter(*names), records))
+    except KeyError:
+        return [list(map(dict.get, records, repeat(name))) for name in names]
+    return [list(column) for column in zip(*rows)] if rows else [[] for _ in names]
 
 
 def written_twice(raws: list[bytes], values: list[Any]) -> set[int]:
