@@ -71,13 +71,13 @@ class Checker:
             ordinal += 1
             yield item
 
-    def check(self, record: Record, ref: int) -> None:
-        """Check one record already read (with its positions)."""
+    def check(self, record: Record, ref: int, raw: bytes | None = None) -> None:
+        """Check one record already read (with its positions; `raw`: its line, if it has one)."""
         data = record.data
         if not self.engine.accepts(data):
             self.problems.extend(self.engine.problems(record))
         if isinstance(data, dict):
-            self.apply_rules([data], [None], lambda _: record)
+            self.apply_rules([data], [raw], lambda _: record)
             self.index.add_record(data, ref)
 
     def check_lines(self, index: int, source: Source, lines: list[bytes], first_line: int) -> int:
@@ -181,7 +181,7 @@ class Checker:
                 self.problems.append(item)
             else:
                 self.records += 1
-                self.check(item, reference(index, number))
+                self.check(item, reference(index, number), raw)
 
     def _located(self, source: Source) -> Iterator[Record]:
         for item in readers.read(source, self.schema.csv_layout):
