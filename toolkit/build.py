@@ -19,6 +19,7 @@ from .card import render_card
 from .config import DatasetConfig
 from .errors import ValidationFailed
 from .files import atomic_path, write_text
+from .readers import as_paths
 from .schema import SCHEMA_NAME, ClaimSchema, load_schema
 from .speakers import find_registry, load_speakers
 from .table import INPUT_COLUMNS, BuildReport, frame_of, merge
@@ -54,13 +55,14 @@ def build(
 
     With `strict`, repeats of a claim that disagree on status are errors too.
     """
-    paths = [os.fspath(p) for p in paths]
+    paths = as_paths(paths)
     schema = schema if isinstance(schema, ClaimSchema) else load_schema(schema)
     # Large JSON Lines inputs go straight into columns; anything else is read record by record.
     validation, frame = read_frame(paths, schema, columns=INPUT_COLUMNS) or (None, None)
     if frame is None and (validation is None or validation.valid):
         validation, records = read_records(paths, schema)
-        frame = frame_of(records)
+        if validation.valid:  # only valid records make a frame: the report, never a traceback
+            frame = frame_of(records)
     if not validation.valid:
         raise ValidationFailed(validation)
     registry = load_speakers(speakers if speakers is not None else find_registry(paths))

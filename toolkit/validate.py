@@ -28,12 +28,13 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 import orjson
 from msgspec import UNSET
 
-from . import readers
+from . import readers, rules
 from .explain import problems_for
 from .readers import jsonl
 from .readers.source import Source
 from .records import ERROR, WARNING, Problem, Record
 from .schema import ClaimSchema, load_schema
+from .speakers import registry_problems
 from .text import claim_key
 
 if TYPE_CHECKING:
@@ -91,7 +92,11 @@ def validate(
     from . import batch
 
     checker = Checker(_schema(schema), today)
-    batch.run(checker, readers.discover(paths), on_file=on_file, workers=workers)
+    paths = readers.as_paths(paths)
+    found = readers.find(paths)
+    checker.problems.extend(found.problems)
+    checker.problems.extend(registry_problems(paths))
+    batch.run(checker, found.sources, on_file=on_file, workers=workers)
     return checker.result()
 
 
@@ -182,7 +187,11 @@ class Checker:
 
     def run(self, paths: Iterable[str | os.PathLike], on_file: Callable[[str], None] | None = None) -> Iterator[Record]:
         """Yield every record read (valid or not), recording problems on the way."""
-        for source in readers.discover(paths):
+        paths = readers.as_paths(paths)
+        found = readers.find(paths)
+        self.problems.extend(found.problems)
+        self.problems.extend(registry_problems(paths))
+        for source in found.sources:
             index = self.add_source(source)
             yield from self.read_source(index, source)
             if on_file:
@@ -207,6 +216,7 @@ class Checker:
                 self.problems.extend(problems_for(record, error))
         if not isinstance(data, dict):
             return
+        self.problems.extend(rules.problems(record))
         if self.needs_rules(data):
             self.problems.extend(self.record_rules(record))
         self.index.add_record(data, ref)
@@ -232,12 +242,15 @@ class Checker:
         self.records += len(records)
         dates = list(map(_DATE, records))
         with_history = compress(range(len(records)), map(is_not, map(_HISTORY, records), repeat(UNSET)))
-        rules = sorted({*with_history, *_after(dates, self.today)})
-        for k in rules:
+        suspects = compress(range(len(records)), map(rules.SUSPECT.search, compress(lines, vouched)))
+        flagged = sorted({*with_history, *_after(dates, self.today), *suspects})
+        for k in flagged:
             # The toolkit's own rules need the record as data, with its positions: rare.
             raw, number = lines[numbers[k] - first_line], numbers[k]
             data = orjson.loads(raw)
-            self.problems.extend(self.record_rules(Record(data, source.display, number, jsonl.LinePositions(raw, number, data))))
+            record = Record(data, source.display, number, jsonl.LinePositions(raw, number, data))
+            self.problems.extend(self.record_rules(record))
+            self.problems.extend(rules.problems(record))
         base = index << 32
         self.index.add_many(list(map(_ID, records)), list(map(_SPEAKER, records)), list(map(_CLAIM, records)),
                             dates, list(map(base.__or__, numbers)))
@@ -248,7 +261,8 @@ class Checker:
         vouches for costs one C call; every other file is read with positions."""
         if self.lines is not None and source.path.suffix.lower() == ".json":
             try:
-                record = self.lines.decode(source.path.read_bytes())
+                raw = source.path.read_bytes()
+                record = None if rules.suspect(raw) else self.lines.decode(raw)
             except OSError:
                 record = None  # the careful path says what is wrong
             if record is not None:

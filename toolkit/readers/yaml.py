@@ -118,3 +118,9 @@ def _scalar(event: yaml.ScalarEvent) -> str | None:
     if event.style in ("", None) and event.value in _NULLS:
         return None
     return event.value
+
+
+def read_documents(source: Source) -> Iterator[tuple[Any, Positions, list[Duplicate]]]:
+    """Each YAML document's value, its positions and its keys written twice, for a file that is
+    not a list of claims (the speaker registry). Raises FileProblem for a file it cannot read."""
+    yield from _documents(source, source.text())

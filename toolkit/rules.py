@@ -1,0 +1,166 @@
+"""The toolkit's own rules about text, which a schema cannot say: every text of a record (values
+and keys) must be text a person can read and every later stage can write.
+
+- no lone surrogate (half of a UTF-16 pair, as `"\\ud800"` in JSON): it is not a character, and
+  UTF-8 outputs (Parquet, CSV) cannot hold it;
+- no control character (U+0000-U+001F, U+007F-U+009F), except tab and line breaks in the fields
+  where curators write paragraphs (`PROSE_FIELDS`);
+- no bidirectional embedding, override or isolate (U+202A-U+202E, U+2066-U+2069): they make text
+  display in another order than it is stored ("Trojan Source");
+- a text holds at least one visible character: not only spaces, zero-width or other invisible
+  characters.
+
+Checking every text of every record in Python would cost as much as the rest of the validation
+of a large JSON Lines file, so the raw bytes of a line (or a one-record file) are searched first
+by one compiled bytes regex, `SUSPECT`, which matches anything that could break a rule (and
+sometimes what does not); only the records it flags are checked here, precisely. Records that
+other readers (YAML, CSV) have already made into Python objects are checked directly by
+`problems`, whose first pass is a few C calls per text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any, Iterator
+
+from .records import ERROR, Problem, Record, pointer_join
+
+# The fields where line breaks and tabs are part of the text (a quote over several lines).
+PROSE_FIELDS = frozenset({"/claim", "/context"})
+
+# Characters that show nothing on their own: white space, controls, format characters (zero
+# width spaces and joiners, bidirectional marks, the byte order mark, invisible operators, tag
+# characters), Hangul fillers, the blank Braille pattern and variation selectors.
+_INVISIBLE_RANGES = (
+    (0x0, 0x20), (0x7F, 0xA0), (0xAD, 0xAD), (0x34F, 0x34F), (0x61C, 0x61C), (0x115F, 0x1160),
+    (0x1680, 0x1680), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x2000, 0x200F), (0x2028, 0x202F),
+    (0x205F, 0x2064), (0x2066, 0x206F), (0x2800, 0x2800), (0x3000, 0x3000), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF9, 0xFFFB), (0x13430, 0x13438),
+    (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F), (0xE0100, 0xE01EF),
+)
+_VISIBLE = re.compile("[^" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in _INVISIBLE_RANGES) + "]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_PROSE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]|\r(?!\n)")  # tab, LF and CRLF allowed
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _utf8_alternatives(ranges: tuple[tuple[int, int], ...]) -> bytes:
+    """The UTF-8 encodings of the non-ASCII code points in `ranges`, as bytes-regex
+    alternatives: one `prefix[first-last]` per run sharing all but their last byte."""
+    runs: dict[bytes, list[int]] = {}
+    for first, last in ranges:
+        for code in range(max(first, 0x80), last + 1):
+            encoded = chr(code).encode("utf-8")
+            runs.setdefault(encoded[:-1], []).append(encoded[-1])
+    return b"|".join(re.escape(prefix) + b"[" + b"".join(re.escape(bytes([b])) for b in ends) + b"]"
+                     for prefix, ends in runs.items())
+
+
+# What could break a rule, in JSON as written: escapes of surrogates (pairs too), controls and
+# bidirectional characters; short escapes of controls; raw DEL and C1 controls (raw C0 controls
+# are not JSON, and the careful reader reports them); bidirectional characters as UTF-8; and a
+# string that looks empty: only white space, escapes and invisible characters between quotes.
+SUSPECT = re.compile(
+    rb'\\u(?:[dD][89a-fA-F]|00[01]|007[fF]|00[89]|202[a-eA-E]|206[6-9])|\\[bfnrt]'
+    rb'|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]'
+    rb'|"(?:[ \t\r\n]|\\[bfnrt]|\\u[0-9a-fA-F]{4}|' + _utf8_alternatives(_INVISIBLE_RANGES) + rb')*"'
+)
+
+
+def suspect(raw: bytes) -> bool:
+    """Whether the JSON text `raw` may hold a text that breaks a rule (False: it surely does not)."""
+    return SUSPECT.search(raw) is not None
+
+
+def problems(record: Record) -> list[Problem]:
+    """Every text rule the record breaks, located at the text (or key) that breaks it."""
+    return [Problem(record.file, *record.position(pointer, key=key), pointer, rule, ERROR, message)
+            for pointer, key, rule, message in findings(record.data)]
+
+
+def findings(data: Any) -> list[tuple[str, bool, str, str]]:
+    """(pointer, is a key, rule, message) for every text of `data` that breaks a rule."""
+    texts: list[str] = []
+    _gather(data, texts)
+    if all(map(str.isprintable, texts)) and all(map(str.strip, texts)) and \
+            all(_VISIBLE.search(text) for text in texts if not text.isascii()):
+        return []  # the usual case: no control, format or surrogate character, no blank text
+    found: list[tuple[str, bool, str, str]] = []
+    for pointer, is_key, text in _texts(data, ""):
+        for rule, message in check_text(text, pointer, is_key):
+            found.append((pointer, is_key, rule, message))
+    return found
+
+
+def check_text(text: str, pointer: str, is_key: bool = False) -> Iterator[tuple[str, str]]:
+    """(rule, message) for each rule that one text breaks."""
+    what = "the key" if is_key else f"the text of {_field(pointer)!r}"
+    surrogate = _SURROGATE.search(text)
+    if surrogate:
+        yield "surrogate", (
+            f"{what} holds a lone surrogate ({_code(surrogate.group())}, at character {surrogate.start() + 1}), "
+            "half of a UTF-16 pair and not a character: the program that wrote the file broke a character in two")
+    control = (_PROSE_CONTROL if pointer in PROSE_FIELDS and not is_key else _CONTROL).search(text)
+    if control:
+        allowed = "; line breaks and tabs are allowed only in " + ", ".join(
+            sorted(p.lstrip("/") for p in PROSE_FIELDS)) if control.group() in "\t\n\r" else ""
+        yield "control-character", (
+            f"{what} holds the control character {_code(control.group())} at character {control.start() + 1}; "
+            f"remove it{allowed}")
+    bidi = _BIDI.search(text)
+    if bidi:
+        yield "bidi-control", (
+            f"{what} holds the bidirectional control {_code(bidi.group())} at character {bidi.start() + 1}, "
+            "which makes text display in another order than it is stored; remove it")
+    if text and not is_key and _VISIBLE.search(text) is None:
+        shown = ", ".join(sorted({_code(char) for char in text}))
+        yield "invisible-text", f"{what} has no visible character (only {shown}); write the text or leave the field out"
+
+
+def _gather(value: Any, texts: list[str]) -> None:
+    """Every text of `value` (keys too) into `texts`: the fast first pass."""
+    if isinstance(value, str):
+        texts.append(value)
+    elif isinstance(value, dict):
+        texts.extend(value)  # the keys: JSON's and our YAML reader's are always text
+        for item in value.values():
+            if isinstance(item, str):
+                texts.append(item)
+            elif isinstance(item, (dict, list)):
+                _gather(item, texts)
+    elif isinstance(value, list):
+        for item in value:
+            _gather(item, texts)
+
+
+def _texts(value: Any, pointer: str) -> Iterator[tuple[str, bool, str]]:
+    """(pointer, is a key, text) for every text of `value`, in the order written."""
+    stack = [(pointer, value)]
+    while stack:
+        pointer, value = stack.pop()
+        if isinstance(value, str):
+            yield pointer, False, value
+        elif isinstance(value, dict):
+            children = []
+            for key, item in value.items():
+                child = pointer_join(pointer, key)
+                if isinstance(key, str):
+                    yield child, True, key
+                children.append((child, item))
+            stack.extend(reversed(children))
+        elif isinstance(value, list):
+            stack.extend(reversed([(pointer_join(pointer, k), item) for k, item in enumerate(value)]))
+
+
+def _field(pointer: str) -> str:
+    from .explain import field_name
+
+    return field_name(pointer)
+
+
+def _code(char: str) -> str:
+    """U+202E (RIGHT-TO-LEFT OVERRIDE): a character named the way Unicode names it."""
+    name = unicodedata.name(char, "") or {"\x00": "NULL", "\t": "TAB", "\n": "LINE FEED", "\r": "CARRIAGE RETURN"}.get(char, "")
+    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
