@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import compress
+from operator import not_
 from typing import Any, Iterator
 
 from .records import ERROR, Problem, Record, pointer_join
@@ -46,32 +48,73 @@ _PROSE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]|\r(?!\n)")  # tab, LF
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
-def _utf8_alternatives(ranges: tuple[tuple[int, int], ...]) -> bytes:
-    """The UTF-8 encodings of the non-ASCII code points in `ranges`, as bytes-regex
-    alternatives: one `prefix[first-last]` per run sharing all but their last byte."""
-    runs: dict[bytes, list[int]] = {}
-    for first, last in ranges:
-        for code in range(max(first, 0x80), last + 1):
-            encoded = chr(code).encode("utf-8")
-            runs.setdefault(encoded[:-1], []).append(encoded[-1])
-    return b"|".join(re.escape(prefix) + b"[" + b"".join(re.escape(bytes([b])) for b in ends) + b"]"
-                     for prefix, ends in runs.items())
+def _char(code: int) -> str:
+    """One character in a pattern both `re` and RE2 read alike: `\\xHH` below U+0100 (code points in
+    both), the character itself above."""
+    return f"\\x{code:02x}" if code < 0x100 else chr(code)
 
 
-# What could break a rule, in JSON as written: escapes of surrogates (pairs too), controls and
-# bidirectional characters; short escapes of controls; raw DEL and C1 controls (raw C0 controls
-# are not JSON, and the careful reader reports them); bidirectional characters as UTF-8; and a
-# string that looks empty: only white space, escapes and invisible characters between quotes.
-SUSPECT = re.compile(
-    rb'\\u(?:[dD][89a-fA-F]|00[01]|007[fF]|00[89]|202[a-eA-E]|206[6-9])|\\[bfnrt]'
-    rb'|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]'
-    rb'|"(?:[ \t\r\n]|\\[bfnrt]|\\u[0-9a-fA-F]{4}|' + _utf8_alternatives(_INVISIBLE_RANGES) + rb')*"'
-)
+def _class(ranges) -> str:
+    return "[" + "".join(_char(a) + ("-" + _char(b) if b > a else "") for a, b in ranges) + "]"
 
+
+def _hex(code: int) -> str:
+    """`\\u` and four hex digits of `code` as JSON may write them, in either case."""
+    return "".join(f"[{d}{d.upper()}]" if d.isalpha() else d for d in f"{code:04x}")
+
+
+_BMP_INVISIBLE = [code for first, last in _INVISIBLE_RANGES for code in range(first, last + 1) if code < 0x10000]
+
+# What could break a rule, in JSON as written: escapes of surrogates (of pairs too), controls and
+# bidirectional characters, short escapes of controls; controls and bidirectional characters as
+# they are (raw C0 controls are not JSON: the careful reader reports them); a string that may look
+# empty: white space then its closing quote, an escape of an invisible character, or an invisible
+# character. The parts are read by RE2 (many lines at once, through pyarrow) or by `re`.
+_ESCAPES = r"\\(?:u(?:[dD][89a-fA-F]|00[01]|007[fF]|00[89]|202[a-eA-E]|206[6-9])|[bfnrt])"
+_CONTROLS = _class(((0x0, 0x8), (0xB, 0xC), (0xE, 0x1F), (0x7F, 0x9F), (0x202A, 0x202E), (0x2066, 0x2069)))
+_LOOKS_EMPTY = (r'"[ \t\r\n]*(?:"|\\u(?:' + "|".join(_hex(code) for code in _BMP_INVISIBLE) + ")|"
+                + _class(_INVISIBLE_RANGES) + ")")
+SUSPECT = re.compile("|".join((_ESCAPES, _CONTROLS, _LOOKS_EMPTY)))
+
+# The same controls as UTF-8 bytes, each found by a regex that starts with a fixed byte (which
+# `re` finds fast; RE2 reads a class of non-ASCII characters at every byte, five times slower).
+# Each is looked for only where its first byte is (`in` finds one byte fastest of all).
+_RAW_CONTROLS = ((b"\x7f", re.compile(rb"\x7f")), (b"\xc2", re.compile(rb"\xc2[\x80-\x9f]")),
+                 (b"\xe2", re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])")))
 
 def suspect(raw: bytes) -> bool:
     """Whether the JSON text `raw` may hold a text that breaks a rule (False: it surely does not)."""
-    return SUSPECT.search(raw) is not None
+    return SUSPECT.search(raw.decode("utf-8", "replace")) is not None
+
+
+def suspect_lines(lines: list[bytes]) -> list[int]:
+    """The indexes of the JSON lines (vouched for by the line decoder: no raw control character
+    inside a string) that may hold a text breaking a rule. The lines are read together: escapes
+    and strings that may look empty by RE2, one call per pattern over an Arrow array of the
+    lines' bytes (`re` if RE2 cannot), raw controls by `re`."""
+    if not lines:
+        return []
+    import numpy as np
+
+    joined = b"\n".join(lines)
+    starts = np.zeros(len(lines) + 1, dtype=np.int64)  # line k is joined[starts[k]:starts[k + 1]]
+    np.cumsum(np.fromiter(map(len, lines), dtype=np.int64, count=len(lines)) + 1, out=starts[1:])
+    starts[-1] = len(joined)
+    hits: set[int] = set()
+    for first, pattern in _RAW_CONTROLS:
+        if first in joined:
+            offsets = [match.start() for match in pattern.finditer(joined)]
+            hits.update((np.searchsorted(starts, offsets, side="right") - 1).tolist())
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        array = pa.LargeStringArray.from_buffers(len(lines), pa.py_buffer(starts), pa.py_buffer(joined))
+        for pattern in (_ESCAPES, _LOOKS_EMPTY):
+            hits.update(pc.indices_nonzero(pc.match_substring_regex(array, pattern)).to_pylist())
+    except Exception:  # no pyarrow, or RE2 refuses: `re` reads each line
+        hits.update(k for k, line in enumerate(lines) if suspect(line))
+    return sorted(hits)
 
 
 def problems(record: Record) -> list[Problem]:
@@ -104,7 +147,7 @@ def check_text(text: str, pointer: str, is_key: bool = False) -> Iterator[tuple[
             "half of a UTF-16 pair and not a character: the program that wrote the file broke a character in two")
     control = (_PROSE_CONTROL if pointer in PROSE_FIELDS and not is_key else _CONTROL).search(text)
     if control:
-        allowed = "; line breaks and tabs are allowed only in " + ", ".join(
+        allowed = "; line breaks and tabs are allowed only in " + " and ".join(
             sorted(p.lstrip("/") for p in PROSE_FIELDS)) if control.group() in "\t\n\r" else ""
         yield "control-character", (
             f"{what} holds the control character {_code(control.group())} at character {control.start() + 1}; "

@@ -242,7 +242,7 @@ class Checker:
         self.records += len(records)
         dates = list(map(_DATE, records))
         with_history = compress(range(len(records)), map(is_not, map(_HISTORY, records), repeat(UNSET)))
-        suspects = compress(range(len(records)), map(rules.SUSPECT.search, compress(lines, vouched)))
+        suspects = rules.suspect_lines(list(compress(lines, vouched)))
         flagged = sorted({*with_history, *_after(dates, self.today), *suspects})
         for k in flagged:
             # The toolkit's own rules need the record as data, with its positions: rare.
