@@ -44,7 +44,7 @@ _INVISIBLE_RANGES = (
 _VISIBLE = re.compile("[^" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in _INVISIBLE_RANGES) + "]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-_PROSE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]|\r(?!\n)")  # tab, LF and CRLF allowed
+_PROSE_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")  # tab, LF and CRLF allowed
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 

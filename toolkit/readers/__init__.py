@@ -64,9 +64,7 @@ def find(paths: Iterable[str | os.PathLike] | str | os.PathLike) -> Found:
             real = os.path.realpath(given)
             if real in walk.folders:
                 continue  # given twice, or inside a folder given before: read already
-            before = len(walk.sources)
-            walk.tree(given, real)
-            if len(walk.sources) == before:
+            if not walk.tree(given, real):
                 known = ", ".join(sorted(FORMATS))
                 problems.append(Problem(_shown(given), 1, 1, "", "no-claims", ERROR,
                                         f"the folder holds no claim file (files ending in {known}); is the path right?"))
@@ -93,20 +91,25 @@ class _Walk:
         self.sources: list[Source] = []
         self.files: set[str] = set()
         self.folders: set[str] = set()
+        self.met = 0  # claim files met, read already or not
 
     def add(self, path: str, shown: str, real: str) -> None:
+        self.met += 1
         if real not in self.files:
             self.files.add(real)
             self.sources.append(Source(Path(path), _shown(shown)))
 
-    def tree(self, given: str, real: str) -> None:
-        """A folder given: its own tree first, then the trees its symbolic links lead to."""
+    def tree(self, given: str, real: str) -> bool:
+        """A folder given: its own tree first, then the trees its symbolic links lead to.
+        Returns whether it holds any claim file (read now or before)."""
+        met = self.met
         links = self.walk(given, given, real, root=True)
         while links:
             shown, on_disk = links.pop(0)
             target = os.path.realpath(on_disk)
             if target not in self.folders and os.path.isdir(target):
                 links.extend(self.walk(on_disk, shown, target, root=False))
+        return self.met > met
 
     def walk(self, folder: str, shown: str, real: str, *, root: bool) -> list[tuple[str, str]]:
         """One tree without following links; returns the linked folders met (as shown, on disk).
