@@ -157,7 +157,7 @@ def test_keys_are_checked_too(write):
     schema = write("s.json", json.dumps({"type": "object", "required": ["id"]}))
     path = write("a.json", '{"id": "x", "name\\u202e": "x"}')
     [problem] = toolkit.validate([path], schema=schema).problems
-    assert (problem.line, problem.column, problem.pointer, problem.rule) == (1, 12, "/name\u202e", "bidi-control")
+    assert (problem.line, problem.column, problem.pointer, problem.rule) == (1, 13, "/name\u202e", "bidi-control")
 
 
 def test_hostile_text_never_reaches_the_outputs(cli, tmp_path, write):
