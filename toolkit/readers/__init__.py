@@ -75,7 +75,7 @@ def find(paths: Iterable[str | os.PathLike] | str | os.PathLike) -> Found:
     for source in walk.sources:
         if not _is_utf8(os.fspath(source.path)):
             problems.append(source.problem(
-                f"the file name is not UTF-8 (shown here as {source.display!r}); rename the file", rule="file-name"))
+                f"the file name is not UTF-8 (shown here with \\x escapes); rename the file", rule="file-name"))
     return Found(tuple(walk.sources), tuple(problems))
 
 
