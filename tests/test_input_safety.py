@@ -8,9 +8,12 @@ import json
 import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import toolkit
 from conftest import FIXTURES, valid_record
+from test_validate import YAML_RECORD
 from toolkit.readers import discover
 
 COMMANDS = [
@@ -263,17 +266,6 @@ def test_an_explicit_registry_is_checked_by_build(cli, write, tmp_path):
 
 # --- messages a curator understands ----------------------------------------------------------
 
-YAML_RECORD = """\
-id: moon-new-milestone
-speaker: Moon Jae-in
-claim: A new milestone.
-date: 2018-12-12
-status: true
-sources:
-  - url: https://example.org/a
-"""
-
-
 def only_problem(path):
     [problem] = toolkit.validate([path]).problems
     return problem
@@ -328,3 +320,22 @@ def test_counts_are_singular_for_one(cli, write):
     assert "FAILED: 1 error, 0 warnings (1 record in 1 file)" in run.stdout
     ok = cli("validate", write("d/a.jsonl", jsonl(valid_record())))
     assert "OK: 1 record in 1 file, no problems" in ok.stdout
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(st.characters(), max_size=12), st.sampled_from(["speaker", "claim", "title"]), st.booleans())
+def test_the_prefilter_never_misses_what_the_rules_refuse(text, field, ascii):
+    """Soundness of the fast paths: the quick first pass of `findings` agrees with the precise
+    check, and every JSON line holding a text that breaks a rule is flagged by the bytes
+    prefilter (written as programs write JSON, with or without escapes)."""
+    from toolkit.rules import check_text, findings, suspect, suspect_lines
+
+    record = valid_record(**({field: text} if field != "title" else {"sources": [{"url": "https://e.org", "title": text}]}))
+    pointer = f"/{field}" if field != "title" else "/sources/0/title"
+    precise = [] if text == "" else list(check_text(text, pointer))
+    assert [(p, r) for p, _, r, _ in findings(record)] == [(pointer, rule) for rule, _ in precise]
+    if precise:
+        written = json.dumps(record, ensure_ascii=ascii)
+        line = (written if written.isascii() or not any("\ud800" <= c <= "\udfff" for c in written)
+                else json.dumps(record)).encode("utf-8")  # a raw surrogate is no UTF-8: only escaped
+        assert suspect(line) and suspect_lines([b'{"id": "fine"}', line]) == [1]
