@@ -92,11 +92,7 @@ def validate(
     from . import batch
 
     checker = Checker(_schema(schema), today)
-    paths = readers.as_paths(paths)
-    found = readers.find(paths)
-    checker.problems.extend(found.problems)
-    checker.problems.extend(registry_problems(paths))
-    batch.run(checker, found.sources, on_file=on_file, workers=workers)
+    batch.run(checker, checker.discover(paths), on_file=on_file, workers=workers)
     return checker.result()
 
 
@@ -185,13 +181,18 @@ class Checker:
         self.sources.append(source)
         return len(self.sources) - 1
 
-    def run(self, paths: Iterable[str | os.PathLike], on_file: Callable[[str], None] | None = None) -> Iterator[Record]:
-        """Yield every record read (valid or not), recording problems on the way."""
+    def discover(self, paths: Iterable[str | os.PathLike] | str | os.PathLike) -> tuple[Source, ...]:
+        """The claim files under `paths`; what is wrong with the paths themselves (`readers.find`)
+        and with the speaker registry a build would use becomes problems."""
         paths = readers.as_paths(paths)
         found = readers.find(paths)
         self.problems.extend(found.problems)
         self.problems.extend(registry_problems(paths))
-        for source in found.sources:
+        return found.sources
+
+    def run(self, paths: Iterable[str | os.PathLike], on_file: Callable[[str], None] | None = None) -> Iterator[Record]:
+        """Yield every record read (valid or not), recording problems on the way."""
+        for source in self.discover(paths):
             index = self.add_source(source)
             yield from self.read_source(index, source)
             if on_file:
