@@ -339,3 +339,11 @@ def test_the_prefilter_never_misses_what_the_rules_refuse(text, field, ascii):
         line = (written if written.isascii() or not any("\ud800" <= c <= "\udfff" for c in written)
                 else json.dumps(record)).encode("utf-8")  # a raw surrogate is no UTF-8: only escaped
         assert suspect(line) and suspect_lines([b'{"id": "fine"}', line]) == [1]
+
+
+def test_registry_problems_are_one_block_of_the_report(cli, write):
+    folder = write("data/a.yaml", YAML_RECORD.replace("status: true", "status: maybe")).parent
+    write("data/speakers.yaml", "- name: A\n  alias: x\n- name: B\n  wikidata: 1\n- name: C\n  nam: y\n")
+    blocks = cli("validate", folder).stdout.strip().split("\n\n")
+    assert [{line.split(":")[0] for line in block.splitlines()} for block in blocks[:-1]] == [
+        {f"{folder}/speakers.yaml"}, {f"{folder}/a.yaml"}]

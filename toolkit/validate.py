@@ -186,8 +186,9 @@ class Checker:
         and with the speaker registry a build would use becomes problems."""
         paths = readers.as_paths(paths)
         found = readers.find(paths)
-        self.problems.extend(found.problems)
-        self.problems.extend(registry_problems(paths))
+        for problem in (*found.problems, *registry_problems(paths)):
+            self.order.setdefault(problem.file, len(self.order))  # reported first, a block each
+            self.problems.append(problem)
         return found.sources
 
     def run(self, paths: Iterable[str | os.PathLike], on_file: Callable[[str], None] | None = None) -> Iterator[Record]:
