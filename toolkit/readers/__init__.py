@@ -75,7 +75,7 @@ def find(paths: Iterable[str | os.PathLike] | str | os.PathLike) -> Found:
     for source in walk.sources:
         if not _is_utf8(os.fspath(source.path)):
             problems.append(source.problem(
-                f"the file name is not UTF-8 (shown here with \\x escapes); rename the file", rule="file-name"))
+                "the file name is not UTF-8 (shown here with \\x escapes); rename the file", rule="file-name"))
     return Found(tuple(walk.sources), tuple(problems))
 
 
@@ -131,6 +131,7 @@ class _Walk:
                 name = entry.name
                 if name.startswith("."):
                     continue
+                is_link = False
                 try:
                     is_link = entry.is_symlink()
                     if entry.is_dir():
