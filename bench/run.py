@@ -188,6 +188,49 @@ def _generator_version() -> str:
     return hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:12]
 
 
+STATS_RECORDS = 12_836  # the desk repository of the report that `claims stats` was slower than `build`
+
+
+def desk_tree(records: int) -> Path:
+    """A desk's repository: `records` one-record YAML files by year, about 3,300 speakers (a few with
+    most of the claims), a third of them in `speakers.yaml` with three aliases each, which the
+    records use too (cached)."""
+    import random
+
+    import yaml
+
+    folder = DATA / f"desk-{records}"
+    stamp = folder / ".generated"
+    if stamp.exists() and stamp.read_text() == _generator_version():
+        return folder
+    print(f"  generating a desk of {records:,} YAML files...", flush=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    rng = random.Random(generate.SEED)
+    first = [a + b for a in "Al Be Ca Da El Fa Ga Ha Ir Jo Ka Lu Ma No Ol Pa Ra Sa Ta Ul Va Wi Xe Yo Za".split()
+             for b in ("", "n", "ra", "ssa", "la", "ro")]
+    people = sorted({f"{rng.choice(first)} {rng.choice(generate.LAST)}{rng.choice(['', 'son', 'ez', 'ova', 'ski'])}"
+                     for _ in range(6000)})[:4300]
+    registry, names = [], []
+    for number, person in enumerate(people):
+        given, family = person.split()
+        if number % 3 == 0:
+            aliases = [f"{rng.choice(generate.TITLES)} {person}", person.upper(), f"{given[0]}. {family}"]
+            registry.append({"name": person, "aliases": aliases})
+            names.append([person, *aliases])
+        else:
+            names.append([person] + ([f"{rng.choice(generate.TITLES)} {person}"] if number % 7 == 0 else []))
+    weights = [1 / (rank + 1) ** 0.8 for rank in range(len(names))]
+    for serial in range(records):
+        record = generate.valid_record(rng, serial)
+        record["speaker"] = rng.choice(rng.choices(names, weights)[0])
+        year = folder / "claims" / record["date"][:4]
+        year.mkdir(parents=True, exist_ok=True)
+        (year / f"{record['id']}.yaml").write_text(generate.as_yaml(record), encoding="utf-8")
+    (folder / "claims" / "speakers.yaml").write_text(yaml.safe_dump(registry, sort_keys=False, allow_unicode=True))
+    stamp.write_text(_generator_version())
+    return folder
+
+
 # --- what our report says --------------------------------------------------------------------
 
 def invalid_lines(report: dict) -> set[tuple[str, int]]:
@@ -222,7 +265,7 @@ def main() -> None:
     parser.add_argument("--with-3m", action="store_true", help="add 3,000,000 records to the scaling row")
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each validate command (the median is kept)")
-    parser.add_argument("--skip", default="", help="comma-separated workloads to skip: jsonl,yaml,json,build,scaling")
+    parser.add_argument("--skip", default="", help="comma-separated workloads to skip: jsonl,yaml,json,build,stats,scaling")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     args = parser.parse_args()
     if args.quick:
@@ -300,6 +343,21 @@ def main() -> None:
         }
         shutil.rmtree(target, ignore_errors=True)
         floor_out.unlink(missing_ok=True)
+
+    if "stats" not in skip:
+        print(f"stats: {STATS_RECORDS:,} records in one-record YAML files, against build", flush=True)
+        desk = desk_tree(STATS_RECORDS)
+        target = OUT / "desk-build"
+        shutil.rmtree(target, ignore_errors=True)
+        built = measure_ours([str(CLAIMS), "build", "claims", "--out", str(target)], cwd=desk)
+        counted = measure_ours([str(CLAIMS), "stats", "claims"], cwd=desk)
+        work["stats"] = {
+            "records": STATS_RECORDS, "wall_s": counted.wall, "wall_s_runs": counted.walls,
+            "peak_process_mb": counted.peak_process_mb, "lines": len(counted.stdout.splitlines()), "exit": counted.returncode,
+            "build": {"wall_s": built.wall, "wall_s_runs": built.walls, "peak_process_mb": built.peak_process_mb,
+                      "exit": built.returncode},
+        }
+        shutil.rmtree(target, ignore_errors=True)
 
     if "scaling" not in skip:
         rows = work.setdefault("scaling", {})
@@ -379,6 +437,16 @@ def table(results: dict) -> str:
             f"{w['wall_s']:.2f} s, {w['peak_tree_mb']:,.0f} MB" + ("" if w["exit"] == 0 else f" (exit {w['exit']})"),
             f"polars read_ndjson + write_parquet: {b['wall_s']:.2f} s, {b['peak_process_mb']:,.0f} MB",
             f"{ratio:.1f}x the floor", "<=2x, <4 GB", mark(ratio <= 2 and w["peak_tree_mb"] < 4096 and w["exit"] == 0),
+        ))
+    if "stats" in work:
+        w = work["stats"]
+        b = w["build"]
+        ok = w["exit"] == 0 and b["exit"] == 0
+        rows.append((
+            f"stats {w['records']:,} YAML records",
+            f"{w['wall_s']:.2f} s{_median(w)}, {w['lines']:,} lines",
+            f"claims build: {b['wall_s']:.2f} s{_median(b)}",
+            f"{w['wall_s'] / b['wall_s']:.2f}x build's time", "< build", mark(ok and w["wall_s"] < b["wall_s"]),
         ))
     if "scaling" in work:
         sizes = sorted(work["scaling"], key=int)

@@ -79,3 +79,19 @@ def hub(monkeypatch, tmp_path):
         yield server
         assert server.server_errors == []
     assert blocked == []
+
+
+@pytest.fixture
+def unreachable_hub(monkeypatch, tmp_path):
+    """The Hub clients pointed at a closed port on 127.0.0.1: every connection is refused. Retries
+    do not pause, so the test does not wait (what is tested is what is reported, not when)."""
+    import socket
+
+    blocked = block_external_network(monkeypatch)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # free now, and nothing listens once the probe is closed
+    configure_hf_clients(monkeypatch, f"http://127.0.0.1:{port}", "hf_unreachable_token", tmp_path / "hf_home")
+    monkeypatch.setattr("toolkit.hub._PAUSES", (0, 0))
+    yield f"http://127.0.0.1:{port}"
+    assert blocked == []

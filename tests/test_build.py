@@ -12,7 +12,9 @@ import pytest
 import toolkit
 from conftest import FIXTURES, valid_record
 from toolkit.build import build, write_folder
-from toolkit.table import SCHEMA
+from toolkit.schema import load_schema
+
+SCHEMA = load_schema().columns.table_schema()
 
 
 def jsonl(*records) -> str:
@@ -173,7 +175,7 @@ def test_columns_and_records_give_the_same_bytes(tmp_path, monkeypatch):
     """A clean JSON Lines file goes straight into columns; a byte-order mark sends it record by record.
     Both ways must give the same shards, byte for byte (regression: the shard count once came
     from the in-memory layout, which differed between the two)."""
-    from toolkit.table import INPUT_COLUMNS
+    from toolkit.table import input_columns
     from toolkit.validate import read_frame
 
     monkeypatch.setattr("toolkit.build.SHARD_BYTES", 3000)  # several shards
@@ -184,7 +186,7 @@ def test_columns_and_records_give_the_same_bytes(tmp_path, monkeypatch):
         folder.mkdir()
         (folder / "claims.jsonl").write_text(text, encoding="utf-8")
         monkeypatch.chdir(folder)
-        assert (read_frame(["claims.jsonl"], columns=INPUT_COLUMNS)[1] is not None) == (way == "columns")
+        assert (read_frame(["claims.jsonl"], columns=input_columns())[1] is not None) == (way == "columns")
         write_folder(build(["claims.jsonl"]), folder / "out")
         shards[way] = {p.name: p.read_bytes() for p in (folder / "out" / "data").glob("*.parquet")}
     assert len(shards["columns"]) > 1

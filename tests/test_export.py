@@ -1,4 +1,4 @@
-"""`claims export`: CSV for spreadsheets (flattened, formulas defused), Parquet and JSON Lines that
+"""`claims export`: CSV for spreadsheets and claim input (formulas defused), Parquet and JSON Lines that
 read back equal to the table, deterministic bytes, and atomic writes that never leave half a file."""
 
 from __future__ import annotations
@@ -18,15 +18,14 @@ from polars.testing import assert_frame_equal
 import toolkit
 from conftest import FIXTURES, valid_record
 from toolkit.build import build
-from toolkit.errors import ExportError
+from toolkit.errors import ExportError, UsageError
 from toolkit.export import FORMATS, ExportSummary, export
-from toolkit.table import SCHEMA, build_table
+from toolkit.schema import load_schema
+from toolkit.table import build_table
 
-CSV_COLUMNS = [
-    "id", "speaker", "speaker_id", "claim", "date", "status", "context", "language", "tags",
-    "source_count", "source_urls", "source_titles", "review_summary", "review_url", "reviewer", "review_date",
-    "history_count", "history", "repeat_of", "times_repeated", "first_seen", "last_seen", "source_file", "source_line",
-]
+SCHEMA = load_schema().columns.table_schema()
+
+CSV_COLUMNS = SCHEMA.names()  # one column per table column: the CSV is claim input again
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +71,7 @@ def test_csv_defuses_formulas_and_keeps_everything_else(write, tmp_path):
     assert risky["speaker"] == "'@Handle"
     assert risky["context"] == "'+1 555 0100"
     assert risky["tags"] == "'-dash; plain"
-    assert risky["source_titles"] == "'=cmd|' /C calc'!A0"
+    assert json.loads(risky["sources"])[0]["title"] == "=cmd|' /C calc'!A0"  # a JSON cell starts with [
     # Nothing else is touched: the plain row reads back exactly as the table holds it.
     plain = rows["plain-claim"]
     assert plain["claim"] == "They have not lived up to the commitments, so far."
@@ -108,23 +107,23 @@ def test_csv_is_rfc4180(fixtures_table, tmp_path):
     assert rows["guard-posts-removed-22"]["claim"].endswith("guard posts, 11 from each of the Koreas.")
 
 
-def test_csv_flattens_sources_review_and_history(fixtures_table, write, tmp_path):
+def test_csv_writes_lists_and_objects_as_cells(fixtures_table, write, tmp_path):
     export(fixtures_table, "csv", tmp_path / "fixtures.csv")
     rows = {row["id"]: row for row in read_csv(tmp_path / "fixtures.csv")}
     assert list(next(iter(rows.values()))) == CSV_COLUMNS
     assert len(rows) == 14
     threat = rows["trump-no-longer-nuclear-threat"]
-    assert threat["history_count"] == "2"
-    assert threat["history"] == "2018-06-13 unverified; 2018-12-04 false"
+    assert [(h["date"], h["status"]) for h in json.loads(threat["history"])] == \
+        [("2018-06-13", "unverified"), ("2018-12-04", "false")]
     assert threat["speaker"] == "Donald Trump" and threat["speaker_id"] == "Q22686"
     assert threat["tags"] == "north-korea; singapore-summit; denuclearization"
     assert threat["date"] == threat["first_seen"] == "2018-06-13"
     assert threat["source_file"].endswith("claims/white-house.csv")
     assert threat["source_line"] == "3"
-    reviewed = rows["pyongyang-sanctions-political-provocation"]
-    assert reviewed["reviewer"] == "claims toolkit fixtures" and reviewed["review_date"] == "2018-12-17"
-    assert reviewed["review_summary"].startswith("North Korea's severe human rights abuses")
-    assert reviewed["review_url"] == "" and reviewed["history_count"] == "0" and reviewed["history"] == ""
+    reviewed = json.loads(rows["pyongyang-sanctions-political-provocation"]["review"])
+    assert reviewed["reviewer"] == "claims toolkit fixtures" and reviewed["date"] == "2018-12-17"
+    assert reviewed["summary"].startswith("North Korea's severe human rights abuses")
+    assert "url" not in reviewed and rows["pyongyang-sanctions-political-provocation"]["history"] == ""
 
     table = table_of(write, valid_record(
         id="two-sources", tags=[],
@@ -133,10 +132,9 @@ def test_csv_flattens_sources_review_and_history(fixtures_table, write, tmp_path
     ))
     export(table, "csv", tmp_path / "two.csv")
     [row] = read_csv(tmp_path / "two.csv")
-    assert row["source_count"] == "2"
-    assert row["source_urls"] == "https://example.org/one; https://example.org/two"
-    assert row["source_titles"] == "First, with a comma; "  # aligned with the urls: the second has none
-    assert row["tags"] == "" and row["review_url"] == "https://review.example.org/x" and row["review_date"] == ""
+    assert json.loads(row["sources"]) == [{"url": "https://example.org/one", "title": "First, with a comma"},
+                                          {"url": "https://example.org/two"}]  # empty fields left out
+    assert row["tags"] == "" and json.loads(row["review"]) == {"summary": "Checked.", "url": "https://review.example.org/x"}
 
 
 # -- Parquet and JSON Lines: lossless -------------------------------------------------------------------
@@ -250,10 +248,13 @@ def test_disk_full_is_an_export_error_and_keeps_the_old_file(fixtures_table, tmp
     assert leftovers(tmp_path) == []
 
 
-def test_unknown_format_is_an_export_error(fixtures_table, tmp_path):
-    with pytest.raises(ExportError, match=r"unknown export format 'xlsx'.*csv, parquet, jsonl, claimreview"):
+def test_unknown_format_is_a_usage_error_naming_the_formats(fixtures_table, tmp_path, cli):
+    with pytest.raises(UsageError, match=r"unknown export format 'xlsx'.*csv, parquet, jsonl, claimreview"):
         export(fixtures_table, "xlsx", tmp_path / "claims.xlsx")
-    assert list(tmp_path.iterdir()) == []
+    run = cli("export", FIXTURES, "--format", "xlsx", "--out", tmp_path / "claims.xlsx")
+    assert run.exit_code == 2
+    assert "unknown export format 'xlsx'; choose one of csv, parquet, jsonl, claimreview" in run.stderr
+    assert "Traceback" not in run.stderr and list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
@@ -270,6 +271,9 @@ def test_unwritable_destination_is_an_export_error(fixtures_table, tmp_path, fmt
 
 
 def test_csv_needs_the_canonical_table(fixtures_table, tmp_path):
-    with pytest.raises(ExportError, match="sources"):
-        export(fixtures_table.drop("sources"), "csv", tmp_path / "claims.csv")
+    with pytest.raises(ExportError, match="status"):
+        export(fixtures_table.drop("status"), "csv", tmp_path / "claims.csv")
     assert not (tmp_path / "claims.csv").exists()
+    with pytest.raises(ExportError, match="sources"):
+        export(fixtures_table.drop("sources"), "claimreview", tmp_path / "claims.json")
+    assert not (tmp_path / "claims.json").exists()

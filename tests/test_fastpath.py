@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from rfc3986_validator import validate_rfc3986
 
 import toolkit
-from conftest import CLAIMS, FIXTURES, valid_record
+from conftest import CLAIMS, FIXTURES, ROOT, valid_record
 from toolkit import batch, readers
 from toolkit.fastlines import LineDecoder
 from toolkit.fastpath import SUFFICIENT_FORMATS, Explainer, FastSchema
@@ -198,7 +198,8 @@ def test_patterns_that_cannot_be_batched_are_checked_text_by_text():
 
 
 def test_custom_schema_without_a_fast_path_still_works(write):
-    schema = write("s.json", json.dumps({"type": "object", "required": ["id"], "properties": {"id": {"not": {"type": "null"}}}}))
+    document = json.loads((ROOT / "schema" / "claim.schema.json").read_text())
+    schema = write("s.json", json.dumps({**document, "not": {"required": ["colour"]}}))
     result = toolkit.validate([CLAIMS / "washington.json"], schema=schema)
     assert result.valid and load_schema(schema).fast is None
 
@@ -371,7 +372,7 @@ def test_json_files_are_read_quickly_with_the_same_positions(write):
        st.sampled_from(["", "\n", " \r\n"]))
 def test_read_frame_holds_what_the_records_hold(tmp_path_factory, values, blank):
 
-    from toolkit.table import INPUT_COLUMNS, frame_of
+    from toolkit.table import frame_of, input_columns
     from toolkit.validate import read_frame
 
     # One date for the claim and its history, so that the history rules are met.
@@ -381,7 +382,7 @@ def test_read_frame_holds_what_the_records_hold(tmp_path_factory, values, blank)
             step["date"] = "2018-12-04"
     path = tmp_path_factory.mktemp("frame") / "claims.jsonl"
     path.write_text(blank + _lines(*values[:1]) + blank + _lines(*values[1:]) + blank, encoding="utf-8")
-    result, frame = read_frame([path], columns=INPUT_COLUMNS)
+    result, frame = read_frame([path], columns=input_columns())
     assert result.valid, result.problems
     _, records = toolkit.read_records([path])
     assert frame.select(frame_of(records).columns).equals(frame_of(records))
@@ -390,15 +391,15 @@ def test_read_frame_holds_what_the_records_hold(tmp_path_factory, values, blank)
 def test_read_frame_declines_what_it_cannot_read_exactly(write):
     import polars as pl
 
-    from toolkit.table import INPUT_COLUMNS
+    from toolkit.table import input_columns
     from toolkit.validate import read_frame
 
     columns = pl.Schema({"id": pl.String})
     assert read_frame([write("x.jsonl", json.dumps(valid_record()) + "\n")], columns=columns)[1] is None  # a field it does not know
     blank = write("a.jsonl", json.dumps(valid_record()) + "\n \r\n" + json.dumps(valid_record(id="other-one", claim="B.")) + "\n\n")
-    assert read_frame([blank], columns=INPUT_COLUMNS)[1]["source_line"].to_list() == [1, 3]  # blank lines are skipped
+    assert read_frame([blank], columns=input_columns())[1]["source_line"].to_list() == [1, 3]  # blank lines are skipped
     bom = write("bom.jsonl", "\ufeff" + json.dumps(valid_record()) + "\n")
-    assert read_frame([bom], columns=INPUT_COLUMNS)[1] is None
+    assert read_frame([bom], columns=input_columns())[1] is None
     invalid = write("b.jsonl", json.dumps(valid_record(status="maybe")) + "\n")
     result, frame = read_frame([invalid], columns=columns)
     assert not result.valid and frame is None

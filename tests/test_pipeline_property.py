@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import toolkit
 from toolkit.build import build, write_folder
+from toolkit.config import DatasetConfig
 from toolkit.errors import ClaimsError
 from toolkit.export import export
 from toolkit.publish import publish, read_table
@@ -124,6 +125,6 @@ def test_what_validate_passes_every_command_accepts(tmp_path_factory, values, as
     change = diff(read_table(root / "built-1"), read_table(root / "built-2"))
     assert describe_changes(change) is not None and change.summary()
 
-    store = str(root / "store")
-    own_errors_only(lambda: publish([first], store))
-    own_errors_only(lambda: publish([second], store))
+    store, config = str(root / "store"), DatasetConfig(license="cc-by-4.0")
+    assert publish([first], store, config=config).version is not None
+    own_errors_only(lambda: publish([second], store, config=config, allow_removals=True))

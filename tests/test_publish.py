@@ -41,22 +41,24 @@ def theirs():
     return first_edition() + [valid_record(id="someone-else", claim="Theirs.")]
 
 
-def someone_else_publishes_meanwhile(monkeypatch, target_class, act):
-    """Run `act` once, after our publish has read the target's head and before it commits."""
-    original = target_class.files
+def someone_else_publishes_meanwhile(monkeypatch, target_class, act, step="files"):
+    """Run `act` once, when our publish reaches `step` of the target (by default: after it read
+    the target's head, before it commits)."""
+    original = getattr(target_class, step)
 
-    def files(self, revision):
-        monkeypatch.setattr(target_class, "files", original)
+    def interrupted(self, *args, **kwargs):
+        monkeypatch.setattr(target_class, step, original)
         act()
-        return original(self, revision)
+        return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(target_class, "files", files)
+    monkeypatch.setattr(target_class, step, interrupted)
 
 
 @pytest.fixture
 def data(tmp_path):
     folder = tmp_path / "claims"
     folder.mkdir()
+    (folder / "claims.yaml").write_text("license: cc-by-4.0\n")
 
     def edition(records):
         (folder / "claims.jsonl").write_text(jsonl(records))
@@ -80,7 +82,7 @@ def test_first_publish_to_a_release_store(data, tmp_path, cli):
     assert "published v1.0.0" in run.stdout
     assert git(store, "tag").split() == ["v1.0.0"]
     files = git(store, "ls-tree", "-r", "--name-only", "v1.0.0").split()
-    assert files == sorted(["CHANGELOG.md", "README.md", "build-report.json", "claim.schema.json",
+    assert files == sorted(["CHANGELOG.md", "README.md", "build-report.json", "changes.json", "claim.schema.json",
                             "data/train-00000-of-00001.parquet"])
     assert git(store, "rev-list", "--count", "main").strip() == "1"
     assert_frame_equal(load(str(store), "v1.0.0"), build([data(first_edition())]).table)
@@ -99,7 +101,7 @@ def test_second_publish_bumps_and_keeps_every_version(data, tmp_path, cli):
     assert load(store, "v1.0.0").height == 8 and load(store, "1.1.0").height == 9
     assert load(store).height == 9  # the latest by default
     edited = second_edition()[:-1]
-    assert str(publish([data(edited)], store).version) == "2.0.0"  # a claim removed: major
+    assert str(publish([data(edited)], store, allow_removals=True).version) == "2.0.0"  # a claim removed: major
     edited[0]["claim"] = "Claim number 1, reworded."
     assert str(publish([data(edited)], store).version) == "2.0.1"  # an edit: patch
 
@@ -163,6 +165,28 @@ def test_diff_command(data, tmp_path, cli):
         assert "- **Status** of `claim-03`: true -> mostly-false" in run.stdout
         assert run.stdout.strip().endswith("1 added, 0 removed, 1 changed, 1 status changes")
     assert cli("diff", tmp_path / "nothing-here", tmp_path / "folder").exit_code == 2
+
+
+def test_diff_refuses_a_csv_or_a_table_without_ids(data, tmp_path, cli):
+    assert cli("build", data(first_edition()), "--out", tmp_path / "folder").exit_code == 0
+    csv = tmp_path / "claims.csv"
+    assert cli("export", data(first_edition()), "--format", "csv", "--out", csv).exit_code == 0
+    no_ids = tmp_path / "counts.parquet"
+    pl.DataFrame({"status": ["true"], "count": [8]}).write_parquet(no_ids)
+    for table, says in ((csv, "not a Parquet file"), (no_ids, "no `id` column"), (tmp_path, "no data/*.parquet")):
+        run = cli("diff", table, tmp_path / "folder")
+        assert run.exit_code == 2 and says in run.stderr and "Traceback" not in run.stderr, run.stderr
+
+
+@pytest.mark.parametrize("options, says", [
+    (["--bump", "huge"], "--bump takes auto, major, minor, patch, not 'huge'"),
+    (["--bump", "major", "--version", "3.0.0"], "--bump and --version cannot be used together"),
+])
+def test_bad_bump_is_a_usage_error(data, tmp_path, cli, options, says):
+    store = tmp_path / "releases"
+    run = cli("publish", data(first_edition()), "--repo", store, *options)
+    assert run.exit_code == 2 and says in run.stderr
+    assert not store.exists()
 
 
 # --- the Hub -------------------------------------------------------------------------------------
@@ -273,7 +297,7 @@ def test_hub_concurrent_publish_and_existing_tag(data, hub, monkeypatch):
 
     someone_else_publishes_meanwhile(monkeypatch, HubTarget, take_the_tag)
     with pytest.raises(TagExists):
-        publish([data(second_edition()[:3])], REPO)
+        publish([data(second_edition()[:3])], REPO, allow_removals=True)
     assert hub.tags(REPO)["v2.0.0"] == taken_at[0], "an existing tag is never moved"
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import struct
 
+import pytest
 from rich.console import Console
 
 import toolkit
 from conftest import FIXTURES, valid_record
 from toolkit.build import build
-from toolkit.stats import Stats, plot_stats, render_stats, stats
+from toolkit.stats import Stats, count, plot_stats, render_stats, stats
 from toolkit.table import build_table
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -91,3 +92,67 @@ def test_plot_is_a_real_deterministic_png(tmp_path):
 def test_plot_of_an_empty_table_still_draws(tmp_path):
     plot_stats(Stats(claims=0, by_status=dict.fromkeys(FIXTURE_STATUSES, 0)), tmp_path / "empty.png")
     assert (tmp_path / "empty.png").read_bytes().startswith(PNG_SIGNATURE)
+
+
+# -- counting straight from the files (`claims stats`) -----------------------------------------------
+
+REGISTRY = """
+- name: Donald Trump
+  wikidata: Q22686
+  aliases: [President Trump, Donald J. Trump]
+- name: Moon Jae-in
+  aliases: [President Moon]
+"""
+# Names as curators type them: aliases, other capitals, extra spaces, a decomposed accent.
+SPOKEN = ["Donald Trump", "president trump", "Donald J.  Trump", "President Moon", "Moon Jae-in", "  Zoe\u0301 Müller ",
+          "Zoé Müller", "John Bolton"]
+
+
+def spoken_records() -> list[dict]:
+    return [valid_record(id=f"claim-{n:03d}", claim=f"Claim number {n}.", speaker=SPOKEN[n % len(SPOKEN)],
+                         date=f"20{10 + n % 9}-0{1 + n % 9}-1{n % 10}", status=list(FIXTURE_STATUSES)[n % 8])
+            for n in range(60)]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".yaml"])
+def test_count_gives_the_counts_of_the_built_table(write, suffix):
+    """JSON Lines is read into columns, YAML record by record: both count canonical speakers
+    exactly as the build merges them."""
+    import yaml
+
+    records = spoken_records()
+    text = "".join(json.dumps(r) + "\n" for r in records) if suffix == ".jsonl" else yaml.safe_dump_all(records)
+    folder = write(f"desk/records{suffix}", text).parent
+    write("desk/speakers.yaml", REGISTRY)
+    counted = count([folder])
+    assert counted == stats(build([folder]).table)
+    assert counted.by_speaker == {"Donald Trump": 24, "Moon Jae-in": 15, "Zoé Müller": 14, "John Bolton": 7}
+    assert counted.claims == 60 and sum(counted.by_year.values()) == 60
+
+
+def test_count_of_the_fixtures_matches_a_hand_count():
+    counted = count([FIXTURES / "claims"], speakers=FIXTURES / "speakers.yaml")
+    assert list(counted.by_speaker.items()) == FIXTURE_SPEAKERS
+    assert counted.by_status == FIXTURE_STATUSES
+
+
+def test_stats_shows_the_top_speakers_and_counts_the_others(write, cli):
+    records = [valid_record(id=f"claim-{n:03d}", claim=f"Claim {n}.", speaker=f"Speaker {n % 30:02d}") for n in range(90)]
+    folder = write("claims.jsonl", "".join(json.dumps(r) + "\n" for r in records)).parent
+    run = cli("stats", folder)
+    assert run.exit_code == 0
+    lines = run.stdout.splitlines()
+    assert "90 claims, 30 speakers" in run.stdout
+    assert sum("Speaker " in line for line in lines) == 20
+    assert any("(10 other speakers)" in line and " 30 " in line for line in lines)
+    five = cli("stats", folder, "--top", "5").stdout
+    assert sum("Speaker " in line for line in five.splitlines()) == 5 and "(25 other speakers)" in five
+    every = cli("stats", folder, "--top", "0").stdout
+    assert sum("Speaker " in line for line in every.splitlines()) == 30 and "other speakers" not in every
+
+
+def test_stats_of_invalid_input_is_the_validation_report(write, cli):
+    bad = write("bad.yaml", "id: x\nspeaker: A\nclaim: {text: x}\ndate: 2018-12-04\nstatus: true\nsources: [1, 2]\n")
+    run = cli("stats", bad)
+    assert run.exit_code == 1
+    assert "bad.yaml:3:" in run.stdout and "Traceback" not in run.stdout + run.stderr

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import toolkit
 import toolkit.readers
-from conftest import CLAIMS, FIXTURES, valid_record
+from conftest import CLAIMS, FIXTURES, ROOT, valid_record
 
 
 def where(text: str, needle: str, *, last: bool = False) -> tuple[int, int]:
@@ -229,7 +229,9 @@ def test_exit_codes(write, cli, tmp_path):
 
 
 def test_custom_schema(write):
-    schema = write("s.json", json.dumps({"type": "object", "required": ["id", "colour"]}))
+    document = json.loads((ROOT / "schema" / "claim.schema.json").read_text())
+    document["required"].append("colour")
+    schema = write("s.json", json.dumps(document))
     result = toolkit.validate([CLAIMS / "washington.json"], schema=schema)
     assert result.errors == 4 and {p.rule for p in result.problems} == {"required"}
 

@@ -19,10 +19,11 @@ from .card import render_card
 from .config import DatasetConfig
 from .errors import ValidationFailed
 from .files import atomic_path, write_text
+from .outputs import build_folder
 from .readers import as_paths
 from .schema import SCHEMA_NAME, ClaimSchema, load_schema
 from .speakers import find_registry, load_speakers
-from .table import INPUT_COLUMNS, BuildReport, frame_of, merge
+from .table import BuildReport, frame_of, input_columns, merge
 from .validate import ValidationResult, read_frame, read_records
 from .versions import changelog
 
@@ -58,15 +59,15 @@ def build(
     paths = as_paths(paths)
     schema = schema if isinstance(schema, ClaimSchema) else load_schema(schema)
     # Large JSON Lines inputs go straight into columns; anything else is read record by record.
-    validation, frame = read_frame(paths, schema, columns=INPUT_COLUMNS) or (None, None)
+    validation, frame = read_frame(paths, schema, columns=input_columns(schema.columns)) or (None, None)
     if frame is None and (validation is None or validation.valid):
         validation, records = read_records(paths, schema)
         if validation.valid:  # only valid records make a frame: the report, never a traceback
-            frame = frame_of(records)
+            frame = frame_of(records, schema.columns)
     if not validation.valid:
         raise ValidationFailed(validation)
     registry = load_speakers(speakers if speakers is not None else find_registry(paths))
-    table, report = merge(frame, registry)
+    table, report = merge(frame, registry, schema.columns)
     if strict and report.conflicts:
         raise ValidationFailed(_conflicts_as_problems(validation, report))
     return Build(table, report, validation, schema)
@@ -104,16 +105,18 @@ def content_bytes(table: pl.DataFrame) -> int:
     return int(table.select(pl.struct(pl.all()).struct.json_encode().str.len_bytes().sum()).item())
 
 
-def write_shards(table: pl.DataFrame, out: Path) -> list[str]:
-    """`data/train-0000i-of-0000N.parquet`, N from the table's size; stale shards are removed."""
-    count = max(1, math.ceil(content_bytes(table) / SHARD_BYTES))
-    rows = math.ceil(table.height / count) if table.height else 0
-    names = shard_names(count)
+def plan_shards(table: pl.DataFrame) -> list[str]:
+    """`data/train-0000i-of-0000N.parquet`, N from the table's size (its rows written as JSON)."""
+    return shard_names(max(1, math.ceil(content_bytes(table) / SHARD_BYTES)))
+
+
+def write_shards(table: pl.DataFrame, out: Path, names: list[str] | None = None) -> list[str]:
+    """The table cut into the shards `names` (default: `plan_shards`), in order. Shards of an earlier
+    build that this one does not write are removed by `outputs.build_folder`, never here."""
+    names = names or plan_shards(table)
+    rows = math.ceil(table.height / len(names)) if table.height else 0
     for index, name in enumerate(names):
         write_parquet(table.slice(index * rows, rows), out / name)
-    for stale in (out / DATA_DIR).glob("*.parquet"):
-        if f"{DATA_DIR}/{stale.name}" not in names:
-            stale.unlink()
     return names
 
 
@@ -125,17 +128,27 @@ def write_folder(
     version: str | None = None,
     entry: str | None = None,
     history: str | None = None,
+    force: bool = False,
+    mark: bool = True,
 ) -> list[str]:
     """Write the publishable folder (shards, card, changelog, schema, build report); returns the
-    paths written, relative to it. Unpublished builds get an "unreleased" card and changelog."""
+    paths written, relative to it. Unpublished builds get an "unreleased" card and changelog.
+
+    `out` must be missing, empty or written by an earlier build (see `toolkit.outputs`; `force`
+    writes beside other files, deleting none). `mark=False` leaves no marker, for a private
+    staging folder whose every file is published.
+    """
     out = Path(out)
     config = config or DatasetConfig()
-    names = write_shards(result.table, out)
-    write_text(out / REPORT_NAME, json.dumps(result.report.as_dict(), indent=2, ensure_ascii=False) + "\n")
-    write_text(out / SCHEMA_NAME, result.schema.text)
-    num_bytes = sum((out / name).stat().st_size for name in names)
-    card = render_card(result.table, result.schema, config, repo_id=config.repo_id or "ORG/NAME", version=version,
-                       changelog_entry=entry, num_bytes=num_bytes)
-    write_text(out / CARD_NAME, card)
-    write_text(out / CHANGELOG_NAME, changelog(history, entry or "## Unreleased\n"))
-    return sorted([*names, REPORT_NAME, SCHEMA_NAME, CARD_NAME, CHANGELOG_NAME])
+    shards = plan_shards(result.table)
+    names = sorted([*shards, REPORT_NAME, SCHEMA_NAME, CARD_NAME, CHANGELOG_NAME])
+    with build_folder(out, names, force=force, mark=mark):
+        write_shards(result.table, out, shards)
+        write_text(out / REPORT_NAME, json.dumps(result.report.as_dict(), indent=2, ensure_ascii=False) + "\n")
+        write_text(out / SCHEMA_NAME, result.schema.text)
+        num_bytes = sum((out / name).stat().st_size for name in shards)
+        card = render_card(result.table, result.schema, config, repo_id=config.repo_id or "ORG/NAME", version=version,
+                           changelog_entry=entry, num_bytes=num_bytes)
+        write_text(out / CARD_NAME, card)
+        write_text(out / CHANGELOG_NAME, changelog(history, entry or "## Unreleased\n"))
+    return names

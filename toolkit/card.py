@@ -6,12 +6,15 @@ expects, and `dataset_info` features come from the Parquet schema itself (throug
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 from huggingface_hub import DatasetCard, DatasetCardData
 
 from .config import DatasetConfig
+from .errors import UsageError
 from .schema import ClaimSchema
-from .table import DERIVED, SCHEMA
+from .columns import BUILT
 from .vocabulary import STATUSES
 
 _SIZES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
@@ -36,7 +39,7 @@ def card_data(table: pl.DataFrame, config: DatasetConfig, num_bytes: int) -> Dat
     return DatasetCardData(
         pretty_name=config.pretty_name,
         license=config.license,
-        language=list(config.language),
+        language=list(config.language) or languages(table),
         task_categories=["text-classification"],
         task_ids=["fact-checking"],
         tags=sorted({"fact-checking", "claims", "claimreview", *config.tags}),
@@ -44,6 +47,26 @@ def card_data(table: pl.DataFrame, config: DatasetConfig, num_bytes: int) -> Dat
         configs=[{"config_name": "default", "data_files": [{"split": "train", "path": "data/train-*.parquet"}]}],
         dataset_info=_features(table, num_bytes),
     )
+
+
+def languages(table: pl.DataFrame) -> list[str]:
+    """The languages of the records (their primary subtags: `pt-BR` is `pt`), for the card's
+    metadata when claims.yaml names none; never a guess."""
+    if "language" not in table.columns:
+        return []
+    primary = table.get_column("language").drop_nulls().str.split("-").list.first().str.to_lowercase()
+    return sorted(primary.unique().to_list())
+
+
+def desk_sections(config: DatasetConfig) -> str:
+    """The sections the desk writes itself (methodology, uses, limitations, contact...), from the
+    file claims.yaml names: kept word for word in the card of every version."""
+    if not config.card:
+        return ""
+    try:
+        return Path(config.card).read_text(encoding="utf-8").strip() + "\n\n"
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{config.card}: cannot read the card sections named in claims.yaml: {error}") from None
 
 
 def _markdown_table(header: list[str], rows: list[list[object]]) -> str:
@@ -55,9 +78,10 @@ def _markdown_table(header: list[str], rows: list[list[object]]) -> str:
 def _fields(schema: ClaimSchema) -> str:
     required = set(schema.document.get("required", []))
     rows = []
-    for name, dtype in SCHEMA.items():
+    for name, dtype in schema.columns.table_schema().items():
         spec = schema.resolve(schema.properties.get(name, {}))
-        about = schema.properties.get(name, {}).get("description") or spec.get("description") or DERIVED.get(name, "")
+        built = BUILT.get(name, (None, ""))[1]
+        about = schema.properties.get(name, {}).get("description") or spec.get("description") or built
         rows.append([f"`{name}`", f"`{dtype}`", "yes" if name in required else "", about])
     return _markdown_table(["column", "type", "required", "meaning"], rows)
 
@@ -73,7 +97,7 @@ def _counts(table: pl.DataFrame) -> str:
 
     counts = stats(table)
     parts = []
-    for title, counted in (("status", counts.by_status), ("speaker", counts.by_speaker), ("year", counts.by_year)):
+    for title, counted in (("status", counts.by_status), ("speaker", counts.top_speakers()), ("year", counts.by_year)):
         parts.append(f"By {title}:\n\n" + _markdown_table([title, "claims"], [[k, v] for k, v in counted.items()]))
     return "\n\n".join(parts)
 
@@ -120,7 +144,7 @@ Or with the toolkit: `claims pull {repo_id} --revision {revision} --out claims.c
 **Version {version or "unreleased"}** ({table.height:,} claims). Every version is a tag (`v1.0.0`, ...) of this repository:
 load a version by its tag and you get exactly the rows published under it.
 
-## What a record is
+{desk_sections(config)}## What a record is
 
 One row is one claim: who said it, what was said, when, and where its fact-check stands, with the
 sources that back it. Records are validated against `claim.schema.json` (JSON Schema 2020-12), which is

@@ -20,16 +20,26 @@ app = typer.Typer(
     name="claims",
     help="Validate, merge, export and publish datasets of fact-checked public claims.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 PathsArgument = typer.Argument(None, help="Claim files or folders (searched recursively). Default: the current folder.")
-SchemaOption = typer.Option(None, "--schema", help="JSON Schema to validate against (default: the packaged schema v1).")
+SchemaOption = typer.Option(None, "--schema", help="JSON Schema to validate against (default: `schema:` in claims.yaml, else the packaged schema v1).")
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+
+        typer.echo(f"claims {version('claims-toolkit')}")
+        raise typer.Exit()
 
 
 @app.callback()
-def _group() -> None:
+def _group(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+) -> None:
     """Validate, merge, export and publish datasets of fact-checked public claims."""
 
 
@@ -63,6 +73,16 @@ def _paths(paths: Optional[List[Path]]) -> list[str]:
     return [str(p) for p in paths] if paths else ["."]
 
 
+def _schema(given: Optional[Path], paths: list[str]) -> Optional[str]:
+    """The schema in use: --schema, else `schema:` in the claims.yaml beside the inputs, else
+    None (the packaged schema)."""
+    if given is not None:
+        return str(given)
+    from .config import find_config, load_config
+
+    return load_config(find_config(paths)).schema
+
+
 @contextmanager
 def _progress(label: str) -> Iterator:
     """A progress line on stderr for people at a terminal; nothing in CI or when piped."""
@@ -94,30 +114,46 @@ def validate(
     """Check claim files against the schema and each other; report every problem at once.
 
     Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage problem.
+
+    Example: claims validate claims/ --max-problems 50
     """
     if output_format not in report.FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(report.FORMATS)}", param_hint="--format")
     with _progress("validating") as on_file:
-        result = validate_paths(_paths(paths), schema, on_file=on_file)
+        given = _paths(paths)
+        result = validate_paths(given, _schema(schema, given), on_file=on_file)
     sys.stdout.write(report.render(result, output_format, max_problems=max_problems))
     raise typer.Exit(0 if result.valid else 1)
+
+
+ForceOption = typer.Option(False, "--force", help="Write even where files this command did not write are in the way "
+                           "(they are replaced, never deleted; an input file is never replaced).")
 
 
 @command
 def build(
     paths: Optional[List[Path]] = PathsArgument,
-    out: Path = typer.Option(..., "--out", "-o", help="Folder to write: data/*.parquet, the card, the schema, the report."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder to write: data/*.parquet, the card, the schema, the report. "
+                             "It must be missing, empty, or written by an earlier build."),
     schema: Optional[Path] = SchemaOption,
     speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
     strict: bool = typer.Option(False, "--strict", help="Treat repeats that disagree on status as errors."),
+    force: bool = ForceOption,
 ) -> None:
-    """Validate, merge into one canonical table, and write the folder that gets published."""
+    """Validate, merge into one canonical table, and write the folder that gets published.
+
+    Exit status: 0 built, 1 invalid input (the validation report), 2 usage problem (a folder holding files no build wrote, without --force).
+
+    Example: claims build claims/ --out build/
+    """
     from .build import build as build_paths, write_folder
     from .config import find_config, load_config
+    from .outputs import check_build_folder, left_beside
 
     given = _paths(paths)
-    result = build_paths(given, schema=schema, speakers=speakers, strict=strict)
-    written = write_folder(result, out, load_config(find_config(given)))
+    check_build_folder(out, force=force)
+    result = build_paths(given, schema=_schema(schema, given), speakers=speakers, strict=strict)
+    written = write_folder(result, out, load_config(find_config(given)), force=force)
     report = result.report
     typer.echo(
         f"built {report.claims:,} claims ({report.unique_claims:,} distinct, {report.repeats:,} repeats, "
@@ -130,57 +166,90 @@ def build(
         typer.echo(f"  warning: repeats of {conflict.claim_id} disagree on status ({statuses}) at {', '.join(conflict.places)}", err=True)
     for name in written:
         typer.echo(f"  wrote {name}")
+    for name in left_beside(out, written):
+        typer.echo(f"  warning: {name} is not this build's and was left as it was; loaders of the folder will read it too", err=True)
 
 
 @command
 def export(
     paths: Optional[List[Path]] = PathsArgument,
     output_format: str = typer.Option(..., "--format", "-f", help="csv, parquet, jsonl or claimreview."),
-    out: Path = typer.Option(..., "--out", "-o", help="File to write; an existing file is replaced atomically."),
+    out: Path = typer.Option(..., "--out", "-o", help="File to write; an existing file only with --force, never an input."),
     schema: Optional[Path] = SchemaOption,
     speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
+    bom: bool = typer.Option(False, "--bom", help="CSV only: start the file with the UTF-8 byte-order mark Excel needs."),
+    force: bool = ForceOption,
 ) -> None:
-    """Build the table and write it as CSV, Parquet, JSON Lines or ClaimReview JSON-LD."""
-    from .build import build as build_paths
-    from .export import export as export_table
+    """Build the table and write it as CSV, Parquet, JSON Lines or ClaimReview JSON-LD.
 
-    summary = export_table(build_paths(_paths(paths), schema=schema, speakers=speakers).table, output_format, out)
+    Exit status: 0 written, 1 invalid input or a failed write, 2 usage problem (an unknown format, an existing --out without --force, an --out that is one of the inputs).
+
+    Example: claims export claims/ --format csv --out claims.csv
+    """
+    from .build import build as build_paths
+    from .export import export as export_table, writer
+    from .outputs import check_file_output
+
+    if bom and output_format != "csv":
+        raise typer.BadParameter(f"--bom is for CSV only, not {output_format}", param_hint="--bom")
+    writer(output_format)  # an unknown format is refused before the build
+    given = _paths(paths)
+    schema_in_use = _schema(schema, given)
+    check_file_output(out, inputs=given, also_read=[speakers, schema_in_use], force=force)
+    table = build_paths(given, schema=schema_in_use, speakers=speakers).table
+    summary = export_table(table, output_format, out, bom=bom)
     left_out = f"; left out {summary.left_out:,} ({summary.reason})" if summary.left_out else ""
     typer.echo(f"wrote {summary.rows:,} claims to {summary.path}{left_out}")
 
 
 @command(name="import")
 def import_(
-    source: Path = typer.Argument(..., help="ClaimReview JSON-LD, or a Fact Check Tools API claims:search answer."),
+    source: Path = typer.Argument(..., help="ClaimReview JSON-LD (object, list, @graph), an HTML page with JSON-LD, "
+                                  "a Fact Check Tools API claims:search answer or list of its claims, or JSON Lines of these."),
     from_format: str = typer.Option("claimreview", "--from", help="The input format (claimreview)."),
-    out: Path = typer.Option(..., "--out", "-o", help="Claim file to write: .yaml, .json or .jsonl."),
+    out: Path = typer.Option(..., "--out", "-o", help="Claim file to write: .yaml, .json or .jsonl; an existing file only with --force."),
+    default_speaker: Optional[str] = typer.Option(None, "--default-speaker", help="Speaker for items that name no claimant (otherwise skipped)."),
+    ratings: Optional[Path] = typer.Option(None, "--ratings", help="YAML map of ratings to statuses, global and per publisher, over the shipped one."),
+    strict: bool = typer.Option(False, "--strict", help="Unmapped ratings are errors: exit 1, nothing written."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write every skipped item (position, url, reason) to a .json or .csv file."),
+    force: bool = ForceOption,
 ) -> None:
-    """Turn fact-checks published as ClaimReview into claim records that pass validation."""
-    from .claimreview import import_claimreview
+    """Turn fact-checks published as ClaimReview into claim records that pass validation.
+
+    Exit status: 0 records written, 1 no record (or an unmapped rating with --strict), 2 usage problem (an existing --out without --force, an --out that is the input).
+
+    Example: claims import factcheck.json --from claimreview --out claims/imported.yaml
+    """
     from .errors import UsageError
+    from .imports import import_claimreview, render
+    from .outputs import check_file_output
 
     if from_format != "claimreview":
         raise UsageError(f"--from takes claimreview, not {from_format!r}")
-    summary = import_claimreview(source, out)
-    skipped = ", ".join(f"{count} {reason}" for reason, count in summary.skipped.items())
-    typer.echo(f"wrote {summary.written:,} claims to {summary.path}" + (f"; skipped {skipped}" if skipped else ""))
+    check_file_output(out, inputs=[source], also_read=[ratings], force=force)
+    summary = import_claimreview(source, out, ratings=ratings, default_speaker=default_speaker, strict=strict, report=report)
+    sys.stdout.write(render(summary, str(report) if report else None))
 
 
 @command
 def stats(
     paths: Optional[List[Path]] = PathsArgument,
     plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw the counts as a PNG chart."),
+    top: int = typer.Option(20, "--top", min=0, help="How many speakers to list (most claims first); 0 lists all."),
     schema: Optional[Path] = SchemaOption,
+    speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
 ) -> None:
-    """Count claims by status, speaker and year."""
+    """Count claims by status, speaker (canonical names, as build merges them) and year.
+
+    Example: claims stats claims/ --top 10 --plot stats.png
+    """
     from rich.console import Console
 
-    from .build import build as build_paths
-    from .stats import plot_stats, render_stats
-    from .stats import stats as count
+    from .stats import count, plot_stats, render_stats
 
-    counts = count(build_paths(_paths(paths), schema=schema).table)
-    Console().print(render_stats(counts))
+    given = _paths(paths)
+    counts = count(given, schema=_schema(schema, given), speakers=speakers)
+    Console().print(render_stats(counts, top=top or None))
     if plot:
         plot_stats(counts, plot)
         typer.echo(f"drew {plot}")
@@ -192,10 +261,11 @@ TargetArgument = typer.Argument(..., help="ORG/NAME on the Hugging Face Hub, or 
 @command
 def publish(
     paths: Optional[List[Path]] = PathsArgument,
-    repo: str = typer.Option(..., "--repo", help="Where to publish: ORG/NAME on the Hub, or a local release store path."),
+    repo: Optional[str] = typer.Option(None, "--repo", help="Where to publish: ORG/NAME on the Hub, or a local release store path (default: repo_id of claims.yaml)."),
     bump: str = typer.Option("auto", "--bump", help="auto (from the diff), major, minor or patch."),
-    version: Optional[str] = typer.Option(None, "--version", help="Set the version by hand (above the latest)."),
+    version: Optional[str] = typer.Option(None, "--version", help="Set the version by hand (above the latest); not with --bump."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; change nothing."),
+    allow_removals: bool = typer.Option(False, "--allow-removals", help="Allow removing every claim or more than a tenth of the latest version's."),
     private: bool = typer.Option(False, "--private", help="Create the Hub repository as private."),
     name: Optional[str] = typer.Option(None, "--name", help="Dataset name (overrides claims.yaml pretty_name)."),
     license: Optional[str] = typer.Option(None, "--license", help="License id, e.g. cc-by-4.0 (overrides claims.yaml)."),
@@ -203,21 +273,31 @@ def publish(
     citation: Optional[str] = typer.Option(None, "--citation", help="BibTeX citation (overrides claims.yaml)."),
     schema: Optional[Path] = SchemaOption,
 ) -> None:
-    """Publish the claims as the next version: one commit and one tag, on the Hub or a release store."""
+    """Publish the claims as the next version: one commit and one tag, on the Hub or a release store.
+
+    Exit status: 0 published (or nothing changed), 1 refused or failed (nothing changed), 2 usage problem.
+    """
     from .config import find_config, load_config
+    from .errors import TooManyRemovals, UsageError
     from .publish import publish as publish_paths
 
     given = _paths(paths)
     config = load_config(find_config(given)).with_overrides(pretty_name=name, license=license,
                                                            description=description, citation=citation)
+    repo = repo or config.repo_id
+    if not repo:
+        raise UsageError("say where to publish: --repo ORG/NAME (or a release store path), or repo_id in claims.yaml")
     result = publish_paths(given, repo, bump=bump, version=version, dry_run=dry_run, private=private,
-                           config=config, schema=schema)
+                           config=config, schema=_schema(schema, given), allow_removals=allow_removals)
     if result.version is None:
         typer.echo(f"nothing changed since {result.previous.tag} on {result.target}: no commit, no tag")
         return
     previous = f"after {result.previous.tag}" if result.previous else "the first version"
     verb = "would publish" if result.dry_run else "published"
     typer.echo(f"{verb} {result.version.tag} to {result.target} ({previous}): {result.change.summary()}")
+    change = result.change
+    typer.echo(f"  claims: {result.claims_before:,} -> {result.claims_after:,} ({len(change.added):,} added, "
+               f"{len(change.changed):,} changed, {len(change.removed):,} removed)")
     for claim, change in result.change.status_changes.items():
         typer.echo(f"  status of {claim}: {change.old} -> {change.new}")
     for planned in result.files:
@@ -227,6 +307,8 @@ def publish(
         typer.echo(f"  {'delete' if result.dry_run else 'deleted':>9}  {'':>12}  {stale}")
     if result.commit:
         typer.echo(f"commit {result.commit}, tag {result.version.tag}")
+    if result.refused:
+        raise TooManyRemovals(result.refused)
 
 
 @command
@@ -239,11 +321,11 @@ def pull(
     from .export import export
     from .publish import load
 
-    table = load(target, revision)
     formats = {".parquet": "parquet", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
     fmt = formats.get(out.suffix.lower())
     if fmt is None:
         raise typer.BadParameter("the file must end in .parquet, .csv or .jsonl", param_hint="--out")
+    table = load(target, revision)
     export(table, fmt, out)
     typer.echo(f"wrote {table.height:,} claims to {out}")
 
@@ -264,18 +346,138 @@ def diff(
 
 
 def _table_at(spec: str):
-    """A folder, a Parquet file, or TARGET@REVISION, as a table."""
-    import polars as pl
-
+    """A built folder, a Parquet file, or TARGET@REVISION, as a claims table (one with `id`)."""
     from .errors import UsageError
-    from .publish import load, read_table
+    from .publish import load
 
     path = Path(spec)
     if path.is_dir():
-        return read_table(path)
-    if path.is_file():
-        return pl.read_parquet(path)
-    if "@" in spec:
+        shards = sorted((path / "data").glob("*.parquet"))
+        if not shards:
+            raise UsageError(f"{spec}: not a built folder (no data/*.parquet in it)")
+        table = _read_parquet(spec, *shards)
+    elif path.is_file():
+        table = _read_parquet(spec, path)
+    elif "@" in spec:
         target, revision = spec.rsplit("@", 1)
-        return load(target, revision)
-    raise UsageError(f"{spec}: not a folder, a Parquet file or REPO@REVISION")
+        table = load(target, revision)
+    else:
+        raise UsageError(f"{spec}: not a folder, a Parquet file or REPO@REVISION")
+    if "id" not in table.columns:
+        raise UsageError(f"{spec}: not a claims table (no `id` column; it has {', '.join(table.columns) or 'none'})")
+    return table
+
+
+def _read_parquet(spec: str, *files: Path):
+    import polars as pl
+
+    from .errors import UsageError
+
+    try:
+        return pl.concat([pl.read_parquet(f) for f in files])
+    except pl.exceptions.PolarsError as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise UsageError(f"{spec}: not a Parquet file diff can read ({first}); diff compares Parquet files, "
+                         "built folders and REPO@REVISION (a CSV: `claims export --format parquet` first)") from None
+
+
+@command
+def fmt(
+    paths: Optional[List[Path]] = PathsArgument,
+    check: bool = typer.Option(False, "--check", help="Change nothing; exit 1 and name the files that would change."),
+    schema: Optional[Path] = SchemaOption,
+) -> None:
+    """Rewrite YAML and JSON claim files in canonical form: the schema's key order, dates as
+    YYYY-MM-DD, text quoted wherever a YAML tool could read it as something else; comments kept.
+
+    Example: claims fmt claims/ --check
+    """
+    from .fmt import format_paths
+
+    given = _paths(paths)
+    result = format_paths(given, _schema(schema, given), check=check)
+    for name in result.changed:
+        typer.echo(f"{'would reformat' if check else 'reformatted'} {name}")
+    for name, why in result.failed:
+        typer.echo(f"claims: cannot format {name}: {why}", err=True)
+    files = len(result.changed) + len(result.unchanged)
+    verb = "would be reformatted" if check else "reformatted"
+    typer.echo(f"{_count(len(result.changed), 'file')} {verb}, {_count(len(result.unchanged), 'file')} left as they were"
+               if files else "no YAML or JSON claim file found")
+    raise typer.Exit(1 if result.failed or (check and result.changed) else 0)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+@command
+def new(
+    speaker: Optional[str] = typer.Option(None, "--speaker", help="Who said it."),
+    claim: Optional[str] = typer.Option(None, "--claim", help="What was said."),
+    date: Optional[str] = typer.Option(None, "--date", help="The day it was said, YYYY-MM-DD."),
+    status: Optional[str] = typer.Option(None, "--status", help="Where the check stands (default when asked: unverified)."),
+    source: Optional[str] = typer.Option(None, "--source", help="URL where the claim can be read."),
+    folder: Optional[Path] = typer.Option(None, "--folder", help="Where to write (default: the claims folder of claims.yaml's include, or claims/)."),
+    schema: Optional[Path] = SchemaOption,
+) -> None:
+    """Write one new claim file, checked against the schema and the whole dataset first; asks for
+    what the options do not give when run at a terminal.
+
+    Example: claims new --speaker "John Bolton" --claim "They have not lived up to it." --date 2018-12-04 --status true --source https://example.org/a
+    """
+    from .errors import UsageError
+    from .new import new_record
+
+    asked = {"speaker": speaker, "claim": claim, "date": date, "status": status, "source": source}
+    missing = [name for name, value in asked.items() if not value]
+    if missing and not sys.stdin.isatty():
+        raise UsageError(f"missing {', '.join('--' + name for name in missing)} (or run it at a terminal to be asked)")
+    for name in missing:
+        asked[name] = typer.prompt(name, default="unverified" if name == "status" else None)
+    written = new_record(folder or _claims_folder(), schema=_schema(schema, ["."]), **asked)
+    typer.echo(str(written.path))
+
+
+def _claims_folder() -> Path:
+    """The folder of the first `include` glob of claims.yaml (its part before any wildcard), or claims/."""
+    from .config import find_config, load_config
+
+    found = find_config(["."])
+    for pattern in load_config(found).include if found else ():
+        fixed = Path(*[part for part in Path(pattern).parts if not any(c in part for c in "*?[")] or ["."])
+        return found.parent / fixed
+    return Path("claims")
+
+
+@command
+def init(
+    folder: Path = typer.Argument(Path("."), help="The folder to make a data repository of (missing or without the files)."),
+    name: Optional[str] = typer.Option(None, "--name", help="Dataset name (default: the folder's name)."),
+    repo: Optional[str] = typer.Option(None, "--repo", help="Hugging Face dataset repository, ORG/NAME."),
+    license: str = typer.Option("cc-by-4.0", "--license", help="License of the data."),
+    publisher: str = typer.Option("Our fact-checking desk", "--publisher", help="Your desk's name."),
+) -> None:
+    """Make a ready data repository: claims/, claims.yaml, speakers.yaml, a card, .gitignore,
+    pre-commit and GitHub Actions workflows. Never replaces a file.
+
+    Example: claims init korea-claims --repo factcheck-desk/korea-claims --publisher "Korea Desk"
+    """
+    from .init import Settings, init_repository
+
+    title = folder.resolve().name
+    settings = Settings(name=name or title, repo_id=repo or f"ORG/{title}", license=license, publisher=publisher)
+    for path in init_repository(folder, settings):
+        typer.echo(f"  wrote {folder / path}")
+    typer.echo(f"a claims repository is ready in {folder}; review claims.yaml (license: {license})")
+
+
+@command
+def schema(schema: Optional[Path] = SchemaOption) -> None:
+    """Print the path of the schema in use (for editors and other JSON Schema tools).
+
+    Example: claims schema
+    """
+    from .schema import load_schema
+
+    typer.echo(str(load_schema(_schema(schema, ["."])).path.resolve()))

@@ -10,8 +10,12 @@ A small YAML file, `claims.yaml`, beside the claim files (every key optional):
     language: [en]
     tags: [korea]
     repo_id: factcheck-desk/korea-claims   # named in the card's loading examples
+    schema: schema/claim.schema.json       # the desk's own claim schema, relative to this file
+    publisher: {name: Korea Desk, url: https://example.org}   # the desk, author of its fact-checks
+    include: [claims/**]                   # where the claim files are (globs)
+    card: dataset-card.md                  # the card sections the desk writes (default: this name, if present)
 
-Command-line options override each key.
+Command-line options override each key (`--schema` overrides `schema`).
 """
 
 from __future__ import annotations
@@ -19,35 +23,61 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Iterable
 
 import yaml
 
 from .errors import UsageError
 
 CONFIG_NAMES = ("claims.yaml", "claims.yml")
+CARD_NAME = "dataset-card.md"
 
 
 @dataclass(frozen=True)
 class DatasetConfig:
     pretty_name: str = "Claims"
-    license: str = "cc-by-4.0"
+    license: str | None = None  # required to publish; never guessed
     description: str = "Claims made by public figures, with where each fact-check stands and its sources."
     citation: str | None = None
-    language: tuple[str, ...] = ("en",)
+    language: tuple[str, ...] = ()  # empty: the languages of the records
     tags: tuple[str, ...] = ()
     repo_id: str | None = None  # the Hub repository the card's loading examples name
+    schema: str | None = None  # the claim schema in use (None: the packaged one), as a path from here
+    publisher: tuple[tuple[str, str], ...] = ()  # the desk: (("name", ...), ("url", ...))
+    include: tuple[str, ...] = ()  # globs of the claim files, relative to claims.yaml
+    card: str | None = None  # the desk's own card sections (Markdown), kept in every version's card
 
     def with_overrides(self, **overrides) -> "DatasetConfig":
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
 
-def find_config(paths: list[str]) -> Path | None:
+def find_upward(paths: Iterable[str | os.PathLike], names: tuple[str, ...]) -> Path | None:
+    """The first file called one of `names` in the folder of the inputs or above it, up to the
+    root of the git repository that holds them (as git finds its own root); outside a repository,
+    only the inputs' own folder is searched, so a stray file in a parent folder is never taken."""
     for given in paths:
-        folder = Path(given) if Path(given).is_dir() else Path(given).parent
-        for name in CONFIG_NAMES:
-            if (folder / name).is_file():
-                return folder / name
+        start = Path(given).resolve()
+        folder = start if start.is_dir() else start.parent
+        above = [folder, *folder.parents]
+        root = next((k for k, candidate in enumerate(above) if (candidate / ".git").exists()), 0)
+        for candidate in above[: root + 1]:
+            for name in names:
+                if (candidate / name).is_file():
+                    return _as_given(candidate / name)
     return None
+
+
+def _as_given(path: Path) -> Path:
+    """Relative to the working folder where it is below it, as people read paths."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def find_config(paths: Iterable[str | os.PathLike]) -> Path | None:
+    """`claims.yaml` of the inputs (see `find_upward`)."""
+    return find_upward(paths, CONFIG_NAMES)
 
 
 def load_config(path: str | os.PathLike | None) -> DatasetConfig:
@@ -61,8 +91,21 @@ def load_config(path: str | os.PathLike | None) -> DatasetConfig:
     if not isinstance(data, dict) or set(data) - known:
         unknown = ", ".join(sorted(set(data) - known)) if isinstance(data, dict) else "not a mapping"
         raise UsageError(f"{path}: unknown settings ({unknown}); known: {', '.join(sorted(known))}")
-    for key in ("language", "tags"):
+    for key in ("schema", "card"):  # paths, relative to claims.yaml
+        if data.get(key) is not None:
+            data[key] = os.fspath(Path(path).parent / str(data[key]))
+    if "card" not in data and (Path(path).parent / CARD_NAME).is_file():
+        data["card"] = os.fspath(Path(path).parent / CARD_NAME)
+    for key in LISTS:
         if key in data:
             value = data[key]
-            data[key] = tuple(value) if isinstance(value, list) else (str(value),)
-    return DatasetConfig(**{k: (str(v) if k not in ("language", "tags") and v is not None else v) for k, v in data.items()})
+            data[key] = tuple(map(str, value)) if isinstance(value, list) else (str(value),)
+    if "publisher" in data:
+        publisher = data["publisher"]
+        if not isinstance(publisher, dict) or set(publisher) - {"name", "url"}:
+            raise UsageError(f"{path}: publisher takes a name and a url, e.g. publisher: {{name: Desk, url: https://...}}")
+        data["publisher"] = tuple((k, str(v)) for k, v in publisher.items() if v is not None)
+    return DatasetConfig(**{k: (str(v) if k not in (*LISTS, "publisher") and v is not None else v) for k, v in data.items()})
+
+
+LISTS = ("language", "tags", "include")

@@ -52,3 +52,29 @@ class VersionNotFound(ClaimsError):
         self.available = available
         names = ", ".join(available) if available else "none"
         super().__init__(f"version {revision!r} does not exist; published versions: {names}")
+
+
+class TargetNotFound(UsageError):
+    """No release store or Hub repository goes by that name (nothing was published there yet)."""
+
+
+class NotAReleaseStore(UsageError):
+    """The folder is not one `claims publish` created (someone's own repository, other files):
+    refused, and nothing in it touched."""
+
+
+class AccessDenied(PublishError):
+    """The Hub rejected the token, or the token may not do this."""
+
+
+class HubUnavailable(PublishError):
+    """The Hub could not be reached or kept failing; nothing was changed by the failed call."""
+
+
+class TooManyRemovals(PublishError):
+    """The publish would remove every claim or more than a tenth of them: refused unless allowed."""
+
+
+class OutputRefused(UsageError):
+    """An output would replace or delete a file the command did not write (or one of its own
+    inputs): nothing was written. See `toolkit.outputs`."""

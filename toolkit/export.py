@@ -5,47 +5,47 @@ spreadsheets; ClaimReview is schema.org markup for search engines and fact-check
 `claimreview`). Every export is written atomically: a failed export leaves the previous file as it
 was, and the same table always gives the same bytes.
 
-CSV columns, one row per claim (UTF-8, RFC 4180 quoting, CRLF line ends, dates YYYY-MM-DD, an empty
-cell for a missing value):
+CSV is claim input again: `claims validate` passes on an export and reads it back as the same
+records, every field kept. One row per claim, one column per table column, in table order (UTF-8,
+RFC 4180 quoting, CRLF line ends, an empty cell for a missing value or an empty list; `--bom` puts
+the UTF-8 byte-order mark first, for Excel):
 
-| column | from the table |
+| the column holds | its cell |
 |---|---|
-| id, speaker, speaker_id, claim, date, status, context, language | as they are |
-| tags | the tags joined with "; " |
-| source_count | how many sources |
-| source_urls | every source's url, joined with "; " |
-| source_titles | every source's title in the same order as source_urls (empty where a source has none), joined with "; " |
-| review_summary, review_url, reviewer, review_date | the fields of `review` |
-| history_count | how many earlier statuses |
-| history | each earlier status as "date status", oldest first, joined with "; " (e.g. "2018-06-13 unverified; 2018-12-04 false") |
-| repeat_of, times_repeated, first_seen, last_seen, source_file, source_line | as they are |
+| text, a whole number, a number, true/false | as it is (`true`/`false`) |
+| a date | YYYY-MM-DD |
+| a list of text, numbers or dates | the items joined with "; ", or a JSON array when that would be ambiguous (an item holding `;`, starting or ending with a space, or the first starting with `[`) |
+| a list of objects, an object | JSON (`[{"url": "https://...", "title": "..."}]`), empty fields left out |
 
-Sources' publishers and dates and history notes are left out: use Parquet or JSON Lines for them.
-A cell that a spreadsheet would run as a formula (text starting with =, +, -, @, a tab or a carriage
-return) gets a leading single quote (OWASP's advice against CSV injection), so CSV is for reading,
-not for reading back.
+The columns the build adds (`speaker_id`, `repeat_of`, `times_repeated`, `first_seen`, `last_seen`,
+`source_file`, `source_line`) are written too; reading a CSV passes over them, as the build works
+them out again. A text cell that a spreadsheet would run as a formula (starting with =, +, -, @, a
+tab or a carriage return, after any single quotes) gets a leading single quote (OWASP's advice
+against CSV injection); the CSV reader removes that one quote again.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import polars as pl
 
 from .build import write_parquet
 from .claimreview import to_claimreview
-from .errors import ExportError
+from .errors import ExportError, UsageError
+from .columns import CONTRACT
 from .files import atomic_path, write_text
-from .table import SCHEMA
 
 JOIN = "; "
-# Cells a spreadsheet reads as a formula or a command (OWASP, "CSV Injection").
-FORMULA_START = r"^[=+\-@\t\r]"
+# Cells a spreadsheet reads as a formula or a command (OWASP, "CSV Injection"), and cells that
+# would look like one once the reader removed the quote we add.
+FORMULA_START = r"^'*[=+\-@\t\r]"
 
 
 @dataclass(frozen=True)
@@ -59,25 +59,37 @@ class ExportSummary:
     reason: str | None = None
 
 
-def export(table: pl.DataFrame, fmt: str, out: str | os.PathLike) -> ExportSummary:
-    """Write `table` to `out` in format `fmt` (one of FORMATS), replacing `out` atomically.
+def export(table: pl.DataFrame, fmt: str, out: str | os.PathLike, *, bom: bool = False) -> ExportSummary:
+    """Write `table` to `out` in format `fmt` (one of FORMATS), replacing `out` atomically; an
+    unknown format is a UsageError naming the formats. Which files a command may replace is
+    `outputs.check_file_output`'s to say, before the work.
 
     >>> from toolkit.build import build
     >>> export(build(["fixtures/"]).table, "csv", "claims.csv").rows
     14
     """
-    writer = FORMATS.get(fmt)
-    if writer is None:
-        raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return writer(table, out)
+    write = writer(fmt)
+    if bom and fmt != "csv":
+        raise ExportError(f"--bom is for CSV only, not {fmt}")
+    return export_csv(table, out, bom=True) if bom else write(table, out)
 
 
-def export_csv(table: pl.DataFrame, out: str | os.PathLike) -> ExportSummary:
-    """One row per claim, nested fields flattened (see the module docstring), formulas defused."""
+def writer(fmt: str) -> Callable[[pl.DataFrame, str | os.PathLike], ExportSummary]:
+    """The function that writes format `fmt`; an unknown format is a UsageError naming the formats
+    (a command asks before it builds)."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return FORMATS[fmt]
+
+
+def export_csv(table: pl.DataFrame, out: str | os.PathLike, *, bom: bool = False) -> ExportSummary:
+    """One row per claim, lists and objects as cells (see the module docstring), formulas defused;
+    `bom` starts the file with the UTF-8 byte-order mark, for Excel."""
     _require_canonical(table, "csv")
     frame = neutralise_formulas(flatten(table))
     with _writing(out), atomic_path(out) as temporary:
-        frame.write_csv(temporary, line_terminator="\r\n", quote_style="necessary", date_format="%Y-%m-%d")
+        frame.write_csv(temporary, line_terminator="\r\n", quote_style="necessary", date_format="%Y-%m-%d",
+                        include_bom=bom)
     return ExportSummary("csv", Path(out), frame.height)
 
 
@@ -114,35 +126,44 @@ FORMATS: dict[str, Callable[[pl.DataFrame, str | os.PathLike], ExportSummary]] =
 
 
 def flatten(table: pl.DataFrame) -> pl.DataFrame:
-    """The canonical table with its lists and structs turned into text and counts, for CSV."""
-    sources = pl.col("sources")
-    history = pl.col("history")
-    review = pl.col("review").struct
-    day = lambda e: e.dt.to_string("%Y-%m-%d")  # noqa: E731
-    return table.select(
-        "id", "speaker", "speaker_id", "claim", "date", "status", "context", "language",
-        _joined(pl.col("tags")).alias("tags"),
-        sources.list.len().fill_null(0).alias("source_count"),
-        _joined(sources.list.eval(pl.element().struct.field("url"))).alias("source_urls"),
-        # Titles stay aligned with the urls, so a missing one is an empty place, not a skipped one.
-        pl.when(sources.list.eval(pl.element().struct.field("title").is_not_null()).list.any())
-        .then(_joined(sources.list.eval(pl.element().struct.field("title").fill_null(""))))
-        .alias("source_titles"),
-        review.field("summary").alias("review_summary"),
-        review.field("url").alias("review_url"),
-        review.field("reviewer").alias("reviewer"),
-        review.field("date").alias("review_date"),
-        history.list.len().fill_null(0).alias("history_count"),
-        _joined(history.list.eval(pl.concat_str(
-            day(pl.element().struct.field("date")), pl.element().struct.field("status"), separator=" ",
-        ))).alias("history"),
-        "repeat_of", "times_repeated", "first_seen", "last_seen", "source_file", "source_line",
+    """The table as CSV cells: lists and objects become text (see the module docstring), every
+    other column stays as it is."""
+    nested = [name for name, dtype in table.schema.items() if isinstance(dtype, (pl.List, pl.Struct))]
+    return table.with_columns(
+        pl.Series(name, [_cell(value) for value in table[name].to_list()], dtype=pl.String) for name in nested
     )
 
 
-def _joined(column: pl.Expr) -> pl.Expr:
-    """A list of text as one cell; an empty list is an empty cell, not an empty string."""
-    return pl.when(column.list.len() > 0).then(column.list.join(JOIN))
+def _cell(value: Any) -> str | None:
+    """One list or object as a cell: items joined with "; " where the reader splits them back
+    unchanged, JSON otherwise; an empty list is an empty cell."""
+    if not value:
+        return None
+    if isinstance(value, list) and all(_joinable(item) for item in value) and not str(value[0]).startswith("["):
+        return JOIN.join(_plain(item) for item in value)
+    return json.dumps(_without_nulls(value), ensure_ascii=False, default=dt.date.isoformat)
+
+
+def _joinable(item: Any) -> bool:
+    if item is None or isinstance(item, (list, dict)):
+        return False
+    text = _plain(item)
+    return bool(text) and ";" not in text and text == text.strip()
+
+
+def _plain(item: Any) -> str:
+    if isinstance(item, bool):
+        return "true" if item else "false"
+    return item.isoformat() if isinstance(item, dt.date) else str(item)
+
+
+def _without_nulls(value: Any) -> Any:
+    """Empty fields of objects left out: in a record, a field is absent rather than null."""
+    if isinstance(value, dict):
+        return {key: _without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value]
+    return value
 
 
 def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
@@ -154,8 +175,13 @@ def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _require_canonical(table: pl.DataFrame, fmt: str) -> None:
-    """CSV and ClaimReview read named nested fields: the table must follow `table.SCHEMA`."""
-    wrong = [f"{name} ({dtype})" for name, dtype in SCHEMA.items() if table.schema.get(name) != dtype]
+    """The columns an export reads, typed as the build types them: CSV needs the fields every
+    claim schema keeps (it is claim input again), ClaimReview the packaged schema's fields it maps."""
+    from .schema import load_schema
+
+    needed = load_schema().columns.table_schema()
+    wrong = [f"{name} ({dtype})" for name, dtype in needed.items()
+             if (fmt != "csv" or name in CONTRACT) and table.schema.get(name) != dtype]
     if wrong:
         raise ExportError(f"cannot export {fmt}: the table lacks these canonical columns: {', '.join(wrong)}")
 

@@ -1,13 +1,22 @@
 """Atomic writes: a file is written next to its target and renamed over it, so a reader (or a
-crash) sees the old file or the new one, never half of one."""
+crash) sees the old file or the new one, never half of one.
+
+The temporary file is named `.TARGET.claims-tmp-PID-RANDOM.tmp`. A run that is killed cannot remove
+it, so the next write to the same target removes those whose process is gone, and nothing else:
+only that target's names, only this pattern, never a live writer's file.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+TEMPORARY_MARK = ".claims-tmp-"
+_OWNER = re.compile(r"(\d+)-[a-z0-9_]+\.tmp")  # what follows the prefix: the writer's pid, mkstemp's letters
 
 
 @contextmanager
@@ -15,7 +24,8 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     """A temporary path to write to; renamed onto `target` only if the block succeeds."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    remove_abandoned(target)
+    handle, name = tempfile.mkstemp(prefix=f"{_prefix(target)}{os.getpid()}-", suffix=".tmp", dir=target.parent)
     os.close(handle)
     temporary = Path(name)
     os.chmod(temporary, 0o666 & ~_umask())
@@ -24,6 +34,41 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _prefix(target: Path) -> str:
+    return f".{target.name}{TEMPORARY_MARK}"
+
+
+def remove_abandoned(target: str | os.PathLike) -> list[Path]:
+    """Remove the temporary files that killed writes of `target` left beside it; returns them."""
+    target = Path(target)
+    prefix = _prefix(target)
+    removed = []
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        owner = _OWNER.fullmatch(entry.name[len(prefix):]) if entry.name.startswith(prefix) else None
+        if owner and not _running(int(owner.group(1))) and entry.is_file(follow_symlinks=False):
+            Path(entry.path).unlink(missing_ok=True)
+            removed.append(Path(entry.path))
+    return removed
+
+
+def _running(pid: int) -> bool:
+    """Whether a process `pid` exists (one of another user's counts: it is not ours to judge).
+    On Windows signal 0 would interrupt the process, so every writer counts as running there."""
+    if pid == os.getpid() or os.name == "nt":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def _umask() -> int:

@@ -1,8 +1,10 @@
 """Publishing a version and loading any version back.
 
 A version is built into a staging folder (data, card, schema, changelog: byte for byte what is
-uploaded), compared with the latest published version, and committed as one commit on `main`
-whose parent is the commit we compared against; the tag follows only once the commit landed.
+uploaded), compared with the latest published version, and released as one commit on `main` whose
+parent is the commit we compared against, with its tag (in one transaction on a release store).
+A publish that would remove many claims is refused unless removals are allowed: an emptied or
+misspelt input folder must never become a version.
 """
 
 from __future__ import annotations
@@ -19,12 +21,15 @@ import polars as pl
 
 from .build import CHANGELOG_NAME, build, write_folder
 from .config import DatasetConfig, find_config, load_config
-from .errors import PublishError, TagExists, VersionNotFound
+from .files import write_text
+from .errors import PublishConflict, PublishError, TagExists, TargetNotFound, TooManyRemovals, UsageError, VersionNotFound
 from .schema import SCHEMA_NAME
 from .targets import Target, identities, is_local, open_target
-from .versions import Diff, Version, changelog_entry, compare_schemas, diff, next_version
+from .versions import CHANGES_NAME, Diff, Version, changelog_entry, changes_document, compare_schemas, diff, next_version
 
 DATA_PATTERNS = ["data/*.parquet"]
+BUMPS = ("auto", "major", "minor", "patch")
+REMOVAL_SHARE = 0.1  # removing more than this share of the latest version's claims needs allow_removals
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,9 @@ class PublishResult:
     deleted: list[str] = field(default_factory=list)
     commit: str | None = None
     dry_run: bool = False
+    claims_before: int = 0  # in the latest version
+    claims_after: int = 0  # in this one
+    refused: str | None = None  # a dry run's plan that the real publish would refuse, and why
 
 
 def latest_version(tags: dict[str, str]) -> Version | None:
@@ -71,19 +79,42 @@ def publish(
     schema: str | os.PathLike | None = None,
     speakers: str | os.PathLike | None = None,
     strict: bool = False,
+    allow_removals: bool = False,
 ) -> PublishResult:
     """Build the claims under `paths` and publish them as the next version of `target`."""
+    if bump not in BUMPS:
+        raise UsageError(f"--bump takes {', '.join(BUMPS)}, not {bump!r}")
+    if version and bump != "auto":
+        raise UsageError("--bump and --version cannot be used together: --version sets the version by hand")
     paths = [os.fspath(p) for p in paths]
-    built = build(paths, schema=schema, speakers=speakers, strict=strict)
-    config = config or load_config(find_config(paths))
     where = open_target(target, token=token)
-    tags = where.tags()
-    parent = where.head()
+    where.check_publishable()
+    config = config or load_config(find_config(paths))
+    if not config.license:
+        raise UsageError("no license for the dataset: set license in claims.yaml (e.g. license: cc-by-4.0) or "
+                         "give --license; the toolkit never chooses one for you")
+    built = build(paths, schema=schema, speakers=speakers, strict=strict)
+    try:
+        parent = where.head()  # read before the tags: if main moves after this, the release is refused
+        tags = where.tags()
+    except TargetNotFound:
+        parent, tags = None, {}
     latest = latest_version(tags)
+    if latest and tags[latest.tag] != parent:
+        raise PublishConflict(
+            f"main of {where.name} is at {parent}, not at the latest version {latest.tag} ({tags[latest.tag]}): "
+            "another publish is under way, or one stopped before tagging; nothing was changed"
+        )
     old_table, old_schema, history = _previous(where, tags, latest)
     change = diff(old_table, built.table, compare_schemas(old_schema, built.schema.document))
+    before = old_table["id"].n_unique() if old_table is not None else 0
+    counts = {"claims_before": before, "claims_after": built.table["id"].n_unique()}
     if latest and change.empty and not version:
-        return PublishResult(where.name, None, latest, change)
+        return PublishResult(where.name, None, latest, change, **counts)
+    removals = None if allow_removals else _removals_refused(change, before, latest)
+    if removals and not dry_run:
+        raise TooManyRemovals(f"this publish would {removals[0]}; nothing was published. {removals[1]}")
+    refused = f"a real publish would be refused: it would {removals[0]}. {removals[1]}" if removals else None
     new_version = next_version(latest, change, bump, version)
     if new_version.tag in tags:
         raise TagExists(f"tag {new_version.tag} already exists on {where.name}; tags are never moved")
@@ -92,21 +123,38 @@ def publish(
     staging = Path(tempfile.mkdtemp(prefix="claims-release-"))
     try:
         entry = changelog_entry(new_version, change)
-        names = write_folder(built, staging, config, version=str(new_version), entry=entry, history=history)
+        names = write_folder(built, staging, config, version=str(new_version), entry=entry, history=history, mark=False)
+        changes = changes_document(new_version, latest, change)
+        write_text(staging / CHANGES_NAME, json.dumps(changes, ensure_ascii=False, indent=2, default=str) + "\n")
+        names = sorted([*names, CHANGES_NAME])
         remote = where.files(parent) if parent else {}
         planned = [PlannedFile(n, (staging / n).stat().st_size, remote.get(n) not in identities(staging / n)) for n in names]
         stale = sorted(p for p in remote if p.startswith("data/") and p not in names)
         if dry_run:
-            return PublishResult(where.name, new_version, latest, change, planned, stale, dry_run=True)
+            return PublishResult(where.name, new_version, latest, change, planned, stale, dry_run=True,
+                                 refused=refused, **counts)
         where.prepare(private)
-        parent = parent or where.head()
+        if parent is None:  # a new repository: the Hub gives it a first commit; nobody may have published since
+            parent = where.head()
+            if latest_version(where.tags()):
+                raise PublishConflict(f"someone else published to {where.name} while this publish was planned; nothing was changed")
         upload = [f.path for f in planned if f.upload]
         message = f"Release {new_version}: {change.summary()}"
-        commit = where.commit(staging, upload, stale, message, parent)
-        where.tag(new_version.tag, commit, message)
-        return PublishResult(where.name, new_version, latest, change, planned, stale, commit)
+        commit = where.release(staging, upload, stale, message, parent, new_version.tag)
+        return PublishResult(where.name, new_version, latest, change, planned, stale, commit, **counts)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _removals_refused(change: Diff, before: int, latest: Version | None) -> tuple[str, str] | None:
+    """(what, advice) when removing these claims needs `allow_removals`: all of them, or more than
+    a tenth of the latest version's."""
+    removed = len(change.removed)
+    if not removed or (removed < before and removed <= before * REMOVAL_SHARE):
+        return None
+    share = "every claim" if removed >= before else f"{removed} of the {before} claims"
+    return (f"remove {share} of {latest.tag}",
+            "Check the input paths (a misspelt or emptied folder?), or pass --allow-removals if the removals are meant")
 
 
 def _previous(where: Target, tags: dict[str, str], latest: Version | None):

@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from .errors import SchemaError
 from .fastlines import LineDecoder
 from .fastpath import Explainer, FastSchema
-from .readers.csv import CsvLayout
+from .columns import Columns, Kind, columns_of
 
 SCHEMA_NAME = "claim.schema.json"
 
@@ -75,17 +75,14 @@ class ClaimSchema:
         return node
 
     @cached_property
-    def csv_layout(self) -> CsvLayout:
-        lists, item_keys = set(), {}
-        for name, spec in self.properties.items():
-            if self.resolve(spec).get("type") != "array":
-                continue
-            lists.add(name)
-            items = self.resolve(spec.get("items", {}))
-            required = items.get("required", [])
-            if items.get("type") == "object" and len(required) == 1:
-                item_keys[name] = required[0]
-        return CsvLayout(frozenset(lists), item_keys)
+    def columns(self) -> Columns:
+        """The table's columns and their kinds (see `columns`)."""
+        return columns_of(self)
+
+    @property
+    def csv_layout(self) -> Kind:
+        """What the readers give plain YAML and CSV values: the kind at each place of a record."""
+        return self.columns.record
 
 
 def load_schema(path: str | Path | None = None) -> ClaimSchema:
@@ -106,4 +103,6 @@ def load_schema(path: str | Path | None = None) -> ClaimSchema:
         raise SchemaError(f"{path}: not a valid JSON Schema at {where}: {error.message}") from None
     if not isinstance(document, dict) or document.get("type") != "object":
         raise SchemaError(f"{path}: a claim schema must describe an object (\"type\": \"object\")")
-    return ClaimSchema(document, path, text)
+    schema = ClaimSchema(document, path, text)
+    schema.columns  # a schema the table cannot type is refused here, before any record
+    return schema

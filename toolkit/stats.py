@@ -1,23 +1,32 @@
 """`claims stats`: how many claims there are by status, by speaker and by year.
 
-Counted with Polars over the canonical table (one row per record, so a repeated claim counts each
-time it was made), shown as a terminal table or drawn as one PNG figure.
+Counted with Polars, one row per record (so a repeated claim counts each time it was made), under
+the speakers' canonical names, shown as a terminal table or drawn as one PNG figure. `count` reads
+and validates like `build` but keeps only the three counted fields: the merge's normalising of
+every text, its linking of repeats and the Parquet are not needed to count.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 import polars as pl
 from rich.table import Table
 
-from .errors import ExportError, UsageError
+from .errors import ExportError, UsageError, ValidationFailed
 from .files import atomic_path
+from .schema import ClaimSchema, load_schema
+from .speakers import SpeakerRegistry, find_registry, load_speakers
+from .text import tidy_expr
+from .validate import read_frame, read_records
 from .vocabulary import STATUSES
 
 PLOT_SPEAKERS = 15  # the figure shows the speakers with most claims; the counts keep them all
+TOP_SPEAKERS = 20  # the terminal table shows this many speakers (`--top`); the counts keep them all
+# What `count` reads: fields every claim schema keeps, as text (`columns.CONTRACT`); dates parsed after.
+COUNTED = pl.Schema({"speaker": pl.String, "date": pl.String, "status": pl.String})
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,17 @@ class Stats:
     by_speaker: dict[str, int] = field(default_factory=dict)
     by_year: dict[int, int] = field(default_factory=dict)
 
+    def top_speakers(self, top: int | None = TOP_SPEAKERS) -> dict[str, int]:
+        """The `top` speakers with most claims (None: all), and one entry counting the others, so
+        that what shows them stays the same size whatever the number of speakers."""
+        if top is None:
+            return dict(self.by_speaker)
+        speakers = dict(list(self.by_speaker.items())[:top])
+        others = len(self.by_speaker) - len(speakers)
+        if others:
+            speakers[f"({others:,} other speakers)"] = sum(list(self.by_speaker.values())[top:])
+        return speakers
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "claims": self.claims,
@@ -39,8 +59,43 @@ class Stats:
         }
 
 
+def count(
+    paths: Iterable[str | os.PathLike],
+    *,
+    schema: str | os.PathLike | ClaimSchema | None = None,
+    speakers: str | os.PathLike | None = None,
+) -> Stats:
+    """Validate the claims under `paths` (raising ValidationFailed with the report, like `build`)
+    and count them, speakers under their canonical names from the registry `build` would use.
+
+    >>> count(["fixtures/"]).by_speaker["Donald Trump"]
+    3
+    """
+    paths = [os.fspath(p) for p in paths]
+    schema = schema if isinstance(schema, ClaimSchema) else load_schema(schema)
+    validation, frame = read_frame(paths, schema, columns=COUNTED) or (None, None)
+    if frame is None and (validation is None or validation.valid):
+        validation, records = read_records(paths, schema)
+        if validation.valid:  # only valid records make a frame: the report, never a traceback
+            frame = pl.DataFrame([{name: r.data.get(name) for name in COUNTED} for r in records], schema=COUNTED, strict=False)
+    if not validation.valid:
+        raise ValidationFailed(validation)
+    registry = load_speakers(speakers if speakers is not None else find_registry(paths))
+    return stats(frame.with_columns(canonical_speakers(frame["speaker"], registry), pl.col("date").str.to_date("%Y-%m-%d")))
+
+
+def canonical_speakers(names: pl.Series, registry: SpeakerRegistry) -> pl.Series:
+    """Each name as the table holds it: tidied, then the registry's canonical name for it. The
+    registry is asked once per distinct name, not once per record."""
+    tidied = names.to_frame().select(tidy_expr(pl.col(names.name))).to_series()
+    distinct = tidied.unique().drop_nulls().to_list()
+    known = {name: speaker.name for name in distinct if (speaker := registry.canonical(name))}
+    return tidied.replace(known) if known else tidied
+
+
 def stats(table: pl.DataFrame) -> Stats:
-    """Count the table's claims three ways.
+    """Count the table's claims three ways (a built table, or any frame with canonical `speaker`,
+    `status` and a date `date`).
 
     >>> from toolkit.build import build
     >>> stats(build(["fixtures/"]).table).by_status["true"]
@@ -62,18 +117,20 @@ def stats(table: pl.DataFrame) -> Stats:
     )
 
 
-def render_stats(stats: Stats) -> Table:
-    """The counts as one rich table, a section per grouping, for the terminal."""
-    table = Table(title=f"{stats.claims} claims", title_justify="left")
+def render_stats(stats: Stats, top: int | None = TOP_SPEAKERS) -> Table:
+    """The counts as one rich table, a section per grouping, for the terminal: the `top` speakers
+    with most claims (None: all) and one line counting the others, so that the output (and the time
+    to draw it) stays the same size whatever the number of speakers."""
+    table = Table(title=f"{stats.claims:,} claims, {len(stats.by_speaker):,} speakers", title_justify="left")
     table.add_column("by")
     table.add_column("")
     table.add_column("claims", justify="right")
     table.add_column("share", justify="right")
-    groups = [("status", stats.by_status), ("speaker", stats.by_speaker), ("year", stats.by_year)]
+    groups = [("status", stats.by_status), ("speaker", stats.top_speakers(top)), ("year", stats.by_year)]
     for number, (name, counts) in enumerate(groups):
         for index, (key, count) in enumerate(counts.items()):
             share = f"{count / stats.claims:.0%}" if stats.claims else "-"
-            table.add_row(name if index == 0 else "", str(key), str(count), share,
+            table.add_row(name if index == 0 else "", str(key), f"{count:,}", share,
                           end_section=index == len(counts) - 1 and number < len(groups) - 1)
     return table
 

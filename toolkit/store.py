@@ -1,22 +1,30 @@
-"""The release store: a git repository on disk with exactly the Hub's layout, one commit and one
-tag per version. Works with no account and no network, and can be pushed to the Hub as it is.
+"""The release store: a bare git repository on disk with exactly the Hub's layout, one commit and
+one tag per version. Works with no account and no network, and can be pushed to the Hub as it is.
 
-A version is committed without touching any working tree: the files are staged into a temporary
-index, written as a tree, committed, and `main` is moved with a compare-and-swap
-(`git update-ref NEW OLD`), so two concurrent publishes cannot both win.
+Only a folder that `claims publish` created is ever written: a bare repository (no working tree,
+so no file of anyone's to overwrite) carrying the marker `claims.releaseStore = true` in its own git
+config. Any other git repository or non-empty folder is refused before anything is touched; git
+always runs with `--git-dir`, so it never wanders up into a repository around the folder.
+
+A version is written without any working tree: the files are staged into a temporary index,
+written as a tree and committed; then `main` and the version's tag move in ONE ref transaction
+that names main's expected old value, so a kill leaves the whole version or nothing, and of two
+concurrent publishes one is refused.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import tarfile
 import tempfile
 from pathlib import Path
 
-from .errors import PublishConflict, PublishError, TagExists, UsageError
+from .errors import NotAReleaseStore, PublishConflict, PublishError, TagExists, TargetNotFound
 
+MARKER = "claims.releaseStore"
 _IDENTITY = {
     "GIT_AUTHOR_NAME": "claims toolkit",
     "GIT_AUTHOR_EMAIL": "claims-toolkit@localhost",
@@ -31,30 +39,98 @@ class ReleaseStore:
         self.path = path
         self.name = str(path)
         self._scratch: tempfile.TemporaryDirectory | None = None  # fetched files; removed with the store object
+        self._known: Path | None = None  # the git dir, once the folder was seen to be a store
 
-    def _git(self, *args: str, env: dict | None = None, data: bytes | None = None, check: bool = True) -> str:
-        result = subprocess.run(
-            ["git", "-C", str(self.path), *args], input=data, capture_output=True,
-            env={**os.environ, **_IDENTITY, **(env or {})},
+    # --- what the folder is -------------------------------------------------------------------
+
+    def _kind(self) -> tuple[str, Path | None]:
+        """(kind, git dir): `missing`/`empty` (a store can be made there), `store` (ours),
+        `legacy` (made by an earlier claims version: a working tree, no marker), `repository`
+        (anyone else's git repository), `folder` (files that are not a repository)."""
+        path = self.path
+        if not path.exists():
+            return "missing", None
+        if not path.is_dir():
+            return "folder", None
+        if not any(path.iterdir()):
+            return "empty", None
+        if (path / "HEAD").is_file() and (path / "objects").is_dir():
+            git_dir = path
+        elif (path / ".git").is_dir():
+            git_dir = path / ".git"
+        else:
+            return "folder", None
+        marked = _run(git_dir, "config", "--local", "--get", MARKER).stdout.strip() == b"true"
+        if marked and git_dir == path:
+            return "store", git_dir
+        authors = _run(git_dir, "log", "--all", "--format=%ae%n%ce").stdout.decode(errors="replace").split()
+        if authors and set(authors) == {_IDENTITY["GIT_AUTHOR_EMAIL"]}:
+            return "legacy", git_dir
+        return "repository", git_dir
+
+    def check_publishable(self) -> None:
+        """Refuse (exit 2, nothing touched) any folder that is not a store and could not become one."""
+        kind, git_dir = self._kind()
+        if kind in ("missing", "empty", "store"):
+            return
+        if kind == "legacy":
+            bare = git_dir == self.path
+            steps = (f"git -C {self.path} config {MARKER} true" if bare else
+                     f"git clone -q --bare {self.path} {self.path}.git && git -C {self.path}.git config {MARKER} true")
+            raise NotAReleaseStore(
+                f"{self.path} is a release store made by an earlier claims version{'' if bare else ' (with a working tree)'}; "
+                f"it can still be read, but publishing needs a bare store with the marker: run `{steps}`"
+                f"{'' if bare else f' and publish to {self.path}.git'}"
+            )
+        why = {"repository": "it is a git repository that `claims publish` did not create",
+               "folder": "it is not empty and not a release store"}[kind]
+        raise NotAReleaseStore(
+            f"{self.path}: refusing to publish there, {why}; nothing was changed. "
+            "A release store is a folder that `claims publish` creates: give a new or empty folder (e.g. --repo ./releases)"
         )
-        if check and result.returncode != 0:
-            raise PublishError(f"git {args[0]} failed in {self.path}: {result.stderr.decode(errors='replace').strip()}")
+
+    def _git_dir(self) -> Path:
+        """The store's git directory, for reading; a missing or foreign folder is an error."""
+        if self._known:
+            return self._known
+        kind, git_dir = self._kind()
+        if kind in ("store", "legacy"):
+            self._known = git_dir
+            return git_dir
+        if kind in ("missing", "empty"):
+            raise TargetNotFound(f"no release store at {self.path}: nothing was published there")
+        raise NotAReleaseStore(f"{self.path} is not a release store (a folder `claims publish` created)")
+
+    def _git(self, *args: str, env: dict | None = None, data: bytes | None = None) -> str:
+        result = _run(self._git_dir(), *args, env=env, data=data)
+        if result.returncode != 0:
+            command = next(a for a in args if not a.startswith("-") and "/" not in a)
+            raise PublishError(f"git {command} failed in {self.path}: {result.stderr.decode(errors='replace').strip()}")
         return result.stdout.decode()
 
-    def _exists(self) -> bool:
-        return (self.path / ".git").exists() or (self.path / "HEAD").is_file()
+    # --- the Target interface -------------------------------------------------------------------
 
     def prepare(self, private: bool = False) -> None:
-        if self._exists():
+        """Create the store: a bare repository with the marker. A missing folder appears whole (made
+        beside it and renamed into place), so a kill never leaves an unmarked repository there."""
+        self.check_publishable()
+        kind, _ = self._kind()
+        if kind == "store":
             return
-        if self.path.exists() and any(self.path.iterdir()):
-            raise UsageError(f"{self.path} exists and is not a release store (a git repository)")
-        self.path.mkdir(parents=True, exist_ok=True)
-        self._git("init", "-q", "-b", "main")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if kind == "empty":
+            _init(self.path)
+            return
+        scratch = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.", dir=self.path.parent))
+        try:
+            _init(scratch)
+            os.rename(scratch, self.path)
+        except OSError:
+            shutil.rmtree(scratch, ignore_errors=True)
+            if self._kind()[0] != "store":  # someone else created it meanwhile: fine if it is a store
+                raise
 
     def tags(self) -> dict[str, str]:
-        if not self._exists():
-            return {}
         listing = self._git("for-each-ref", "refs/tags", "--format=%(refname:short) %(objectname) %(*objectname)")
         tags = {}
         for line in listing.splitlines():
@@ -63,17 +139,15 @@ class ReleaseStore:
         return tags
 
     def head(self) -> str | None:
-        if not self._exists():
-            return None
-        return self._git("rev-parse", "--verify", "-q", "refs/heads/main", check=False).strip() or None
+        result = _run(self._git_dir(), "rev-parse", "--verify", "-q", "refs/heads/main")
+        return result.stdout.decode().strip() or None
 
     def files(self, revision: str) -> dict[str, str]:
         listing = self._git("ls-tree", "-r", "--format=%(objectname) %(path)", revision)
         return {path: f"git:{oid}" for oid, path in (line.split(" ", 1) for line in listing.splitlines())}
 
     def fetch(self, revision: str, patterns: list[str]) -> Path:
-        archive = subprocess.run(["git", "-C", str(self.path), "archive", "--format=tar", revision, *patterns],
-                                 capture_output=True)
+        archive = _run(self._git_dir(), "archive", "--format=tar", revision, *patterns)
         if archive.returncode != 0:
             raise PublishError(f"cannot read {revision} from {self.path}: {archive.stderr.decode().strip()}")
         if self._scratch is None:
@@ -83,28 +157,46 @@ class ReleaseStore:
             tar.extractall(folder, filter="data")
         return folder
 
-    def commit(self, folder: Path, upload: list[str], delete: list[str], message: str, parent: str | None) -> str:
-        """Commit `folder` as the whole new tree (uploads and deletions follow from it)."""
+    def release(self, folder: Path, upload: list[str], delete: list[str], message: str, parent: str | None,
+                tag: str) -> str:
+        """Commit `folder` as the whole new tree, then move `main` (from `parent`) and create the
+        tag in one transaction: both or neither."""
         with tempfile.TemporaryDirectory() as scratch:
             env = {"GIT_INDEX_FILE": os.path.join(scratch, "index")}
             self._git("--work-tree", str(folder), "add", "-A", "--force", ".", env=env)
             tree = self._git("write-tree", env=env).strip()
         parents = ["-p", parent] if parent else []
         commit = self._git("commit-tree", tree, *parents, "-m", message).strip()
-        swap = self._git("update-ref", "-m", message, "refs/heads/main", commit, parent or _ZERO, check=False)
-        if self.head() != commit:
+        tagger = self._git("var", "GIT_COMMITTER_IDENT").strip()
+        tag_object = self._git(
+            "mktag", data=f"object {commit}\ntype commit\ntag {tag}\ntagger {tagger}\n\n{message}\n".encode()
+        ).strip()
+        transaction = (f"start\nupdate refs/heads/main {commit} {parent or _ZERO}\n"
+                       f"create refs/tags/{tag} {tag_object}\nprepare\ncommit\n")
+        result = _run(self._git_dir(), "update-ref", "--stdin", data=transaction.encode())
+        if result.returncode == 0:
+            return commit
+        if self.head() != parent:
             raise PublishConflict(
-                f"{self.path}: main moved while publishing (someone else published); nothing was changed. {swap}".strip()
+                f"{self.path}: main moved while publishing (someone else published); nothing of this publish was kept"
             )
-        self._refresh_checkout()
-        return commit
+        if tag in self.tags():
+            raise TagExists(f"tag {tag} already exists in {self.path}; tags are never moved; nothing was changed")
+        reason = result.stderr.decode(errors="replace").strip().replace("\n", " ")
+        hint = (" (a lock file left by a publish that is running or was killed: if none is running, delete it)"
+                if ".lock" in reason else "")
+        raise PublishError(f"{self.path}: could not record {tag}, main and the tags are as they were: {reason}{hint}")
 
-    def _refresh_checkout(self) -> None:
-        """Keep a non-bare store's files in step with main, for people browsing it."""
-        if (self.path / ".git").exists():
-            self._git("reset", "-q", "--hard", "main", check=False)
 
-    def tag(self, name: str, commit: str, message: str) -> None:
-        if name in self.tags():
-            raise TagExists(f"tag {name} already exists in {self.path}; tags are never moved")
-        self._git("tag", "-a", name, commit, "-m", message)
+def _run(git_dir: Path, *args: str, env: dict | None = None, data: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["git", f"--git-dir={git_dir}", *args], input=data, capture_output=True,
+        env={**os.environ, **_IDENTITY, **(env or {})},
+    )
+
+
+def _init(path: Path) -> None:
+    for args in (("init", "-q", "--bare", "-b", "main", str(path)), ("--git-dir", str(path), "config", MARKER, "true")):
+        result = subprocess.run(["git", *args], capture_output=True)
+        if result.returncode != 0:
+            raise PublishError(f"cannot create a release store at {path}: {result.stderr.decode(errors='replace').strip()}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import polars as pl
 
@@ -17,60 +17,8 @@ from .records import Record
 from .speakers import SpeakerRegistry
 from .text import claim_key_expr, tidy_expr
 
-SOURCE = pl.Struct({"url": pl.String, "title": pl.String, "publisher": pl.String, "date": pl.Date})
-REVIEW = pl.Struct({"summary": pl.String, "url": pl.String, "reviewer": pl.String, "date": pl.Date})
-HISTORY = pl.Struct({"date": pl.Date, "status": pl.String, "note": pl.String})
-
-# The columns as curators write them (dates still text), then as the table holds them.
-_INPUT = pl.Schema({
-    "id": pl.String,
-    "speaker": pl.String,
-    "claim": pl.String,
-    "date": pl.String,
-    "status": pl.String,
-    "context": pl.String,
-    "language": pl.String,
-    "tags": pl.List(pl.String),
-    "sources": pl.List(pl.Struct({"url": pl.String, "title": pl.String, "publisher": pl.String, "date": pl.String})),
-    "review": pl.Struct({"summary": pl.String, "url": pl.String, "reviewer": pl.String, "date": pl.String}),
-    "history": pl.List(pl.Struct({"date": pl.String, "status": pl.String, "note": pl.String})),
-    "source_file": pl.String,
-    "source_line": pl.Int64,
-})
-
-SCHEMA = pl.Schema({
-    "id": pl.String,
-    "speaker": pl.String,
-    "speaker_id": pl.String,
-    "claim": pl.String,
-    "date": pl.Date,
-    "status": pl.String,
-    "context": pl.String,
-    "language": pl.String,
-    "tags": pl.List(pl.String),
-    "sources": pl.List(SOURCE),
-    "review": REVIEW,
-    "history": pl.List(HISTORY),
-    "repeat_of": pl.String,
-    "times_repeated": pl.Int64,
-    "first_seen": pl.Date,
-    "last_seen": pl.Date,
-    "source_file": pl.String,
-    "source_line": pl.Int64,
-})
-
-TEXT_COLUMNS = ("speaker", "claim", "context")
-
-# What the columns that the build adds mean (the others are described by the schema).
-DERIVED = {
-    "speaker_id": "Wikidata id of the speaker, from the speaker registry, where known.",
-    "repeat_of": "Id of this claim's first appearance when the same speaker said the same words before; null for the first.",
-    "times_repeated": "How many times the claim was made again after its first appearance (0: said once).",
-    "first_seen": "Date of the claim's first appearance.",
-    "last_seen": "Date of the claim's latest appearance.",
-    "source_file": "The file the record came from, as given to the build.",
-    "source_line": "The line of that file where the record starts.",
-}
+if TYPE_CHECKING:
+    from .columns import Columns, Kind
 
 
 @dataclass(frozen=True)
@@ -117,59 +65,107 @@ def _provenance(file: str) -> str:
     return file
 
 
-# What the readers give, before the build adds where each record came from.
-INPUT_COLUMNS = pl.Schema({name: dtype for name, dtype in _INPUT.items() if name not in ("source_file", "source_line")})
+def _packaged(columns: "Columns | None") -> "Columns":
+    """The columns given, or the packaged schema's."""
+    if columns is not None:
+        return columns
+    from .schema import load_schema
+
+    return load_schema().columns
 
 
-def _row(record: Record) -> dict[str, Any]:
-    row = {name: record.data.get(name) for name in _INPUT.names() if name in record.data}
-    row["source_file"] = record.file
-    row["source_line"] = record.line
-    return row
+def input_columns(columns: "Columns | None" = None) -> pl.Schema:
+    """What the readers give: the schema's fields, dates still text (the build adds where each
+    record came from)."""
+    return _packaged(columns).input_schema()
 
 
-def frame_of(records: Iterable[Record]) -> pl.DataFrame:
-    """Records (already valid) as a frame with the input schema: nothing inferred."""
-    return pl.DataFrame([_row(r) for r in records], schema=_INPUT, strict=False)
+def frame_of(records: Iterable[Record], columns: "Columns | None" = None) -> pl.DataFrame:
+    """Records (already valid) as a frame of `input_columns` (of the packaged schema unless
+    `columns` are given): nothing inferred."""
+    columns = _packaged(columns)
+    records = list(records)
+    names = columns.fields
+    rows = [{**{name: record.data[name] for name in names if name in record.data},
+             "source_file": record.file, "source_line": record.line} for record in records]
+    schema = pl.Schema({**input_columns(columns), "source_file": pl.String, "source_line": pl.Int64})
+    try:
+        return pl.DataFrame(rows, schema=schema, strict=False)
+    except (pl.exceptions.ComputeError, OverflowError):
+        raise _too_large(records, columns) from None
 
 
-def build_table(records: Iterable[Record], speakers: SpeakerRegistry | None = None) -> tuple[pl.DataFrame, BuildReport]:
+def _too_large(records: list[Record], columns: "Columns") -> Exception:
+    """Whole numbers the table cannot hold (JSON Schema's integers have no bound, Int64 does), as
+    located errors; found only when the frame could not be made."""
+    from .errors import ValidationFailed
+    from .records import ERROR, Problem, pointer_join
+    from .validate import ValidationResult
+
+    problems = []
+    for record in records:
+        todo = [(record.data, columns.record, "")]
+        while todo:
+            value, kind, pointer = todo.pop()
+            if kind.type == "integer" and isinstance(value, int) and not -2**63 <= value < 2**63:
+                line, column = record.position(pointer)
+                problems.append(Problem(record.file, line, column, pointer, "too-large", ERROR,
+                                        f"the number {value} is too large for the table (whole numbers fit in 64 bits)"))
+            elif kind.type == "array" and isinstance(value, list) and kind.items is not None:
+                todo += [(item, kind.items, pointer_join(pointer, i)) for i, item in enumerate(value)]
+            elif kind.type == "object" and isinstance(value, dict):
+                todo += [(value[name], inner, pointer_join(pointer, name)) for name, inner in kind.fields if name in value]
+    if not problems:
+        return RuntimeError("the records could not be made into a table")  # not ours to explain: a bug
+    return ValidationFailed(ValidationResult(len({p.file for p in problems}), len(records), tuple(problems)))
+
+
+def build_table(records: Iterable[Record], speakers: SpeakerRegistry | None = None,
+                columns: "Columns | None" = None) -> tuple[pl.DataFrame, BuildReport]:
     """Merge valid records into the canonical table and say what was linked and what conflicts."""
-    return merge(frame_of(records), speakers)
+    columns = _packaged(columns)
+    return merge(frame_of(records, columns), speakers, columns)
 
 
-def merge(frame: pl.DataFrame, speakers: SpeakerRegistry | None = None) -> tuple[pl.DataFrame, BuildReport]:
-    """The canonical table from a frame of valid records (the input columns, `source_file` as
+def merge(frame: pl.DataFrame, speakers: SpeakerRegistry | None = None,
+          columns: "Columns | None" = None) -> tuple[pl.DataFrame, BuildReport]:
+    """The canonical table from a frame of valid records (`input_columns`, `source_file` as
     given), and what was linked and what conflicts."""
+    columns = _packaged(columns)
     files = frame["source_file"].unique().to_list()
     frame = frame.with_columns(pl.col("source_file").replace_strict(
         files, [_provenance(f) for f in files], return_dtype=pl.String))
-    frame = _normalise(frame)
+    frame = _normalise(frame, columns)
     frame, renamed = _map_speakers(frame, speakers or SpeakerRegistry())
     frame = _link_repeats(frame)
-    table = frame.select(SCHEMA.names()).sort("id")
+    schema = columns.table_schema()
+    table = frame.select(schema.names()).cast(dict(schema)).sort("id")
     return table, _report(table, renamed)
 
 
-def _normalise(frame: pl.DataFrame) -> pl.DataFrame:
-    dated = lambda e: e.str.to_date("%Y-%m-%d")  # noqa: E731 - validated already: every date parses
+def _normalise(frame: pl.DataFrame, columns: "Columns") -> pl.DataFrame:
+    """Free text tidied and dates read, wherever the schema puts them; an absent list is empty."""
+    tidied = [(name, _tidied(pl.col(name), kind)) for name, kind in columns.record.fields]
+    lists = [name for name, kind in columns.record.fields if kind.type == "array"]
     return frame.with_columns(
-        *(tidy_expr(pl.col(c)) for c in TEXT_COLUMNS),
-        dated(pl.col("date")),
-        pl.col("tags").list.eval(tidy_expr(pl.element())),
-        pl.col("sources").list.eval(pl.element().struct.with_fields(
-            tidy_expr(pl.field("title")), tidy_expr(pl.field("publisher")), dated(pl.field("date")),
-        )),
-        pl.col("review").struct.with_fields(
-            tidy_expr(pl.field("summary")), tidy_expr(pl.field("reviewer")), dated(pl.field("date")),
-        ),
-        pl.col("history").list.eval(pl.element().struct.with_fields(
-            dated(pl.field("date")), tidy_expr(pl.field("note")),
-        )),
-    ).with_columns(
-        pl.col("tags").fill_null([]),
-        pl.col("history").fill_null([]),
-    )
+        *(expression.alias(name) for name, expression in tidied if expression is not None)
+    ).with_columns(pl.col(name).fill_null([]) for name in lists)
+
+
+def _tidied(value: pl.Expr, kind: "Kind") -> pl.Expr | None:
+    """`value` as the table holds it (None: as it is)."""
+    if kind.type == "date":
+        return value.str.to_date("%Y-%m-%d")  # validated already: every date parses
+    if kind.type == "string":
+        return tidy_expr(value) if kind.tidy else None
+    if kind.type == "array" and kind.items is not None:
+        inner = _tidied(pl.element(), kind.items)
+        return None if inner is None else value.list.eval(inner)
+    if kind.type == "object":
+        fields = [(name, _tidied(pl.field(name), inner)) for name, inner in kind.fields]
+        changed = [expression.alias(name) for name, expression in fields if expression is not None]
+        return value.struct.with_fields(*changed) if changed else None
+    return None
 
 
 def _map_speakers(frame: pl.DataFrame, registry: SpeakerRegistry) -> tuple[pl.DataFrame, list[dict[str, str]]]:

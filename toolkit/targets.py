@@ -18,7 +18,7 @@ class Target(Protocol):
     name: str
 
     def tags(self) -> dict[str, str]:
-        """Every tag and the commit it points at; empty when nothing was published yet."""
+        """Every tag and the commit it points at; TargetNotFound when the repository does not exist."""
 
     def head(self) -> str | None:
         """The commit `main` points at now, or None for a repository with no commit."""
@@ -29,14 +29,16 @@ class Target(Protocol):
     def fetch(self, revision: str, patterns: list[str]) -> Path:
         """A local folder holding the files matching `patterns` at that revision."""
 
+    def check_publishable(self) -> None:
+        """Refuse, before anything is touched, a place that must not be published to."""
+
     def prepare(self, private: bool) -> None:
         """Create the repository if it is missing."""
 
-    def commit(self, folder: Path, upload: list[str], delete: list[str], message: str, parent: str | None) -> str:
-        """One atomic commit on `main` whose parent must be `parent`; returns its id."""
-
-    def tag(self, name: str, commit: str, message: str) -> None:
-        """Create a tag; an existing tag is never moved."""
+    def release(self, folder: Path, upload: list[str], delete: list[str], message: str, parent: str | None,
+                tag: str) -> str:
+        """One commit on `main` whose parent must be `parent`, tagged `tag` (an existing tag is never
+        moved); returns the commit's id."""
 
 
 def identities(path: Path) -> set[str]:

@@ -511,17 +511,22 @@ def _duplicate_id(first: Record, again: Record, identifier: str) -> Iterator[Pro
 
 
 def _duplicate_claims(records: list[Record]) -> Iterator[Problem]:
-    """The same claim by the same speaker on the same date, under another id (in reading order)."""
-    firsts: dict[tuple[str, str, str], tuple[str, str, int]] = {}
+    """The same claim by the same speaker on the same date, under another id (in reading order).
+    Two records that carry different review urls are two fact-checks of one claim (their
+    verdicts may differ), not a duplicate: `build` links them as repeats."""
+    firsts: dict[tuple[str, str, str], list[tuple[str, str, int, Any]]] = {}
     for record in records:
         data = record.data
         identifier = data.get("id")
         key = (claim_key(data["speaker"]), claim_key(data["claim"]), data["date"])
-        first = firsts.get(key)
-        if first is None:
-            firsts[key] = (str(identifier), record.file, record.line)
-        elif first[0] != identifier:
-            other, file, line = first
+        review = data.get("review")
+        url = review.get("url") if isinstance(review, dict) else None
+        earlier = firsts.setdefault(key, [])
+        same = [first for first in earlier if first[3] is None or url is None or first[3] == url]
+        if not same:
+            earlier.append((str(identifier), record.file, record.line, url))
+        elif same[0][0] != identifier:
+            other, file, line, _ = same[0]
             yield _problem(
                 record, "/claim", "duplicate-claim",
                 f"the same claim by the same speaker on the same date is already recorded as {other!r} "

@@ -14,10 +14,8 @@ from typing import Any
 
 import polars as pl
 
+from .columns import curated
 from .errors import UsageError
-
-# The fields a curator writes; derived columns (repeat links, provenance) follow from these.
-CURATED = ("speaker", "speaker_id", "claim", "date", "status", "context", "language", "tags", "sources", "review", "history")
 
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)$")
 
@@ -135,7 +133,7 @@ def diff(old: pl.DataFrame | None, new: pl.DataFrame, schema: SchemaChange | Non
     if old is None:
         return Diff(added=sorted(new["id"].to_list()), schema=schema)
     old_ids, new_ids = set(old["id"].to_list()), set(new["id"].to_list())
-    columns = [c for c in CURATED if c in old.columns and c in new.columns]
+    columns = [c for c in curated(new.columns) if c in old.columns]
     both = sorted(old_ids & new_ids)
     old_rows = {r["id"]: r for r in old.filter(pl.col("id").is_in(both)).select("id", *columns).iter_rows(named=True)}
     new_rows = {r["id"]: r for r in new.filter(pl.col("id").is_in(both)).select("id", *columns).iter_rows(named=True)}
@@ -169,16 +167,27 @@ def _show(value: Any) -> str:
     return "(none)" if value is None else str(value)
 
 
-def describe_changes(change: Diff) -> list[str]:
-    """The diff as Markdown list items, status changes called out."""
-    lines = [f"- Added `{claim}`" for claim in change.added]
-    lines += [f"- Removed `{claim}`" for claim in change.removed]
-    for claim, changes in change.changed.items():
-        for c in changes:
-            if c.field == "status":
-                lines.append(f"- **Status** of `{claim}`: {c.old} -> {c.new}")
-            else:
-                lines.append(f"- Changed `{claim}` {c.field}: {_show(c.old)} -> {_show(c.new)}")
+# How many ids the card and the changelog name per kind of change; every id is in CHANGES_NAME.
+LISTED_PER_KIND = 50
+CHANGES_NAME = "changes.json"
+
+
+def describe_changes(change: Diff, limit: int | None = None) -> list[str]:
+    """The diff as Markdown list items, status changes called out; with `limit`, at most that
+    many items of each kind, then a line counting the rest."""
+    status = [(claim, c) for claim, changes in change.changed.items() for c in changes if c.field == "status"]
+    edits = [(claim, c) for claim, changes in change.changed.items() for c in changes if c.field != "status"]
+    kinds = [
+        ("added", [f"- Added `{claim}`" for claim in change.added]),
+        ("removed", [f"- Removed `{claim}`" for claim in change.removed]),
+        ("status changes", [f"- **Status** of `{claim}`: {c.old} -> {c.new}" for claim, c in status]),
+        ("other changes", [f"- Changed `{claim}` {c.field}: {_show(c.old)} -> {_show(c.new)}" for claim, c in edits]),
+    ]
+    lines = []
+    for kind, items in kinds:
+        lines += items[:limit]
+        if limit is not None and len(items) > limit:
+            lines.append(f"- ... and {len(items) - limit:,} more {kind} (every id: `{CHANGES_NAME}` of this version)")
     if change.schema:
         lines += [f"- Schema: new optional field `{n}`" for n in change.schema.added_optional]
         lines += [f"- Schema: {text} (incompatible)" for text in change.schema.incompatible]
@@ -187,8 +196,21 @@ def describe_changes(change: Diff) -> list[str]:
     return lines
 
 
+def changes_document(version: Version, previous: Version | None, change: Diff) -> dict[str, Any]:
+    """Every id a version added, removed or changed (the changelog names at most
+    LISTED_PER_KIND of each), as plain data for `changes.json`."""
+    return {
+        "version": str(version),
+        "previous": str(previous) if previous else None,
+        "added": change.added,
+        "removed": change.removed,
+        "changed": {claim: [{"field": c.field, "old": c.old, "new": c.new} for c in changes]
+                    for claim, changes in change.changed.items()},
+    }
+
+
 def changelog_entry(version: Version, change: Diff) -> str:
-    body = "\n".join(describe_changes(change)) or "- No changes to the claims."
+    body = "\n".join(describe_changes(change, LISTED_PER_KIND)) or "- No changes to the claims."
     return f"## {version}\n\n{change.summary()}.\n\n{body}\n"
 
 

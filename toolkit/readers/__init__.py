@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 from ..errors import UsageError
 from ..records import ERROR, Problem, Record
 from . import csv, json, jsonl, yaml
-from .csv import CsvLayout
+from ..columns import Kind
 from .source import FileProblem, Source
 
 FORMATS = {
@@ -29,6 +29,8 @@ FORMATS = {
 # Files that configure the toolkit rather than hold claims, where the configuration is found: in
 # a folder given on the command line (the root of the inputs). In a subfolder they hold claims.
 CONFIG_FILES = frozenset({"speakers.yaml", "speakers.yml", "claims.yaml", "claims.yml"})
+# The ending of a schema kept beside the claims (`schema: claim.schema.json` in claims.yaml).
+SCHEMA_ENDING = ".schema.json"
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,8 @@ def find(paths: Iterable[str | os.PathLike] | str | os.PathLike) -> Found:
     """The claim files under `paths`, and the problems of the paths themselves.
 
     A file named on the command line is always read. Folders are searched recursively; hidden
-    entries, files of other types and, in the folder given itself, the configuration files are
-    passed over. Folders reached through a symbolic link are read too, each real folder once
+    entries, schemas (`*.schema.json`), files of other types and, in the folder given itself, the
+    configuration files are passed over. Folders reached through a symbolic link are read too, each real folder once
     (under its own path first, so a link to a folder already read, or a loop, adds nothing); the
     same file named twice is read once. A folder given that holds no claim file is an error: a
     misspelt folder must not look like a dataset without claims.
@@ -142,7 +144,8 @@ class _Walk:
                         continue
                 except OSError:
                     pass  # a broken link: the reader says what is wrong with it
-                if (at_root and name in CONFIG_FILES) or os.path.splitext(name)[1].lower() not in FORMATS:
+                if (at_root and name in CONFIG_FILES) or name.endswith(SCHEMA_ENDING) \
+                        or os.path.splitext(name)[1].lower() not in FORMATS:
                     continue
                 where = os.path.realpath(entry.path) if is_link else os.path.join(real, name)
                 self.add(entry.path, os.path.join(shown, name), where)
@@ -166,8 +169,9 @@ def _shown(path: str) -> str:
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def read(source: Source, layout: CsvLayout) -> Iterator[Record | Problem]:
-    """Records and problems of one file, whatever its format."""
+def read(source: Source, layout: Kind | None = None) -> Iterator[Record | Problem]:
+    """Records and problems of one file, whatever its format; `layout` (the schema's record, see
+    `columns`) gives plain YAML and CSV values their kinds."""
     kind = FORMATS.get(source.path.suffix.lower())
     try:
         if kind is None:
@@ -175,8 +179,10 @@ def read(source: Source, layout: CsvLayout) -> Iterator[Record | Problem]:
             yield source.problem(f"unknown file type; claim files end in {known}", rule="file-type")
         elif kind == "csv":
             yield from csv.read(source, layout)
+        elif kind == "yaml":
+            yield from yaml.read(source, layout)
         else:
-            yield from {"yaml": yaml.read, "json": json.read, "jsonl": jsonl.read}[kind](source)
+            yield from {"json": json.read, "jsonl": jsonl.read}[kind](source)
     except FileProblem as problem:
         yield problem.problem
     except RecursionError:

@@ -57,6 +57,8 @@ def _arrow_type(dtype):
         return pa.string()
     if dtype == pl.Int64:
         return pa.int64()
+    if dtype == pl.Float64:
+        return pa.float64()
     if dtype == pl.Boolean:
         return pa.bool_()
     if isinstance(dtype, pl.List):

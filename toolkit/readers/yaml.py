@@ -1,7 +1,9 @@
 """YAML claims: one record, a list of records, or several `---` documents.
 
 Values are read as the curator typed them: `date: 2018-12-04` is the text "2018-12-04" and
-`status: no` is "no", never a YAML 1.1 date or boolean. We build the values from libyaml's event
+`status: no` is "no", never a YAML 1.1 date or boolean. A plain (unquoted) value takes the kind the
+schema asks for at its place, and only there: `priority: 2` is the number 2 where the schema says
+`"type": "integer"` (see `columns.Kind.typed`). We build the values from libyaml's event
 stream ourselves, without recursion, so that deep nesting and alias bombs cannot hurt us.
 """
 
@@ -12,6 +14,7 @@ from typing import Any, Iterator
 
 import yaml
 
+from ..columns import Kind
 from ..records import Position, Positions, Problem, Record, pointer_join
 from .located_json import MAX_DEPTH
 from .source import FileProblem, Source
@@ -21,10 +24,10 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
-def read(source: Source) -> Iterator[Record | Problem]:
+def read(source: Source, record: Kind | None = None) -> Iterator[Record | Problem]:
     text = source.text()
     try:
-        documents = list(_documents(source, text))
+        documents = list(_documents(source, text, record))
     except FileProblem as problem:
         yield problem.problem
         return
@@ -44,6 +47,17 @@ class _Frame:
     pointer: str
     key: str | None = None
     is_root: bool = False
+    kind: Kind | None = None  # what the schema asks for here (None: nothing known, values stay text)
+
+    def child_kind(self, opens_mapping: bool) -> Kind | None:
+        kind = self.kind
+        if kind is None:
+            return None
+        if self.is_root:  # a document is one record or a list of records
+            return kind if opens_mapping else Kind("array", items=kind)
+        if isinstance(self.container, dict):
+            return kind.field(self.key) if kind.type == "object" else None
+        return kind.items if kind.type == "array" else None
 
     def child_pointer(self) -> str:
         if self.is_root:
@@ -64,14 +78,14 @@ def _position(mark) -> Position:
     return (mark.line + 1, mark.column + 1)
 
 
-def _documents(source: Source, text: str) -> Iterator[tuple[Any, Positions, list[Duplicate]]]:
+def _documents(source: Source, text: str, record: Kind | None) -> Iterator[tuple[Any, Positions, list[Duplicate]]]:
     """Each YAML document's value, positions and duplicate keys, built from the event stream."""
     stack: list[_Frame] = []
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.DocumentStartEvent):
                 positions, duplicates = Positions({}, {}), []
-                stack = [_Frame([], "", is_root=True)]
+                stack = [_Frame([], "", is_root=True, kind=record)]
             elif isinstance(event, yaml.DocumentEndEvent):
                 root = stack[0].container
                 yield (root[0] if root else None), positions, duplicates
@@ -97,14 +111,15 @@ def _documents(source: Source, text: str) -> Iterator[tuple[Any, Positions, list
                     continue
                 pointer = frame.child_pointer()
                 positions.values[pointer] = where
+                kind = frame.child_kind(isinstance(event, yaml.MappingStartEvent))
                 if isinstance(event, yaml.ScalarEvent):
-                    frame.place(_scalar(event))
+                    frame.place(_scalar(event, kind))
                     continue
                 if len(stack) > MAX_DEPTH:
                     raise source.fail(f"nesting is deeper than {MAX_DEPTH} levels", where, rule="too-deep")
                 value: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
                 frame.place(value)
-                stack.append(_Frame(value, pointer))
+                stack.append(_Frame(value, pointer, kind=kind))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = _position(mark) if mark else (1, 1)
@@ -131,14 +146,18 @@ def _syntax_message(error: yaml.MarkedYAMLError, text: str, where: Position) -> 
     return f"YAML syntax error: {problem}"
 
 
-def _scalar(event: yaml.ScalarEvent) -> str | None:
-    """The text as typed; only an unquoted empty value, `~` or `null` means no value."""
-    if event.style in ("", None) and event.value in _NULLS:
-        return None
+def _scalar(event: yaml.ScalarEvent, kind: Kind | None) -> Any:
+    """The text as typed; only an unquoted empty value, `~` or `null` means no value, and an
+    unquoted value takes the kind the schema asks for (quoted, it stays text)."""
+    if event.style in ("", None):
+        if event.value in _NULLS:
+            return None
+        if kind is not None:
+            return kind.typed(event.value)
     return event.value
 
 
 def read_documents(source: Source) -> Iterator[tuple[Any, Positions, list[Duplicate]]]:
     """Each YAML document's value, its positions and its keys written twice, for a file that is
     not a list of claims (the speaker registry). Raises FileProblem for a file it cannot read."""
-    yield from _documents(source, source.text())
+    yield from _documents(source, source.text(), None)

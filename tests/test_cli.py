@@ -1,0 +1,34 @@
+"""The conventions of the `claims` command: --version, -h, completion, an example in every help."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+import pytest
+
+from toolkit.cli import app
+
+
+def test_version(cli):
+    run = cli("--version")
+    assert run.exit_code == 0 and run.stdout.strip() == f"claims {version('claims-toolkit')}"
+
+
+def test_short_help_and_completion(cli):
+    run = cli("-h")
+    assert run.exit_code == 0 and "validate" in run.stdout
+    assert "--install-completion" in run.stdout
+
+
+@pytest.mark.parametrize("command", [c.name or c.callback.__name__ for c in app.registered_commands])
+def test_every_command_help_ends_with_an_example(cli, command):
+    name = command.rstrip("_")
+    run = cli(name, "-h")
+    assert run.exit_code == 0
+    assert "Example: claims " in run.stdout, name
+
+
+def test_schema_prints_the_schema_in_use(cli, tmp_path):
+    from toolkit.schema import default_schema_path
+
+    assert cli("schema").stdout.strip() == str(default_schema_path().resolve())

@@ -1,0 +1,86 @@
+"""Stable ids: the same review gets the same id however the input is ordered and whatever else is
+added or removed, so re-importing unchanged data publishes no new version."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from toolkit.imports import from_claimreview, import_claimreview
+from toolkit.publish import publish
+
+DATA = Path(__file__).parent / "data"
+ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*-[0-9a-f]{8}$")
+
+
+def api_claims() -> list[dict]:
+    """The Arabic API dump's claims, plus the plain list's: 12 claims, 14 reviews."""
+    arabic = json.loads((DATA / "factcheck-api-arabic.json").read_text(encoding="utf-8"))["claims"]
+    return arabic + json.loads((DATA / "plain-claims-list.json").read_text(encoding="utf-8"))
+
+
+def ids_by_review(claims: list[dict]) -> dict[tuple[str, str], str]:
+    records = from_claimreview(claims, default_speaker="Unknown")
+    return {(r["review"]["url"], r["claim"]): r["id"] for r in records}
+
+
+def test_reversing_the_input_or_removing_an_item_changes_no_other_id():
+    claims = api_claims()
+    ids = ids_by_review(claims)
+    assert len(ids) == 14 and all(ID.match(i) and len(i) <= 100 for i in ids.values())
+    assert ids_by_review(list(reversed(claims))) == ids
+    for removed in range(len(claims)):
+        fewer = ids_by_review(claims[:removed] + claims[removed + 1:])
+        assert fewer == {key: ids[key] for key in fewer}
+        assert len(fewer) < len(ids)
+    added = ids_by_review(claims + [{"text": "A new claim.", "claimant": "Someone", "claimDate": "2024-01-01",
+                                     "claimReview": [{"url": "https://new.example.org/a", "textualRating": "False"}]}])
+    assert {key: added[key] for key in ids} == ids
+
+
+def test_ids_are_readable_for_any_script_and_stay_within_the_schema():
+    def review(speaker, claim, day, url=None):
+        return {"@type": "ClaimReview", "url": url, "claimReviewed": claim,
+                "itemReviewed": {"author": {"name": speaker}, "datePublished": day}, "reviewRating": {"alternateName": "False"}}
+
+    records = from_claimreview([
+        review("문재인", "새로운 이정표", "2018-12-12", "https://checker.example.org/a"),
+        review("Владимир Путин", "Санкции не работают", "2018-12-13", "https://checker.example.org/b"),
+        review("X", "y", "2018-12-14", "https://checker.example.org/c"),
+        review("A" * 150, "word " * 300, "2018-12-15", "https://checker.example.org/d"),
+    ])
+    slugs = sorted(r["id"][:-9] for r in records)
+    assert slugs[:3] == ["a" * 30 + "-word" * 6, "munjaein-saeloun-ijeongpyo", "vladimir-putin-sanktsii-ne-rabotayut"]
+    assert slugs[3] == "x-y"
+    assert all(ID.match(r["id"]) and len(r["id"]) <= 100 for r in records)
+
+
+def test_without_a_review_url_the_id_comes_from_the_content():
+    review = {"@type": "ClaimReview", "claimReviewed": "A claim.", "author": {"name": "Checker A"},
+              "itemReviewed": {"author": "Jane Doe", "datePublished": "2019-01-02",
+                               "appearance": {"url": "https://social.example.org/post/1"}},
+              "reviewRating": {"alternateName": "False"}}
+    [first] = from_claimreview(review)
+    [again] = from_claimreview(dict(review, reviewBody="Edited later."))
+    [other] = from_claimreview(dict(review, author={"name": "Checker B"}))
+    assert first["id"] == again["id"] != other["id"]
+    assert first["id"].startswith("jane-doe-a-claim-")
+
+
+def test_reimporting_unchanged_data_publishes_no_new_version(tmp_path):
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    (folder / "claims.yaml").write_text("license: cc-by-4.0\n")
+    source = tmp_path / "dump.json"
+    source.write_text(json.dumps({"claims": api_claims()}, ensure_ascii=False), encoding="utf-8")
+    import_claimreview(source, folder / "imported.yaml", default_speaker="Unknown")
+    first = (folder / "imported.yaml").read_bytes()
+    store = str(tmp_path / "releases")
+    assert str(publish([folder], store).version) == "1.0.0"
+
+    source.write_text(json.dumps({"claims": list(reversed(api_claims()))}, ensure_ascii=False), encoding="utf-8")
+    import_claimreview(source, folder / "imported.yaml", default_speaker="Unknown")
+    assert (folder / "imported.yaml").read_bytes() == first  # same records, same order, same bytes
+    result = publish([folder], store)
+    assert result.version is None and str(result.previous) == "1.0.0"

@@ -1,0 +1,128 @@
+"""Fact-checks published elsewhere, in as claim records that pass `claims validate`.
+
+`shapes` finds the items in a file of any shape, `jsonld` and `factcheck_api` read each item's
+reviews, `records` makes one record per review with a status from `toolkit.ratings` and a
+stable id from `ids`. Nothing is written unless at least one record is made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import yaml
+
+from ..errors import ClaimsError, ExportError, UsageError
+from ..files import write_text
+from ..ratings import RatingMap, load_ratings
+from ..schema import load_schema
+from .factcheck_api import reviews_from_api
+from .jsonld import review_from_jsonld
+from .records import Disagreement, Outcome, Skipped, to_records
+from .review import Review
+from .shapes import Item, read_items, walk
+from .summary import REPORT_SUFFIXES, ImportSummary, count, render, write_report
+
+__all__ = ["ImportSummary", "Skipped", "Disagreement", "from_claimreview", "import_claimreview", "read_claimreview", "render"]
+
+
+def read_claimreview(path: str | os.PathLike, *, ratings: RatingMap | None = None, default_speaker: str | None = None,
+                     today: dt.date | None = None) -> tuple[list[dict[str, Any]], ImportSummary]:
+    """The records in a file of any shape `shapes` reads, and the summary (its `path` is None)."""
+    return _convert(read_items(path), ratings, default_speaker, today)
+
+
+def from_claimreview(data: Any, *, ratings: RatingMap | None = None, default_speaker: str | None = None,
+                     today: dt.date | None = None) -> list[dict[str, Any]]:
+    """The records in parsed JSON (ClaimReview JSON-LD or a Fact Check API answer or claims).
+
+    >>> [r["status"] for r in from_claimreview({"claims": []})]
+    []
+    """
+    return _convert(walk(data), ratings, default_speaker, today)[0]
+
+
+def import_claimreview(path: str | os.PathLike, out: str | os.PathLike, *, ratings: str | os.PathLike | None = None,
+                       default_speaker: str | None = None, strict: bool = False,
+                       report: str | os.PathLike | None = None, today: dt.date | None = None) -> ImportSummary:
+    """Read fact-checks from `path`; write their records to `out` (.yaml, .json or .jsonl).
+
+    Nothing is written when no record was made, or with `strict` when a rating is unmapped
+    (both exit 1 from the CLI); `report` (.json or .csv) lists every skipped item either way.
+
+    >>> summary = import_claimreview("tests/data/factcheck-api-arabic.json", "/tmp/imported.yaml")
+    >>> summary.written, summary.skipped_by_reason
+    (6, {'no claimant (speaker) and no --default-speaker': 1})
+    """
+    serialise = _serialiser(Path(out))
+    if report is not None and Path(report).suffix.lower() not in REPORT_SUFFIXES:
+        raise UsageError(f"--report {report}: use a .json or .csv file")
+    for other in (out, report):
+        if other is not None and Path(other).resolve() == Path(path).resolve():
+            raise UsageError(f"{other} is the input; write to another file")
+    records, summary = read_claimreview(path, ratings=load_ratings(ratings), default_speaker=default_speaker, today=today)
+    summary = ImportSummary(Path(out), **{k: v for k, v in summary.__dict__.items() if k != "path"})
+    if report is not None:
+        write_report(Path(report), summary)
+    if not records:
+        reasons = "; ".join(f"{n} {reason}" for reason, n in summary.skipped_by_reason.items())
+        raise ClaimsError(f"{path}: no record imported from {count(summary.items, 'item')}"
+                          + (f" ({reasons})" if reasons else ": no ClaimReview or Fact Check API claim found")
+                          + f"; {out} not written")
+    if strict and summary.unmapped:
+        listed = ", ".join(f'"{words}" ({publisher or "no publisher"})' for words, publisher in summary.unmapped)
+        raise ClaimsError(f"{path}: {count(sum(summary.unmapped.values()), 'review')} with unmapped ratings: {listed}; "
+                          f"map them with --ratings FILE.yaml; {out} not written (--strict)")
+    try:
+        write_text(out, serialise(records))
+    except OSError as error:
+        raise ExportError(f"cannot write {out}: {error.strerror or error}") from error
+    return summary
+
+
+def _convert(items: Iterator[Item], ratings: RatingMap | None, default_speaker: str | None,
+             today: dt.date | None) -> tuple[list[dict[str, Any]], ImportSummary]:
+    outcome = Outcome()
+    counted = {"items": 0, "reviews": 0}
+
+    def reviews() -> Iterator[Review]:
+        for item in items:
+            if item.kind == "skip":
+                outcome.skipped.append(Skipped(item.position, None, item.reason or "not readable"))
+                continue
+            counted["items"] += 1
+            found = [review_from_jsonld(item.position, item.node, item.graph)] if item.kind == "jsonld" \
+                else reviews_from_api(item.position, item.node)
+            for review in found:
+                if isinstance(review, tuple):
+                    outcome.skipped.append(Skipped(*review))
+                else:
+                    counted["reviews"] += 1
+                    yield review
+
+    to_records(reviews(), outcome, schema=load_schema(None), ratings=ratings or RatingMap(),
+               default_speaker=default_speaker, today=today)
+    summary = ImportSummary(
+        path=None, items=counted["items"], reviews=counted["reviews"], written=len(outcome.records),
+        skipped=tuple(outcome.skipped), notes=dict(sorted(outcome.notes.items())),
+        unmapped=dict(sorted(outcome.unmapped.items(), key=lambda kv: (-kv[1], kv[0]))),
+        no_verdict=dict(sorted(outcome.no_verdict.items(), key=lambda kv: (-kv[1], kv[0]))),
+        disagreements=tuple(outcome.disagreements),
+    )
+    return outcome.records, summary
+
+
+def _serialiser(out: Path) -> Callable[[list[dict[str, Any]]], str]:
+    """How records are written in the claim format `out`'s suffix names (one the readers read)."""
+    suffix = out.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        # `---` between records; long lines are not folded, so a claim stays on one line.
+        return lambda records: yaml.safe_dump_all(records, sort_keys=False, allow_unicode=True, width=1_000_000)
+    if suffix == ".json":
+        return lambda records: json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    if suffix in (".jsonl", ".ndjson"):
+        return lambda records: "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    raise ExportError(f"cannot write claims to {out}: use a .yaml, .json or .jsonl file")

@@ -1,0 +1,42 @@
+"""A Google Fact Check Tools API claim (`claims:search`: text, claimant, claimDate, claimReview[])
+as one `Review` per review: every publisher's review is kept."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from .review import Review
+from .values import day, get, present, text, url
+
+
+def reviews_from_api(position: str, claim: dict) -> Iterator[Review | tuple[str, str | None, str]]:
+    """A Review per claimReview, or (position, url, reason) for one that cannot be read."""
+    reviews = claim.get("claimReview")
+    if not isinstance(reviews, list) or not reviews:
+        yield position, None, "no claimReview"
+        return
+    for index, review in enumerate(reviews):
+        at = f"{position}/claimReview/{index}"
+        if not isinstance(review, dict):
+            yield at, None, "not a Fact Check API claim review"
+            continue
+        page = url(review.get("url"))
+        publisher = review.get("publisher")
+        yield Review(
+            position=at,
+            claim=text(claim.get("text")),
+            speaker=text(claim.get("claimant")),
+            date=day(claim.get("claimDate")),
+            url=page,
+            publisher=text(get(publisher, "name")),
+            site=text(get(publisher, "site")),
+            review_date=day(review.get("reviewDate")),
+            words=text(review.get("textualRating")),
+            language=text(review.get("languageCode")),
+            sources=(present({
+                "url": page,
+                "title": text(review.get("title")),
+                "publisher": text(get(publisher, "name")) or text(get(publisher, "site")),
+                "date": day(review.get("reviewDate")),
+            }),) if page else (),
+        )

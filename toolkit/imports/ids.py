@@ -1,0 +1,50 @@
+"""Ids that stay put: the same review gets the same id however the input is ordered and whatever
+else is added or removed, so re-importing unchanged data changes nothing downstream.
+
+An id is a readable slug (the speaker and the claim's first words, transliterated to ASCII by
+anyascii for Arabic, Devanagari, Cyrillic, CJK...) and 8 hex digits of a SHA-256 of what makes
+the review itself: its url (the fact-check page) and the claim's words, since one page may review
+several claims; without a url, the speaker, the words, the day and the publisher.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from anyascii import anyascii
+
+from ..text import claim_key
+
+SLUG_WORDS, SPEAKER_CHARS, SLUG_CHARS, HASH_DIGITS = 6, 30, 60, 8
+
+
+def stable_id(speaker: str, claim: str, *, url: str | None, date: str, publisher: str | None) -> str:
+    """`speaker-first-words-of-the-claim-1a2b3c4d`: lowercase ASCII words and hyphens, at most 69 characters.
+
+    >>> stable_id("Donald Trump", "There is no longer a Nuclear Threat.", url="https://example.org/a", date="2018-06-13", publisher=None)
+    'donald-trump-there-is-no-longer-a-nuclear-3ed1e7f7'
+    """
+    if url:
+        parts = ("url", url, claim_key(claim))
+    else:
+        parts = ("content", claim_key(speaker), claim_key(claim), date, claim_key(publisher or ""))
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:HASH_DIGITS]
+    return f"{_readable(speaker, claim)}-{digest}"
+
+
+def _readable(speaker: str, claim: str) -> str:
+    slug = _slug(speaker)
+    if len(slug) > SPEAKER_CHARS:
+        slug = slug[:SPEAKER_CHARS].rsplit("-", 1)[0]
+    for word in _slug(claim).split("-")[:SLUG_WORDS]:
+        if not word or len(slug) + len(word) + 1 > SLUG_CHARS:
+            break
+        slug = f"{slug}-{word}" if slug else word
+    return slug.strip("-") or "claim"
+
+
+def _slug(text: str) -> str:
+    """Lowercase ASCII words joined by hyphens: any script transliterated, "that's" one word."""
+    plain = anyascii(text).lower().replace("'", "")
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")

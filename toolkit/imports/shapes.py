@@ -1,0 +1,164 @@
+"""Every shape fact-checks come in, down to one item each: a ClaimReview node or a Fact Check
+Tools API claim, with where it was found.
+
+Shapes read: schema.org ClaimReview JSON-LD (one object, a list, an `@graph`), HTML pages with
+JSON-LD in `<script type="application/ld+json">` blocks, the Fact Check Tools API `claims:search`
+answer (`{"claims": [...], "nextPageToken": ...}`), a plain list of its claims, and JSON Lines of
+any of these; UTF-8 with or without a byte order mark.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from ..errors import UsageError
+
+MAX_DEPTH = 4
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+_LD_JSON = re.compile(r"^\s*application/ld\+json\s*(?:;.*)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing found in the input. `kind` is "jsonld" (a ClaimReview node), "api" (a Fact Check
+    API claim) or "skip" (with `reason`); `position` is where: a JSON pointer, after the line
+    ("line 3 /claims/0") or the script block ("script 2 /@graph/1") it is in."""
+
+    position: str
+    kind: str
+    node: Any
+    graph: Mapping[str, Any] = field(default_factory=dict)
+    reason: str | None = None
+
+
+def read_items(path: str | Path) -> Iterator[Item]:
+    """The items of a file of any shape above; a file that is none of them is a usage error."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+    if text.lstrip().startswith("<"):
+        return _html_items(path, text)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        lines = [line for line in text.splitlines() if line.strip()]
+        if Path(path).suffix.lower() in JSON_LINES_SUFFIXES or (len(lines) > 1 and _parses(lines[0])):
+            return _json_lines_items(text)
+        raise UsageError(f"{path}: cannot read JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+    return walk(data)
+
+
+def _parses(line: str) -> bool:
+    try:
+        json.loads(line)
+    except json.JSONDecodeError:
+        return False
+    return True
+
+
+def _json_lines_items(text: str) -> Iterator[Item]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield Item(f"line {number}", "skip", None, reason=f"not JSON ({error.msg}, column {error.colno})")
+            continue
+        yield from walk(data, f"line {number} ")
+
+
+class _ScriptBlocks(HTMLParser):
+    """The text of every `<script type="application/ld+json">` in a page, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self._inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script" and _LD_JSON.match(dict(attrs).get("type") or ""):
+            self._inside = True
+            self.blocks.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self._inside:
+            self.blocks[-1] += data
+
+
+def _html_items(path: str | Path, text: str) -> Iterator[Item]:
+    parser = _ScriptBlocks()
+    parser.feed(text)
+    parser.close()
+    if not parser.blocks:
+        raise UsageError(
+            f'{path}: an HTML page with no <script type="application/ld+json"> block, so no ClaimReview '
+            "to read; give the fact-check page itself (its JSON-LD holds the ClaimReview), or a JSON file"
+        )
+    return _script_items(parser.blocks)
+
+
+def _script_items(blocks: list[str]) -> Iterator[Item]:
+    for number, block in enumerate(blocks, start=1):
+        try:
+            # strict=False: pages often carry raw newlines or tabs inside JSON strings.
+            data = json.loads(block, strict=False)
+        except json.JSONDecodeError as error:
+            yield Item(f"script {number}", "skip", None, reason=f"not JSON ({error.msg}, line {error.lineno})")
+            continue
+        yield from walk(data, f"script {number} ", quiet=True)
+
+
+def walk(data: Any, prefix: str = "", pointer: str = "", graph: Mapping[str, Any] | None = None,
+         depth: int = 0, quiet: bool = False) -> Iterator[Item]:
+    """The items in parsed JSON. Nodes that only support the reviews (the publisher or the web page
+    in an `@graph`; in an HTML page, its other JSON-LD such as breadcrumbs) are not items, so they
+    are not counted as skipped."""
+    graph = graph or {}
+    where = f"{prefix}{pointer or '/'}".strip()
+    if depth > MAX_DEPTH:
+        yield Item(where, "skip", data, graph, "nested too deep")
+    elif isinstance(data, list):
+        for index, element in enumerate(data):
+            yield from walk(element, prefix, f"{pointer}/{index}", graph, depth + 1, quiet)
+    elif not isinstance(data, dict):
+        if not quiet:
+            yield Item(where, "skip", data, graph, "not a ClaimReview or Fact Check API claim")
+    elif isinstance(data.get("@graph"), list):
+        nodes = {n["@id"]: n for n in data["@graph"] if isinstance(n, dict) and isinstance(n.get("@id"), str)}
+        for index, element in enumerate(data["@graph"]):
+            if isinstance(element, dict) and "ClaimReview" in types(element):
+                yield Item(f"{prefix}{pointer}/@graph/{index}", "jsonld", element, {**graph, **nodes})
+    elif isinstance(data.get("claims"), list) or (data and not set(data) - {"nextPageToken"}) or data == {}:
+        # A claims:search answer; one that found nothing is {} or only a page token.
+        for index, claim in enumerate(data.get("claims", [])):
+            at = f"{prefix}{pointer}/claims/{index}"
+            if isinstance(claim, dict):
+                yield Item(at, "api", claim, graph)
+            else:
+                yield Item(at, "skip", claim, graph, "not a Fact Check API claim")
+    elif "claimReview" in data:
+        yield Item(where, "api", data, graph)
+    elif "ClaimReview" in types(data):
+        yield Item(where, "jsonld", data, graph)
+    elif not quiet:
+        yield Item(where, "skip", data, graph, "not a ClaimReview or Fact Check API claim")
+
+
+def types(node: dict) -> set[str]:
+    """The @type names of a node, whatever their spelling ("schema:ClaimReview", a full IRI, a list)."""
+    given = node.get("@type")
+    names = given if isinstance(given, list) else [given]
+    return {re.split(r"[/:#]", n)[-1] for n in names if isinstance(n, str)}

@@ -1,0 +1,77 @@
+"""Values as fact-check publishers write them, made into what a claim record holds: days, web
+addresses, tidy text. Anything unusable becomes None; the schema decides the rest (see records)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any
+from urllib.parse import quote
+
+from ..text import tidy
+
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def day(value: Any) -> str | None:
+    """YYYY-MM-DD from a date or a date-time (cut, not shifted to UTC), if it is a real day."""
+    if not isinstance(value, str) or not _DAY.match(value.strip()):
+        return None
+    text = value.strip()[:10]
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return text
+
+
+def url(value: Any) -> str | None:
+    """A web address with its non-ASCII characters percent-encoded (as a URI must be)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    return text if text.isascii() else quote(text, safe=":/?#[]@!$&'()*+,;=%~")
+
+
+def text(value: Any) -> str | None:
+    """Tidy text (see `text.tidy`), or None for anything that is not a non-empty string."""
+    if not isinstance(value, str):
+        return None
+    return tidy(value) or None
+
+
+def rating_text(value: Any) -> str | None:
+    """A rating value as words: "6", "NaN", "1e999" as the publisher wrote them."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return text(value) if isinstance(value, str) else str(value) if isinstance(value, (int, float)) else None
+
+
+def name(node: Any) -> str | None:
+    """The name of a node given as a string or as {"name": ...}."""
+    if isinstance(node, str):
+        return node
+    return get(node, "name")
+
+
+def get(node: Any, key: str) -> Any:
+    return node.get(key) if isinstance(node, dict) else None
+
+
+def first(value: Any) -> Any:
+    """The first of a list (None for an empty one), or the value itself."""
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
+def as_list(value: Any) -> list:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def present(mapping: dict[str, Any]) -> dict[str, Any]:
+    """The mapping without its empty values (None, [], {})."""
+    return {key: value for key, value in mapping.items() if value is not None and value != [] and value != {}}

@@ -1,0 +1,118 @@
+"""`claims new`: one new claim file, written only once it passes validation with the whole dataset.
+
+The id is derived from the speaker and the first words of the claim (readable, and unique among the
+ids already in the dataset); the file is YAML in `fmt`'s canonical form and starts with the
+`yaml-language-server` line that lets editors check it against the schema as it is typed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError, ValidationFailed
+from .files import write_text
+from .fmt import to_yaml
+from .schema import ClaimSchema, default_schema_path, load_schema
+from .validate import ValidationResult, read_records, validate
+
+ID_WORDS = 6
+ID_LENGTH = 60
+
+
+@dataclass(frozen=True)
+class NewRecord:
+    """A record written by `new_record`: where it went and what it holds."""
+
+    path: Path
+    id: str
+    data: dict[str, Any]
+
+
+def new_record(
+    folder: str | os.PathLike,
+    *,
+    speaker: str,
+    claim: str,
+    date: str,
+    status: str,
+    source: str,
+    dataset: list[str | os.PathLike] | None = None,
+    schema: str | os.PathLike | ClaimSchema | None = None,
+) -> NewRecord:
+    """Write `folder/ID.yaml` for one claim, checked against the schema and against every record
+    of `dataset` (default: `folder`); nothing is written when a check fails (ValidationFailed).
+
+    >>> new_record("claims/", speaker="John Bolton", claim="They have not lived up to it.",
+    ...            date="2018-12-04", status="true", source="https://example.org/a")  # doctest: +SKIP
+    """
+    schema = schema if isinstance(schema, ClaimSchema) else load_schema(schema)
+    folder = Path(folder)
+    dataset = [os.fspath(p) for p in (dataset or ([folder] if folder.is_dir() else []))]
+    taken = _ids(dataset, schema)
+    identifier = unique_id(speaker, claim, taken)
+    data = {"id": identifier, "speaker": speaker, "claim": claim, "date": date, "status": status,
+            "sources": [{"url": source}]}
+    target = folder / f"{identifier}.yaml"
+    if target.exists():
+        raise UsageError(f"{target} exists already; nothing was written")
+    text = f"# yaml-language-server: $schema={schema_reference(schema, folder)}\n" + to_yaml(data, schema)
+    with tempfile.TemporaryDirectory(prefix="claims-new-") as scratch:
+        draft = Path(scratch) / target.name
+        draft.write_text(text, encoding="utf-8")
+        checked = validate([*dataset, draft], schema)
+        own = tuple(p for p in checked.problems if p.file == str(draft))
+        if any(p.severity == "error" for p in own):
+            raise ValidationFailed(ValidationResult(1, 1, tuple(replace(p, file=str(target)) for p in own)))
+    write_text(target, text)
+    return NewRecord(target, identifier, data)
+
+
+def unique_id(speaker: str, claim: str, taken: set[str]) -> str:
+    """A readable id from the speaker and the claim's first words, not in `taken` (a number is
+    added when it is); text with no Latin letters gives `claim-` and a hash of the words.
+
+    >>> unique_id("John Bolton", "They have not lived up to the commitments so far.", set())
+    'john-bolton-they-have-not-lived-up-to'
+    >>> unique_id("Moon Jae-in", "Peace.", {"moon-jae-in-peace"})
+    'moon-jae-in-peace-2'
+    """
+    words = slug(" ".join([speaker, *claim.split()[:ID_WORDS]]))
+    base = words[:ID_LENGTH].rsplit("-", 1)[0] if len(words) > ID_LENGTH else words
+    if len(base) < 3:
+        digest = hashlib.sha256("\n".join((speaker, claim)).encode()).hexdigest()
+        base = f"claim-{digest[:8]}"
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+def slug(text: str) -> str:
+    """Lowercase ASCII words joined by hyphens (accents dropped; other scripts give nothing)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _ids(dataset: list[str], schema: ClaimSchema) -> set[str]:
+    if not dataset:
+        return set()
+    _, records = read_records(dataset, schema)
+    return {r.data["id"] for r in records if isinstance(r.data, dict) and isinstance(r.data.get("id"), str)}
+
+
+def schema_reference(schema: ClaimSchema, folder: Path) -> str:
+    """The schema as an editor finds it from a file in `folder`: the packaged schema by its `$id`
+    (the same on every machine), a desk's own schema by its path relative to the file."""
+    if schema.path.resolve() == default_schema_path().resolve() and "$id" in schema.document:
+        return str(schema.document["$id"])
+    try:
+        return Path(os.path.relpath(schema.path.resolve(), folder.resolve())).as_posix()
+    except ValueError:  # another drive
+        return schema.path.resolve().as_uri()

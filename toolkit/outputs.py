@@ -1,0 +1,172 @@
+"""Where a command may write: only where it was asked, and never over what it did not write.
+
+`claims build` writes a folder and leaves in it a marker, `.claims-build`, naming every file it
+wrote with its SHA-256. A later build writes into a folder that is missing, empty or marked; it
+replaces or deletes only files the marker names and that still hold what the build wrote (a file
+edited or restored since is someone's work). `--force` lets a build write into any folder, but it
+still deletes nothing the marker does not vouch for.
+
+`claims export` and `claims import` write one file: never one of the run's own inputs (a claim file
+under the paths read, the speaker registry, the schema), not even with `--force`, which would
+destroy the input; any other existing file only with `--force`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+from typing import Iterable, Iterator
+
+from .errors import OutputRefused
+from .files import write_text
+
+BUILD_MARKER = ".claims-build"
+_SHOWN = 5  # foreign files named in a refusal; the rest are counted
+
+
+def check_build_folder(out: str | os.PathLike, *, force: bool = False) -> None:
+    """Refuse, before any work, a folder `build` may not write into: a file, or a folder holding
+    files that no build wrote (unless `force`)."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise OutputRefused(f"{out} is a file, not a folder; choose a folder for --out")
+    if not force and _marker(out) is None and _entries(out):
+        raise OutputRefused(_refusal(out, sorted(_entries(out)), "is not empty and no build wrote it"))
+
+
+@contextmanager
+def build_folder(out: str | os.PathLike, names: Iterable[str], *, force: bool = False, mark: bool = True) -> Iterator[Path]:
+    """Own `out` while the block writes `names` (paths relative to it, with `/`) into it.
+
+    Before the block: refuse what `check_build_folder` refuses, and files among `names` that exist
+    but are not the build's (unless `force`); then mark the folder with both the old and the new
+    names, so that a build killed halfway leaves a folder the next build may still write. After
+    it: remove the files an earlier build wrote that this one did not, and mark the new names.
+    `mark=False` (a private staging folder) writes no marker, so nothing can be deleted either.
+    """
+    out = Path(out)
+    names = sorted(set(names))
+    check_build_folder(out, force=force)
+    owned = _owned(out)
+    foreign = [name for name in names if (out / name).exists() and name not in owned]
+    if foreign and not force:
+        raise OutputRefused(_refusal(out, foreign, "holds files this build would replace but no build wrote"))
+    if mark:
+        _write_marker(out, {**owned, **dict.fromkeys(names)})
+    yield out
+    if not mark:
+        return
+    for stale in sorted(set(owned) - set(names)):
+        (out / stale).unlink(missing_ok=True)
+    _write_marker(out, {name: _digest(out / name) for name in names})
+
+
+def left_beside(out: str | os.PathLike, names: Iterable[str]) -> list[str]:
+    """Files in the subfolders a build wrote into (`data/`) that it did not write: a loader reading
+    `data/*.parquet` reads them too, so the build names them (it never deletes them)."""
+    out = Path(out)
+    names = set(names)
+    folders = {PurePosixPath(name).parent for name in names} - {PurePosixPath(".")}
+    found = (f"{folder}/{entry.name}" for folder in folders for entry in _scan(out / folder)
+             if entry.is_file() and not entry.name.startswith("."))
+    return sorted(name for name in found if name not in names)
+
+
+def _scan(folder: Path) -> list[os.DirEntry]:
+    try:
+        return list(os.scandir(folder))
+    except FileNotFoundError:
+        return []
+
+
+def _owned(out: Path) -> dict[str, str | None]:
+    """The files of `out` that a build wrote and that still hold what it wrote (None: a build was
+    writing it when it stopped)."""
+    listed = _marker(out) or {}
+    owned = {}
+    for name, digest in listed.items():
+        path = out / name
+        if path.is_file() and not path.is_symlink() and (digest is None or _digest(path) == digest):
+            owned[name] = digest
+    return owned
+
+
+def _marker(out: Path) -> dict[str, str | None] | None:
+    """The marker's files, or None when `out` has no marker a build wrote (a broken or hand-made
+    one counts as none: it vouches for nothing)."""
+    try:
+        files = json.loads((out / BUILD_MARKER).read_text(encoding="utf-8"))["files"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(files, dict):
+        return None
+    return {name: digest for name, digest in files.items() if _inside(name) and (digest is None or isinstance(digest, str))}
+
+
+def _inside(name: str) -> bool:
+    """A relative path that stays inside the folder (a marker never sends a delete elsewhere)."""
+    path = PurePosixPath(name)
+    return bool(name) and not path.is_absolute() and ".." not in path.parts and "\\" not in name
+
+
+def _write_marker(out: Path, files: dict[str, str | None]) -> None:
+    document = {"written by": "claims build", "files": dict(sorted(files.items()))}
+    write_text(out / BUILD_MARKER, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def _digest(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _entries(out: Path) -> list[str]:
+    return [entry.name for entry in _scan(out)]
+
+
+def _refusal(out: Path, names: list[str], why: str) -> str:
+    shown = ", ".join(names[:_SHOWN]) + (f" and {len(names) - _SHOWN} more" if len(names) > _SHOWN else "")
+    return (f"{out} {why} ({shown}): nothing was written; choose a new or empty folder for --out, "
+            f"or pass --force to write beside them (files no build wrote are never deleted)")
+
+
+def check_file_output(
+    out: str | os.PathLike,
+    *,
+    inputs: Iterable[str | os.PathLike] = (),
+    also_read: Iterable[str | os.PathLike | None] = (),
+    force: bool = False,
+) -> None:
+    """Refuse to replace one of the run's inputs, ever: a claim file found under `inputs` or a file
+    in `also_read` (a registry, a schema); and any other existing file unless `force`."""
+    out = Path(out)
+    if not out.is_file():
+        return  # nothing to lose; a folder or an unwritable place is the writer's error to give
+    target = _identity(out)
+    for path in _run_inputs(inputs, also_read):
+        if _identity(path) == target:
+            raise OutputRefused(f"{out} is one of this run's inputs ({path}); it is never replaced, "
+                                f"not even with --force: choose another --out")
+    if not force:
+        raise OutputRefused(f"{out} already exists: pass --force to replace it, or choose another --out")
+
+
+def _run_inputs(inputs: Iterable[str | os.PathLike], also_read: Iterable[str | os.PathLike | None]) -> Iterator[Path]:
+    from .readers import discover
+    from .speakers import find_registry
+
+    inputs = [os.fspath(p) for p in inputs]
+    yield from (Path(p) for p in inputs if Path(p).is_file())
+    yield from (source.path for source in discover(inputs))
+    yield from (Path(p) for p in (*also_read, find_registry(inputs)) if p is not None and Path(p).is_file())
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The same file whatever the path to it (a link, `..`, other capitals on some systems)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
