@@ -110,11 +110,13 @@ def test_what_validate_passes_every_command_accepts(tmp_path_factory, values, as
     built = build([first])
     assert built.table.height == len(values)
     write_folder(built, root / "built-1")
-    for fmt, name in (("csv", "a.csv"), ("parquet", "a.parquet"), ("jsonl", "a.jsonl"), ("claimreview", "a.json")):
-        own_errors_only(lambda: export(built.table, fmt, root / name))
-    if (root / "a.parquet").exists():
-        assert pl.read_parquet(root / "a.parquet")["id"].sort().to_list() == sorted(v["id"] for v in values)
-    own_errors_only(lambda: stats(built.table))
+    for fmt, name in (("csv", "a.csv"), ("parquet", "a.parquet"), ("jsonl", "a.jsonl")):
+        export(built.table, fmt, root / name)
+        assert (root / name).stat().st_size > 0
+    own_errors_only(lambda: export(built.table, "claimreview", root / "a.json"))  # none if all are unverified
+    assert pl.read_parquet(root / "a.parquet")["id"].sort().to_list() == sorted(v["id"] for v in values)
+    assert pl.read_ndjson(root / "a.jsonl").height == len(values)
+    assert stats(built.table).claims == len(values)
 
     second = root / "second"
     second.mkdir()
