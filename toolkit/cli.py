@@ -108,17 +108,21 @@ def validate(
     paths: Optional[List[Path]] = PathsArgument,
     schema: Optional[Path] = SchemaOption,
     output_format: str = typer.Option("text", "--format", "-f", help="text (people), json (scripts) or github (Actions)."),
+    max_problems: int = typer.Option(report.MAX_PROBLEMS, "--max-problems", min=0,
+                                     help="Text format: show this many problems and count the rest (json and github list all)."),
 ) -> None:
     """Check claim files against the schema and each other; report every problem at once.
 
     Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage problem.
+
+    Example: claims validate claims/ --max-problems 50
     """
     if output_format not in report.FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(report.FORMATS)}", param_hint="--format")
     with _progress("validating") as on_file:
         given = _paths(paths)
         result = validate_paths(given, _schema(schema, given), on_file=on_file)
-    sys.stdout.write(report.render(result, output_format))
+    sys.stdout.write(report.render(result, output_format, max_problems=max_problems))
     raise typer.Exit(0 if result.valid else 1)
 
 
