@@ -110,19 +110,54 @@ def validate(
     output_format: str = typer.Option("text", "--format", "-f", help="text (people), json (scripts) or github (Actions)."),
     max_problems: int = typer.Option(report.MAX_PROBLEMS, "--max-problems", min=0,
                                      help="Text format: show this many problems and count the rest (json and github list all)."),
+    exclude: Optional[List[str]] = typer.Option(None, "--exclude", metavar="GLOB",
+                                                help="Pass over files and folders matching GLOB (relative to here; repeatable)."),
+    dataset: bool = typer.Option(False, "--dataset", help="Report on the files given only, checked against the whole dataset "
+                                 "(claims.yaml's folder, or the repository), so that ids and claims are unique across it (the pre-commit hook)."),
+    changed_since: Optional[str] = typer.Option(None, "--changed-since", metavar="REF",
+                                                help="Report on the files changed since REF (git: from the merge base, and untracked files), "
+                                                "checked against the whole dataset."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Say on stderr which configuration, speakers and schema are used, and what was passed over."),
 ) -> None:
     """Check claim files against the schema and each other; report every problem at once.
 
     Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage problem.
 
-    Example: claims validate claims/ --max-problems 50
+    Example: claims validate --changed-since origin/main --format github
     """
+    from .config import dataset_folder, in_use
+
     if output_format not in report.FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(report.FORMATS)}", param_hint="--format")
+    given = _paths(paths)
+    only, cache = None, None
+    if changed_since is not None or dataset:
+        from .changes import changed_since as changed
+
+        if changed_since is not None and paths:
+            raise typer.BadParameter("checks the files changed in the whole dataset: give no paths with it", param_hint="--changed-since")
+        cache = dataset_folder(given)
+        only = sorted(changed(changed_since, cache)) if changed_since is not None else given
+        given = [cache]
+    schema_in_use = _schema(schema, given)
+    if verbose:
+        for line in in_use(given, schema=schema_in_use):
+            typer.echo(line, err=True)
     with _progress("validating") as on_file:
-        given = _paths(paths)
-        result = validate_paths(given, _schema(schema, given), on_file=on_file)
-    sys.stdout.write(report.render(result, output_format, max_problems=max_problems))
+        result = validate_paths(given, schema_in_use, on_file=on_file, exclude=exclude or (), only=only, cache=cache)
+    if verbose:
+        skipped = ", ".join(f"{count:,} {rule}" for rule, count in result.skipped)
+        typer.echo(f"passed over: {skipped or 'nothing'}", err=True)
+        if cache is not None:
+            typer.echo(f"dataset: {cache} ({result.files:,} files); cache: {os.path.join(cache, '.claims-cache')} (safe to delete)", err=True)
+    if changed_since is None:  # --dataset: a file given that is not a claim file is said to be passed over
+        for path in result.outside:
+            typer.echo(f"claims: {path} is not a claim file of the dataset {cache} (include/exclude of claims.yaml, "
+                       ".gitignore); not checked", err=True)
+    sys.stdout.write(report.render(result, output_format, max_problems=max_problems, first=only or ()))
+    if output_format == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+        with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
+            summary.write(report.step_summary(result, first=only or ()))
     raise typer.Exit(0 if result.valid else 1)
 
 
@@ -188,7 +223,7 @@ def export(
     """
     from .build import build as build_paths
     from .export import export as export_table, writer
-    from .outputs import check_file_output
+    from .outputs import check_file_output, mark_export
 
     if bom and output_format != "csv":
         raise typer.BadParameter(f"--bom is for CSV only, not {output_format}", param_hint="--bom")
@@ -198,6 +233,7 @@ def export(
     check_file_output(out, inputs=given, also_read=[speakers, schema_in_use], force=force)
     table = build_paths(given, schema=schema_in_use, speakers=speakers).table
     summary = export_table(table, output_format, out, bom=bom)
+    mark_export(out)
     left_out = f"; left out {summary.left_out:,} ({summary.reason})" if summary.left_out else ""
     typer.echo(f"wrote {summary.rows:,} claims to {summary.path}{left_out}")
 
