@@ -185,15 +185,20 @@ def build(
     from .config import find_config, load_config
     from .outputs import check_build_folder, left_beside
 
+    from .config import in_use
+
     given = _paths(paths)
     check_build_folder(out, force=force)
-    result = build_paths(given, schema=_schema(schema, given), speakers=speakers, strict=strict)
+    schema_in_use = _schema(schema, given)
+    result = build_paths(given, schema=schema_in_use, speakers=speakers, strict=strict)
     written = write_folder(result, out, load_config(find_config(given)), force=force)
     report = result.report
     typer.echo(
         f"built {report.claims:,} claims ({report.unique_claims:,} distinct, {report.repeats:,} repeats, "
         f"{len(report.conflicts):,} status conflicts) into {out}/"
     )
+    for line in in_use(given, schema=schema_in_use, speakers=speakers):
+        typer.echo(f"  {line}")
     for link in report.links:
         typer.echo(f"  repeat: {link['id']} -> {link['repeat_of']}")
     for conflict in report.conflicts:
