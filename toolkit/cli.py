@@ -74,7 +74,7 @@ def _paths(paths: Optional[List[Path]]) -> list[str]:
 
 
 def _schema(given: Optional[Path], paths: list[str]) -> Optional[str]:
-    """The schema in use: --schema, else `schema:` in the claims.yaml beside the inputs, else
+    """The schema in use: --schema, else `schema:` in the claims.yaml of the inputs (`config.find_upward`), else
     None (the packaged schema)."""
     if given is not None:
         return str(given)
@@ -171,7 +171,7 @@ def build(
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write: data/*.parquet, the card, the schema, the report. "
                              "It must be missing, empty, or written by an earlier build."),
     schema: Optional[Path] = SchemaOption,
-    speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
+    speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs or above, up to the repository root)."),
     strict: bool = typer.Option(False, "--strict", help="Treat repeats that disagree on status as errors."),
     force: bool = ForceOption,
 ) -> None:
@@ -216,7 +216,7 @@ def export(
     output_format: str = typer.Option(..., "--format", "-f", help="csv, parquet, jsonl or claimreview."),
     out: Path = typer.Option(..., "--out", "-o", help="File to write; an existing file only with --force, never an input."),
     schema: Optional[Path] = SchemaOption,
-    speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
+    speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs or above, up to the repository root)."),
     bom: bool = typer.Option(False, "--bom", help="CSV only: start the file with the UTF-8 byte-order mark Excel needs."),
     force: bool = ForceOption,
 ) -> None:
@@ -278,7 +278,7 @@ def stats(
     plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw the counts as a PNG chart."),
     top: int = typer.Option(20, "--top", min=0, help="How many speakers to list (most claims first); 0 lists all."),
     schema: Optional[Path] = SchemaOption,
-    speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
+    speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs or above, up to the repository root)."),
 ) -> None:
     """Count claims by status, speaker (canonical names, as build merges them) and year.
 
