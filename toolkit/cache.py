@@ -137,16 +137,17 @@ class Cache:
 
 def run(findings: Findings, sources: Iterable[Source], today: str, where: str | os.PathLike, *,
         fresh: set[str] = frozenset()) -> None:
-    """Check `sources` into `findings` as `pieces.run` does, taking what the cache in `where`
+    """Check `sources` (those `findings` discovered) into `findings` as `pieces.run` does, taking what the cache in `where`
     holds for files unchanged since they were checked; files whose real path is in `fresh`, and
     JSON Lines files, are checked now whatever the cache holds."""
     cache = Cache(where, key(findings.schema.text, today))
     misses: list[tuple[int, Source, str | None]] = []
     rows: list[tuple] = []
-    for source in sources:
+    sources = list(sources)
+    reals = findings.real if len(findings.real) == len(sources) else [os.path.realpath(s.path) for s in sources]
+    for source, real in zip(sources, reals):
         index = findings.add_source(source)
-        real = findings.real.get(source) or os.path.realpath(source.path)
-        cached = source.path.suffix.lower() not in (".jsonl", ".ndjson") and real not in fresh
+        cached = real not in fresh
         digest = cache.digest(real) if cached else None
         entry = cache.entries.get(digest) if digest else None
         if entry is None:

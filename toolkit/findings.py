@@ -70,7 +70,7 @@ class Findings:
         # Where lines start in large JSON Lines files: source index -> [(line, byte offset)].
         self.marks: dict[int, list[tuple[int, int]]] = {}
         self.skipped: tuple[tuple[str, int], ...] = ()
-        self.real: dict[Source, str] = {}  # the real path of each source discovered
+        self.real: tuple[str, ...] = ()  # the real path of each source discovered, in order
 
     def discover(self, paths: Iterable[str | os.PathLike] | str | os.PathLike, *, exclude: Iterable[str] = ()) -> tuple[Source, ...]:
         """The claim files under `paths` (less `exclude` globs); what is wrong with the paths
@@ -79,7 +79,7 @@ class Findings:
         paths = readers.as_paths(paths)
         found = readers.find(paths, exclude=exclude)
         self.skipped = found.skipped
-        self.real = dict(zip(found.sources, found.real))
+        self.real = found.real
         for problem in (*found.problems, *registry_problems(paths)):
             self.order.setdefault(problem.file, len(self.order))  # a block each, before the files
             self.problems.append(problem)

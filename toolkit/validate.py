@@ -66,7 +66,7 @@ def validate(
     if wanted is None:
         return result
     problems = tuple(p for p in result.problems if os.path.realpath(p.file) in wanted)
-    read = set(findings.real.values())
+    read = set(findings.real)
     outside = tuple(p for p in only if os.path.realpath(p) not in read)
     return dataclasses.replace(result, problems=problems, outside=outside)
 

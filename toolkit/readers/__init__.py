@@ -92,10 +92,9 @@ def find(paths: Iterable[str | os.PathLike] | str | os.PathLike, *, exclude: Ite
             walk.add(given, given, os.path.realpath(given))
         else:
             raise UsageError(f"{_shown(given)}: no such file or directory")
-    for source in walk.sources:
-        if not _is_utf8(os.fspath(source.path)):
-            problems.append(source.problem(
-                "the file name is not UTF-8 (shown here with \\x escapes); rename the file", rule="file-name"))
+    for source in walk.misnamed:
+        problems.append(source.problem(
+            "the file name is not UTF-8 (shown here with \\x escapes); rename the file", rule="file-name"))
     return Found(tuple(walk.sources), tuple(problems), tuple(sorted(walk.skipped.items())), tuple(walk.real))
 
 
@@ -120,6 +119,7 @@ class _Walk:
     def __init__(self, base: str, exclude: list[str]) -> None:
         self.sources: list[Source] = []
         self.real: list[str] = []
+        self.misnamed: list[Source] = []  # file names that are not UTF-8
         self.files: set[str] = set()
         self.folders: set[str] = set()
         self.met = 0  # claim files met, read already or not
@@ -134,7 +134,10 @@ class _Walk:
         if real not in self.files:
             self.files.add(real)
             self.real.append(real)
-            self.sources.append(Source(Path(path), _shown(shown)))
+            source = Source(Path(path), _shown(shown))
+            self.sources.append(source)
+            if not _is_utf8(path):
+                self.misnamed.append(source)
 
     def included(self, given: str, patterns: tuple[str, ...], config: str) -> list[Problem]:
         """The folder of claims.yaml, as its `include` globs say: each glob's fixed folders are
@@ -193,12 +196,15 @@ class _Walk:
                 continue
             exported = _exported(folder) if EXPORT_MARKER in names else frozenset()
             subfolders = []
+            # Paths joined as text, once per entry (`os.path.join` twice per file cost a fifth of the walk).
+            shown_in = shown if shown.endswith(os.sep) else shown + os.sep
+            real_in = real if real.endswith(os.sep) else real + os.sep
             for entry in entries:
                 name = entry.name
                 if name.startswith("."):
                     continue
                 is_link = False
-                where = os.path.join(real, name)
+                where = real_in + name
                 try:
                     is_link = entry.is_symlink()
                     if entry.is_dir():
@@ -209,9 +215,9 @@ class _Walk:
                         elif self.excluded(where, folder=True):
                             self.skipped["excluded"] += 1
                         elif is_link:
-                            links.append((os.path.join(shown, name), entry.path))
+                            links.append((shown_in + name, entry.path))
                         else:
-                            subfolders.append((entry.path, os.path.join(shown, name), where, False))
+                            subfolders.append((entry.path, shown_in + name, where, False))
                         continue
                 except OSError:
                     pass  # a broken link: the reader says what is wrong with it
@@ -227,7 +233,7 @@ class _Walk:
                 if self.excluded(where, folder=False):
                     self.skipped["excluded"] += 1
                     continue
-                self.add(entry.path, os.path.join(shown, name), os.path.realpath(entry.path) if is_link else where)
+                self.add(entry.path, shown_in + name, os.path.realpath(entry.path) if is_link else where)
             stack.extend(reversed(subfolders))
         return links
 
