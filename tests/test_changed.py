@@ -6,34 +6,14 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
-from conftest import valid_record
+from desk import claims, git, record_file
 from toolkit import report
 from toolkit.findings import ValidationResult
 from toolkit.records import ERROR, Problem
-
-CLAIMS = Path(sys.executable).parent / "claims"
-
-
-def claims(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(CLAIMS), *args], cwd=cwd, capture_output=True, text=True, env=env)
-
-
-def git(*args: str, cwd: Path) -> str:
-    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=cwd,
-                          check=True, capture_output=True, text=True).stdout
-
-
-def record_file(path: Path, **overrides) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(valid_record(**overrides), sort_keys=False), encoding="utf-8")
-    return path
 
 
 @pytest.fixture

@@ -4,33 +4,14 @@ the repository, as a desk runs it."""
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
-from conftest import valid_record
+from desk import claims, git, record_file
 from toolkit.scope import compile_globs
-
-CLAIMS = Path(sys.executable).parent / "claims"
-
-
-def claims(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(CLAIMS), *args], cwd=cwd, capture_output=True, text=True)
-
-
-def git(*args: str, cwd: Path) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
-
-
-def record_file(path: Path, **overrides) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(valid_record(**overrides), sort_keys=False), encoding="utf-8")
-    return path
 
 
 @pytest.fixture
