@@ -123,3 +123,20 @@ def test_cache_is_used_and_never_gives_a_wrong_answer(repo):
     full = claims("validate", "--format", "json", cwd=repo)
     assert {(p["file"], p["line"], p["rule"]) for p in json.loads(full.stdout)["problems"]
             if p["file"] == "claims/0/c01.yaml"} == {("claims/0/c01.yaml", 1, "duplicate-id")}
+
+
+def test_dataset_takes_folders_and_needs_paths(repo):
+    record_file(repo / "claims" / "1" / "c99.yaml", id="claim-02", claim="Under an old id, in a folder.")
+    run = claims("validate", "--dataset", "claims/1", "--format", "json", cwd=repo)
+    assert {p["file"] for p in json.loads(run.stdout)["problems"]} == {"claims/1/c99.yaml"}
+    assert claims("validate", "--dataset", cwd=repo).returncode == 2
+
+
+def test_cache_ignores_itself_and_forgets_deleted_files(repo):
+    (repo / ".gitignore").unlink()
+    assert claims("validate", "--dataset", "claims/0/c01.yaml", cwd=repo).returncode == 0
+    assert git("status", "--porcelain", cwd=repo).strip() == "D .gitignore", "the cache is not an untracked file"
+    (repo / "claims" / "2" / "c25.yaml").unlink()
+    assert claims("validate", "--dataset", "claims/0/c01.yaml", cwd=repo).returncode == 0
+    stored = json.loads((repo / ".claims-cache" / "index.json").read_bytes())
+    assert "claims/2/c25.yaml" not in stored["seen"] and len(stored["seen"]) == len(stored["entries"]) == 29

@@ -96,6 +96,7 @@ class Cache:
         self.entries: dict[str, dict] = {}  # content digest -> entry
         self.seen: dict[str, list] = {}  # file -> [size, mtime_ns, ctime_ns, inode, digest]
         self.changed = False
+        self.used: dict[str, list] = {}  # what this run saw: only that is written back
         try:
             stored = orjson.loads(self.path.read_bytes())
             if stored.get("key") == key and isinstance(stored.get("entries"), dict) and isinstance(stored.get("seen"), dict):
@@ -113,24 +114,31 @@ class Cache:
         name = real[len(self.folder):] if real.startswith(self.folder) else real
         seen = self.seen.get(name)
         if isinstance(seen, list) and seen[:4] == facts:
+            self.used[name] = seen
             return seen[4]
         try:
             with open(real, "rb") as handle:
                 digest = hashlib.file_digest(handle, "sha256").hexdigest()[:32]  # 128 bits: no collision in any repository
         except OSError:
             return None
-        self.seen[name] = [*facts, digest]
+        self.used[name] = [*facts, digest]
         self.changed = True
         return digest
 
     def save(self) -> None:
-        """Write the cache, if anything changed (atomically; a cache that cannot be written is
-        not an error: the next run checks again)."""
-        if not self.changed:
+        """Write what this run saw, if it differs from what was read (atomically; entries of files
+        no longer there are dropped; a cache that cannot be written is not an error: the next run
+        checks again)."""
+        if not self.changed and len(self.used) == len(self.seen):
             return
+        digests = {facts[4] for facts in self.used.values()}
+        entries = {digest: entry for digest, entry in self.entries.items() if digest in digests}
         try:
             self.path.parent.mkdir(exist_ok=True)
-            write_bytes(self.path, orjson.dumps({"key": self.key, "entries": self.entries, "seen": self.seen}))
+            ignore = self.path.parent / ".gitignore"
+            if not ignore.exists():  # the cache ignores itself, in a repository whose .gitignore does not
+                write_bytes(ignore, b"# the claims toolkit's cache: safe to delete\n*\n")
+            write_bytes(self.path, orjson.dumps({"key": self.key, "entries": entries, "seen": self.used}))
         except OSError:
             pass
 

@@ -134,6 +134,8 @@ def validate(
     if changed_since is not None or dataset:
         from .changes import changed_since as changed
 
+        if dataset and changed_since is None and not paths:
+            raise typer.BadParameter("name the files (or folders) to report on", param_hint="--dataset")
         if changed_since is not None and paths:
             raise typer.BadParameter("checks the files changed in the whole dataset: give no paths with it", param_hint="--changed-since")
         cache = dataset_folder(given)

@@ -41,7 +41,7 @@ def validate(
     """Check the claim files under `paths` (less the `exclude` globs); records are checked and
     let go, never all held.
 
-    `only`: report the problems of these files alone, checked against every id and claim under
+    `only`: report the problems of these files (and of the files in these folders) alone, checked against every id and claim under
     `paths` (the whole dataset), so that the checks that span files hold for them. `cache`: the
     folder whose `.claims-cache/` keeps what unchanged files hold (`toolkit.cache`); the files of
     `only` are always checked. `workers` is how many processes share a large input (default: one
@@ -56,18 +56,20 @@ def validate(
     sources = findings.discover(paths, exclude=exclude)
     only = None if only is None else readers.as_paths(only)
     wanted = None if only is None else {os.path.realpath(p) for p in only}
+    folders = tuple(real + os.sep for real in wanted or () if os.path.isdir(real))  # a folder given: the files in it
     if cache is not None and not any(readers.FORMATS.get(s.path.suffix.lower()) == "jsonl" for s in sources):
         from . import cache as cached
 
-        cached.run(findings, sources, day, cache, fresh=wanted or set())
+        fresh = (wanted or set()) | {real for real in findings.real if folders and real.startswith(folders)}
+        cached.run(findings, sources, day, cache, fresh=fresh)
     else:
         pieces.run(findings, sources, day, on_file=on_file, workers=workers)
     result = findings.result()
     if wanted is None:
         return result
-    problems = tuple(p for p in result.problems if os.path.realpath(p.file) in wanted)
+    problems = tuple(p for p in result.problems if os.path.realpath(p.file) in wanted or os.path.realpath(p.file).startswith(folders))
     read = set(findings.real)
-    outside = tuple(p for p in only if os.path.realpath(p) not in read)
+    outside = tuple(p for p in only if os.path.realpath(p) not in read and not os.path.isdir(p))
     return dataclasses.replace(result, problems=problems, outside=outside)
 
 
