@@ -7,6 +7,7 @@ file, never hides the rest.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -109,7 +110,7 @@ def _from_here(patterns: Iterable[str], base: str) -> list[str]:
     here = os.path.relpath(os.path.realpath("."), base).replace(os.sep, "/")
     if here == "." or here.startswith(".."):
         return list(patterns)
-    return [p if "/" not in p.strip("/") else f"{here}/{p.lstrip('./')}" for p in patterns]
+    return [p if "/" not in p.strip("/") else posixpath.normpath(f"{here}/{p}") for p in patterns]
 
 
 class _Walk:
