@@ -47,6 +47,10 @@ def main() -> None:
     app()
 
 
+# What the `build` extra installs: the packages only the table, exports and publishing need.
+BUILD_EXTRA = frozenset({"polars", "pyarrow", "numpy", "datasets", "huggingface_hub", "matplotlib"})
+
+
 def command(function: Callable | None = None, *, name: str | None = None) -> Callable:
     """Register a command whose toolkit errors become a message on stderr and an exit code."""
     if function is None:
@@ -61,6 +65,12 @@ def command(function: Callable | None = None, *, name: str | None = None) -> Cal
                 sys.stdout.write(report.as_text(error.result))
             typer.echo(f"claims: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
+        except ModuleNotFoundError as error:
+            if (error.name or "").split(".")[0] not in BUILD_EXTRA:
+                raise
+            typer.echo(f"claims: {run.__name__.rstrip('_')} needs {error.name}, which the light install (validation "
+                       "alone) leaves out: pip install 'claims-toolkit[build]'", err=True)
+            raise typer.Exit(2) from None
         except OSError as error:  # a disk full, a folder we may not write: say so, no traceback
             where = f" {error.filename}" if error.filename else ""
             typer.echo(f"claims: cannot read or write{where}: {error.strerror or error}", err=True)
