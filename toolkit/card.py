@@ -11,10 +11,10 @@ from pathlib import Path
 import polars as pl
 from huggingface_hub import DatasetCard, DatasetCardData
 
+from .columns import BUILT
 from .config import DatasetConfig
 from .errors import UsageError
 from .schema import ClaimSchema
-from .columns import BUILT
 from .vocabulary import STATUSES
 
 _SIZES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),

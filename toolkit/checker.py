@@ -8,10 +8,11 @@ plain data that `findings` merges with the parts other checkers (other processes
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 from operator import itemgetter, not_
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import orjson
 
@@ -49,7 +50,7 @@ class Checker:
     def __init__(self, schema: ClaimSchema, today: dt.date | None = None):
         self.schema = schema
         self.engine = schema.engine
-        self.today = (today or dt.datetime.now(dt.timezone.utc).date()).isoformat()
+        self.today = (today or dt.datetime.now(dt.UTC).date()).isoformat()
         self.problems: list[Problem] = []
         self.records = 0
         self.index = UniqueIndex()

@@ -6,9 +6,9 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, List, Optional
 
 import typer
 
@@ -79,11 +79,11 @@ def command(function: Callable | None = None, *, name: str | None = None) -> Cal
     return app.command(name=name)(run)
 
 
-def _paths(paths: Optional[List[Path]]) -> list[str]:
+def _paths(paths: list[Path] | None) -> list[str]:
     return [str(p) for p in paths] if paths else ["."]
 
 
-def _schema(given: Optional[Path], paths: list[str]) -> Optional[str]:
+def _schema(given: Path | None, paths: list[str]) -> str | None:
     """The schema in use: --schema, else `schema:` in the claims.yaml beside the inputs, else
     None (the packaged schema)."""
     if given is not None:
@@ -115,8 +115,8 @@ def _stderr_console():
 
 @command
 def validate(
-    paths: Optional[List[Path]] = PathsArgument,
-    schema: Optional[Path] = SchemaOption,
+    paths: list[Path] | None = PathsArgument,
+    schema: Path | None = SchemaOption,
     output_format: str = typer.Option("text", "--format", "-f", help="text (people), json (scripts) or github (Actions)."),
     max_problems: int = typer.Option(report.MAX_PROBLEMS, "--max-problems", min=0,
                                      help="Text format: show this many problems and count the rest (json and github list all)."),
@@ -142,11 +142,11 @@ ForceOption = typer.Option(False, "--force", help="Write even where files this c
 
 @command
 def build(
-    paths: Optional[List[Path]] = PathsArgument,
+    paths: list[Path] | None = PathsArgument,
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write: data/*.parquet, the card, the schema, the report. "
                              "It must be missing, empty, or written by an earlier build."),
-    schema: Optional[Path] = SchemaOption,
-    speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
+    schema: Path | None = SchemaOption,
+    speakers: Path | None = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
     strict: bool = typer.Option(False, "--strict", help="Treat repeats that disagree on status as errors."),
     force: bool = ForceOption,
 ) -> None:
@@ -156,7 +156,8 @@ def build(
 
     Example: claims build claims/ --out build/
     """
-    from .build import build as build_paths, write_folder
+    from .build import build as build_paths
+    from .build import write_folder
     from .config import find_config, load_config
     from .outputs import check_build_folder, left_beside
 
@@ -182,11 +183,11 @@ def build(
 
 @command
 def export(
-    paths: Optional[List[Path]] = PathsArgument,
+    paths: list[Path] | None = PathsArgument,
     output_format: str = typer.Option(..., "--format", "-f", help="csv, parquet, jsonl or claimreview."),
     out: Path = typer.Option(..., "--out", "-o", help="File to write; an existing file only with --force, never an input."),
-    schema: Optional[Path] = SchemaOption,
-    speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
+    schema: Path | None = SchemaOption,
+    speakers: Path | None = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
     bom: bool = typer.Option(False, "--bom", help="CSV only: start the file with the UTF-8 byte-order mark Excel needs."),
     force: bool = ForceOption,
 ) -> None:
@@ -197,7 +198,8 @@ def export(
     Example: claims export claims/ --format csv --out claims.csv
     """
     from .build import build as build_paths
-    from .export import export as export_table, writer
+    from .export import export as export_table
+    from .export import writer
     from .outputs import check_file_output
 
     if bom and output_format != "csv":
@@ -218,10 +220,10 @@ def import_(
                                   "a Fact Check Tools API claims:search answer or list of its claims, or JSON Lines of these."),
     from_format: str = typer.Option("claimreview", "--from", help="The input format (claimreview)."),
     out: Path = typer.Option(..., "--out", "-o", help="Claim file to write: .yaml, .json or .jsonl; an existing file only with --force."),
-    default_speaker: Optional[str] = typer.Option(None, "--default-speaker", help="Speaker for items that name no claimant (otherwise skipped)."),
-    ratings: Optional[Path] = typer.Option(None, "--ratings", help="YAML map of ratings to statuses, global and per publisher, over the shipped one."),
+    default_speaker: str | None = typer.Option(None, "--default-speaker", help="Speaker for items that name no claimant (otherwise skipped)."),
+    ratings: Path | None = typer.Option(None, "--ratings", help="YAML map of ratings to statuses, global and per publisher, over the shipped one."),
     strict: bool = typer.Option(False, "--strict", help="Unmapped ratings are errors: exit 1, nothing written."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Write every skipped item (position, url, reason) to a .json or .csv file."),
+    report: Path | None = typer.Option(None, "--report", help="Write every skipped item (position, url, reason) to a .json or .csv file."),
     force: bool = ForceOption,
 ) -> None:
     """Turn fact-checks published as ClaimReview into claim records that pass validation.
@@ -243,11 +245,11 @@ def import_(
 
 @command
 def stats(
-    paths: Optional[List[Path]] = PathsArgument,
-    plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw the counts as a PNG chart."),
+    paths: list[Path] | None = PathsArgument,
+    plot: Path | None = typer.Option(None, "--plot", help="Also draw the counts as a PNG chart."),
     top: int = typer.Option(20, "--top", min=0, help="How many speakers to list (most claims first); 0 lists all."),
-    schema: Optional[Path] = SchemaOption,
-    speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
+    schema: Path | None = SchemaOption,
+    speakers: Path | None = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
 ) -> None:
     """Count claims by status, speaker (canonical names, as build merges them) and year.
 
@@ -270,18 +272,18 @@ TargetArgument = typer.Argument(..., help="ORG/NAME on the Hugging Face Hub, or 
 
 @command
 def publish(
-    paths: Optional[List[Path]] = PathsArgument,
-    repo: Optional[str] = typer.Option(None, "--repo", help="Where to publish: ORG/NAME on the Hub, or a local release store path (default: repo_id of claims.yaml)."),
+    paths: list[Path] | None = PathsArgument,
+    repo: str | None = typer.Option(None, "--repo", help="Where to publish: ORG/NAME on the Hub, or a local release store path (default: repo_id of claims.yaml)."),
     bump: str = typer.Option("auto", "--bump", help="auto (from the diff), major, minor or patch."),
-    version: Optional[str] = typer.Option(None, "--version", help="Set the version by hand (above the latest); not with --bump."),
+    version: str | None = typer.Option(None, "--version", help="Set the version by hand (above the latest); not with --bump."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; change nothing."),
     allow_removals: bool = typer.Option(False, "--allow-removals", help="Allow removing every claim or more than a tenth of the latest version's."),
     private: bool = typer.Option(False, "--private", help="Create the Hub repository as private."),
-    name: Optional[str] = typer.Option(None, "--name", help="Dataset name (overrides claims.yaml pretty_name)."),
-    license: Optional[str] = typer.Option(None, "--license", help="License id, e.g. cc-by-4.0 (overrides claims.yaml)."),
-    description: Optional[str] = typer.Option(None, "--description", help="One-paragraph description (overrides claims.yaml)."),
-    citation: Optional[str] = typer.Option(None, "--citation", help="BibTeX citation (overrides claims.yaml)."),
-    schema: Optional[Path] = SchemaOption,
+    name: str | None = typer.Option(None, "--name", help="Dataset name (overrides claims.yaml pretty_name)."),
+    license: str | None = typer.Option(None, "--license", help="License id, e.g. cc-by-4.0 (overrides claims.yaml)."),
+    description: str | None = typer.Option(None, "--description", help="One-paragraph description (overrides claims.yaml)."),
+    citation: str | None = typer.Option(None, "--citation", help="BibTeX citation (overrides claims.yaml)."),
+    schema: Path | None = SchemaOption,
 ) -> None:
     """Publish the claims as the next version: one commit and one tag, on the Hub or a release store.
 
@@ -324,7 +326,7 @@ def publish(
 @command
 def pull(
     target: str = TargetArgument,
-    revision: Optional[str] = typer.Option(None, "--revision", "-r", help="Version tag (v1.0.0), X.Y.Z, or main. Default: the latest version."),
+    revision: str | None = typer.Option(None, "--revision", "-r", help="Version tag (v1.0.0), X.Y.Z, or main. Default: the latest version."),
     out: Path = typer.Option(..., "--out", "-o", help="File to write: .parquet, .csv or .jsonl."),
 ) -> None:
     """Download one published version and write it as Parquet, CSV or JSON Lines."""
@@ -393,9 +395,9 @@ def _read_parquet(spec: str, *files: Path):
 
 @command
 def fmt(
-    paths: Optional[List[Path]] = PathsArgument,
+    paths: list[Path] | None = PathsArgument,
     check: bool = typer.Option(False, "--check", help="Change nothing; exit 1 and name the files that would change."),
-    schema: Optional[Path] = SchemaOption,
+    schema: Path | None = SchemaOption,
 ) -> None:
     """Rewrite YAML and JSON claim files in canonical form: the schema's key order, dates as
     YYYY-MM-DD, text quoted wherever a YAML tool could read it as something else; comments kept.
@@ -423,13 +425,13 @@ def _count(number: int, noun: str) -> str:
 
 @command
 def new(
-    speaker: Optional[str] = typer.Option(None, "--speaker", help="Who said it."),
-    claim: Optional[str] = typer.Option(None, "--claim", help="What was said."),
-    date: Optional[str] = typer.Option(None, "--date", help="The day it was said, YYYY-MM-DD."),
-    status: Optional[str] = typer.Option(None, "--status", help="Where the check stands (default when asked: unverified)."),
-    source: Optional[str] = typer.Option(None, "--source", help="URL where the claim can be read."),
-    folder: Optional[Path] = typer.Option(None, "--folder", help="Where to write (default: the claims folder of claims.yaml's include, or claims/)."),
-    schema: Optional[Path] = SchemaOption,
+    speaker: str | None = typer.Option(None, "--speaker", help="Who said it."),
+    claim: str | None = typer.Option(None, "--claim", help="What was said."),
+    date: str | None = typer.Option(None, "--date", help="The day it was said, YYYY-MM-DD."),
+    status: str | None = typer.Option(None, "--status", help="Where the check stands (default when asked: unverified)."),
+    source: str | None = typer.Option(None, "--source", help="URL where the claim can be read."),
+    folder: Path | None = typer.Option(None, "--folder", help="Where to write (default: the claims folder of claims.yaml's include, or claims/)."),
+    schema: Path | None = SchemaOption,
 ) -> None:
     """Write one new claim file, checked against the schema and the whole dataset first; asks for
     what the options do not give when run at a terminal.
@@ -463,8 +465,8 @@ def _claims_folder() -> Path:
 @command
 def init(
     folder: Path = typer.Argument(Path("."), help="The folder to make a data repository of (missing or without the files)."),
-    name: Optional[str] = typer.Option(None, "--name", help="Dataset name (default: the folder's name)."),
-    repo: Optional[str] = typer.Option(None, "--repo", help="Hugging Face dataset repository, ORG/NAME."),
+    name: str | None = typer.Option(None, "--name", help="Dataset name (default: the folder's name)."),
+    repo: str | None = typer.Option(None, "--repo", help="Hugging Face dataset repository, ORG/NAME."),
     license: str = typer.Option("cc-by-4.0", "--license", help="License of the data."),
     publisher: str = typer.Option("Our fact-checking desk", "--publisher", help="Your desk's name."),
 ) -> None:
@@ -483,7 +485,7 @@ def init(
 
 
 @command
-def schema(schema: Optional[Path] = SchemaOption) -> None:
+def schema(schema: Path | None = SchemaOption) -> None:
     """Print the path of the schema in use (for editors and other JSON Schema tools).
 
     Example: claims schema

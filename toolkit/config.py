@@ -21,9 +21,9 @@ Command-line options override each key (`--schema` overrides `schema`).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 
@@ -47,7 +47,7 @@ class DatasetConfig:
     include: tuple[str, ...] = ()  # globs of the claim files, relative to claims.yaml
     card: str | None = None  # the desk's own card sections (Markdown), kept in every version's card
 
-    def with_overrides(self, **overrides) -> "DatasetConfig":
+    def with_overrides(self, **overrides) -> DatasetConfig:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
 

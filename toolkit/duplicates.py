@@ -11,9 +11,10 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import compress, repeat
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from .records import ERROR, Problem, Record
 from .text import claim_key

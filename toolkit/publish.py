@@ -13,19 +13,36 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import polars as pl
 
 from .build import CHANGELOG_NAME, build, write_folder
 from .config import DatasetConfig, find_config, load_config
+from .errors import (
+    PublishConflict,
+    PublishError,
+    TagExists,
+    TargetNotFound,
+    TooManyRemovals,
+    UsageError,
+    VersionNotFound,
+)
 from .files import write_text
-from .errors import PublishConflict, PublishError, TagExists, TargetNotFound, TooManyRemovals, UsageError, VersionNotFound
 from .schema import SCHEMA_NAME
 from .targets import Target, identities, is_local, open_target
-from .versions import CHANGES_NAME, Diff, Version, changelog_entry, changes_document, compare_schemas, diff, next_version
+from .versions import (
+    CHANGES_NAME,
+    Diff,
+    Version,
+    changelog_entry,
+    changes_document,
+    compare_schemas,
+    diff,
+    next_version,
+)
 
 DATA_PATTERNS = ["data/*.parquet"]
 BUMPS = ("auto", "major", "minor", "patch")

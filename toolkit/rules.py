@@ -25,9 +25,9 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_right
-from itertools import accumulate, compress
-from operator import not_
-from typing import Any, Iterator
+from collections.abc import Iterator
+from itertools import accumulate
+from typing import Any
 
 from .records import ERROR, Problem, Record, pointer_join
 

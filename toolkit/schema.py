@@ -15,9 +15,9 @@ from typing import Any
 import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
+from .columns import Columns, Kind, columns_of
 from .engine import Engine
 from .errors import SchemaError
-from .columns import Columns, Kind, columns_of
 
 SCHEMA_NAME = "claim.schema.json"
 
@@ -93,8 +93,8 @@ def load_schema(path: str | Path | None = None) -> ClaimSchema:
         raise SchemaError(f"{path}: a claim schema must describe an object (\"type\": \"object\")")
     schema = ClaimSchema(document, path, text)
     try:
-        schema.engine  # compiled now: a pattern ECMA-262 cannot read is found before any record
+        _ = schema.engine  # compiled now: a pattern ECMA-262 cannot read is found before any record
     except ValueError as error:
         raise SchemaError(f"{path}: the schema cannot be compiled: {str(error).splitlines()[0]}") from None
-    schema.columns  # a schema the table cannot type is refused here too
+    _ = schema.columns  # a schema the table cannot type is refused here too
     return schema

@@ -9,8 +9,9 @@ every text, its linking of repeats and the Parquet are not needed to count.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 import polars as pl
 from rich.table import Table

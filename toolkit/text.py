@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 import unicodedata
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import polars as pl
@@ -28,7 +28,7 @@ def claim_key(text: str) -> str:
     return _SPACE.sub(" ", _PUNCTUATION.sub(" ", folded)).strip()
 
 
-def claim_key_expr(column: "pl.Expr") -> "pl.Expr":
+def claim_key_expr(column: pl.Expr) -> pl.Expr:
     """`claim_key` as a Polars expression, for whole columns at once (same rules, same result)."""
     return (
         column.str.normalize("NFKC")
@@ -39,6 +39,6 @@ def claim_key_expr(column: "pl.Expr") -> "pl.Expr":
     )
 
 
-def tidy_expr(column: "pl.Expr") -> "pl.Expr":
+def tidy_expr(column: pl.Expr) -> pl.Expr:
     """`tidy` as a Polars expression."""
     return column.str.normalize("NFC").str.replace_all(r"\s+", " ").str.strip_chars()

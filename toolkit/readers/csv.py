@@ -15,8 +15,9 @@ line and column.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from ..columns import BUILT, Kind
 from ..records import Position, Positions, Problem, Record, pointer_join
@@ -81,7 +82,7 @@ def read(source: Source, layout: Kind | None = None) -> Iterator[Record | Proble
 
 
 def _record(
-    source: Source, layout: CsvLayout, names: list[str], header: dict[str, Position], row: list[Cell]
+    source: Source, layout: Kind, names: list[str], header: dict[str, Position], row: list[Cell]
 ) -> Iterator[Record | Problem]:
     data: dict[str, Any] = {}
     values: dict[str, Position] = {"": row[0].position}

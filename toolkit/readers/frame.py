@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 BLOCK_BYTES = 8 * 1024 * 1024
 
 
-def jsonl_frame(path: Path, columns: "pl.Schema") -> "pl.DataFrame | None":
+def jsonl_frame(path: Path, columns: pl.Schema) -> pl.DataFrame | None:
     """The records of a valid JSON Lines file as a frame of `columns` (nested lists and structs of
     text, as the records hold them), plus `source_line`; None if it cannot be read exactly."""
     import polars as pl

@@ -9,8 +9,9 @@ stream ourselves, without recursion, so that deep nesting and alias bombs cannot
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
