@@ -73,8 +73,8 @@ def check_registry(path: str | os.PathLike) -> tuple[SpeakerRegistry, list[Probl
     entries, positions, duplicates = documents[0]
     problems.extend(duplicate_problems(source, duplicates, ""))
     record = Record(entries, source.display, positions.of("")[0], positions)
-    for error in _validator().iter_errors(entries):
-        problems.extend(problems_for(record, error))
+    for violation in _validator().iter_errors(entries):
+        problems.extend(problems_for(record, violation))
     problems.extend(rules.problems(record))
     if problems:
         return SpeakerRegistry(), sorted(problems, key=lambda p: (p.line, p.column, p.rule))
