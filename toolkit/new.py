@@ -100,7 +100,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def _ids(dataset: list[str], schema: ClaimSchema) -> set[str]:
+def _ids(dataset: list[str | os.PathLike], schema: ClaimSchema) -> set[str]:
     if not dataset:
         return set()
     _, records = read_records(dataset, schema)
