@@ -288,6 +288,8 @@ def publish(
     """Publish the claims as the next version: one commit and one tag, on the Hub or a release store.
 
     Exit status: 0 published (or nothing changed), 1 refused or failed (nothing changed), 2 usage problem.
+
+    Example: claims publish claims/ --repo ./releases --dry-run
     """
     from .config import find_config, load_config
     from .errors import TooManyRemovals, UsageError
@@ -330,7 +332,10 @@ def pull(
     revision: str | None = typer.Option(None, "--revision", "-r", help="Version tag (v1.0.0), X.Y.Z, or main. Default: the latest version."),
     out: Path = typer.Option(..., "--out", "-o", help="File to write: .parquet, .csv or .jsonl."),
 ) -> None:
-    """Download one published version and write it as Parquet, CSV or JSON Lines."""
+    """Download one published version and write it as Parquet, CSV or JSON Lines.
+
+    Example: claims pull ./releases --revision v1.0.0 --out claims.parquet
+    """
     from .export import export
     from .publish import load
 
@@ -348,7 +353,10 @@ def diff(
     old: str = typer.Argument(..., help="A built folder, a Parquet file, or REPO@REVISION."),
     new: str = typer.Argument(..., help="A built folder, a Parquet file, or REPO@REVISION."),
 ) -> None:
-    """List claims added, removed and changed between two versions, field by field."""
+    """List claims added, removed and changed between two versions, field by field.
+
+    Example: claims diff ./releases@v1.0.0 ./releases@v1.1.0
+    """
     from .versions import describe_changes
     from .versions import diff as diff_tables
 

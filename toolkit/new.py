@@ -50,7 +50,8 @@ def new_record(
     of `dataset` (default: `folder`); nothing is written when a check fails (ValidationFailed).
 
     >>> new_record("claims/", speaker="John Bolton", claim="They have not lived up to it.",
-    ...            date="2018-12-04", status="true", source="https://example.org/a")  # doctest: +SKIP
+    ...            date="2018-12-04", status="true", source="https://example.org/a").id
+    'john-bolton-they-have-not-lived-up-to'
     """
     schema = schema if isinstance(schema, ClaimSchema) else load_schema(schema)
     folder = Path(folder)

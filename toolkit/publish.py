@@ -209,7 +209,10 @@ def resolve(where: Target, revision: str | None) -> tuple[str, str]:
 def load(target: str, revision: str | None = None, *, token: str | None = None) -> pl.DataFrame:
     """One published version as a Polars DataFrame (default: the latest version).
 
-    >>> claims = load("./releases", revision="v1.0.0")  # doctest: +SKIP
+    >>> publish(["fixtures/"], "./releases").version.tag  # a local release store
+    'v1.0.0'
+    >>> load("./releases", revision="v1.0.0").height
+    14
     """
     where = open_target(target, token=token)
     _, commit = resolve(where, revision)
