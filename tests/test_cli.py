@@ -32,3 +32,19 @@ def test_schema_prints_the_schema_in_use(cli, tmp_path):
     from toolkit.schema import default_schema_path
 
     assert cli("schema").stdout.strip() == str(default_schema_path().resolve())
+
+
+def test_export_formats_are_listed_and_match_the_writers(cli):
+    from toolkit.cli import EXPORT_FORMATS
+    from toolkit.export import FORMATS
+
+    assert set(EXPORT_FORMATS) == set(FORMATS)
+    def words(text: str) -> str:  # the help is drawn in a box, wrapped at the terminal's width
+        return "".join(text.replace("│", "").split())
+
+    from typer.testing import CliRunner
+
+    wide = CliRunner().invoke(app, ["export", "-h"], env={"COLUMNS": "200"})  # one line per option
+    assert "<csv|parquet|jsonl|claimreview>" in wide.stdout
+    wrong = cli("export", "fixtures", "--format", "xlsx", "--out", "x.xlsx")
+    assert wrong.exit_code == 2 and "'xlsx'isnotoneof'csv','parquet','jsonl','claimreview'" in words(wrong.stderr)

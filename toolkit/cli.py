@@ -4,6 +4,7 @@ rendered, and toolkit errors become a message and an exit code here, in one plac
 from __future__ import annotations
 
 import functools
+from enum import Enum
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -46,6 +47,10 @@ def _group(
 def main() -> None:
     app()
 
+
+# `export.FORMATS`, named here so that the CLI starts without Polars (a test keeps them equal).
+EXPORT_FORMATS = ("csv", "parquet", "jsonl", "claimreview")
+ExportFormat = Enum("ExportFormat", {name: name for name in EXPORT_FORMATS}, type=str)  # Typer lists its choices
 
 # What the `build` extra installs: the packages only the table, exports and publishing need.
 BUILD_EXTRA = frozenset({"polars", "pyarrow", "numpy", "datasets", "huggingface_hub", "matplotlib"})
@@ -140,8 +145,8 @@ ForceOption = typer.Option(False, "--force", help="Write even where files this c
                            "(they are replaced, never deleted; an input file is never replaced).")
 
 
-@command
-def build(
+@command(name="build")
+def build_command(
     paths: list[Path] | None = PathsArgument,
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write: data/*.parquet, the card, the schema, the report. "
                              "It must be missing, empty, or written by an earlier build."),
@@ -156,14 +161,13 @@ def build(
 
     Example: claims build claims/ --out build/
     """
-    from .build import build as build_paths
-    from .build import write_folder
+    from .build import build, write_folder
     from .config import find_config, load_config
     from .outputs import check_build_folder, left_beside
 
     given = _paths(paths)
     check_build_folder(out, force=force)
-    result = build_paths(given, schema=_schema(schema, given), speakers=speakers, strict=strict)
+    result = build(given, schema=_schema(schema, given), speakers=speakers, strict=strict)
     written = write_folder(result, out, load_config(find_config(given)), force=force)
     report = result.report
     typer.echo(
@@ -181,10 +185,10 @@ def build(
         typer.echo(f"  warning: {name} is not this build's and was left as it was; loaders of the folder will read it too", err=True)
 
 
-@command
-def export(
+@command(name="export")
+def export_command(
     paths: list[Path] | None = PathsArgument,
-    output_format: str = typer.Option(..., "--format", "-f", help="csv, parquet, jsonl or claimreview."),
+    output_format: ExportFormat = typer.Option(..., "--format", "-f", help="What to write."),
     out: Path = typer.Option(..., "--out", "-o", help="File to write; an existing file only with --force, never an input."),
     schema: Path | None = SchemaOption,
     speakers: Path | None = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
@@ -197,19 +201,19 @@ def export(
 
     Example: claims export claims/ --format csv --out claims.csv
     """
-    from .build import build as build_paths
-    from .export import export as export_table
-    from .export import writer
+    from .build import build
+    from .export import export, writer
     from .outputs import check_file_output
 
-    if bom and output_format != "csv":
-        raise typer.BadParameter(f"--bom is for CSV only, not {output_format}", param_hint="--bom")
-    writer(output_format)  # an unknown format is refused before the build
+    fmt = output_format.value
+    if bom and fmt != "csv":
+        raise typer.BadParameter(f"--bom is for CSV only, not {fmt}", param_hint="--bom")
+    writer(fmt)  # the writer exists (checked before the build)
     given = _paths(paths)
     schema_in_use = _schema(schema, given)
     check_file_output(out, inputs=given, also_read=[speakers, schema_in_use], force=force)
-    table = build_paths(given, schema=schema_in_use, speakers=speakers).table
-    summary = export_table(table, output_format, out, bom=bom)
+    table = build(given, schema=schema_in_use, speakers=speakers).table
+    summary = export(table, fmt, out, bom=bom)
     left_out = f"; left out {summary.left_out:,} ({summary.reason})" if summary.left_out else ""
     typer.echo(f"wrote {summary.rows:,} claims to {summary.path}{left_out}")
 
@@ -243,8 +247,8 @@ def import_(
     sys.stdout.write(render(summary, str(report) if report else None))
 
 
-@command
-def stats(
+@command(name="stats")
+def stats_command(
     paths: list[Path] | None = PathsArgument,
     plot: Path | None = typer.Option(None, "--plot", help="Also draw the counts as a PNG chart."),
     top: int = typer.Option(20, "--top", min=0, help="How many speakers to list (most claims first); 0 lists all."),
@@ -270,8 +274,8 @@ def stats(
 TargetArgument = typer.Argument(..., help="ORG/NAME on the Hugging Face Hub, or a local release store (/path, ./path, ~/path, file://...).")
 
 
-@command
-def publish(
+@command(name="publish")
+def publish_command(
     paths: list[Path] | None = PathsArgument,
     repo: str | None = typer.Option(None, "--repo", help="Where to publish: ORG/NAME on the Hub, or a local release store path (default: repo_id of claims.yaml)."),
     bump: str = typer.Option("auto", "--bump", help="auto (from the diff), major, minor or patch."),
@@ -288,10 +292,12 @@ def publish(
     """Publish the claims as the next version: one commit and one tag, on the Hub or a release store.
 
     Exit status: 0 published (or nothing changed), 1 refused or failed (nothing changed), 2 usage problem.
+
+    Example: claims publish claims/ --repo my-desk/korea-claims --dry-run
     """
     from .config import find_config, load_config
     from .errors import TooManyRemovals, UsageError
-    from .publish import publish as publish_paths
+    from .publish import publish
 
     given = _paths(paths)
     config = load_config(find_config(given)).with_overrides(pretty_name=name, license=license,
@@ -299,7 +305,7 @@ def publish(
     repo = repo or config.repo_id
     if not repo:
         raise UsageError("say where to publish: --repo ORG/NAME (or a release store path), or repo_id in claims.yaml")
-    result = publish_paths(given, repo, bump=bump, version=version, dry_run=dry_run, private=private,
+    result = publish(given, repo, bump=bump, version=version, dry_run=dry_run, private=private,
                            config=config, schema=_schema(schema, given), allow_removals=allow_removals)
     if result.version is None:
         typer.echo(f"nothing changed since {result.previous.tag} on {result.target}: no commit, no tag")
@@ -323,13 +329,16 @@ def publish(
         raise TooManyRemovals(result.refused)
 
 
-@command
-def pull(
+@command(name="pull")
+def pull_command(
     target: str = TargetArgument,
     revision: str | None = typer.Option(None, "--revision", "-r", help="Version tag (v1.0.0), X.Y.Z, or main. Default: the latest version."),
     out: Path = typer.Option(..., "--out", "-o", help="File to write: .parquet, .csv or .jsonl."),
 ) -> None:
-    """Download one published version and write it as Parquet, CSV or JSON Lines."""
+    """Download one published version and write it as Parquet, CSV or JSON Lines.
+
+    Example: claims pull my-desk/korea-claims --revision v1.0.0 --out claims.csv
+    """
     from .export import export
     from .publish import load
 
@@ -342,16 +351,19 @@ def pull(
     typer.echo(f"wrote {table.height:,} claims to {out}")
 
 
-@command
-def diff(
+@command(name="diff")
+def diff_command(
     old: str = typer.Argument(..., help="A built folder, a Parquet file, or REPO@REVISION."),
     new: str = typer.Argument(..., help="A built folder, a Parquet file, or REPO@REVISION."),
 ) -> None:
-    """List claims added, removed and changed between two versions, field by field."""
-    from .versions import describe_changes
-    from .versions import diff as diff_tables
+    """List claims added, removed and changed between two versions, field by field.
 
-    change = diff_tables(_table_at(old), _table_at(new))
+    Example: claims diff ./releases@v1.0.0 ./releases@v1.1.0
+    """
+    from .versions import describe_changes
+    from .versions import diff
+
+    change = diff(_table_at(old), _table_at(new))
     for line in describe_changes(change):
         typer.echo(line)
     typer.echo(change.summary())
