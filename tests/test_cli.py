@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from importlib.metadata import version
 
 import pytest
@@ -48,3 +49,15 @@ def test_export_formats_are_listed_and_match_the_writers(cli):
     assert "<csv|parquet|jsonl|claimreview>" in wide.stdout
     wrong = cli("export", "fixtures", "--format", "xlsx", "--out", "x.xlsx")
     assert wrong.exit_code == 2 and "'xlsx'isnotoneof'csv','parquet','jsonl','claimreview'" in words(wrong.stderr)
+
+
+def test_a_reader_that_goes_away_is_no_error(tmp_path):
+    """`claims ... | head -1`: the rest of the output has nowhere to go; no message, no traceback."""
+    import subprocess
+    import sys
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("".join(json.dumps({"id": f"x{n}"}) + "\n" for n in range(3000)))
+    command = f"{sys.executable} -c 'from toolkit.cli import main; main()' validate {bad} --format json | head -1"
+    run = subprocess.run(["bash", "-c", command], capture_output=True, text=True)
+    assert run.stdout == "{\n" and run.stderr == ""

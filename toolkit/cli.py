@@ -76,6 +76,9 @@ def command(function: Callable | None = None, *, name: str | None = None) -> Cal
             typer.echo(f"claims: {run.__name__.rstrip('_')} needs {error.name}, which the light install (validation "
                        "alone) leaves out: pip install 'claims-toolkit[build]'", err=True)
             raise typer.Exit(2) from None
+        except BrokenPipeError:  # the reader went away (`claims ... | head`): nothing more to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit either
+            raise typer.Exit(141) from None
         except OSError as error:  # a disk full, a folder we may not write: say so, no traceback
             where = f" {error.filename}" if error.filename else ""
             typer.echo(f"claims: cannot read or write{where}: {error.strerror or error}", err=True)
