@@ -4,17 +4,18 @@ rendered, and toolkit errors become a message and an exit code here, in one plac
 from __future__ import annotations
 
 import functools
-from enum import Enum
 import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 
 import typer
 
 from . import report
 from .errors import ClaimsError, ValidationFailed
+from .text import plural
 from .validate import validate as validate_paths
 
 app = typer.Typer(
@@ -73,7 +74,7 @@ def command(function: Callable | None = None, *, name: str | None = None) -> Cal
         except ModuleNotFoundError as error:
             if (error.name or "").split(".")[0] not in BUILD_EXTRA:
                 raise
-            typer.echo(f"claims: {run.__name__.rstrip('_')} needs {error.name}, which the light install (validation "
+            typer.echo(f"claims: {name or function.__name__} needs {error.name}, which the light install (validation "
                        "alone) leaves out: pip install 'claims-toolkit[build]'", err=True)
             raise typer.Exit(2) from None
         except BrokenPipeError:  # the reader went away (`claims ... | head`): nothing more to say
@@ -174,8 +175,8 @@ def build_command(
     written = write_folder(result, out, load_config(find_config(given)), force=force)
     report = result.report
     typer.echo(
-        f"built {report.claims:,} claims ({report.unique_claims:,} distinct, {report.repeats:,} repeats, "
-        f"{len(report.conflicts):,} status conflicts) into {out}/"
+        f"built {plural(report.claims, 'claim')} ({report.unique_claims:,} distinct, {plural(report.repeats, 'repeat')}, "
+        f"{plural(len(report.conflicts), 'status conflict')}) into {out}/"
     )
     for link in report.links:
         typer.echo(f"  repeat: {link['id']} -> {link['repeat_of']}")
@@ -218,7 +219,7 @@ def export_command(
     table = build(given, schema=schema_in_use, speakers=speakers).table
     summary = export(table, fmt, out, bom=bom)
     left_out = f"; left out {summary.left_out:,} ({summary.reason})" if summary.left_out else ""
-    typer.echo(f"wrote {summary.rows:,} claims to {summary.path}{left_out}")
+    typer.echo(f"wrote {plural(summary.rows, 'claim')} to {summary.path}{left_out}")
 
 
 @command(name="import")
@@ -351,7 +352,7 @@ def pull_command(
         raise typer.BadParameter("the file must end in .parquet, .csv or .jsonl", param_hint="--out")
     table = load(target, revision)
     export(table, fmt, out)
-    typer.echo(f"wrote {table.height:,} claims to {out}")
+    typer.echo(f"wrote {plural(table.height, 'claim')} to {out}")
 
 
 @command(name="diff")
@@ -363,8 +364,7 @@ def diff_command(
 
     Example: claims diff ./releases@v1.0.0 ./releases@v1.1.0
     """
-    from .versions import describe_changes
-    from .versions import diff
+    from .versions import describe_changes, diff
 
     change = diff(_table_at(old), _table_at(new))
     for line in describe_changes(change):
@@ -429,13 +429,11 @@ def fmt(
         typer.echo(f"claims: cannot format {name}: {why}", err=True)
     files = len(result.changed) + len(result.unchanged)
     verb = "would be reformatted" if check else "reformatted"
-    typer.echo(f"{_count(len(result.changed), 'file')} {verb}, {_count(len(result.unchanged), 'file')} left as they were"
+    typer.echo(f"{plural(len(result.changed), 'file')} {verb}, {plural(len(result.unchanged), 'file')} left as they were"
                if files else "no YAML or JSON claim file found")
     raise typer.Exit(1 if result.failed or (check and result.changed) else 0)
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 @command
