@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from importlib.metadata import version
 
 import pytest
@@ -61,3 +62,16 @@ def test_a_reader_that_goes_away_is_no_error(tmp_path):
     command = f"{sys.executable} -c 'from toolkit.cli import main; main()' fmt {tmp_path} --check | head -1"
     run = subprocess.run(["bash", "-c", command], capture_output=True, text=True)
     assert run.stdout.startswith("would reformat") and run.stderr == ""
+
+
+def test_counts_of_one_are_singular(cli, write, tmp_path):
+    from conftest import valid_record
+
+    one = write("claims/one.json", json.dumps(valid_record()))
+    built = cli("build", one.parent, "--out", tmp_path / "built")
+    assert built.stdout.startswith("built 1 claim (1 distinct, 0 repeats, 0 status conflicts)")
+    exported = cli("export", one.parent, "--format", "csv", "--out", tmp_path / "one.csv")
+    assert exported.stdout.startswith("wrote 1 claim to ")
+    write("bad/bad.json", json.dumps(valid_record(status="maybe")))
+    failed = cli("build", tmp_path / "bad", "--out", tmp_path / "never")
+    assert failed.exit_code == 1 and "claims: 1 error in 1 file" in failed.stderr
