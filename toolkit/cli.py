@@ -8,12 +8,14 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 
 import typer
 
 from . import report
 from .errors import ClaimsError, ValidationFailed
+from .text import plural
 from .validate import validate as validate_paths
 
 app = typer.Typer(
@@ -47,6 +49,17 @@ def main() -> None:
     app()
 
 
+# `export.FORMATS`, named here so that the CLI starts without Polars (a test keeps them equal).
+# A class, not `Enum(...)` of a computed mapping, so that mypy knows the members; Typer lists them.
+class ExportFormat(StrEnum):
+    csv = "csv"
+    parquet = "parquet"
+    jsonl = "jsonl"
+    claimreview = "claimreview"
+
+
+EXPORT_FORMATS = tuple(member.value for member in ExportFormat)
+
 # What the `build` extra installs: the packages only the table, exports and publishing need.
 BUILD_EXTRA = frozenset({"polars", "pyarrow", "numpy", "datasets", "huggingface_hub", "matplotlib"})
 
@@ -68,9 +81,12 @@ def command(function: Callable | None = None, *, name: str | None = None) -> Cal
         except ModuleNotFoundError as error:
             if (error.name or "").split(".")[0] not in BUILD_EXTRA:
                 raise
-            typer.echo(f"claims: {run.__name__.rstrip('_')} needs {error.name}, which the light install (validation "
+            typer.echo(f"claims: {name or function.__name__} needs {error.name}, which the light install (validation "
                        "alone) leaves out: pip install 'claims-toolkit[build]'", err=True)
             raise typer.Exit(2) from None
+        except BrokenPipeError:  # the reader went away (`claims ... | head`): nothing more to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit either
+            raise typer.Exit(141) from None
         except OSError as error:  # a disk full, a folder we may not write: say so, no traceback
             where = f" {error.filename}" if error.filename else ""
             typer.echo(f"claims: cannot read or write{where}: {error.strerror or error}", err=True)
@@ -140,8 +156,8 @@ ForceOption = typer.Option(False, "--force", help="Write even where files this c
                            "(they are replaced, never deleted; an input file is never replaced).")
 
 
-@command
-def build(
+@command(name="build")
+def build_command(
     paths: list[Path] | None = PathsArgument,
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write: data/*.parquet, the card, the schema, the report. "
                              "It must be missing, empty, or written by an earlier build."),
@@ -156,19 +172,18 @@ def build(
 
     Example: claims build claims/ --out build/
     """
-    from .build import build as build_paths
-    from .build import write_folder
+    from .build import build, write_folder
     from .config import find_config, load_config
     from .outputs import check_build_folder, left_beside
 
     given = _paths(paths)
     check_build_folder(out, force=force)
-    result = build_paths(given, schema=_schema(schema, given), speakers=speakers, strict=strict)
+    result = build(given, schema=_schema(schema, given), speakers=speakers, strict=strict)
     written = write_folder(result, out, load_config(find_config(given)), force=force)
     report = result.report
     typer.echo(
-        f"built {report.claims:,} claims ({report.unique_claims:,} distinct, {report.repeats:,} repeats, "
-        f"{len(report.conflicts):,} status conflicts) into {out}/"
+        f"built {plural(report.claims, 'claim')} ({report.unique_claims:,} distinct, {plural(report.repeats, 'repeat')}, "
+        f"{plural(len(report.conflicts), 'status conflict')}) into {out}/"
     )
     for link in report.links:
         typer.echo(f"  repeat: {link['id']} -> {link['repeat_of']}")
@@ -181,10 +196,10 @@ def build(
         typer.echo(f"  warning: {name} is not this build's and was left as it was; loaders of the folder will read it too", err=True)
 
 
-@command
-def export(
+@command(name="export")
+def export_command(
     paths: list[Path] | None = PathsArgument,
-    output_format: str = typer.Option(..., "--format", "-f", help="csv, parquet, jsonl or claimreview."),
+    output_format: ExportFormat = typer.Option(..., "--format", "-f", help="What to write."),
     out: Path = typer.Option(..., "--out", "-o", help="File to write; an existing file only with --force, never an input."),
     schema: Path | None = SchemaOption,
     speakers: Path | None = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
@@ -197,21 +212,21 @@ def export(
 
     Example: claims export claims/ --format csv --out claims.csv
     """
-    from .build import build as build_paths
-    from .export import export as export_table
-    from .export import writer
+    from .build import build
+    from .export import export, writer
     from .outputs import check_file_output
 
-    if bom and output_format != "csv":
-        raise typer.BadParameter(f"--bom is for CSV only, not {output_format}", param_hint="--bom")
-    writer(output_format)  # an unknown format is refused before the build
+    fmt = output_format.value
+    if bom and fmt != "csv":
+        raise typer.BadParameter(f"--bom is for CSV only, not {fmt}", param_hint="--bom")
+    writer(fmt)  # the writer exists (checked before the build)
     given = _paths(paths)
     schema_in_use = _schema(schema, given)
     check_file_output(out, inputs=given, also_read=[speakers, schema_in_use], force=force)
-    table = build_paths(given, schema=schema_in_use, speakers=speakers).table
-    summary = export_table(table, output_format, out, bom=bom)
+    table = build(given, schema=schema_in_use, speakers=speakers).table
+    summary = export(table, fmt, out, bom=bom)
     left_out = f"; left out {summary.left_out:,} ({summary.reason})" if summary.left_out else ""
-    typer.echo(f"wrote {summary.rows:,} claims to {summary.path}{left_out}")
+    typer.echo(f"wrote {plural(summary.rows, 'claim')} to {summary.path}{left_out}")
 
 
 @command(name="import")
@@ -243,8 +258,8 @@ def import_(
     sys.stdout.write(render(summary, str(report) if report else None))
 
 
-@command
-def stats(
+@command(name="stats")
+def stats_command(
     paths: list[Path] | None = PathsArgument,
     plot: Path | None = typer.Option(None, "--plot", help="Also draw the counts as a PNG chart."),
     top: int = typer.Option(20, "--top", min=0, help="How many speakers to list (most claims first); 0 lists all."),
@@ -270,8 +285,8 @@ def stats(
 TargetArgument = typer.Argument(..., help="ORG/NAME on the Hugging Face Hub, or a local release store (/path, ./path, ~/path, file://...).")
 
 
-@command
-def publish(
+@command(name="publish")
+def publish_command(
     paths: list[Path] | None = PathsArgument,
     repo: str | None = typer.Option(None, "--repo", help="Where to publish: ORG/NAME on the Hub, or a local release store path (default: repo_id of claims.yaml)."),
     bump: str = typer.Option("auto", "--bump", help="auto (from the diff), major, minor or patch."),
@@ -289,11 +304,11 @@ def publish(
 
     Exit status: 0 published (or nothing changed), 1 refused or failed (nothing changed), 2 usage problem.
 
-    Example: claims publish claims/ --repo ./releases --dry-run
+    Example: claims publish claims/ --repo my-desk/korea-claims --dry-run
     """
     from .config import find_config, load_config
     from .errors import TooManyRemovals, UsageError
-    from .publish import publish as publish_paths
+    from .publish import publish
 
     given = _paths(paths)
     config = load_config(find_config(given)).with_overrides(pretty_name=name, license=license,
@@ -301,7 +316,7 @@ def publish(
     repo = repo or config.repo_id
     if not repo:
         raise UsageError("say where to publish: --repo ORG/NAME (or a release store path), or repo_id in claims.yaml")
-    result = publish_paths(given, repo, bump=bump, version=version, dry_run=dry_run, private=private,
+    result = publish(given, repo, bump=bump, version=version, dry_run=dry_run, private=private,
                            config=config, schema=_schema(schema, given), allow_removals=allow_removals)
     if result.version is None:
         assert result.previous is not None  # nothing to publish happens only after a first version
@@ -326,15 +341,15 @@ def publish(
         raise TooManyRemovals(result.refused)
 
 
-@command
-def pull(
+@command(name="pull")
+def pull_command(
     target: str = TargetArgument,
     revision: str | None = typer.Option(None, "--revision", "-r", help="Version tag (v1.0.0), X.Y.Z, or main. Default: the latest version."),
     out: Path = typer.Option(..., "--out", "-o", help="File to write: .parquet, .csv or .jsonl."),
 ) -> None:
     """Download one published version and write it as Parquet, CSV or JSON Lines.
 
-    Example: claims pull ./releases --revision v1.0.0 --out claims.parquet
+    Example: claims pull my-desk/korea-claims --revision v1.0.0 --out claims.csv
     """
     from .export import export
     from .publish import load
@@ -345,11 +360,11 @@ def pull(
         raise typer.BadParameter("the file must end in .parquet, .csv or .jsonl", param_hint="--out")
     table = load(target, revision)
     export(table, fmt, out)
-    typer.echo(f"wrote {table.height:,} claims to {out}")
+    typer.echo(f"wrote {plural(table.height, 'claim')} to {out}")
 
 
-@command
-def diff(
+@command(name="diff")
+def diff_command(
     old: str = typer.Argument(..., help="A built folder, a Parquet file, or REPO@REVISION."),
     new: str = typer.Argument(..., help="A built folder, a Parquet file, or REPO@REVISION."),
 ) -> None:
@@ -357,10 +372,9 @@ def diff(
 
     Example: claims diff ./releases@v1.0.0 ./releases@v1.1.0
     """
-    from .versions import describe_changes
-    from .versions import diff as diff_tables
+    from .versions import describe_changes, diff
 
-    change = diff_tables(_table_at(old), _table_at(new))
+    change = diff(_table_at(old), _table_at(new))
     for line in describe_changes(change):
         typer.echo(line)
     typer.echo(change.summary())
@@ -423,13 +437,11 @@ def fmt(
         typer.echo(f"claims: cannot format {name}: {why}", err=True)
     files = len(result.changed) + len(result.unchanged)
     verb = "would be reformatted" if check else "reformatted"
-    typer.echo(f"{_count(len(result.changed), 'file')} {verb}, {_count(len(result.unchanged), 'file')} left as they were"
+    typer.echo(f"{plural(len(result.changed), 'file')} {verb}, {plural(len(result.unchanged), 'file')} left as they were"
                if files else "no YAML or JSON claim file found")
     raise typer.Exit(1 if result.failed or (check and result.changed) else 0)
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 @command

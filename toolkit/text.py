@@ -1,4 +1,4 @@
-"""Text normalisation shared by validation (duplicate claims) and the table (repeated claims)."""
+"""Text normalisation shared by validation (duplicate claims) and the table (repeated claims), and\ncounts written as words."""
 
 from __future__ import annotations
 
@@ -11,6 +11,15 @@ if TYPE_CHECKING:
 
 _SPACE = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 claim`, `2 claims`, `1,000 claims`: counts as people write them.
+
+    >>> plural(1, "claim"), plural(12836, "record")
+    ('1 claim', '12,836 records')
+    """
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def tidy(text: str) -> str:
