@@ -6,6 +6,7 @@ expects, and `dataset_info` features come from the Parquet schema itself (throug
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
@@ -69,7 +70,7 @@ def desk_sections(config: DatasetConfig) -> str:
         raise UsageError(f"{config.card}: cannot read the card sections named in claims.yaml: {error}") from None
 
 
-def _markdown_table(header: list[str], rows: list[list[object]]) -> str:
+def _markdown_table(header: list[str], rows: Sequence[Sequence[object]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
     lines += ["| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |" for row in rows]
     return "\n".join(lines)

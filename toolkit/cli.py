@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -50,8 +50,15 @@ def main() -> None:
 
 
 # `export.FORMATS`, named here so that the CLI starts without Polars (a test keeps them equal).
-EXPORT_FORMATS = ("csv", "parquet", "jsonl", "claimreview")
-ExportFormat = Enum("ExportFormat", {name: name for name in EXPORT_FORMATS}, type=str)  # Typer lists its choices
+# A class, not `Enum(...)` of a computed mapping, so that mypy knows the members; Typer lists them.
+class ExportFormat(StrEnum):
+    csv = "csv"
+    parquet = "parquet"
+    jsonl = "jsonl"
+    claimreview = "claimreview"
+
+
+EXPORT_FORMATS = tuple(member.value for member in ExportFormat)
 
 # What the `build` extra installs: the packages only the table, exports and publishing need.
 BUILD_EXTRA = frozenset({"polars", "pyarrow", "numpy", "datasets", "huggingface_hub", "matplotlib"})
@@ -312,6 +319,7 @@ def publish_command(
     result = publish(given, repo, bump=bump, version=version, dry_run=dry_run, private=private,
                            config=config, schema=_schema(schema, given), allow_removals=allow_removals)
     if result.version is None:
+        assert result.previous is not None  # nothing to publish happens only after a first version
         typer.echo(f"nothing changed since {result.previous.tag} on {result.target}: no commit, no tag")
         return
     previous = f"after {result.previous.tag}" if result.previous else "the first version"
@@ -320,8 +328,8 @@ def publish_command(
     change = result.change
     typer.echo(f"  claims: {result.claims_before:,} -> {result.claims_after:,} ({len(change.added):,} added, "
                f"{len(change.changed):,} changed, {len(change.removed):,} removed)")
-    for claim, change in result.change.status_changes.items():
-        typer.echo(f"  status of {claim}: {change.old} -> {change.new}")
+    for claim, status in result.change.status_changes.items():
+        typer.echo(f"  status of {claim}: {status.old} -> {status.new}")
     for planned in result.files:
         action = ("upload" if planned.upload else "unchanged") if result.dry_run else ("uploaded" if planned.upload else "unchanged")
         typer.echo(f"  {action:>9}  {planned.size:>12,}  {planned.path}")
@@ -458,9 +466,10 @@ def new(
     missing = [name for name, value in asked.items() if not value]
     if missing and not sys.stdin.isatty():
         raise UsageError(f"missing {', '.join('--' + name for name in missing)} (or run it at a terminal to be asked)")
-    for name in missing:
-        asked[name] = typer.prompt(name, default="unverified" if name == "status" else None)
-    written = new_record(folder or _claims_folder(), schema=_schema(schema, ["."]), **asked)
+    answers: dict[str, str] = {name: value or typer.prompt(name, default="unverified" if name == "status" else None)
+                               for name, value in asked.items()}  # asks for the missing ones, in order
+    written = new_record(folder or _claims_folder(), speaker=answers["speaker"], claim=answers["claim"], date=answers["date"],
+                         status=answers["status"], source=answers["source"], schema=_schema(schema, ["."]))
     typer.echo(str(written.path))
 
 
@@ -469,9 +478,10 @@ def _claims_folder() -> Path:
     from .config import find_config, load_config
 
     found = find_config(["."])
-    for pattern in load_config(found).include if found else ():
-        fixed = Path(*[part for part in Path(pattern).parts if not any(c in part for c in "*?[")] or ["."])
-        return found.parent / fixed
+    if found:
+        for pattern in load_config(found).include:
+            fixed = Path(*[part for part in Path(pattern).parts if not any(c in part for c in "*?[")] or ["."])
+            return found.parent / fixed
     return Path("claims")
 
 

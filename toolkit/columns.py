@@ -69,12 +69,13 @@ class Kind:
         import polars as pl
 
         if self.type == "array":
+            assert self.items is not None  # an array's kind always says what its items are
             return pl.List(self.items.dtype(dates_as_text=dates_as_text))
         if self.type == "object":
             return pl.Struct({name: kind.dtype(dates_as_text=dates_as_text) for name, kind in self.fields})
         if self.type == "date":
-            return pl.String if dates_as_text else pl.Date
-        return {"string": pl.String, "integer": pl.Int64, "number": pl.Float64, "boolean": pl.Boolean}[self.type]
+            return pl.String() if dates_as_text else pl.Date()
+        return {"string": pl.String(), "integer": pl.Int64(), "number": pl.Float64(), "boolean": pl.Boolean()}[self.type]
 
     def typed(self, text: str) -> Any:
         """A plain (unquoted) YAML scalar or a CSV cell as the value this kind asks for; text that

@@ -105,7 +105,10 @@ def load_config(path: str | os.PathLike | None) -> DatasetConfig:
         if not isinstance(publisher, dict) or set(publisher) - {"name", "url"}:
             raise UsageError(f"{path}: publisher takes a name and a url, e.g. publisher: {{name: Desk, url: https://...}}")
         data["publisher"] = tuple((k, str(v)) for k, v in publisher.items() if v is not None)
-    return DatasetConfig(**{k: (str(v) if k not in (*LISTS, "publisher") and v is not None else v) for k, v in data.items()})
+    for key, value in data.items():
+        if key not in (*LISTS, "publisher") and value is not None:
+            data[key] = str(value)
+    return DatasetConfig(**data)
 
 
 LISTS = ("language", "tags", "include")

@@ -117,7 +117,7 @@ def message(error: ValidationError, pointer: str) -> str:
         where = "this record" if not pointer else f"this {name} entry"
         return f"{where} is missing the required field{'s' if len(missing) > 1 else ''} {fields}"
     if keyword == "type":
-        wanted = expected if isinstance(expected, list) else [expected]
+        wanted: list[str] = expected if isinstance(expected, list) else [expected]
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in wanted)
         last = pointer.rsplit("/", 1)[-1]
         subject = "a record" if not pointer else f"each entry of {name!r}" if last.isdigit() else repr(name)

@@ -44,7 +44,7 @@ def remove_abandoned(target: str | os.PathLike) -> list[Path]:
     """Remove the temporary files that killed writes of `target` left beside it; returns them."""
     target = Path(target)
     prefix = _prefix(target)
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(target.parent))
     except OSError:

@@ -179,6 +179,7 @@ def check_piece(piece: Piece) -> Part:
 def _check_piece(piece: Piece) -> Part:
     import datetime as dt
 
+    assert _RUN is not None, "check_piece runs after _start"
     schema, today = _RUN
     checker = Checker(schema, dt.date.fromisoformat(today))
     lines: dict[int, int] = {}

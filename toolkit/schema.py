@@ -7,6 +7,7 @@ the list of fields are derived from it rather than written again here.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -73,7 +74,7 @@ class ClaimSchema:
         return self.columns.record
 
 
-def load_schema(path: str | Path | None = None) -> ClaimSchema:
+def load_schema(path: str | os.PathLike | None = None) -> ClaimSchema:
     """Read and check a schema file; a broken schema is a usage error, found before any record."""
     path = Path(path) if path else default_schema_path()
     try:

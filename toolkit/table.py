@@ -89,7 +89,7 @@ def frame_of(records: Iterable[Record], columns: Columns | None = None) -> pl.Da
     names = columns.fields
     rows = [{**{name: record.data[name] for name in names if name in record.data},
              "source_file": record.file, "source_line": record.line} for record in records]
-    schema = pl.Schema({**input_columns(columns), "source_file": pl.String, "source_line": pl.Int64})
+    schema = pl.Schema({**input_columns(columns), "source_file": pl.String(), "source_line": pl.Int64()})
     try:
         return pl.DataFrame(rows, schema=schema, strict=False)
     except (pl.exceptions.ComputeError, OverflowError):
@@ -140,7 +140,7 @@ def merge(frame: pl.DataFrame, speakers: SpeakerRegistry | None = None,
     frame, renamed = _map_speakers(frame, speakers or SpeakerRegistry())
     frame = _link_repeats(frame)
     schema = columns.table_schema()
-    table = frame.select(schema.names()).cast(dict(schema)).sort("id")
+    table = frame.select(schema.names()).cast(schema).sort("id")
     return table, _report(table, renamed)
 
 

@@ -139,6 +139,7 @@ def _rows(source: Source, text: str, delimiter: str) -> Iterator[list[Cell]]:
                 raise located_json.JsonSyntaxError("a quoted cell is never closed", position)
             else:
                 plain = _PLAIN[delimiter].match(text, at)
+                assert plain is not None  # `*`: it matches, if only the empty cell
                 cell_text = plain.group()
                 at = plain.end()
             row.append(Cell(cell_text, position))

@@ -39,6 +39,7 @@ def jsonl_frame(path: Path, columns: pl.Schema) -> pl.DataFrame | None:
     if total < 0:
         return None
     frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)  # an Arrow table gives a frame (a Series comes of an array)
     if frame.height == total:
         return frame.with_columns(pl.int_range(1, total + 1, dtype=pl.Int64).alias("source_line"))
     # pyarrow skips blank lines, as the records reader does: number the lines that are not blank.
