@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[build,plot,test,bench]'
 	touch $(STAMP)
 
 # The main job end to end on the fixtures: validate, build, export, count, publish v1.0.0 to a
@@ -31,6 +31,8 @@ demo: $(STAMP)
 	$(BIN)/python -c "import toolkit; t = toolkit.load('./$(DEMO)/releases', revision='v1.0.0'); print(t.select('id', 'speaker', 'date', 'status'))"
 
 test: $(STAMP)
+	$(BIN)/ruff check toolkit
+	$(BIN)/mypy
 	HF_HUB_OFFLINE=0 $(BIN)/python -m pytest -q
 
 # Bytecode compiled first: this machine sets PYTHONDONTWRITEBYTECODE, so every `claims` run

@@ -23,7 +23,8 @@ import hashlib
 import multiprocessing
 import os
 from pathlib import Path
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import orjson
 

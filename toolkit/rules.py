@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from itertools import compress
-from operator import not_
-from typing import Any, Iterator
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterator
+from itertools import accumulate
+from typing import Any
 
 from .records import ERROR, Problem, Record, pointer_join
 
@@ -98,24 +100,21 @@ def suspect_lines(lines: list[bytes]) -> list[int]:
     lines' bytes (`re` if RE2 cannot), raw controls by `re`."""
     if not lines:
         return []
-    import numpy as np
-
     joined = b"\n".join(lines)
-    starts = np.zeros(len(lines) + 1, dtype=np.int64)  # line k is joined[starts[k]:starts[k + 1]]
-    np.cumsum(np.fromiter(map(len, lines), dtype=np.int64, count=len(lines)) + 1, out=starts[1:])
+    # Line k is joined[starts[k]:starts[k + 1]] (with its newline, but for the last).
+    starts = array("q", accumulate(map((1).__add__, map(len, lines)), initial=0))
     starts[-1] = len(joined)
     hits: set[int] = set()
     for first, pattern in _RAW_CONTROLS:
         if first in joined:
-            offsets = [match.start() for match in pattern.finditer(joined)]
-            hits.update((np.searchsorted(starts, offsets, side="right") - 1).tolist())
+            hits.update(bisect_right(starts, match.start()) - 1 for match in pattern.finditer(joined))
     try:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        array = pa.LargeStringArray.from_buffers(len(lines), pa.py_buffer(starts), pa.py_buffer(joined))
-        for pattern in (_ESCAPES, _LOOKS_EMPTY):
-            hits.update(pc.indices_nonzero(pc.match_substring_regex(array, pattern)).to_pylist())
+        arrow = pa.LargeStringArray.from_buffers(len(lines), pa.py_buffer(starts), pa.py_buffer(joined))
+        for regex in (_ESCAPES, _LOOKS_EMPTY):
+            hits.update(pc.indices_nonzero(pc.match_substring_regex(arrow, regex)).to_pylist())
     except Exception:  # no pyarrow, or RE2 refuses: `re` reads each line
         hits.update(k for k, line in enumerate(lines) if suspect(line))
     return sorted(hits)

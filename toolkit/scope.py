@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from typing import Iterable
+from collections.abc import Iterable
 
 VENV_MARKER = "pyvenv.cfg"
 PACKAGE_FOLDERS = frozenset({"site-packages", "node_modules", "__pycache__"})

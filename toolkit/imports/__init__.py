@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import yaml
 
@@ -53,7 +54,7 @@ def import_claimreview(path: str | os.PathLike, out: str | os.PathLike, *, ratin
     Nothing is written when no record was made, or with `strict` when a rating is unmapped
     (both exit 1 from the CLI); `report` (.json or .csv) lists every skipped item either way.
 
-    >>> summary = import_claimreview("tests/data/factcheck-api-arabic.json", "/tmp/imported.yaml")
+    >>> summary = import_claimreview("tests/data/factcheck-api-arabic.json", "imported.yaml")
     >>> summary.written, summary.skipped_by_reason
     (6, {'no claimant (speaker) and no --default-speaker': 1})
     """

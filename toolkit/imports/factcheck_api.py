@@ -3,7 +3,7 @@ as one `Review` per review: every publisher's review is kept."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from .review import Review
 from .values import day, get, present, text, url

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from ..ratings import RatingMap, from_scale
 from ..schema import ClaimSchema
@@ -62,7 +63,7 @@ class Outcome:
 
 def to_records(reviews: Iterable[Review], outcome: Outcome, *, schema: ClaimSchema, ratings: RatingMap,
                default_speaker: str | None = None, today: dt.date | None = None) -> Outcome:
-    today_text = (today or dt.datetime.now(dt.timezone.utc).date()).isoformat()
+    today_text = (today or dt.datetime.now(dt.UTC).date()).isoformat()
     summary_chars = schema.document["properties"]["review"]["properties"]["summary"]["maxLength"]
     by_id: dict[str, tuple[dict[str, Any], str]] = {}
     for review in reviews:

@@ -10,16 +10,16 @@ import os
 import posixpath
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from .. import scope
+from ..columns import Kind
 from ..errors import UsageError
 from ..outputs import BUILD_MARKER, EXPORT_MARKER
 from ..records import ERROR, Problem, Record
 from . import csv, json, jsonl, yaml
-from ..columns import Kind
 from .source import FileProblem, Source
 
 FORMATS = {
