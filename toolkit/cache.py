@@ -22,8 +22,8 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-from pathlib import Path
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -54,8 +54,12 @@ class RecordingIndex(UniqueIndex):
         self.rows.append((ref, identifier, speaker, claim, date))
 
     def add_many(self, ids, speakers, claims, dates, refs) -> None:
-        for row in zip(ids, speakers, claims, dates, refs):
-            self.add(*(value if isinstance(value, str) else None for value in row[:4]), row[4])
+        for identifier, speaker, claim, date, ref in zip(ids, speakers, claims, dates, refs):
+            self.add(_text(identifier), _text(speaker), _text(claim), _text(date), ref)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def stable_keys(identifier: str | None, speaker: str | None, claim: str | None, date: str | None) -> list[int | None]:
@@ -145,7 +149,7 @@ class Cache:
 
 
 def run(findings: Findings, sources: Iterable[Source], today: str, where: str | os.PathLike, *,
-        fresh: set[str] = frozenset()) -> None:
+        fresh: set[str] | frozenset[str] = frozenset()) -> None:
     """Check `sources` (those `findings` discovered) into `findings` as `pieces.run` does, taking what the cache in `where`
     holds for files unchanged since they were checked; files whose real path is in `fresh`, and
     JSON Lines files, are checked now whatever the cache holds."""
@@ -169,14 +173,14 @@ def run(findings: Findings, sources: Iterable[Source], today: str, where: str | 
             cache.entries[digest] = entry
             cache.changed = True
     rows.sort()  # reading order, as the index expects
-    index = findings.index
+    keys = findings.index
     for ref, id_key, claim_key in rows:
         if id_key is not None:
-            index.ids.append(id_key)
-            index.id_refs.append(ref)
+            keys.ids.append(id_key)
+            keys.id_refs.append(ref)
         if claim_key is not None:
-            index.claims.append(claim_key)
-            index.claim_refs.append(ref)
+            keys.claims.append(claim_key)
+            keys.claim_refs.append(ref)
     cache.save()
 
 
@@ -195,7 +199,7 @@ def _check(findings: Findings, files: list[tuple[int, Source]], today: str) -> l
     chunks = [files[k:k + CHUNK] for k in range(0, len(files), CHUNK)]
     global _SCHEMA
     _SCHEMA = (findings.schema, today)
-    findings.schema.engine  # compiled once, here: forked workers inherit it
+    _ = findings.schema.engine  # compiled once, here: forked workers inherit it
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     if len(chunks) < 4 or cores < 2 or not hasattr(os, "fork"):
         parts = map(_check_chunk, chunks)
@@ -211,6 +215,7 @@ def _check_chunk(files: list[tuple[int, Source]]) -> list[dict]:
     """Check files one by one, each with its own checker, and say what each holds."""
     import datetime as dt
 
+    assert _SCHEMA is not None, "set by _check before any chunk is checked"
     schema, today = _SCHEMA
     entries = []
     for index, source in files:

@@ -210,10 +210,8 @@ def build_command(
     Example: claims build claims/ --out build/
     """
     from .build import build, write_folder
-    from .config import find_config, load_config
+    from .config import find_config, in_use, load_config
     from .outputs import check_build_folder, left_beside
-
-    from .config import in_use
 
     given = _paths(paths)
     check_build_folder(out, force=force)

@@ -136,12 +136,12 @@ def in_use(paths: Iterable[str | os.PathLike], *, schema: str | os.PathLike | No
     from .schema import default_schema_path
     from .speakers import REGISTRY_NAMES, find_registry
 
-    paths = [os.fspath(p) for p in paths]
-    config = find_config(paths)
+    given = [os.fspath(p) for p in paths]
+    config = find_config(given)
     where = "from the inputs' folder up to the repository root" if any(
-        _in_repository(p) for p in paths) else "beside the inputs (not in a git repository)"
+        _in_repository(p) for p in given) else "beside the inputs (not in a git repository)"
     lines = [f"configuration: {config}" if config else f"configuration: no {CONFIG_NAMES[0]} found {where}; defaults used"]
-    registry = speakers if speakers is not None else find_registry(paths)
+    registry = speakers if speakers is not None else find_registry(given)
     lines.append(f"speakers: {registry}" if registry else f"speakers: no {REGISTRY_NAMES[0]} found {where}; speakers not merged")
     if schema is not None:
         origin = "from claims.yaml" if config and load_config(config).schema == os.fspath(schema) else "--schema"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-from itertools import groupby
 from collections.abc import Iterable
+from itertools import groupby
 
 import orjson
 
@@ -102,7 +102,7 @@ def step_summary(result: ValidationResult, *, first: Iterable[str] = ()) -> str:
         lines += [f"| {_cell(p.file)} | {p.line} | {p.column} | {p.severity} | {_cell(p.rule)} | {_cell(p.message)} |"
                   for p in problems[:SUMMARY_ROWS]]
         if len(problems) > SUMMARY_ROWS:
-            lines += ["", f"... and {_plural(len(problems) - SUMMARY_ROWS, 'more problem')} (the step's log lists every one)"]
+            lines += ["", f"... and {plural(len(problems) - SUMMARY_ROWS, 'more problem')} (the step's log lists every one)"]
     return "\n".join(lines) + "\n\n"
 
 

@@ -66,7 +66,7 @@ def validate(
     else:
         pieces.run(findings, sources, day, on_file=on_file, workers=workers)
     result = findings.result()
-    if wanted is None:
+    if only is None or wanted is None:
         return result
     problems = tuple(p for p in result.problems if os.path.realpath(p.file) in wanted or os.path.realpath(p.file).startswith(folders))
     read = set(findings.real)

@@ -83,7 +83,7 @@ def find(paths: Iterable[str | os.PathLike] | str | os.PathLike, *, exclude: Ite
             real = os.path.realpath(given)
             if real in walk.folders:
                 continue  # given twice, or inside a folder given before: read already
-            if real == base and config.include:
+            if real == base and config.include and config_path is not None:
                 problems.extend(walk.included(given, config.include, os.fspath(config_path)))
             elif not walk.tree(given, real):
                 known = ", ".join(sorted(FORMATS))
