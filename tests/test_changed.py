@@ -140,3 +140,26 @@ def test_cache_ignores_itself_and_forgets_deleted_files(repo):
     assert claims("validate", "--dataset", "claims/0/c01.yaml", cwd=repo).returncode == 0
     stored = json.loads((repo / ".claims-cache" / "index.json").read_bytes())
     assert "claims/2/c25.yaml" not in stored["seen"] and len(stored["seen"]) == len(stored["entries"]) == 29
+
+
+def test_a_cold_cache_checked_by_worker_processes_gives_the_full_run_s_answer(tmp_path, monkeypatch):
+    """On a cold cache the files are checked in chunks by forked workers, whose keys of ids and
+    claims must meet those of this process (Python's own hash of text would differ between runs)."""
+    import toolkit
+    from toolkit import cache
+
+    monkeypatch.setattr(cache, "CHUNK", 8)  # 60 files: 8 chunks, enough for the worker pool
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    folder = tmp_path / "desk"
+    for k in range(60):
+        record_file(folder / "claims" / f"c{k:02}.yaml", id=f"claim-{k % 57:02}", claim=f"Claim {k % 58} said.",
+                    status="nope" if k == 7 else "true")
+    (folder / "claims.yaml").write_text("include: [claims/**]\n")
+    monkeypatch.chdir(folder)
+    full = toolkit.validate(["."])
+    wanted = ["claims/c03.yaml", "claims/c07.yaml", "claims/c57.yaml", "claims/c58.yaml", "claims/c59.yaml"]
+    for run in ("cold", "warm"):
+        part = toolkit.validate(["."], only=wanted, cache=".")
+        assert part.problems == tuple(p for p in full.problems if p.file in wanted), run
+        assert {p.rule for p in part.problems} >= {"duplicate-id", "enum"}, run
+    assert len(json.loads((folder / ".claims-cache" / "index.json").read_bytes())["seen"]) == 55

@@ -37,7 +37,7 @@ def test_build_output_export_and_venv_are_not_read(repo):
     run = claims("validate", "-v", cwd=repo)
     assert run.returncode == 0, run.stdout
     assert run.stdout.strip().endswith("OK: 2 records in 2 files, no problems")
-    assert "passed over: 1 build folders, 2 exported files, 2 virtual environments" in run.stderr
+    assert "passed over: 1 build folder, 2 exported files, 2 virtual environments" in run.stderr
     # A file named on the command line is read whatever discovery says of it.
     named = claims("validate", "claims.csv", cwd=repo)
     assert named.returncode == 0 and "2 records in 1 file" in named.stdout
@@ -59,7 +59,7 @@ def test_git_ignored_paths_and_exclude_globs_are_passed_over(repo):
     run = claims("validate", "--exclude", "old-*", "-v", cwd=repo)
     assert run.returncode == 0, run.stdout
     assert "OK: 3 records in 3 files" in run.stdout
-    assert "2 excluded" in run.stderr and "2 ignored by git" in run.stderr
+    assert "2 excluded paths" in run.stderr and "2 git-ignored paths" in run.stderr
     # --exclude is relative to the current folder; claims.yaml's globs to claims.yaml.
     inside = claims("validate", "--exclude", "2018/old-1.yaml", cwd=repo / "claims")
     assert inside.returncode == 0 and "3 records in 3 files" in inside.stdout
@@ -136,4 +136,4 @@ def test_discovery_on_a_large_repository_asks_git_once(tmp_path, monkeypatch):
     monkeypatch.setattr(scope, "git_ignored", lambda *a: calls.append(a) or real(*a))
     found = readers.find([folder])
     assert len(calls) == 1 and len(found.sources) == 290
-    assert dict(found.skipped) == {"ignored by git": 1}
+    assert dict(found.skipped) == {"git-ignored path": 1}

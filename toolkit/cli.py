@@ -174,7 +174,7 @@ def validate(
     with _progress("validating") as on_file:
         result = validate_paths(given, schema_in_use, on_file=on_file, exclude=exclude or (), only=only, cache=cache)
     if verbose:
-        skipped = ", ".join(f"{count:,} {rule}" for rule, count in result.skipped)
+        skipped = ", ".join(plural(count, rule) for rule, count in result.skipped)
         typer.echo(f"passed over: {skipped or 'nothing'}", err=True)
         if cache is not None:
             typer.echo(f"dataset: {cache} ({result.files:,} files); cache: {os.path.join(cache, '.claims-cache')} (safe to delete)", err=True)

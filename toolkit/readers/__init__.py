@@ -193,7 +193,7 @@ class _Walk:
                 continue  # an unreadable folder is passed over, as `os.walk` does
             names = {entry.name for entry in entries}
             if not at_root and (names & _NOT_CLAIMS):
-                self.skipped["build folders" if BUILD_MARKER in names else "virtual environments"] += 1
+                self.skipped["build folder" if BUILD_MARKER in names else "virtual environment"] += 1
                 continue
             exported = _exported(folder) if EXPORT_MARKER in names else frozenset()
             subfolders = []
@@ -210,11 +210,11 @@ class _Walk:
                     is_link = entry.is_symlink()
                     if entry.is_dir():
                         if name in scope.PACKAGE_FOLDERS:
-                            self.skipped["virtual environments"] += 1
+                            self.skipped["virtual environment"] += 1
                         elif where in ignored:
-                            self.skipped["ignored by git"] += 1
+                            self.skipped["git-ignored path"] += 1
                         elif self.excluded(where, folder=True):
-                            self.skipped["excluded"] += 1
+                            self.skipped["excluded path"] += 1
                         elif is_link:
                             links.append((shown_in + name, entry.path))
                         else:
@@ -226,13 +226,13 @@ class _Walk:
                         or os.path.splitext(name)[1].lower() not in FORMATS:
                     continue
                 if name in exported:
-                    self.skipped["exported files"] += 1
+                    self.skipped["exported file"] += 1
                     continue
                 if where in ignored:
-                    self.skipped["ignored by git"] += 1
+                    self.skipped["git-ignored path"] += 1
                     continue
                 if self.excluded(where, folder=False):
-                    self.skipped["excluded"] += 1
+                    self.skipped["excluded path"] += 1
                     continue
                 self.add(entry.path, shown_in + name, os.path.realpath(entry.path) if is_link else where)
             stack.extend(reversed(subfolders))
