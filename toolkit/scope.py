@@ -13,8 +13,8 @@ repository, reads what a person would call the dataset:
 - what the toolkit wrote: a folder holding the build marker (`outputs.BUILD_MARKER`) and the
   files that `claims export` lists in the marker it leaves beside them (`outputs.EXPORT_MARKER`).
 
-A file named on the command line is read whatever these rules say of it; inside a folder named,
-they apply.
+A file named on the command line is read whatever these rules say of it; a folder named is walked
+whatever they say of the folder itself, and inside it they apply to what it holds.
 """
 
 from __future__ import annotations
