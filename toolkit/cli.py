@@ -254,7 +254,7 @@ def export_command(
     """
     from .build import build
     from .export import export, writer
-    from .outputs import check_file_output, mark_export
+    from .outputs import EXPORT_MARKER, check_file_output, mark_export
 
     fmt = output_format.value
     if bom and fmt != "csv":
@@ -265,7 +265,11 @@ def export_command(
     check_file_output(out, inputs=given, also_read=[speakers, schema_in_use], force=force)
     table = build(given, schema=schema_in_use, speakers=speakers).table
     summary = export(table, fmt, out, bom=bom)
-    mark_export(out)
+    try:
+        mark_export(out)
+    except OSError as error:  # the export is written; only discovery's hint is missing
+        typer.echo(f"claims: warning: cannot write {EXPORT_MARKER} beside {out} ({error.strerror or error}); "
+                   f"claims validate of this folder would read the export as claims", err=True)
     left_out = f"; left out {summary.left_out:,} ({summary.reason})" if summary.left_out else ""
     typer.echo(f"wrote {plural(summary.rows, 'claim')} to {summary.path}{left_out}")
 
