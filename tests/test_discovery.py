@@ -137,3 +137,10 @@ def test_discovery_on_a_large_repository_asks_git_once(tmp_path, monkeypatch):
     found = readers.find([folder])
     assert len(calls) == 1 and len(found.sources) == 290
     assert dict(found.skipped) == {"git-ignored path": 1}
+
+
+def test_an_export_whose_marker_cannot_be_written_is_still_an_export(repo):
+    (repo / ".claims-exports").mkdir()  # in the way: the marker cannot be written
+    run = claims("export", "claims", "--format", "csv", "--out", "claims.csv", cwd=repo)
+    assert run.returncode == 0 and (repo / "claims.csv").is_file()
+    assert "cannot write .claims-exports beside claims.csv" in run.stderr
