@@ -25,7 +25,7 @@ app = typer.Typer(
 )
 
 PathsArgument = typer.Argument(None, help="Claim files or folders (searched recursively). Default: the current folder.")
-SchemaOption = typer.Option(None, "--schema", help="JSON Schema to validate against (default: `schema:` in claims.yaml, else the packaged schema v1).")
+SchemaOption = typer.Option(None, "--schema", help="JSON Schema to validate against (default: `schema:` in claims.yaml, else the packaged schema v2).")
 
 
 def _print_version(asked: bool) -> None:
@@ -201,8 +201,10 @@ def export(
 @command(name="import")
 def import_(
     source: Path = typer.Argument(..., help="ClaimReview JSON-LD (object, list, @graph), an HTML page with JSON-LD, "
-                                  "a Fact Check Tools API claims:search answer or list of its claims, or JSON Lines of these."),
-    from_format: str = typer.Option("claimreview", "--from", help="The input format (claimreview)."),
+                                  "a Fact Check Tools API claims:search answer or list of its claims, or JSON Lines of these; "
+                                  "a CSV or TSV table (with --map); LIAR's TSV."),
+    from_format: str = typer.Option("claimreview", "--from", help="The input format: claimreview, csv, tsv or liar."),
+    table_map: Optional[Path] = typer.Option(None, "--map", help="For --from csv|tsv: YAML map of columns to fields, date formats, labels, constants."),
     out: Path = typer.Option(..., "--out", "-o", help="Claim file to write: .yaml, .json or .jsonl; an existing file only with --force."),
     default_speaker: Optional[str] = typer.Option(None, "--default-speaker", help="Speaker for items that name no claimant (otherwise skipped)."),
     ratings: Optional[Path] = typer.Option(None, "--ratings", help="YAML map of ratings to statuses, global and per publisher, over the shipped one."),
@@ -210,20 +212,24 @@ def import_(
     report: Optional[Path] = typer.Option(None, "--report", help="Write every skipped item (position, url, reason) to a .json or .csv file."),
     force: bool = ForceOption,
 ) -> None:
-    """Turn fact-checks published as ClaimReview into claim records that pass validation.
+    """Turn fact-checks published as ClaimReview, or tables of them, into schema 2 claim records
+    (one per claim, every review kept) that pass validation.
 
-    Exit status: 0 records written, 1 no record (or an unmapped rating with --strict), 2 usage problem (an existing --out without --force, an --out that is the input).
+    Exit status: 0 records written, 1 no record (or an unmapped rating with --strict), 2 usage problem (an existing --out without --force, an --out that is the input, a bad --map).
 
     Example: claims import factcheck.json --from claimreview --out claims/imported.yaml
     """
     from .errors import UsageError
-    from .imports import import_claimreview, render
+    from .imports import SOURCES, import_claims, render
     from .outputs import check_file_output
 
-    if from_format != "claimreview":
-        raise UsageError(f"--from takes claimreview, not {from_format!r}")
-    check_file_output(out, inputs=[source], also_read=[ratings], force=force)
-    summary = import_claimreview(source, out, ratings=ratings, default_speaker=default_speaker, strict=strict, report=report)
+    if from_format not in SOURCES:
+        raise UsageError(f"--from takes {', '.join(SOURCES)}, not {from_format!r}")
+    if table_map is not None and from_format not in ("csv", "tsv"):
+        raise UsageError(f"--map is for --from csv or tsv, not {from_format}")
+    check_file_output(out, inputs=[source], also_read=[ratings, table_map], force=force)
+    summary = import_claims(source, out, source=from_format, table_map=table_map, ratings=ratings,
+                            default_speaker=default_speaker, strict=strict, report=report)
     sys.stdout.write(render(summary, str(report) if report else None))
 
 
@@ -401,6 +407,29 @@ def fmt(
     typer.echo(f"{_count(len(result.changed), 'file')} {verb}, {_count(len(result.unchanged), 'file')} left as they were"
                if files else "no YAML or JSON claim file found")
     raise typer.Exit(1 if result.failed or (check and result.changed) else 0)
+
+
+@command
+def migrate(
+    paths: Optional[List[Path]] = PathsArgument,
+    check: bool = typer.Option(False, "--check", help="Change nothing; exit 1 and name the files that would change."),
+) -> None:
+    """Rewrite schema 1 claim files as schema 2, in place: review becomes reviews[0] (its reviewer
+    the author, the record's status its status); YAML comments kept; each file reported.
+
+    Example: claims migrate claims/
+    """
+    from .migrate import migrate_paths
+
+    result = migrate_paths(_paths(paths), check=check)
+    for name, records in result.migrated.items():
+        typer.echo(f"{'would migrate' if check else 'migrated'} {name} ({_count(records, 'record')})")
+    for name, why in result.failed:
+        typer.echo(f"claims: cannot migrate {name}: {why}", err=True)
+    changed = len(result.migrated)
+    typer.echo(f"{_count(changed, 'file')} {'would be migrated' if check else 'migrated'} to schema 2, "
+               f"{_count(len(result.unchanged), 'file')} already schema 2")
+    raise typer.Exit(1 if result.failed or (check and changed) else 0)
 
 
 def _count(number: int, noun: str) -> str:

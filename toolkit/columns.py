@@ -24,11 +24,15 @@ if TYPE_CHECKING:
 # The fields every claim schema must keep, required, as text (the build and every export lean
 # on them): name -> the kind it must have.
 CONTRACT = {"id": "string", "speaker": "string", "claim": "string", "date": "date", "status": "string"}
+# The claim's date may be partial (a month, a year, `unknown`: see `dates`); the table keeps its
+# first day and this column says how much of it is known. No other field may be partial.
+PARTIAL_DATE = "date"
 
 # The columns the build adds, in table order after the schema's fields (`speaker_id` follows
 # `speaker`): name -> (kind, what it means).
 BUILT = {
     "speaker_id": ("string", "Wikidata id of the speaker, from the speaker registry, where known."),
+    "date_precision": ("string", "How much of `date` is known: day, month, year or unknown (`date` is then the period's first day, or null)."),
     "repeat_of": ("string", "Id of this claim's first appearance when the same speaker said the same words before; null for the first."),
     "times_repeated": ("integer", "How many times the claim was made again after its first appearance (0: said once)."),
     "first_seen": ("date", "Date of the claim's first appearance."),
@@ -51,6 +55,7 @@ class Kind:
     fields: tuple[tuple[str, "Kind"], ...] = ()  # an object's properties, in schema order
     key: str | None = None  # an array of objects with one required key (a source is its `url`)
     tidy: bool = False  # free text (no pattern, format or enum): NFC and spaces tidied by the build
+    partial: bool = False  # a date that may be a month, a year or `unknown` (see `dates`)
 
     def field(self, name: str) -> "Kind | None":
         return self._by_name.get(name)
@@ -124,24 +129,29 @@ class Columns:
         return pl.Schema({name: kind.dtype(dates_as_text=True) for name, kind in self.record.fields})
 
     def table_schema(self) -> "pl.Schema":
-        """The canonical table: the schema's fields with `speaker_id` after `speaker`, then the
-        columns the build adds."""
+        """The canonical table: the schema's fields with `speaker_id` after `speaker` and
+        `date_precision` after `date`, then the columns the build adds."""
         import polars as pl
 
         built = {name: Kind(kind).dtype() for name, (kind, _) in BUILT.items()}
         columns: dict[str, pl.DataType] = {}
         for name, kind in self.record.fields:
             columns[name] = kind.dtype()
-            if name == "speaker":
-                columns["speaker_id"] = built.pop("speaker_id")
+            if name in _BESIDE:
+                columns[_BESIDE[name]] = built.pop(_BESIDE[name])
         return pl.Schema({**columns, **built})
 
 
 
+# Built columns that follow a field of the schema in the table.
+_BESIDE = {"speaker": "speaker_id", PARTIAL_DATE: "date_precision"}
+
+
 def curated(columns: Iterable[str]) -> list[str]:
     """The columns `claims diff` compares: every field a curator writes (and `speaker_id`, which
-    the registry gives), not the id it compares by, nor the links and provenance the build adds."""
-    return [name for name in columns if name != "id" and (name not in BUILT or name == "speaker_id")]
+    the registry gives, and `date_precision`, part of the date as written), not the id it
+    compares by, nor the links and provenance the build adds."""
+    return [name for name in columns if name != "id" and (name not in BUILT or name in _BESIDE.values())]
 
 
 def columns_of(schema) -> Columns:
@@ -159,7 +169,8 @@ def columns_of(schema) -> Columns:
     for name, wanted in CONTRACT.items():
         kind = record.field(name)
         if kind is None or name not in required or kind.type != wanted:
-            what = "text with \"format\": \"date\"" if wanted == "date" else "text"
+            what = ("text with \"format\": \"date\" (or a partial date: a \"pattern\" with "
+                    "\"then\": {\"format\": \"date\"}, as the packaged schema's claim_date)") if wanted == "date" else "text"
             raise SchemaError(
                 f"{where}a claim schema must keep {name!r} as a required field holding {what} "
                 f"(required: id, speaker, claim, date, status; see the README's 'Custom schemas')"
@@ -229,6 +240,13 @@ def _typed(schema, node: dict, name: str, place: str, seen: frozenset[str]) -> K
     if name == "string":
         if node.get("format") == "date":
             return Kind("date")
+        then = node.get("then")
+        if isinstance(then, dict) and then.get("format") == "date":
+            # A day, a month, a year or `unknown` (the packaged schema's `claim_date`).
+            if place != PARTIAL_DATE:
+                raise SchemaError(f"{schema.path}: the field {place!r} is a partial date; only the claim's "
+                                  f"{PARTIAL_DATE!r} may be one (give it \"format\": \"date\")")
+            return Kind("date", partial=True)
         free = not any(k in node for k in ("pattern", "format", "enum", "const"))
         return Kind("string", tidy=free)
     if name == "array":

@@ -9,6 +9,7 @@ from typing import Any, Iterator
 
 from jsonschema import ValidationError
 
+from .claim_rules import unknown_field_hint
 from .records import ERROR, Problem, Record, pointer_join
 
 _TYPE_WORDS = {
@@ -71,6 +72,8 @@ def problems_for(record: Record, error: ValidationError) -> Iterator[Problem]:
             line, column = record.position(key_pointer, key=True)
             guess = closest(key, tuple(allowed), 0.6)
             hint = f"; did you mean {guess!r}?" if guess else f"; known fields: {', '.join(allowed)}"
+            if older := unknown_field_hint(key, pointer):
+                hint = f": {older}"
             yield Problem(record.file, line, column, key_pointer, keyword, ERROR, f"unknown field {key!r}{hint}")
         return
     line, column = record.position(pointer)

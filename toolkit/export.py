@@ -13,7 +13,7 @@ the UTF-8 byte-order mark first, for Excel):
 | the column holds | its cell |
 |---|---|
 | text, a whole number, a number, true/false | as it is (`true`/`false`) |
-| a date | YYYY-MM-DD |
+| a date | YYYY-MM-DD; the claim's `date` as written (`2018-12`, `2018`, `unknown`, from `date_precision`) |
 | a list of text, numbers or dates | the items joined with "; ", or a JSON array when that would be ambiguous (an item holding `;`, starting or ending with a space, or the first starting with `[`) |
 | a list of objects, an object | JSON (`[{"url": "https://...", "title": "..."}]`), empty fields left out |
 
@@ -40,6 +40,7 @@ from .build import write_parquet
 from .claimreview import to_claimreview
 from .errors import ExportError, UsageError
 from .columns import CONTRACT
+from .dates import written_expr
 from .files import atomic_path, write_text
 
 JOIN = "; "
@@ -86,7 +87,7 @@ def export_csv(table: pl.DataFrame, out: str | os.PathLike, *, bom: bool = False
     """One row per claim, lists and objects as cells (see the module docstring), formulas defused;
     `bom` starts the file with the UTF-8 byte-order mark, for Excel."""
     _require_canonical(table, "csv")
-    frame = neutralise_formulas(flatten(table))
+    frame = neutralise_formulas(flatten(as_written(table)))
     with _writing(out), atomic_path(out) as temporary:
         frame.write_csv(temporary, line_terminator="\r\n", quote_style="necessary", date_format="%Y-%m-%d",
                         include_bom=bom)
@@ -123,6 +124,14 @@ FORMATS: dict[str, Callable[[pl.DataFrame, str | os.PathLike], ExportSummary]] =
     "jsonl": export_jsonl,
     "claimreview": export_claimreview,
 }
+
+
+def as_written(table: pl.DataFrame) -> pl.DataFrame:
+    """The claim's date as it was written (`2018-12`, `2018`, `unknown`), from the table's Date
+    and `date_precision`: a CSV export is claim input again."""
+    if "date_precision" not in table.columns:
+        return table
+    return table.with_columns(written_expr(pl.col("date"), pl.col("date_precision")).alias("date"))
 
 
 def flatten(table: pl.DataFrame) -> pl.DataFrame:

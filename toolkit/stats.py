@@ -20,6 +20,7 @@ from .files import atomic_path
 from .schema import ClaimSchema, load_schema
 from .speakers import SpeakerRegistry, find_registry, load_speakers
 from .text import tidy_expr
+from .dates import start_expr
 from .validate import read_frame, read_records
 from .vocabulary import STATUSES
 
@@ -80,7 +81,7 @@ def count(
     if not validation.valid:
         raise ValidationFailed(validation)
     registry = load_speakers(speakers if speakers is not None else find_registry(paths))
-    return stats(frame.with_columns(canonical_speakers(frame["speaker"], registry), pl.col("date").str.to_date("%Y-%m-%d")))
+    return stats(frame.with_columns(canonical_speakers(frame["speaker"], registry), start_expr(pl.col("date"))))
 
 
 def canonical_speakers(names: pl.Series, registry: SpeakerRegistry) -> pl.Series:
@@ -107,7 +108,8 @@ def stats(table: pl.DataFrame) -> Stats:
         .select("status", pl.col("len").fill_null(0))
     )
     by_speaker = table.group_by("speaker").len().sort(["len", "speaker"], descending=[True, False])
-    by_year = table.group_by(pl.col("date").dt.year().alias("year")).len().sort("year")
+    # Claims of unknown date count in no year.
+    by_year = table.drop_nulls("date").group_by(pl.col("date").dt.year().alias("year")).len().sort("year")
     return Stats(
         claims=table.height,
         by_status=dict(by_status.iter_rows()),

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 import orjson
 from msgspec import UNSET
 
-from . import readers
+from . import claim_rules, readers
 from .explain import problems_for
 from .readers import jsonl
 from .readers.source import Source
@@ -279,30 +279,12 @@ class Checker:
 
     def needs_rules(self, data: dict) -> bool:
         """Whether `record_rules` could say anything: a date after today, or a history."""
-        date = data.get("date")
-        return (isinstance(date, str) and date > self.today) or "history" in data
+        return claim_rules.needs_rules(data, self.today)
 
     def record_rules(self, record: Record) -> Iterator[Problem]:
         """The toolkit's own rules about one record, beyond what the schema can say."""
-        data = record.data
-        date = data.get("date")
-        if isinstance(date, str) and date > self.today and len(date) == 10:
-            yield _problem(record, "/date", "future-date", f"the date {date} is in the future (today is {self.today})")
-        history = data.get("history")
-        if isinstance(history, list):
-            dates = [(i, h.get("date")) for i, h in enumerate(history) if isinstance(h, dict) and isinstance(h.get("date"), str)]
-            for (_, earlier), (index, later) in zip(dates, dates[1:]):
-                if later < earlier:
-                    yield _problem(
-                        record, f"/history/{index}/date", "history-order",
-                        f"history is oldest first, but {later} comes after {earlier}",
-                    )
-            if dates and isinstance(date, str) and dates[0][1] < date:
-                index, first = dates[0]
-                yield _problem(
-                    record, f"/history/{index}/date", "history-order",
-                    f"a status in history ({first}) cannot be older than the claim itself ({date})",
-                )
+        for pointer, rule, message in claim_rules.record_rules(record.data, self.today):
+            yield _problem(record, pointer, rule, message)
 
     def absorb(self, part: "Part") -> None:
         """Take in what a piece of work found elsewhere (another process, or later)."""
@@ -495,26 +477,19 @@ def _duplicate_id(first: Record, again: Record, identifier: str) -> Iterator[Pro
 
 
 def _duplicate_claims(records: list[Record]) -> Iterator[Problem]:
-    """The same claim by the same speaker on the same date, under another id (in reading order).
-    Two records that carry different review urls are two fact-checks of one claim (their
-    verdicts may differ), not a duplicate: `build` links them as repeats."""
-    firsts: dict[tuple[str, str, str], list[tuple[str, str, int, Any]]] = {}
+    """The same claim by the same speaker on the same date, under another id (in reading order);
+    which records count as the same claim is `claim_rules.duplicate_key`'s to say."""
+    firsts: dict[tuple[str, str, str], Record] = {}
     for record in records:
-        data = record.data
-        identifier = data.get("id")
-        key = (claim_key(data["speaker"]), claim_key(data["claim"]), data["date"])
-        review = data.get("review")
-        url = review.get("url") if isinstance(review, dict) else None
-        earlier = firsts.setdefault(key, [])
-        same = [first for first in earlier if first[3] is None or url is None or first[3] == url]
-        if not same:
-            earlier.append((str(identifier), record.file, record.line, url))
-        elif same[0][0] != identifier:
-            other, file, line, _ = same[0]
+        key = claim_rules.duplicate_key(record.data)
+        if key is None:
+            continue
+        first = firsts.setdefault(key, record)
+        if first is not record and first.data.get("id") != record.data.get("id"):
             yield _problem(
                 record, "/claim", "duplicate-claim",
-                f"the same claim by the same speaker on the same date is already recorded as {other!r} "
-                f"at {file}:{line}; merge the two records",
+                f"the same claim by the same speaker on the same date is already recorded as {str(first.data.get('id'))!r} "
+                f"at {first.file}:{first.line}; merge the two records",
             )
 
 
