@@ -160,6 +160,12 @@ def build(
     for conflict in report.conflicts:
         statuses = "; ".join(f"{status}: {', '.join(ids)}" for status, ids in conflict.statuses.items())
         typer.echo(f"  warning: repeats of {conflict.claim_id} disagree on status ({statuses}) at {', '.join(conflict.places)}", err=True)
+    if report.review_disagreements:
+        typer.echo(f"{_count(len(report.review_disagreements), 'claim')} with reviews that disagree (all kept; "
+                   "build-report.json lists them):")
+        for shown in report.review_disagreements[:20]:
+            statuses = "; ".join(f"{status}: {', '.join(names)}" for status, names in shown["statuses"].items())
+            typer.echo(f"  {shown['claim']}: {statuses}")
     for name in written:
         typer.echo(f"  wrote {name}")
     for name in left_beside(out, written):
@@ -174,9 +180,11 @@ def export(
     schema: Optional[Path] = SchemaOption,
     speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
     bom: bool = typer.Option(False, "--bom", help="CSV only: start the file with the UTF-8 byte-order mark Excel needs."),
+    all_reviews: bool = typer.Option(False, "--all-reviews", help="ClaimReview only: also export the reviews of other publishers, under their names."),
     force: bool = ForceOption,
 ) -> None:
-    """Build the table and write it as CSV, Parquet, JSON Lines or ClaimReview JSON-LD.
+    """Build the table and write it as CSV, Parquet, JSON Lines or ClaimReview JSON-LD (the desk's
+    own reviews, authored by `publisher` of claims.yaml).
 
     Exit status: 0 written, 1 invalid input or a failed write, 2 usage problem (an unknown format, an existing --out without --force, an --out that is one of the inputs).
 
@@ -188,12 +196,20 @@ def export(
 
     if bom and output_format != "csv":
         raise typer.BadParameter(f"--bom is for CSV only, not {output_format}", param_hint="--bom")
+    if all_reviews and output_format != "claimreview":
+        raise typer.BadParameter(f"--all-reviews is for claimreview only, not {output_format}", param_hint="--all-reviews")
     writer(output_format)  # an unknown format is refused before the build
     given = _paths(paths)
     schema_in_use = _schema(schema, given)
     check_file_output(out, inputs=given, also_read=[speakers, schema_in_use], force=force)
     table = build_paths(given, schema=schema_in_use, speakers=speakers).table
-    summary = export_table(table, output_format, out, bom=bom)
+    if output_format == "claimreview":
+        from .config import find_config, load_config
+
+        desk = dict(load_config(find_config(given)).publisher) or None
+        summary = export_table(table, output_format, out, publisher=desk, all_reviews=all_reviews)
+    else:
+        summary = export_table(table, output_format, out, bom=bom)
     left_out = f"; left out {summary.left_out:,} ({summary.reason})" if summary.left_out else ""
     typer.echo(f"wrote {summary.rows:,} claims to {summary.path}{left_out}")
 

@@ -79,3 +79,14 @@ def written_expr(date: "pl.Expr", precision_of: "pl.Expr") -> "pl.Expr":
     for name, pattern in WRITTEN.items():
         expression = expression.when(precision_of == name).then(date.dt.to_string(pattern))
     return expression.otherwise(date.dt.to_string(WRITTEN["day"]))
+
+
+def written(date: dt.date | None, precision_of: str | None) -> str:
+    """One table date as it was written, from its Date and precision (a day when none is said).
+
+    >>> written(dt.date(2018, 12, 1), "month"), written(None, "unknown")
+    ('2018-12', 'unknown')
+    """
+    if date is None:
+        return UNKNOWN
+    return date.strftime(WRITTEN.get(precision_of or "day", WRITTEN["day"]))

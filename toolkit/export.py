@@ -32,7 +32,7 @@ import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Mapping
 
 import polars as pl
 
@@ -60,10 +60,12 @@ class ExportSummary:
     reason: str | None = None
 
 
-def export(table: pl.DataFrame, fmt: str, out: str | os.PathLike, *, bom: bool = False) -> ExportSummary:
+def export(table: pl.DataFrame, fmt: str, out: str | os.PathLike, *, bom: bool = False,
+           publisher: Mapping[str, str] | None = None, all_reviews: bool = False) -> ExportSummary:
     """Write `table` to `out` in format `fmt` (one of FORMATS), replacing `out` atomically; an
     unknown format is a UsageError naming the formats. Which files a command may replace is
-    `outputs.check_file_output`'s to say, before the work.
+    `outputs.check_file_output`'s to say, before the work. `publisher` (the desk, from
+    claims.yaml) and `all_reviews` are for ClaimReview (see `claimreview`).
 
     >>> from toolkit.build import build
     >>> export(build(["fixtures/"]).table, "csv", "claims.csv").rows
@@ -72,6 +74,10 @@ def export(table: pl.DataFrame, fmt: str, out: str | os.PathLike, *, bom: bool =
     write = writer(fmt)
     if bom and fmt != "csv":
         raise ExportError(f"--bom is for CSV only, not {fmt}")
+    if fmt == "claimreview":
+        return export_claimreview(table, out, publisher=publisher, all_reviews=all_reviews)
+    if publisher is not None or all_reviews:
+        raise ExportError(f"--all-reviews is for ClaimReview only, not {fmt}")
     return export_csv(table, out, bom=True) if bom else write(table, out)
 
 
@@ -108,13 +114,16 @@ def export_jsonl(table: pl.DataFrame, out: str | os.PathLike) -> ExportSummary:
     return ExportSummary("jsonl", Path(out), table.height)
 
 
-def export_claimreview(table: pl.DataFrame, out: str | os.PathLike) -> ExportSummary:
-    """A JSON array of schema.org ClaimReview objects; claims not yet checked have no rating to give."""
+def export_claimreview(table: pl.DataFrame, out: str | os.PathLike, *, publisher: Mapping[str, str] | None = None,
+                       all_reviews: bool = False) -> ExportSummary:
+    """A JSON array of schema.org ClaimReview objects, one per review published (see `claimreview`);
+    claims not yet checked, or checked only by others without `all_reviews`, are left out."""
     _require_canonical(table, "claimreview")
-    reviews, left_out = to_claimreview(table)
+    reviews, left_out = to_claimreview(table, publisher=publisher, all_reviews=all_reviews)
     with _writing(out):
         write_text(out, json.dumps(reviews, indent=2, ensure_ascii=False) + "\n")
-    reason = "unverified claims have no rating to publish" if left_out else None
+    reason = ("unverified claims have no rating to publish"
+              + ("" if all_reviews else ", nor claims reviewed only by others (--all-reviews)")) if left_out else None
     return ExportSummary("claimreview", Path(out), len(reviews), left_out, reason)
 
 

@@ -41,6 +41,8 @@ class BuildReport:
     links: list[dict[str, str]] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     speakers_renamed: list[dict[str, str]] = field(default_factory=list)
+    # Claims whose own reviews disagree (kept, never resolved): {"claim": id, "statuses": {status: [publishers]}}.
+    review_disagreements: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +55,7 @@ class BuildReport:
                 {"claim": c.claim_id, "statuses": c.statuses, "places": c.places} for c in self.conflicts
             ],
             "speakers_renamed": self.speakers_renamed,
+            "review_disagreements": self.review_disagreements,
         }
 
 
@@ -221,4 +224,24 @@ def _report(table: pl.DataFrame, renamed: list[dict[str, str]]) -> BuildReport:
         places = [f"{r['source_file']}:{r['source_line']}" for r in rows.iter_rows(named=True)]
         conflicts.append(Conflict(first, statuses, places))
     unique = grouped["_first"].n_unique() if table.height else 0
-    return BuildReport(table.height, unique, len(links), links, conflicts, renamed)
+    return BuildReport(table.height, unique, len(links), links, conflicts, renamed, _review_disagreements(table))
+
+
+def _review_disagreements(table: pl.DataFrame) -> list[dict[str, Any]]:
+    """The claims whose reviews give different statuses, each status with the publishers that gave
+    it ("the desk" for its own reviews), in id order; none where the schema has no such reviews."""
+    dtype = table.schema.get("reviews")
+    if not (isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct)
+            and {"status", "publisher"} <= {f.name for f in dtype.inner.fields}):
+        return []
+    several = table.filter(pl.col("reviews").list.eval(pl.element().struct.field("status")).list.drop_nulls()
+                           .list.n_unique() > 1)
+    found = []
+    for identifier, reviews in several.select("id", "reviews").iter_rows():
+        statuses: dict[str, list[str]] = {}
+        for review in reviews:
+            if review["status"]:
+                name = (review["publisher"] or {}).get("name") or "the desk"
+                statuses.setdefault(review["status"], []).append(name)
+        found.append({"claim": identifier, "statuses": dict(sorted(statuses.items()))})
+    return found

@@ -134,12 +134,12 @@ def _convert(items: Iterator[Any], ratings: RatingMap | None, default_speaker: s
     def reviews() -> Iterator[Review]:
         for item in items:
             if isinstance(item, Skipped):
-                outcome.skipped.append(item)
+                outcome.skip(item)
                 continue
             counted["items"] += 1
             for review in item:
                 if isinstance(review, tuple):
-                    outcome.skipped.append(Skipped(*review))
+                    outcome.skip(Skipped(*review))
                 else:
                     counted["reviews"] += 1
                     yield review

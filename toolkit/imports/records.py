@@ -67,6 +67,11 @@ class Outcome:
     no_verdict: Counter = field(default_factory=Counter)  # (rating words, publisher) -> reviews
     disagreements: list[Disagreement] = field(default_factory=list)
     reviews_kept: int = 0
+    order: dict[str, int] = field(default_factory=dict)  # position -> when it was read
+
+    def skip(self, skipped: Skipped) -> None:
+        self.order.setdefault(skipped.position, len(self.order))
+        self.skipped.append(skipped)
 
 
 def to_records(reviews: Iterable[Review], outcome: Outcome, *, schema: ClaimSchema, ratings: RatingMap,
@@ -74,11 +79,12 @@ def to_records(reviews: Iterable[Review], outcome: Outcome, *, schema: ClaimSche
     today_day = today or dt.datetime.now(dt.timezone.utc).date()
     groups: dict[Any, list[Review]] = {}
     for review in reviews:
+        outcome.order.setdefault(review.position, len(outcome.order))
         if not review.claim:
-            outcome.skipped.append(Skipped(review.position, review.url, "no claim text"))
+            outcome.skip(Skipped(review.position, review.url, "no claim text"))
             continue
         if not review.speaker and not default_speaker:
-            outcome.skipped.append(Skipped(review.position, review.url, "no claimant (speaker) and no --default-speaker"))
+            outcome.skip(Skipped(review.position, review.url, "no claimant (speaker) and no --default-speaker"))
             continue
         groups.setdefault(_claim_of(review, default_speaker), []).append(review)
     by_id: dict[str, tuple[dict[str, Any], str]] = {}
@@ -88,12 +94,14 @@ def to_records(reviews: Iterable[Review], outcome: Outcome, *, schema: ClaimSche
         if not isinstance(record, str):
             record = _fit(record, schema, outcome)
         if isinstance(record, str):
-            outcome.skipped.extend(Skipped(m.position, m.url, record) for m in members)
+            for member in members:
+                outcome.skip(Skipped(member.position, member.url, record))
         elif record["id"] in by_id:
-            outcome.skipped.append(Skipped(first.position, first.url, f"the same id as the item at {by_id[record['id']][1]}"))
+            outcome.skip(Skipped(first.position, first.url, f"the same id as the item at {by_id[record['id']][1]}"))
         else:
             by_id[record["id"]] = (record, first.position)
     outcome.records = [by_id[key][0] for key in sorted(by_id)]
+    outcome.skipped.sort(key=lambda s: outcome.order.get(s.position, len(outcome.order)))  # reading order
     outcome.reviews_kept = sum(len(r.get("reviews", [])) for r in outcome.records)
     outcome.disagreements = [d for d in map(_disagreement, outcome.records) if d]
     return outcome
@@ -156,8 +164,10 @@ def _review(review: Review, outcome: Outcome, ratings: RatingMap) -> dict[str, A
     if status == "none":  # a label the user's table map says carries no verdict
         outcome.no_verdict[(review.words or "", review.publisher or "")] += 1
         status = None
-    rating = present({"text": review.words, "value": _number(review.value), "best": _number(review.best),
-                      "worst": _number(review.worst)})
+    value = _number(review.value)
+    # A value the table cannot hold as a number (NaN, 1e999) is kept as the words it was.
+    words = review.words or (rating_text(review.value) if value is None else None)
+    rating = present({"text": words, "value": value, "best": _number(review.best), "worst": _number(review.worst)})
     if not (review.url or review.publisher or review.review_date or rating or review.body or status):
         return None
     return present({
@@ -215,9 +225,6 @@ def _status(review: Review, outcome: Outcome, ratings: RatingMap) -> str | None:
         outcome.unmapped[(review.words, publisher)] += 1
     elif rating_text(review.value) is None:
         outcome.notes["no rating"] += 1
-    else:
-        outcome.unmapped[(f"{rating_text(review.value)} (scale {rating_text(review.worst) or 1}-"
-                          f"{rating_text(review.best) or 5})", publisher)] += 1
     return None
 
 
@@ -228,9 +235,11 @@ def _number(value: Any) -> int | float | None:
             value = float(value.strip()) if "." in value or "e" in value.lower() else int(value.strip())
         except ValueError:
             return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return value
+    if isinstance(value, int):
+        return value if abs(value) < 2**53 else None  # exactly a float, as the table holds it
+    return value if math.isfinite(value) else None
 
 
 def _site(site: str | None) -> str | None:
