@@ -12,8 +12,9 @@ Polars is imported only where dtypes are asked for: validation never needs it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .errors import SchemaError
@@ -55,7 +56,7 @@ class Kind:
     fields: tuple[tuple[str, "Kind"], ...] = ()  # an object's properties, in schema order
     key: str | None = None  # an array of objects with one required key (a source is its `url`)
     tidy: bool = False  # free text (no pattern, format or enum): NFC and spaces tidied by the build
-    partial: bool = False  # a date that may be a month, a year or `unknown` (see `dates`)
+    partial: bool = False  # a date that may be a month, a year or `unknown` (see `dates`, `partial_date`)
 
     def field(self, name: str) -> "Kind | None":
         return self._by_name.get(name)
@@ -169,8 +170,8 @@ def columns_of(schema) -> Columns:
     for name, wanted in CONTRACT.items():
         kind = record.field(name)
         if kind is None or name not in required or kind.type != wanted:
-            what = ("text with \"format\": \"date\" (or a partial date: a \"pattern\" with "
-                    "\"then\": {\"format\": \"date\"}, as the packaged schema's claim_date)") if wanted == "date" else "text"
+            what = ("text with \"format\": \"date\", or a partial date: text whose \"pattern\" takes a "
+                    "day, a month and a year, as the packaged schema's claim_date") if wanted == "date" else "text"
             raise SchemaError(
                 f"{where}a claim schema must keep {name!r} as a required field holding {what} "
                 f"(required: id, speaker, claim, date, status; see the README's 'Custom schemas')"
@@ -240,9 +241,8 @@ def _typed(schema, node: dict, name: str, place: str, seen: frozenset[str]) -> K
     if name == "string":
         if node.get("format") == "date":
             return Kind("date")
-        then = node.get("then")
-        if isinstance(then, dict) and then.get("format") == "date":
-            # A day, a month, a year or `unknown` (the packaged schema's `claim_date`).
+        if partial_date(node.get("pattern")):
+            # A day, a month, a year (or `unknown`): the packaged schema's `claim_date`.
             if place != PARTIAL_DATE:
                 raise SchemaError(f"{schema.path}: the field {place!r} is a partial date; only the claim's "
                                   f"{PARTIAL_DATE!r} may be one (give it \"format\": \"date\")")
@@ -265,6 +265,23 @@ def _typed(schema, node: dict, name: str, place: str, seen: frozenset[str]) -> K
             raise SchemaError(f"{schema.path}: the object {place!r} needs \"properties\" for the table to type it")
         return Kind("object", fields=tuple((k, _kind(schema, v, f"{place}.{k}", seen)) for k, v in properties.items()))
     return Kind(name)
+
+
+# What makes a text field a partial date, read off its `pattern` (no keyword of our own, so any
+# JSON Schema tool reads the schema): it takes a day, a month and a year, and refuses words.
+_PARTIAL_DATE_TAKES, _PARTIAL_DATE_REFUSES = ("2018-12-04", "2018-12", "2018"), ("x", "2018-12-04x")
+
+
+@lru_cache(maxsize=64)
+def partial_date(pattern: Any) -> bool:
+    """Whether a `pattern` makes text a partial date (see above)."""
+    if not isinstance(pattern, str):
+        return False
+    try:
+        search = re.compile(pattern).search
+    except re.error:
+        return False
+    return all(search(t) for t in _PARTIAL_DATE_TAKES) and not any(search(t) for t in _PARTIAL_DATE_REFUSES)
 
 
 def _value_type(value: Any) -> str:

@@ -4,6 +4,7 @@ placed at the value (or, for an unknown field, the key) that is wrong."""
 from __future__ import annotations
 
 import difflib
+import re
 from functools import lru_cache
 from typing import Any, Iterator
 
@@ -26,9 +27,13 @@ _TYPE_WORDS = {
 _PATTERN_HINTS = {
     "id": "an id is lowercase letters and digits in words joined by single hyphens, like 'moon-new-milestone'",
     "date": "a date is written YYYY-MM-DD, like 2018-12-12",
+    "/date": "the claim's date is a day (2018-12-04), a month (2018-12), a year (2018) or unknown",
     "url": "a web address starts with http:// or https://",
     "language": "a language is a BCP 47 tag, like en or pt-BR",
 }
+
+
+_DAY_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 @lru_cache(maxsize=1024)
@@ -102,7 +107,10 @@ def message(error: ValidationError, pointer: str) -> str:
     if keyword == "maxLength":
         return f"{name!r} must be at most {expected} characters long; it has {len(value)}"
     if keyword == "pattern":
-        hint = _PATTERN_HINTS.get(name, f"it must match the pattern {expected}")
+        if pointer == "/date" and isinstance(value, str) and _DAY_SHAPE.match(value):
+            # The claim's date: its pattern spells out the calendar (see schema 2's claim_date).
+            return f"{value!r} is not a real calendar date"
+        hint = _PATTERN_HINTS.get(pointer if pointer == "/date" else name, f"it must match the pattern {expected}")
         return f"{value!r} is not a valid {name}: {hint}"
     if keyword == "format":
         if expected == "date":
