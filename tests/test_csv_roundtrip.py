@@ -4,6 +4,7 @@ semicolons, or with headers in other capitals, is read or explained."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import polars as pl
@@ -48,7 +49,10 @@ def test_awkward_values_survive_the_round_trip(write, cli, tmp_path):
             tags=["a;b", "-dash", "plain"],  # a `;` inside an item: the cell is a JSON array
             sources=[{"url": "https://example.org/page;jsessionid=ABC123?x=1", "title": "'=quoted"},
                      {"url": "https://example.org/two"}],
-            review={"summary": "+ plus at the start", "reviewer": "@desk"},
+            reviews=[{"summary": "+ plus at the start", "author": "@desk", "rating": {"text": "-1 (sic)", "value": 2.5}}],
+            date="2018-12",  # a month: written back as written
+        ),
+        valid_record(id="awkward-three", claim="Said at some time.", date="unknown", speaker_type="group",
         ),
         valid_record(id="awkward-two", speaker="'=already quoted", claim="Another thing was said.",
                      tags=["-first", "second"], context="{\"not\": \"json\"}"),
@@ -59,6 +63,8 @@ def test_awkward_values_survive_the_round_trip(write, cli, tmp_path):
     assert row["sources"][0]["url"] == "https://example.org/page;jsessionid=ABC123?x=1"
     assert row["tags"] == ["a;b", "-dash", "plain"] and row["context"] == "=SUM(A1:A9) and more"
     assert row["claim"] == "[citation needed] the figure is {roughly} right"
+    assert (row["date"], row["date_precision"]) == (dt.date(2018, 12, 1), "month")
+    assert after.filter(pl.col("id") == "awkward-three")["date"].to_list() == [None]
     text = out.read_text(encoding="utf-8")
     assert "'=SUM(A1:A9)" in text and ",'-first; second," in text  # what a spreadsheet sees is defused
 
