@@ -21,6 +21,7 @@ from typing import Any, Iterator
 import orjson
 
 SEED = 20181212
+PACKAGED_SCHEMA = Path(__file__).resolve().parent.parent / "schema" / "claim.schema.json"
 INVALID_SHARE = 0.01
 
 WORDS = """
@@ -185,14 +186,65 @@ def spoil(rng: random.Random, record: dict[str, Any], kind: str) -> dict[str, An
     return record
 
 
-def records(count: int, seed: int = SEED, invalid_share: float = INVALID_SHARE
+# --- fields a desk's own schema adds -------------------------------------------------------------
+
+def added_fields(schema: dict[str, Any], packaged: dict[str, Any]) -> dict[str, Any]:
+    """The properties `schema` declares that the packaged schema does not (name -> subschema)."""
+    return {name: spec for name, spec in schema.get("properties", {}).items() if name not in packaged.get("properties", {})}
+
+
+def value_for(spec: Any, rng: random.Random, document: dict[str, Any]) -> Any:
+    """A value `spec` accepts, made from the keywords a field's schema commonly uses (`$ref`,
+    `enum`, `const`, `anyOf`/`oneOf` with branches of distinct types, `type` with its bounds),
+    so that the generator follows whatever schema it is given."""
+    while isinstance(spec, dict) and "$ref" in spec:
+        target: Any = document
+        for step in spec["$ref"].removeprefix("#/").split("/"):
+            target = target[step]
+        spec = target
+    if not isinstance(spec, dict):
+        return None
+    if "const" in spec:
+        return spec["const"]
+    if "enum" in spec:
+        return rng.choice(spec["enum"])
+    for choice in ("anyOf", "oneOf"):
+        if choice in spec:
+            return value_for(rng.choice(spec[choice]), rng, document)
+    kind = spec.get("type", "string")
+    kind = rng.choice(kind) if isinstance(kind, list) else kind
+    if kind == "string":
+        if spec.get("format") == "date":
+            return day(rng)
+        low, high = spec.get("minLength", 1), min(spec.get("maxLength", 60), 60)
+        return (words(rng, 1, 6) + " " * high)[: rng.randint(low, high)].rstrip().ljust(low, "x")
+    if kind == "integer":
+        return rng.randint(spec.get("minimum", 0), spec.get("maximum", 1000))
+    if kind == "number":
+        return round(rng.uniform(spec.get("minimum", 0), spec.get("maximum", 100)), 2)
+    if kind == "boolean":
+        return rng.random() < 0.5
+    if kind == "array":
+        return [value_for(spec.get("items", {}), rng, document) for _ in range(spec.get("minItems", 1))]
+    if kind == "object":
+        properties = spec.get("properties", {})
+        return {name: value_for(properties.get(name, {}), rng, document) for name in spec.get("required", properties)}
+    return None
+
+
+def records(count: int, seed: int = SEED, invalid_share: float = INVALID_SHARE, schema: dict[str, Any] | None = None,
             ) -> Iterator[tuple[dict[str, Any] | bytes, str | None, int | None]]:
-    """(record or raw text, invalid kind or None, earlier record it repeats or None), in order."""
+    """(record or raw text, invalid kind or None, earlier record it repeats or None), in order.
+    With a desk's `schema`, every record also holds the fields it adds (drawn from their own
+    random stream, so the records are otherwise the same)."""
     rng = random.Random(seed)
+    extra_rng = random.Random(seed + 1)
+    extras = added_fields(schema, json.loads(PACKAGED_SCHEMA.read_text(encoding="utf-8"))) if schema else {}
     kinds = SCHEMA_KINDS + TOOLKIT_KINDS
     recent: list[tuple[int, dict[str, Any]]] = []
     for serial in range(count):
         record = valid_record(rng, serial)
+        record.update((name, value_for(spec, extra_rng, schema)) for name, spec in extras.items())
         if serial < 10 or rng.random() >= invalid_share:
             if len(recent) < 1000:
                 recent.append((serial, record))
@@ -214,9 +266,9 @@ def records(count: int, seed: int = SEED, invalid_share: float = INVALID_SHARE
         yield spoil(rng, record, kind), kind, None
 
 
-def dataset(count: int, seed: int = SEED, invalid_share: float = INVALID_SHARE) -> Dataset:
+def dataset(count: int, seed: int = SEED, invalid_share: float = INVALID_SHARE, schema: dict[str, Any] | None = None) -> Dataset:
     data = Dataset()
-    for serial, (record, kind, earlier) in enumerate(records(count, seed, invalid_share)):
+    for serial, (record, kind, earlier) in enumerate(records(count, seed, invalid_share, schema)):
         data.lines.append(record if isinstance(record, bytes) else orjson.dumps(record))
         if kind is None:
             continue
@@ -308,8 +360,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--valid", action="store_true", help="no invalid record (for `claims build`)")
+    parser.add_argument("--schema", type=Path, help="a desk's schema: records also hold the fields it adds")
     args = parser.parse_args()
-    data = dataset(args.records, args.seed, 0.0 if args.valid else INVALID_SHARE)
+    schema = json.loads(args.schema.read_text(encoding="utf-8")) if args.schema else None
+    data = dataset(args.records, args.seed, 0.0 if args.valid else INVALID_SHARE, schema)
     write_jsonl(data, args.out)
     print(f"{len(data.lines):,} records, {len(data.invalid):,} invalid: {dict(sorted(data.kinds.items()))}")
 

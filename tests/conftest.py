@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from hubserver import LocalHub, block_external_network, configure_hf_clients
+from localhub import LocalHub, block_external_network, configure_hf_clients
 from toolkit.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent

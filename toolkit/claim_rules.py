@@ -25,12 +25,6 @@ SCHEMA1_FIELDS = {
 }
 
 
-def needs_rules(data: dict, today: str) -> bool:
-    """Whether `record_rules` could say anything: a date that may be after today, or a history."""
-    date = data.get("date")
-    return (isinstance(date, str) and date > today) or "history" in data
-
-
 def record_rules(data: dict, today: str) -> Iterator[tuple[str, str, str]]:
     """(pointer, rule, message) for each rule the record breaks; `today` is YYYY-MM-DD."""
     date = data.get("date")

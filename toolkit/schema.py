@@ -15,9 +15,8 @@ from typing import Any
 import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
+from .engine import Engine
 from .errors import SchemaError
-from .fastlines import LineDecoder
-from .fastpath import Explainer, FastSchema
 from .columns import Columns, Kind, columns_of
 
 SCHEMA_NAME = "claim.schema.json"
@@ -34,7 +33,7 @@ def default_schema_path() -> Path:
 
 @dataclass(frozen=True)
 class ClaimSchema:
-    """A checked schema document and the validator compiled from it."""
+    """A checked schema document and the validators compiled from it."""
 
     document: dict[str, Any]
     path: Path
@@ -46,20 +45,9 @@ class ClaimSchema:
         return Draft202012Validator(self.document, format_checker=FormatChecker())
 
     @cached_property
-    def fast(self) -> FastSchema | None:
-        """Checks compiled from the document for the records that pass (None: the schema uses
-        keywords the compiler does not translate, and jsonschema checks every record)."""
-        return FastSchema.compile(self.document, self.validator.format_checker)
-
-    @cached_property
-    def explainer(self) -> Explainer:
-        """jsonschema's errors for a failing record, asked about its failing parts only."""
-        return Explainer(self.validator, self.fast)
-
-    @cached_property
-    def lines(self) -> LineDecoder | None:
-        """The compiled decoder for raw JSON lines (None: the careful path reads every line)."""
-        return LineDecoder.compile(self.document)
+    def engine(self) -> Engine:
+        """What decides validity (jsonschema-rs) and what explains it (`validator`)."""
+        return Engine(self.document, self.validator)
 
     @property
     def properties(self) -> dict[str, Any]:
@@ -104,5 +92,9 @@ def load_schema(path: str | Path | None = None) -> ClaimSchema:
     if not isinstance(document, dict) or document.get("type") != "object":
         raise SchemaError(f"{path}: a claim schema must describe an object (\"type\": \"object\")")
     schema = ClaimSchema(document, path, text)
-    schema.columns  # a schema the table cannot type is refused here, before any record
+    try:
+        schema.engine  # compiled now: a pattern ECMA-262 cannot read is found before any record
+    except ValueError as error:
+        raise SchemaError(f"{path}: the schema cannot be compiled: {str(error).splitlines()[0]}") from None
+    schema.columns  # a schema the table cannot type is refused here too
     return schema

@@ -3,8 +3,8 @@
 A piece is a group of whole files, or a stretch of a large JSON Lines file cut at a line end
 (with the number of its first line, counted here as the file is cut). Each piece is checked on
 its own by a fresh `Checker`, in this process or a worker, and what it found (a `Part`: problems
-and a small index of ids and claims) is merged in reading order. The result is the same whatever
-the number of processes; only the cross-record checks wait for the end.
+and a small index of ids and claims) is merged into the run's `Findings` in reading order. The
+result is the same whatever the number of processes; only the cross-record checks wait for the end.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from typing import Callable, Iterable, Iterator
 
 from . import readers
 from .readers.source import Source
+from .checker import Checker, Part
+from .findings import Findings
 from .schema import ClaimSchema
-from .validate import Checker, Part
 
 PIECE_BYTES = 8 * 1024 * 1024  # a JSON Lines file larger than this is cut into pieces this size
 GROUP_BYTES = 4 * 1024 * 1024  # smaller files are grouped up to this size...
@@ -39,33 +40,33 @@ class Piece:
     last: bool = True
 
 
-def run(checker: Checker, sources: Iterable[Source], *, on_file: Callable[[str], None] | None = None,
-        workers: int | None = None) -> None:
-    """Check every source, merging what each piece found into `checker`."""
-    indexed = [(checker.add_source(source), source) for source in sources]
+def run(findings: Findings, sources: Iterable[Source], today: str, *,
+        on_file: Callable[[str], None] | None = None, workers: int | None = None) -> None:
+    """Check every source, merging what each piece found into `findings`; `today` is ISO."""
+    indexed = [(findings.add_source(source), source) for source in sources]
     count = _workers(workers, [source for _, source in indexed])
     pieces = plan(indexed)
     lines_seen: dict[int, int] = {}
+    findings.schema.engine  # compiled once, here: forked workers inherit it
     if count <= 1 or not hasattr(os, "fork"):
-        _start(checker.schema, checker.today)
-        parts = map(check_piece, pieces)
-        _merge(checker, parts, indexed, lines_seen, on_file)
+        _start(findings.schema, today)
+        _merge(findings, map(check_piece, pieces), indexed, lines_seen, on_file)
         return
-    context = multiprocessing.get_context("fork")  # workers inherit the compiled schema
-    with context.Pool(count, initializer=_start, initargs=(checker.schema, checker.today)) as pool:
-        _merge(checker, pool.imap(check_piece, pieces), indexed, lines_seen, on_file)
+    context = multiprocessing.get_context("fork")
+    with context.Pool(count, initializer=_start, initargs=(findings.schema, today)) as pool:
+        _merge(findings, pool.imap(check_piece, pieces), indexed, lines_seen, on_file)
 
 
-def _merge(checker: Checker, parts: Iterator[Part], indexed: list, lines_seen: dict[int, int],
+def _merge(findings: Findings, parts: Iterator[Part], indexed: list, lines_seen: dict[int, int],
            on_file: Callable[[str], None] | None) -> None:
     for part in parts:
-        checker.absorb(part)
+        findings.absorb(part)
         for index, lines in part.lines.items():
             lines_seen[index] = lines_seen.get(index, 0) + lines
         for index in part.finished:
             source = indexed[index][1]
             if lines_seen.get(index) == 0:
-                checker.problems.append(source.problem("the file is empty: it holds no claim", rule="empty"))
+                findings.problems.append(source.problem("the file is empty: it holds no claim", rule="empty"))
             if on_file:
                 on_file(source.display)
 
