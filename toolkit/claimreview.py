@@ -86,8 +86,10 @@ def _claim_review(row: dict[str, Any], review: dict[str, Any], publisher: dict[s
         "name": row["speaker"],
         "sameAs": WIKIDATA + row["speaker_id"] if row.get("speaker_id") else None,
     })
+    # The first appearance is the earliest dated one (else the first listed); the others follow.
+    listed = sorted(row.get("appearances") or [], key=lambda a: (a.get("date") is None, a.get("date") or dt.date.min))
     appearances = [_present({"@type": "CreativeWork", "url": a["url"], "name": a.get("title"),
-                             "datePublished": _day(a.get("date"))}) for a in row.get("appearances") or []]
+                             "datePublished": _day(a.get("date"))}) for a in listed]
     claim_date = written(row["date"], row.get("date_precision"))
     return _present({
         "@context": CONTEXT,
@@ -124,7 +126,8 @@ def _rating(review: dict[str, Any]) -> dict[str, Any] | None:
         scale = {"ratingValue": status.rating, "bestRating": BEST, "worstRating": WORST}
     else:
         scale = {}
-    words = given.get("text") or (status.alternate_name if ours else None)
+    # Our words only beside our numbers: a publisher who gave a number and no words said no words.
+    words = given.get("text") or (status.alternate_name if ours and given.get("value") is None else None)
     if not words and not scale:
         return None
     return _present({"@type": "Rating", **scale, "alternateName": words})
