@@ -14,8 +14,10 @@ constants: {review.publisher: PolitiFact, speaker_type: person}   # fields every
 header: true             # false: the first row is data
 ```
 
-A row with no date (an empty cell, `unknown`, or no date column) has an `unknown` date, never a
-made-up one; a date no pattern reads skips the row, reported. LIAR (Wang, 2017: "Liar, Liar Pants
+A date takes the precision of the pattern that reads it (`%d.%m.%Y` a day, `%m/%Y` a month, `%Y`
+a year); `unknown` (or n/a, none, -) is an unknown date. A row with no date cell takes its review's
+date, as ClaimReview items do, and is counted; with neither, its date is `unknown`, never made up.
+A date no pattern reads skips the row, reported. LIAR (Wang, 2017: "Liar, Liar Pants
 on Fire") is a map of its own: 14 columns without a header (id, label, statement, subjects,
 speaker, job title, state, party, five counts of the speaker's earlier ratings, context); its
 statements have no date, its id is kept as the claim's identity (so a re-check, the same speaker
