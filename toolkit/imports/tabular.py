@@ -42,6 +42,7 @@ import yaml
 from ..errors import UsageError
 from ..vocabulary import FROM_LIAR, STATUSES
 from .review import Review
+from .shapes import read_text
 from .values import day, text, url
 
 # Where a mapped field goes: target -> the `Review` attribute (record fields not listed here go
@@ -122,13 +123,7 @@ def load_map(path: str | os.PathLike | None, delimiter: str) -> TableMap:
 
 def reviews_from_table(path: str | os.PathLike, table: TableMap) -> Iterator[Review | tuple[str, str | None, str]]:
     """A Review per row, or (position, url, reason) for a row that cannot be read."""
-    try:
-        content = Path(path).read_bytes().decode("utf-8-sig")
-    except OSError as error:
-        raise UsageError(f"{path}: cannot read: {error.strerror or error}") from None
-    except UnicodeDecodeError as error:
-        raise UsageError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
-    rows = csv.reader(io.StringIO(content, newline=""), delimiter=table.delimiter)
+    rows = csv.reader(io.StringIO(read_text(path), newline=""), delimiter=table.delimiter)
     header: list[str] | None = None
     if table.header:
         header = next(rows, [])
