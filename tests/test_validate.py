@@ -122,7 +122,7 @@ def test_a_schema_1_record_is_told_to_run_claims_migrate(write):
 @pytest.mark.parametrize("date, precision, rules", [
     ("2018-12-04", "day", set()), ("2018-12", "month", set()), ("2018", "year", set()), ("unknown", "unknown", set()),
     ("2999-01", None, {"future-date"}), ("2999", None, {"future-date"}), ("2018-02-29", None, {"pattern"}),
-    ("2016-02-29", "day", set()), ("0000-01-01", None, {"pattern"}), ("Dec 2018", None, {"pattern"}),
+    ("2016-02-29", "day", set()), ("1900-02-29", None, {"pattern"}), ("Dec 2018", None, {"pattern"}),
 ])
 def test_a_claim_date_is_a_day_a_month_a_year_or_unknown(write, date, precision, rules):
     path = write("a.jsonl", json.dumps(valid_record(date=date)) + "\n")
