@@ -96,3 +96,21 @@ def test_validate_points_a_schema_1_record_at_migrate(write, cli):
     run = cli("validate", path)
     assert run.exit_code == 1
     assert "this looks like a schema 1 record (review:)" in run.stdout and "claims migrate" in run.stdout
+
+
+def test_a_migrated_dataset_publishes_a_major_version(tmp_path):
+    from pathlib import Path
+
+    from toolkit.publish import publish
+
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    (folder / "claims.yaml").write_text("license: cc-by-4.0\n")
+    (folder / "a.json").write_text(json.dumps([v1(), v1(id="other-claim", claim="Other words.", review=None)]))
+    store = str(tmp_path / "store")
+    schema_1 = Path(__file__).parent / "data" / "claim-v1.schema.json"
+    assert str(publish([folder], store, schema=schema_1).version) == "1.0.0"
+    migrate_paths([folder])
+    result = publish([folder], store)
+    assert str(result.version) == "2.0.0"  # `review` gone: an incompatible schema change
+    assert not result.change.added and not result.change.removed and result.change.schema.incompatible
