@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[build,plot,test,bench]'
 	touch $(STAMP)
 
 # The main job end to end on the fixtures: validate, build, export, count, publish v1.0.0 to a

@@ -290,7 +290,7 @@ def main() -> None:
     parser.add_argument("--with-3m", action="store_true", help="add 3,000,000 records to the scaling row")
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each validate command (the median is kept)")
-    parser.add_argument("--skip", default="", help="comma-separated workloads to skip: jsonl,custom,yaml,json,build,stats,scaling")
+    parser.add_argument("--skip", default="", help="comma-separated workloads to skip: jsonl,custom,yaml,json,build,stats,install,scaling")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     args = parser.parse_args()
     if args.quick:
@@ -391,6 +391,10 @@ def main() -> None:
         }
         shutil.rmtree(target, ignore_errors=True)
 
+    if "install" not in skip:
+        print("install: the light install (validation alone) in a fresh venv, against check-jsonschema", flush=True)
+        work["install"] = light_install()
+
     if "scaling" not in skip:
         rows = work.setdefault("scaling", {})
         for size in scaling:
@@ -409,6 +413,12 @@ def main() -> None:
     if args.quick:
         print("\n--quick: small sizes, where start-up costs dominate; the targets are for the full sizes.")
     print(f"\nfigures written to {OUT / 'results.json'}")
+
+
+def light_install() -> dict:
+    from install import measure as measure_install  # bench/install.py, beside this file
+
+    return measure_install()
 
 
 def _machine() -> dict:
@@ -488,6 +498,15 @@ def table(results: dict) -> str:
             f"{w['wall_s']:.2f} s{_median(w)}, {w['lines']:,} lines",
             f"claims build: {b['wall_s']:.2f} s{_median(b)}",
             f"{w['wall_s'] / b['wall_s']:.2f}x build's time", "< build", mark(ok and w["wall_s"] < b["wall_s"]),
+        ))
+    if "install" in work:
+        ours, theirs = work["install"]["ours"], work["install"]["baseline"]
+        ratios = {key: ours[key] / theirs[key] for key in ("packages", "disk_mb", "seconds")}
+        rows.append((
+            "light install (pip install claims-toolkit, no extras)",
+            f"{ours['packages']} packages, {ours['disk_mb']:.0f} MB, {ours['seconds']:.1f} s",
+            f"check-jsonschema: {theirs['packages']} packages, {theirs['disk_mb']:.0f} MB, {theirs['seconds']:.1f} s",
+            " / ".join(f"{ratio:.1f}x" for ratio in ratios.values()), "<=2x each", mark(max(ratios.values()) <= 2),
         ))
     if "scaling" in work:
         sizes = sorted(work["scaling"], key=int)

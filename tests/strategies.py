@@ -8,7 +8,12 @@ import string
 
 from hypothesis import strategies as st
 
+from toolkit.rules import check_text
+
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=40)
+# Text the toolkit's own text rules (`toolkit.rules`) accept: what a valid record holds.
+READABLE = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Cf", "Co", "Cn", "Zl", "Zp")),
+                   min_size=1, max_size=40).filter(lambda text: not any(check_text(text, "/speaker")))
 WORD = st.text(string.ascii_lowercase + string.digits, min_size=1, max_size=8)
 DAY = st.dates().map(lambda d: d.isoformat()).filter(lambda d: len(d) == 10)
 URL = st.builds(lambda host, path: f"https://{host}.org/{path}", WORD, st.lists(WORD, max_size=4).map("/".join))
@@ -16,9 +21,9 @@ STATUS = st.sampled_from(["unverified", "true", "mostly-true", "mixed", "mostly-
 # A claim's date: a day, a month, a year or unknown (schema 2).
 CLAIM_DATE = st.one_of(DAY, DAY.map(lambda d: d[:7]), DAY.map(lambda d: d[:4]), st.just("unknown"))
 REVIEW = st.fixed_dictionaries({}, optional={
-    "publisher": st.fixed_dictionaries({}, optional={"name": TEXT, "url": URL}), "url": URL, "date": DAY,
-    "rating": st.fixed_dictionaries({}, optional={"text": TEXT, "value": st.integers(-5, 10), "best": st.integers(1, 10)}),
-    "status": STATUS, "summary": TEXT, "author": TEXT,
+    "publisher": st.fixed_dictionaries({}, optional={"name": READABLE, "url": URL}), "url": URL, "date": DAY,
+    "rating": st.fixed_dictionaries({}, optional={"text": READABLE, "value": st.integers(-5, 10), "best": st.integers(1, 10)}),
+    "status": STATUS, "summary": READABLE, "author": READABLE,
 })
 
 
@@ -26,21 +31,21 @@ REVIEW = st.fixed_dictionaries({}, optional={
 def records(draw) -> dict:
     record = {
         "id": "-".join(draw(st.lists(WORD, min_size=1, max_size=4))).ljust(3, "x"),
-        "speaker": draw(TEXT),
-        "claim": draw(TEXT),
+        "speaker": draw(READABLE),
+        "claim": draw(READABLE),
         "date": draw(CLAIM_DATE),
         "status": draw(STATUS),
         "sources": draw(st.lists(st.fixed_dictionaries(
-            {"url": URL}, optional={"title": TEXT, "publisher": TEXT, "date": DAY}), min_size=1, max_size=3)),
+            {"url": URL}, optional={"title": READABLE, "publisher": READABLE, "date": DAY}), min_size=1, max_size=3)),
     }
     optional = draw(st.fixed_dictionaries({}, optional={
-        "context": TEXT,
+        "context": READABLE,
         "tags": st.lists(WORD, max_size=4, unique=True),
         "language": st.sampled_from(["en", "pt-BR", "fr", "zh-Hant", "es-419"]),
         "speaker_type": st.sampled_from(["person", "organization", "group", "unknown"]),
-        "appearances": st.lists(st.fixed_dictionaries({"url": URL}, optional={"date": DAY, "title": TEXT}), max_size=2),
+        "appearances": st.lists(st.fixed_dictionaries({"url": URL}, optional={"date": DAY, "title": READABLE}), max_size=2),
         "reviews": st.lists(REVIEW, max_size=3),
-        "history": st.lists(st.fixed_dictionaries({"date": DAY, "status": STATUS}, optional={"note": TEXT}), max_size=2),
+        "history": st.lists(st.fixed_dictionaries({"date": DAY, "status": STATUS}, optional={"note": READABLE}), max_size=2),
     }))
     record.update(optional)
     return record

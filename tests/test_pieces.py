@@ -237,7 +237,24 @@ def test_many_lines_at_once_get_the_verdicts_of_one(values, odd, rng):
     alone = {raw: bool(written_twice([raw], [orjson.loads(raw)])) for raw in set(lines)}
     assert sorted(written_twice(lines, decoded)) == [k for k, raw in enumerate(lines) if alone[raw]]
     for raw, twice in alone.items():
-        assert twice == (jsonl.count_keys(orjson.loads(raw)) != len(re.findall(rb'"\s*:', raw))), raw
+        really = jsonl.count_keys(orjson.loads(raw)) != keys_in_text(raw)
+        assert twice or not really, raw  # a key written twice is never missed
+        if b"\\" not in raw:
+            assert twice == really, raw  # and without escapes, quotes counted are exact
+
+
+def keys_in_text(raw: bytes) -> int:
+    """Every key the JSON text writes, a key written twice counted twice (the standard library's
+    parser hands each object's pairs over before it keeps the last of a repeated key)."""
+    count = 0
+
+    def pairs(found: list) -> dict:
+        nonlocal count
+        count += len(found)
+        return dict(found)
+
+    json.loads(raw, object_pairs_hook=pairs)
+    return count
 
 
 JSON_VALUES = st.recursive(
@@ -305,3 +322,13 @@ def test_checked_lines_are_freed_without_the_collector(write):
     finally:
         gc.enable()
     assert [p.rule for p in checker.problems] == ["duplicate-key"]
+
+
+def test_a_text_that_starts_with_a_colon_is_not_a_key_written_twice():
+    """Regression: the test above once compared with a regex that counts `":` inside texts too, and
+    failed when hypothesis drew a claim ":" (a failing run now and then, not a bug of the guard)."""
+    raw = json.dumps(valid_record(claim=":")).encode()
+    assert written_twice([raw], [orjson.loads(raw)]) == set()
+    assert keys_in_text(raw) == jsonl.count_keys(orjson.loads(raw))
+    twice = b'{"id":"a","claim":":","id":"b"}'
+    assert written_twice([twice], [orjson.loads(twice)]) == {0} and keys_in_text(twice) == 3

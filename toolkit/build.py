@@ -20,6 +20,7 @@ from .config import DatasetConfig
 from .errors import ValidationFailed
 from .files import atomic_path, write_text
 from .outputs import build_folder
+from .readers import as_paths
 from .schema import SCHEMA_NAME, ClaimSchema, load_schema
 from .speakers import find_registry, load_speakers
 from .table import BuildReport, frame_of, input_columns, merge
@@ -55,13 +56,14 @@ def build(
 
     With `strict`, repeats of a claim that disagree on status are errors too.
     """
-    paths = [os.fspath(p) for p in paths]
+    paths = as_paths(paths)
     schema = schema if isinstance(schema, ClaimSchema) else load_schema(schema)
     # Large JSON Lines inputs go straight into columns; anything else is read record by record.
     validation, frame = read_frame(paths, schema, columns=input_columns(schema.columns)) or (None, None)
     if frame is None and (validation is None or validation.valid):
         validation, records = read_records(paths, schema)
-        frame = frame_of(records, schema.columns)
+        if validation.valid:  # only valid records make a frame: the report, never a traceback
+            frame = frame_of(records, schema.columns)
     if not validation.valid:
         raise ValidationFailed(validation)
     registry = load_speakers(speakers if speakers is not None else find_registry(paths))

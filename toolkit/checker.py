@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterator
 
 import orjson
 
-from . import claim_rules, readers
+from . import claim_rules, readers, rules
 from .duplicates import UniqueIndex, problem
 from .readers import jsonl
 from .readers.source import Source
@@ -148,12 +148,17 @@ class Checker:
         # `claim_rules` says it never is).
         dates = list(map(dict.get, values, repeat("date")))
         if set(map(type, dates)) == {str}:
-            flagged = {k for k, date in enumerate(dates) if date > self.today} if max(dates) > self.today else set()
+            dated = {k for k, date in enumerate(dates) if date > self.today} if max(dates) > self.today else set()
         else:
-            flagged = {k for k, date in enumerate(dates) if type(date) is str and date > self.today}
-        flagged.update(compress(range(len(values)), map(dict.__contains__, values, repeat("history"))))
-        for k in sorted(flagged):
-            self.problems.extend(self.record_rules(locate(k)))
+            dated = {k for k, date in enumerate(dates) if type(date) is str and date > self.today}
+        dated.update(compress(range(len(values)), map(dict.__contains__, values, repeat("history"))))
+        texts = set(_text_suspects(values, raws))
+        for k in sorted(dated | texts):
+            record = locate(k)
+            if k in dated:
+                self.problems.extend(self.record_rules(record))
+            if k in texts:
+                self.problems.extend(rules.problems(record))
 
     def record_rules(self, record: Record) -> Iterator[Problem]:
         """The toolkit's own rules about one record's dates, beyond what the schema can say
@@ -173,6 +178,15 @@ class Checker:
         for item in readers.read(source, self.schema.csv_layout):
             if isinstance(item, Record):
                 yield item
+
+
+def _text_suspects(values: list[dict], raws: list[bytes | None]) -> list[int]:
+    """The records that may break a text rule (`rules`): a batch of JSON lines is searched at once,
+    a one-record JSON file by its bytes, a record read from YAML or CSV by its texts."""
+    if len(raws) > 1 and None not in raws:
+        return rules.suspect_lines(raws)  # type: ignore[arg-type]
+    return [k for k, (value, raw) in enumerate(zip(values, raws))
+            if (rules.suspect(raw) if raw is not None else rules.findings(value))]
 
 
 def _fields(records: list[dict], names: tuple[str, ...]) -> list[list[Any]]:

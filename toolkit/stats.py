@@ -77,7 +77,8 @@ def count(
     validation, frame = read_frame(paths, schema, columns=COUNTED) or (None, None)
     if frame is None and (validation is None or validation.valid):
         validation, records = read_records(paths, schema)
-        frame = pl.DataFrame([{name: r.data.get(name) for name in COUNTED} for r in records], schema=COUNTED, strict=False)
+        if validation.valid:  # only valid records make a frame: the report, never a traceback
+            frame = pl.DataFrame([{name: r.data.get(name) for name in COUNTED} for r in records], schema=COUNTED, strict=False)
     if not validation.valid:
         raise ValidationFailed(validation)
     registry = load_speakers(speakers if speakers is not None else find_registry(paths))

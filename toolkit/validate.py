@@ -45,7 +45,7 @@ def validate(
     """
     findings = Findings(_schema(schema))
     day = (today or dt.datetime.now(dt.timezone.utc).date()).isoformat()
-    pieces.run(findings, readers.discover(paths), day, on_file=on_file, workers=workers)
+    pieces.run(findings, findings.discover(paths), day, on_file=on_file, workers=workers)
     return findings.result()
 
 
@@ -59,7 +59,7 @@ def read_records(
     findings = Findings(_schema(schema))
     checker = Checker(findings.schema, today)
     records: list[Record] = []
-    for source in readers.discover(paths):
+    for source in findings.discover(paths):
         records.extend(checker.read_source(findings.add_source(source), source))
     findings.absorb(checker.part())
     return findings.result(), records

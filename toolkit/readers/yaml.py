@@ -123,9 +123,27 @@ def _documents(source: Source, text: str, record: Kind | None) -> Iterator[tuple
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = _position(mark) if mark else (1, 1)
-        raise source.fail(f"YAML syntax error: {error.problem or error.context}", where) from None
+        raise source.fail(_syntax_message(error, text, where), where) from None
     except yaml.YAMLError as error:
         raise source.fail(f"YAML syntax error: {error}") from None
+
+
+def _syntax_message(error: yaml.MarkedYAMLError, text: str, where: Position) -> str:
+    """libyaml's words, with what a curator should do for the two slips seen most: a tab that
+    indents a line, and a `: ` inside a value written without quotes."""
+    lines = text.splitlines()
+    line = lines[where[0] - 1] if 0 < where[0] <= len(lines) else ""
+    problem = error.problem or error.context or ""
+    if "\t" in line[: where[1]] and not line[: where[1] - 1].strip(" \t") and (
+            "tab" in problem or "cannot start any token" in problem):
+        return "a tab indents this line; YAML is indented with spaces only: replace the tab with spaces"
+    if problem.startswith("mapping values are not allowed"):
+        key, _, value = line.partition(": ")
+        if value.strip() and not value.lstrip().startswith(('"', "'")):
+            quoted = value.strip().replace("\\", "\\\\").replace('"', '\\"')
+            return (f"the ': ' inside this value starts a new field in YAML; put the value in quotes: "
+                    f'{key.strip()}: "{quoted}"')
+    return f"YAML syntax error: {problem}"
 
 
 def _scalar(event: yaml.ScalarEvent, kind: Kind | None) -> Any:
@@ -137,3 +155,9 @@ def _scalar(event: yaml.ScalarEvent, kind: Kind | None) -> Any:
         if kind is not None:
             return kind.typed(event.value)
     return event.value
+
+
+def read_documents(source: Source) -> Iterator[tuple[Any, Positions, list[Duplicate]]]:
+    """Each YAML document's value, its positions and its keys written twice, for a file that is
+    not a list of claims (the speaker registry). Raises FileProblem for a file it cannot read."""
+    yield from _documents(source, source.text(), None)

@@ -1,0 +1,220 @@
+"""The toolkit's own rules about text, which a schema cannot say: every text of a record (values
+and keys) must be text a person can read and every later stage can write.
+
+- no lone surrogate (half of a UTF-16 pair, as `"\\ud800"` in JSON): it is not a character, and
+  UTF-8 outputs (Parquet, CSV) cannot hold it;
+- no control character (U+0000-U+001F, U+007F-U+009F), except tab and line breaks in the fields
+  where curators write paragraphs (`PROSE_FIELDS`);
+- no bidirectional embedding, override or isolate (U+202A-U+202E, U+2066-U+2069): they make text
+  display in another order than it is stored ("Trojan Source");
+- a text holds at least one visible character: not only spaces, zero-width or other invisible
+  characters.
+
+Checking every text of every record in Python would cost as much as the rest of the validation
+of a large JSON Lines file, so the raw JSON (a piece of many lines, or a one-record file) is
+searched first for anything that could break a rule (and sometimes what does not): escapes and
+strings that may look empty by RE2 over the whole piece, raw controls by regexes that start with a
+fixed byte (`suspect_lines`, `suspect`). Only the records flagged are checked here, precisely.
+Records that other readers (YAML, CSV) have already made into Python objects are checked
+directly by `problems`, whose first pass is a few C calls per record.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from array import array
+from bisect import bisect_right
+from itertools import accumulate, compress
+from operator import not_
+from typing import Any, Iterator
+
+from .records import ERROR, Problem, Record, pointer_join
+
+# The fields where line breaks and tabs are part of the text (a quote over several lines).
+PROSE_FIELDS = frozenset({"/claim", "/context"})
+
+# Characters that show nothing on their own: white space, controls, format characters (zero
+# width spaces and joiners, bidirectional marks, the byte order mark, invisible operators, tag
+# characters), Hangul fillers, the blank Braille pattern and variation selectors.
+_INVISIBLE_RANGES = (
+    (0x0, 0x20), (0x7F, 0xA0), (0xAD, 0xAD), (0x34F, 0x34F), (0x61C, 0x61C), (0x115F, 0x1160),
+    (0x1680, 0x1680), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x2000, 0x200F), (0x2028, 0x202F),
+    (0x205F, 0x2064), (0x2066, 0x206F), (0x2800, 0x2800), (0x3000, 0x3000), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF9, 0xFFFB), (0x13430, 0x13438),
+    (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F), (0xE0100, 0xE01EF),
+)
+_VISIBLE = re.compile("[^" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in _INVISIBLE_RANGES) + "]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_PROSE_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")  # tab, LF and CRLF allowed
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _char(code: int) -> str:
+    """One character in a pattern both `re` and RE2 read alike: `\\xHH` below U+0100 (code points in
+    both), the character itself above."""
+    return f"\\x{code:02x}" if code < 0x100 else chr(code)
+
+
+def _class(ranges) -> str:
+    return "[" + "".join(_char(a) + ("-" + _char(b) if b > a else "") for a, b in ranges) + "]"
+
+
+def _hex(code: int) -> str:
+    """`\\u` and four hex digits of `code` as JSON may write them, in either case."""
+    return "".join(f"[{d}{d.upper()}]" if d.isalpha() else d for d in f"{code:04x}")
+
+
+_BMP_INVISIBLE = [code for first, last in _INVISIBLE_RANGES for code in range(first, last + 1) if code < 0x10000]
+
+# What could break a rule, in JSON as written: escapes of surrogates (of pairs too), controls and
+# bidirectional characters, short escapes of controls; controls and bidirectional characters as
+# they are (raw C0 controls are not JSON: the careful reader reports them); a string that may look
+# empty: white space then its closing quote, an escape of an invisible character, or an invisible
+# character. The parts are read by RE2 (many lines at once, through pyarrow) or by `re`.
+_ESCAPES = r"\\(?:u(?:[dD][89a-fA-F]|00[01]|007[fF]|00[89]|202[a-eA-E]|206[6-9])|[bfnrt])"
+_CONTROLS = _class(((0x0, 0x8), (0xB, 0xC), (0xE, 0x1F), (0x7F, 0x9F), (0x202A, 0x202E), (0x2066, 0x2069)))
+_LOOKS_EMPTY = (r'"[ \t\r\n]*(?:"|\\u(?:' + "|".join(_hex(code) for code in _BMP_INVISIBLE) + ")|"
+                + _class(_INVISIBLE_RANGES) + ")")
+# For `re`, one pattern each: a pattern that starts with a fixed character or a class is searched
+# fast, an alternation of them is not.
+_SUSPECT_PARTS = tuple(re.compile(part) for part in (_ESCAPES, _CONTROLS, _LOOKS_EMPTY))
+
+# The same controls as UTF-8 bytes, each found by a regex that starts with a fixed byte (which
+# `re` finds fast; RE2 reads a class of non-ASCII characters at every byte, five times slower).
+# Each is looked for only where its first byte is (`in` finds one byte fastest of all).
+_RAW_CONTROLS = ((b"\x7f", re.compile(rb"\x7f")), (b"\xc2", re.compile(rb"\xc2[\x80-\x9f]")),
+                 (b"\xe2", re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])")))
+
+def suspect(raw: bytes) -> bool:
+    """Whether the JSON text `raw` may hold a text that breaks a rule (False: it surely does not)."""
+    text = raw.decode("utf-8", "replace")
+    return any(part.search(text) for part in _SUSPECT_PARTS)
+
+
+def suspect_lines(lines: list[bytes]) -> list[int]:
+    """The indexes of the JSON lines (vouched for by the line decoder: no raw control character
+    inside a string) that may hold a text breaking a rule. The lines are read together: escapes
+    and strings that may look empty by RE2, one call per pattern over an Arrow array of the
+    lines' bytes (`re` if RE2 cannot), raw controls by `re`."""
+    if not lines:
+        return []
+    joined = b"\n".join(lines)
+    # Line k is joined[starts[k]:starts[k + 1]] (with its newline, but for the last).
+    starts = array("q", accumulate(map((1).__add__, map(len, lines)), initial=0))
+    starts[-1] = len(joined)
+    hits: set[int] = set()
+    for first, pattern in _RAW_CONTROLS:
+        if first in joined:
+            hits.update(bisect_right(starts, match.start()) - 1 for match in pattern.finditer(joined))
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arrow = pa.LargeStringArray.from_buffers(len(lines), pa.py_buffer(starts), pa.py_buffer(joined))
+        for pattern in (_ESCAPES, _LOOKS_EMPTY):
+            hits.update(pc.indices_nonzero(pc.match_substring_regex(arrow, pattern)).to_pylist())
+    except Exception:  # no pyarrow, or RE2 refuses: `re` reads each line
+        hits.update(k for k, line in enumerate(lines) if suspect(line))
+    return sorted(hits)
+
+
+def problems(record: Record) -> list[Problem]:
+    """Every text rule the record breaks, located at the text (or key) that breaks it."""
+    return [Problem(record.file, *record.position(pointer, key=key), pointer, rule, ERROR, message)
+            for pointer, key, rule, message in findings(record.data)]
+
+
+def findings(data: Any) -> list[tuple[str, bool, str, str]]:
+    """(pointer, is a key, rule, message) for every text of `data` that breaks a rule."""
+    texts: list[str] = []
+    _gather(data, texts)
+    joined = " ".join(texts)  # one C call each below, not one a text
+    if joined.isprintable() and all(map(str.strip, texts)) and \
+            (joined.isascii() or all(_VISIBLE.search(text) for text in texts if not text.isascii())):
+        return []  # the usual case: no control, format or surrogate character, no blank text
+    found: list[tuple[str, bool, str, str]] = []
+    for pointer, is_key, text in _texts(data, ""):
+        for rule, message in check_text(text, pointer, is_key):
+            found.append((pointer, is_key, rule, message))
+    return found
+
+
+def check_text(text: str, pointer: str, is_key: bool = False) -> Iterator[tuple[str, str]]:
+    """(rule, message) for each rule that one text breaks."""
+    what = "the key" if is_key else f"the text of {_field(pointer)!r}"
+    surrogate = _SURROGATE.search(text)
+    if surrogate:
+        yield "surrogate", (
+            f"{what} holds a lone surrogate ({_code(surrogate.group())}, at character {surrogate.start() + 1}), "
+            "half of a UTF-16 pair and not a character: the program that wrote the file broke a character in two")
+    control = (_PROSE_CONTROL if pointer in PROSE_FIELDS and not is_key else _CONTROL).search(text)
+    if control:
+        allowed = "; line breaks and tabs are allowed only in " + " and ".join(
+            sorted(p.lstrip("/") for p in PROSE_FIELDS)) if control.group() in "\t\n\r" else ""
+        yield "control-character", (
+            f"{what} holds the control character {_code(control.group())} at character {control.start() + 1}; "
+            f"remove it{allowed}")
+    bidi = _BIDI.search(text)
+    if bidi:
+        yield "bidi-control", (
+            f"{what} holds the bidirectional control {_code(bidi.group())} at character {bidi.start() + 1}, "
+            "which makes text display in another order than it is stored; remove it")
+    if text and not is_key and _VISIBLE.search(text) is None:
+        shown = ", ".join(sorted({_code(char) for char in text}))
+        yield "invisible-text", f"{what} has no visible character (only {shown}); write the text or leave the field out"
+
+
+def _gather(value: Any, texts: list[str]) -> None:
+    """Every text of `value` (keys too) into `texts`: the fast first pass."""
+    kind = type(value)
+    if kind is str:
+        texts.append(value)
+    elif kind is dict:
+        texts.extend(value)  # the keys: JSON's and our YAML reader's are always text
+        for item in value.values():
+            if type(item) is str:
+                texts.append(item)
+            elif type(item) in _CONTAINERS:
+                _gather(item, texts)
+    elif kind is list:
+        for item in value:
+            if type(item) is str:
+                texts.append(item)
+            elif type(item) in _CONTAINERS:
+                _gather(item, texts)
+
+
+_CONTAINERS = (dict, list)
+
+
+def _texts(value: Any, pointer: str) -> Iterator[tuple[str, bool, str]]:
+    """(pointer, is a key, text) for every text of `value`, in the order written."""
+    stack = [(pointer, value)]
+    while stack:
+        pointer, value = stack.pop()
+        if isinstance(value, str):
+            yield pointer, False, value
+        elif isinstance(value, dict):
+            children = []
+            for key, item in value.items():
+                child = pointer_join(pointer, key)
+                if isinstance(key, str):
+                    yield child, True, key
+                children.append((child, item))
+            stack.extend(reversed(children))
+        elif isinstance(value, list):
+            stack.extend(reversed([(pointer_join(pointer, k), item) for k, item in enumerate(value)]))
+
+
+def _field(pointer: str) -> str:
+    from .explain import field_name
+
+    return field_name(pointer)
+
+
+def _code(char: str) -> str:
+    """U+202E (RIGHT-TO-LEFT OVERRIDE): a character named the way Unicode names it."""
+    name = unicodedata.name(char, "") or {"\x00": "NULL", "\t": "TAB", "\n": "LINE FEED", "\r": "CARRIAGE RETURN"}.get(char, "")
+    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
