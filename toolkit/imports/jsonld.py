@@ -59,7 +59,9 @@ def review_from_jsonld(position: str, node: dict, graph: Mapping[str, Any]) -> R
         speaker_type=next((SPEAKER_TYPES[t] for t in sorted(types(speaker)) if t in SPEAKER_TYPES), None)
         if isinstance(speaker, dict) else None,
         appearances=tuple(_unique([a for a in map(_appearance, appearances) if a])),
-        identity=text(item.get("identifier")) or text(node.get("identifier")),
+        # The claim's own identifier (our export writes the record's id there); a ClaimReview's
+        # `identifier` names the review, not the claim, and is not used.
+        identity=text(item.get("identifier")),
     )
 
 

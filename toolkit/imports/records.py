@@ -2,8 +2,9 @@
 every review kept, each record checked against the schema so whatever is written passes
 `claims validate`.
 
-A claim is one item of the source (an API claim, a row), or, for ClaimReview nodes, the same
-speaker, words and claim date (or the same `identifier`, which our export writes). Nothing is
+Reviews are of one claim when they share speaker, words and the claim's own date (so an API
+claim's reviews, and ClaimReview nodes of one claim, make one record), or the identity the source
+gives the claim (`itemReviewed.identifier`, which our export writes; LIAR's statement id). Nothing is
 invented: a review's status comes from its publisher's rating (see `toolkit.ratings`), or it has
 none and keeps the words in `rating.text`; the record's status is the most recent mapped
 review's, `unverified` when none maps. Reviews of one claim that disagree are kept and listed.
