@@ -134,3 +134,20 @@ def test_the_reader_removes_only_the_quote_the_export_adds(write, cell, value):
     path = write("q.csv", f"id,speaker,claim,date,status,sources\r\nquoted-cell,Joe,{cell},2018-12-04,true,https://example.org/a\r\n")
     result, [record] = toolkit.read_records([path])
     assert result.valid and record.data["claim"] == value
+
+
+def test_imported_schema_2_records_round_trip_through_csv(cli, tmp_path):
+    """Every review, the publishers' scales, appearances and unknown dates (LIAR) survive CSV."""
+    from pathlib import Path
+
+    from toolkit.imports import import_claims
+
+    data = Path(__file__).parent / "data"
+    folder = tmp_path / "claims"
+    import_claims(data / "factcheck-api-arabic.json", folder / "arabic.yaml")
+    import_claims(data / "afp-fr.html", folder / "afp.json")
+    import_claims(data / "liar-sample.tsv", folder / "liar.jsonl", source="liar")
+    out, before, after = roundtrip([folder], tmp_path, cli)
+    assert_frame_equal(before.drop(PROVENANCE), after.drop(PROVENANCE))
+    assert after["reviews"].list.len().sum() == 6 + 3 + 7
+    assert after.filter(pl.col("date_precision") == "unknown").height == 7 and ",unknown,unknown," in out.read_text(encoding="utf-8")
