@@ -31,6 +31,8 @@ demo: $(STAMP)
 	$(BIN)/python -c "import toolkit; t = toolkit.load('./$(DEMO)/releases', revision='v1.0.0'); print(t.select('id', 'speaker', 'date', 'status'))"
 
 test: $(STAMP)
+	$(BIN)/ruff check toolkit
+	$(BIN)/mypy
 	HF_HUB_OFFLINE=0 $(BIN)/python -m pytest -q
 
 # Bytecode compiled first: this machine sets PYTHONDONTWRITEBYTECODE, so every `claims` run

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from importlib.metadata import version
 
 import pytest
@@ -32,3 +33,45 @@ def test_schema_prints_the_schema_in_use(cli, tmp_path):
     from toolkit.schema import default_schema_path
 
     assert cli("schema").stdout.strip() == str(default_schema_path().resolve())
+
+
+def test_export_formats_are_listed_and_match_the_writers(cli):
+    from toolkit.cli import EXPORT_FORMATS
+    from toolkit.export import FORMATS
+
+    assert set(EXPORT_FORMATS) == set(FORMATS)
+    def words(text: str) -> str:  # the help is drawn in a box, wrapped at the terminal's width
+        return "".join(text.replace("│", "").split())
+
+    from typer.testing import CliRunner
+
+    wide = CliRunner().invoke(app, ["export", "-h"], env={"COLUMNS": "200"})  # one line per option
+    assert "<csv|parquet|jsonl|claimreview>" in wide.stdout
+    wrong = cli("export", "fixtures", "--format", "xlsx", "--out", "x.xlsx")
+    assert wrong.exit_code == 2 and "'xlsx'isnotoneof'csv','parquet','jsonl','claimreview'" in words(wrong.stderr)
+
+
+def test_a_reader_that_goes_away_is_no_error(tmp_path):
+    """`claims ... | head -1`: the rest of the output has nowhere to go; no message, no traceback
+    (each line is echoed and flushed, so the pipe breaks inside the command)."""
+    import subprocess
+    import sys
+
+    for n in range(2000):
+        (tmp_path / f"c{n}.yaml").write_text("status: true\n")
+    command = f"{sys.executable} -c 'from toolkit.cli import main; main()' fmt {tmp_path} --check | head -1"
+    run = subprocess.run(["bash", "-c", command], capture_output=True, text=True)
+    assert run.stdout.startswith("would reformat") and run.stderr == ""
+
+
+def test_counts_of_one_are_singular(cli, write, tmp_path):
+    from conftest import valid_record
+
+    one = write("claims/one.json", json.dumps(valid_record()))
+    built = cli("build", one.parent, "--out", tmp_path / "built")
+    assert built.stdout.startswith("built 1 claim (1 distinct, 0 repeats, 0 status conflicts)")
+    exported = cli("export", one.parent, "--format", "csv", "--out", tmp_path / "one.csv")
+    assert exported.stdout.startswith("wrote 1 claim to ")
+    write("bad/bad.json", json.dumps(valid_record(status="maybe")))
+    failed = cli("build", tmp_path / "bad", "--out", tmp_path / "never")
+    assert failed.exit_code == 1 and "claims: 1 error in 1 file" in failed.stderr

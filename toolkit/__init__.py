@@ -3,7 +3,23 @@
 Every command of the `claims` CLI is a call here that a script can make too.
 """
 
-from .errors import ClaimsError, PublishConflict, PublishError, UsageError, ValidationFailed, VersionNotFound
+from .errors import (
+    AccessDenied,
+    ClaimsError,
+    ExportError,
+    HubUnavailable,
+    NotAReleaseStore,
+    OutputRefused,
+    PublishConflict,
+    PublishError,
+    SchemaError,
+    TagExists,
+    TargetNotFound,
+    TooManyRemovals,
+    UsageError,
+    ValidationFailed,
+    VersionNotFound,
+)
 from .records import Problem, Record
 from .schema import load_schema
 from .validate import ValidationResult, read_records, validate
@@ -24,7 +40,16 @@ def __getattr__(name: str):
 __all__ = [
     "diff",
     "load",
+    "AccessDenied",
     "ClaimsError",
+    "ExportError",
+    "HubUnavailable",
+    "NotAReleaseStore",
+    "OutputRefused",
+    "SchemaError",
+    "TagExists",
+    "TargetNotFound",
+    "TooManyRemovals",
     "Problem",
     "PublishConflict",
     "PublishError",

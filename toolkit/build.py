@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import polars as pl
 
@@ -64,8 +64,10 @@ def build(
         validation, records = read_records(paths, schema)
         if validation.valid:  # only valid records make a frame: the report, never a traceback
             frame = frame_of(records, schema.columns)
+    assert validation is not None  # from read_frame, else from read_records
     if not validation.valid:
         raise ValidationFailed(validation)
+    assert frame is not None  # valid records always make a frame, one way or the other
     registry = load_speakers(speakers if speakers is not None else find_registry(paths))
     table, report = merge(frame, registry, schema.columns)
     if strict and report.conflicts:

@@ -6,15 +6,16 @@ expects, and `dataset_info` features come from the Parquet schema itself (throug
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
 from huggingface_hub import DatasetCard, DatasetCardData
 
+from .columns import BUILT
 from .config import DatasetConfig
 from .errors import UsageError
 from .schema import ClaimSchema
-from .columns import BUILT
 from .vocabulary import STATUSES
 
 _SIZES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
@@ -69,7 +70,7 @@ def desk_sections(config: DatasetConfig) -> str:
         raise UsageError(f"{config.card}: cannot read the card sections named in claims.yaml: {error}") from None
 
 
-def _markdown_table(header: list[str], rows: list[list[object]]) -> str:
+def _markdown_table(header: list[str], rows: Sequence[Sequence[object]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
     lines += ["| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |" for row in rows]
     return "\n".join(lines)

@@ -8,10 +8,11 @@ plain data that `findings` merges with the parts other checkers (other processes
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 from operator import itemgetter, not_
-from typing import Any, Callable, Iterator
+from typing import Any, cast
 
 import orjson
 
@@ -49,7 +50,7 @@ class Checker:
     def __init__(self, schema: ClaimSchema, today: dt.date | None = None):
         self.schema = schema
         self.engine = schema.engine
-        self.today = (today or dt.datetime.now(dt.timezone.utc).date()).isoformat()
+        self.today = (today or dt.datetime.now(dt.UTC).date()).isoformat()
         self.problems: list[Problem] = []
         self.records = 0
         self.index = UniqueIndex()
@@ -118,7 +119,8 @@ class Checker:
 
         self.apply_rules(records, lines if every else [lines[k] for k in good], locate)
         base = index << 32
-        self.index.add_many(*_fields(records, ("id", "speaker", "claim", "date")), list(map(base.__or__, numbers)))
+        ids, speakers, claims, dates = _fields(records, ("id", "speaker", "claim", "date"))
+        self.index.add_many(ids, speakers, claims, dates, list(map(base.__or__, numbers)))
         return len(lines) - blank
 
     def check_file(self, index: int, source: Source) -> None:
@@ -138,7 +140,7 @@ class Checker:
         for _ in self.read_source(index, source):
             pass
 
-    def apply_rules(self, values: list[dict], raws: list[bytes | None], locate: Callable[[int], Record]) -> None:
+    def apply_rules(self, values: list[dict], raws: Sequence[bytes | None], locate: Callable[[int], Record]) -> None:
         """THE place where the toolkit's own rules meet every record that is an object, whatever
         its format and path: `values` are the decoded records, `raws` their bytes (None where the
         reader keeps none, as for YAML or CSV), `locate(k)` the k-th record with its positions
@@ -148,7 +150,8 @@ class Checker:
         # `claim_rules` says it never is).
         dates = list(map(dict.get, values, repeat("date")))
         if set(map(type, dates)) == {str}:
-            dated = {k for k, date in enumerate(dates) if date > self.today} if max(dates) > self.today else set()
+            days = cast("list[str]", dates)  # all text, as just checked
+            dated = {k for k, day in enumerate(days) if day > self.today} if max(days) > self.today else set()
         else:
             dated = {k for k, date in enumerate(dates) if type(date) is str and date > self.today}
         dated.update(compress(range(len(values)), map(dict.__contains__, values, repeat("history"))))
@@ -180,11 +183,11 @@ class Checker:
                 yield item
 
 
-def _text_suspects(values: list[dict], raws: list[bytes | None]) -> list[int]:
+def _text_suspects(values: list[dict], raws: Sequence[bytes | None]) -> list[int]:
     """The records that may break a text rule (`rules`): a batch of JSON lines is searched at once,
     a one-record JSON file by its bytes, a record read from YAML or CSV by its texts."""
     if len(raws) > 1 and None not in raws:
-        return rules.suspect_lines(raws)  # type: ignore[arg-type]
+        return rules.suspect_lines(cast("list[bytes]", raws))  # no None among them, as just checked
     return [k for k, (value, raw) in enumerate(zip(values, raws))
             if (rules.suspect(raw) if raw is not None else rules.findings(value))]
 

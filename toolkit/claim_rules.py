@@ -13,7 +13,7 @@ of a record's data: the validation engine calls them and places what they find.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterator
+from collections.abc import Iterator
 
 from .dates import UNKNOWN, period_start
 from .text import claim_key
@@ -34,7 +34,8 @@ def record_rules(data: dict, today: str) -> Iterator[tuple[str, str, str]]:
     history = data.get("history")
     if not isinstance(history, list):
         return
-    dates = [(i, h.get("date")) for i, h in enumerate(history) if isinstance(h, dict) and isinstance(h.get("date"), str)]
+    dates: list[tuple[int, str]] = [(i, h["date"]) for i, h in enumerate(history)
+                                    if isinstance(h, dict) and isinstance(h.get("date"), str)]
     for (_, earlier), (index, later) in zip(dates, dates[1:]):
         if later < earlier:
             yield f"/history/{index}/date", "history-order", f"history is oldest first, but {later} comes after {earlier}"

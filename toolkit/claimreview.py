@@ -26,12 +26,12 @@ publish (`unverified`, or only others' reviews) is left out and counted.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import polars as pl
 
 from .dates import UNKNOWN, written
-
 from .vocabulary import STATUSES
 
 CONTEXT = "https://schema.org"
@@ -53,9 +53,8 @@ def to_claimreview(table: pl.DataFrame, *, publisher: Mapping[str, str] | None =
     out: list[dict[str, Any]] = []
     left_out = 0
     for row in table.iter_rows(named=True):
-        published = [_claim_review(row, review, who)
-                     for review, who in _published(row, desk, all_reviews)]
-        published = [p for p in published if p]
+        made = (_claim_review(row, review, who) for review, who in _published(row, desk, all_reviews))
+        published = [p for p in made if p is not None]
         left_out += not published
         out.extend(published)
     return out, left_out
@@ -118,16 +117,15 @@ def _rating(review: dict[str, Any]) -> dict[str, Any] | None:
     """The publisher's value and scale when known, else our vocabulary's; the publisher's words."""
     given = review.get("rating") or {}
     status = STATUSES.get(review.get("status") or "")
-    ours = status is not None and status.rating is not None
+    ours = status if status is not None and status.rating is not None else None
+    scale: dict[str, Any] = {}
     if given.get("value") is not None:
         scale = {"ratingValue": _number(given["value"]), "bestRating": _number(given.get("best")),
                  "worstRating": _number(given.get("worst"))}
-    elif ours and not given.get("text"):
-        scale = {"ratingValue": status.rating, "bestRating": BEST, "worstRating": WORST}
-    else:
-        scale = {}
+    elif ours is not None and not given.get("text"):
+        scale = {"ratingValue": ours.rating, "bestRating": BEST, "worstRating": WORST}
     # Our words only beside our numbers: a publisher who gave a number and no words said no words.
-    words = given.get("text") or (status.alternate_name if ours and given.get("value") is None else None)
+    words = given.get("text") or (ours.alternate_name if ours is not None and given.get("value") is None else None)
     if not words and not scale:
         return None
     return _present({"@type": "Rating", **scale, "alternateName": words})

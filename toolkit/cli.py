@@ -6,14 +6,16 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
-from typing import Callable, Iterator, List, Optional
 
 import typer
 
 from . import report
 from .errors import ClaimsError, ValidationFailed
+from .text import plural
 from .validate import validate as validate_paths
 
 app = typer.Typer(
@@ -47,6 +49,17 @@ def main() -> None:
     app()
 
 
+# `export.FORMATS`, named here so that the CLI starts without Polars (a test keeps them equal).
+# A class, not `Enum(...)` of a computed mapping, so that mypy knows the members; Typer lists them.
+class ExportFormat(StrEnum):
+    csv = "csv"
+    parquet = "parquet"
+    jsonl = "jsonl"
+    claimreview = "claimreview"
+
+
+EXPORT_FORMATS = tuple(member.value for member in ExportFormat)
+
 # What the `build` extra installs: the packages only the table, exports and publishing need.
 BUILD_EXTRA = frozenset({"polars", "pyarrow", "numpy", "datasets", "huggingface_hub", "matplotlib"})
 
@@ -68,9 +81,12 @@ def command(function: Callable | None = None, *, name: str | None = None) -> Cal
         except ModuleNotFoundError as error:
             if (error.name or "").split(".")[0] not in BUILD_EXTRA:
                 raise
-            typer.echo(f"claims: {run.__name__.rstrip('_')} needs {error.name}, which the light install (validation "
+            typer.echo(f"claims: {name or function.__name__} needs {error.name}, which the light install (validation "
                        "alone) leaves out: pip install 'claims-toolkit[build]'", err=True)
             raise typer.Exit(2) from None
+        except BrokenPipeError:  # the reader went away (`claims ... | head`): nothing more to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit either
+            raise typer.Exit(141) from None
         except OSError as error:  # a disk full, a folder we may not write: say so, no traceback
             where = f" {error.filename}" if error.filename else ""
             typer.echo(f"claims: cannot read or write{where}: {error.strerror or error}", err=True)
@@ -79,11 +95,11 @@ def command(function: Callable | None = None, *, name: str | None = None) -> Cal
     return app.command(name=name)(run)
 
 
-def _paths(paths: Optional[List[Path]]) -> list[str]:
+def _paths(paths: list[Path] | None) -> list[str]:
     return [str(p) for p in paths] if paths else ["."]
 
 
-def _schema(given: Optional[Path], paths: list[str]) -> Optional[str]:
+def _schema(given: Path | None, paths: list[str]) -> str | None:
     """The schema in use: --schema, else `schema:` in the claims.yaml beside the inputs, else
     None (the packaged schema)."""
     if given is not None:
@@ -115,8 +131,8 @@ def _stderr_console():
 
 @command
 def validate(
-    paths: Optional[List[Path]] = PathsArgument,
-    schema: Optional[Path] = SchemaOption,
+    paths: list[Path] | None = PathsArgument,
+    schema: Path | None = SchemaOption,
     output_format: str = typer.Option("text", "--format", "-f", help="text (people), json (scripts) or github (Actions)."),
     max_problems: int = typer.Option(report.MAX_PROBLEMS, "--max-problems", min=0,
                                      help="Text format: show this many problems and count the rest (json and github list all)."),
@@ -140,13 +156,13 @@ ForceOption = typer.Option(False, "--force", help="Write even where files this c
                            "(they are replaced, never deleted; an input file is never replaced).")
 
 
-@command
-def build(
-    paths: Optional[List[Path]] = PathsArgument,
+@command(name="build")
+def build_command(
+    paths: list[Path] | None = PathsArgument,
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write: data/*.parquet, the card, the schema, the report. "
                              "It must be missing, empty, or written by an earlier build."),
-    schema: Optional[Path] = SchemaOption,
-    speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
+    schema: Path | None = SchemaOption,
+    speakers: Path | None = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
     strict: bool = typer.Option(False, "--strict", help="Treat repeats that disagree on status as errors."),
     force: bool = ForceOption,
 ) -> None:
@@ -156,18 +172,18 @@ def build(
 
     Example: claims build claims/ --out build/
     """
-    from .build import build as build_paths, write_folder
+    from .build import build, write_folder
     from .config import find_config, load_config
     from .outputs import check_build_folder, left_beside
 
     given = _paths(paths)
     check_build_folder(out, force=force)
-    result = build_paths(given, schema=_schema(schema, given), speakers=speakers, strict=strict)
+    result = build(given, schema=_schema(schema, given), speakers=speakers, strict=strict)
     written = write_folder(result, out, load_config(find_config(given)), force=force)
     report = result.report
     typer.echo(
-        f"built {report.claims:,} claims ({report.unique_claims:,} distinct, {report.repeats:,} repeats, "
-        f"{len(report.conflicts):,} status conflicts) into {out}/"
+        f"built {plural(report.claims, 'claim')} ({report.unique_claims:,} distinct, {plural(report.repeats, 'repeat')}, "
+        f"{plural(len(report.conflicts), 'status conflict')}) into {out}/"
     )
     for link in report.links:
         typer.echo(f"  repeat: {link['id']} -> {link['repeat_of']}")
@@ -175,7 +191,7 @@ def build(
         statuses = "; ".join(f"{status}: {', '.join(ids)}" for status, ids in conflict.statuses.items())
         typer.echo(f"  warning: repeats of {conflict.claim_id} disagree on status ({statuses}) at {', '.join(conflict.places)}", err=True)
     if report.review_disagreements:
-        typer.echo(f"{_count(len(report.review_disagreements), 'claim')} with reviews that disagree (all kept; "
+        typer.echo(f"{plural(len(report.review_disagreements), 'claim')} with reviews that disagree (all kept; "
                    "build-report.json lists them):")
         for shown in report.review_disagreements[:20]:
             statuses = "; ".join(f"{status}: {', '.join(names)}" for status, names in shown["statuses"].items())
@@ -186,13 +202,13 @@ def build(
         typer.echo(f"  warning: {name} is not this build's and was left as it was; loaders of the folder will read it too", err=True)
 
 
-@command
-def export(
-    paths: Optional[List[Path]] = PathsArgument,
-    output_format: str = typer.Option(..., "--format", "-f", help="csv, parquet, jsonl or claimreview."),
+@command(name="export")
+def export_command(
+    paths: list[Path] | None = PathsArgument,
+    output_format: ExportFormat = typer.Option(..., "--format", "-f", help="What to write."),
     out: Path = typer.Option(..., "--out", "-o", help="File to write; an existing file only with --force, never an input."),
-    schema: Optional[Path] = SchemaOption,
-    speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
+    schema: Path | None = SchemaOption,
+    speakers: Path | None = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
     bom: bool = typer.Option(False, "--bom", help="CSV only: start the file with the UTF-8 byte-order mark Excel needs."),
     all_reviews: bool = typer.Option(False, "--all-reviews", help="ClaimReview only: also export the reviews of other publishers, under their names."),
     force: bool = ForceOption,
@@ -204,28 +220,29 @@ def export(
 
     Example: claims export claims/ --format csv --out claims.csv
     """
-    from .build import build as build_paths
-    from .export import export as export_table, writer
+    from .build import build
+    from .export import export, writer
     from .outputs import check_file_output
 
-    if bom and output_format != "csv":
-        raise typer.BadParameter(f"--bom is for CSV only, not {output_format}", param_hint="--bom")
-    if all_reviews and output_format != "claimreview":
-        raise typer.BadParameter(f"--all-reviews is for claimreview only, not {output_format}", param_hint="--all-reviews")
-    writer(output_format)  # an unknown format is refused before the build
+    fmt = output_format.value
+    if bom and fmt != "csv":
+        raise typer.BadParameter(f"--bom is for CSV only, not {fmt}", param_hint="--bom")
+    if all_reviews and fmt != "claimreview":
+        raise typer.BadParameter(f"--all-reviews is for claimreview only, not {fmt}", param_hint="--all-reviews")
+    writer(fmt)  # the writer exists (checked before the build)
     given = _paths(paths)
     schema_in_use = _schema(schema, given)
     check_file_output(out, inputs=given, also_read=[speakers, schema_in_use], force=force)
-    table = build_paths(given, schema=schema_in_use, speakers=speakers).table
-    if output_format == "claimreview":
+    table = build(given, schema=schema_in_use, speakers=speakers).table
+    if fmt == "claimreview":
         from .config import find_config, load_config
 
         desk = dict(load_config(find_config(given)).publisher) or None
-        summary = export_table(table, output_format, out, publisher=desk, all_reviews=all_reviews)
+        summary = export(table, fmt, out, publisher=desk, all_reviews=all_reviews)
     else:
-        summary = export_table(table, output_format, out, bom=bom)
+        summary = export(table, fmt, out, bom=bom)
     left_out = f"; left out {summary.left_out:,} ({summary.reason})" if summary.left_out else ""
-    typer.echo(f"wrote {summary.rows:,} claims to {summary.path}{left_out}")
+    typer.echo(f"wrote {plural(summary.rows, 'claim')} to {summary.path}{left_out}")
 
 
 @command(name="import")
@@ -234,12 +251,12 @@ def import_(
                                   "a Fact Check Tools API claims:search answer or list of its claims, or JSON Lines of these; "
                                   "a CSV or TSV table (with --map); LIAR's TSV."),
     from_format: str = typer.Option("claimreview", "--from", help="The input format: claimreview, csv, tsv or liar."),
-    table_map: Optional[Path] = typer.Option(None, "--map", help="For --from csv|tsv: YAML map of columns to fields, date formats, labels, constants."),
+    table_map: Path | None = typer.Option(None, "--map", help="For --from csv|tsv: YAML map of columns to fields, date formats, labels, constants."),
     out: Path = typer.Option(..., "--out", "-o", help="Claim file to write: .yaml, .json or .jsonl; an existing file only with --force."),
-    default_speaker: Optional[str] = typer.Option(None, "--default-speaker", help="Speaker for items that name no claimant (otherwise skipped)."),
-    ratings: Optional[Path] = typer.Option(None, "--ratings", help="YAML map of ratings to statuses, global and per publisher, over the shipped one."),
+    default_speaker: str | None = typer.Option(None, "--default-speaker", help="Speaker for items that name no claimant (otherwise skipped)."),
+    ratings: Path | None = typer.Option(None, "--ratings", help="YAML map of ratings to statuses, global and per publisher, over the shipped one."),
     strict: bool = typer.Option(False, "--strict", help="Unmapped ratings are errors: exit 1, nothing written."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Write every skipped item (position, url, reason) to a .json or .csv file."),
+    report: Path | None = typer.Option(None, "--report", help="Write every skipped item (position, url, reason) to a .json or .csv file."),
     force: bool = ForceOption,
 ) -> None:
     """Turn fact-checks published as ClaimReview, or tables of them, into schema 2 claim records
@@ -263,13 +280,13 @@ def import_(
     sys.stdout.write(render(summary, str(report) if report else None))
 
 
-@command
-def stats(
-    paths: Optional[List[Path]] = PathsArgument,
-    plot: Optional[Path] = typer.Option(None, "--plot", help="Also draw the counts as a PNG chart."),
+@command(name="stats")
+def stats_command(
+    paths: list[Path] | None = PathsArgument,
+    plot: Path | None = typer.Option(None, "--plot", help="Also draw the counts as a PNG chart."),
     top: int = typer.Option(20, "--top", min=0, help="How many speakers to list (most claims first); 0 lists all."),
-    schema: Optional[Path] = SchemaOption,
-    speakers: Optional[Path] = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
+    schema: Path | None = SchemaOption,
+    speakers: Path | None = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
 ) -> None:
     """Count claims by status, speaker (canonical names, as build merges them) and year.
 
@@ -290,28 +307,30 @@ def stats(
 TargetArgument = typer.Argument(..., help="ORG/NAME on the Hugging Face Hub, or a local release store (/path, ./path, ~/path, file://...).")
 
 
-@command
-def publish(
-    paths: Optional[List[Path]] = PathsArgument,
-    repo: Optional[str] = typer.Option(None, "--repo", help="Where to publish: ORG/NAME on the Hub, or a local release store path (default: repo_id of claims.yaml)."),
+@command(name="publish")
+def publish_command(
+    paths: list[Path] | None = PathsArgument,
+    repo: str | None = typer.Option(None, "--repo", help="Where to publish: ORG/NAME on the Hub, or a local release store path (default: repo_id of claims.yaml)."),
     bump: str = typer.Option("auto", "--bump", help="auto (from the diff), major, minor or patch."),
-    version: Optional[str] = typer.Option(None, "--version", help="Set the version by hand (above the latest); not with --bump."),
+    version: str | None = typer.Option(None, "--version", help="Set the version by hand (above the latest); not with --bump."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; change nothing."),
     allow_removals: bool = typer.Option(False, "--allow-removals", help="Allow removing every claim or more than a tenth of the latest version's."),
     private: bool = typer.Option(False, "--private", help="Create the Hub repository as private."),
-    name: Optional[str] = typer.Option(None, "--name", help="Dataset name (overrides claims.yaml pretty_name)."),
-    license: Optional[str] = typer.Option(None, "--license", help="License id, e.g. cc-by-4.0 (overrides claims.yaml)."),
-    description: Optional[str] = typer.Option(None, "--description", help="One-paragraph description (overrides claims.yaml)."),
-    citation: Optional[str] = typer.Option(None, "--citation", help="BibTeX citation (overrides claims.yaml)."),
-    schema: Optional[Path] = SchemaOption,
+    name: str | None = typer.Option(None, "--name", help="Dataset name (overrides claims.yaml pretty_name)."),
+    license: str | None = typer.Option(None, "--license", help="License id, e.g. cc-by-4.0 (overrides claims.yaml)."),
+    description: str | None = typer.Option(None, "--description", help="One-paragraph description (overrides claims.yaml)."),
+    citation: str | None = typer.Option(None, "--citation", help="BibTeX citation (overrides claims.yaml)."),
+    schema: Path | None = SchemaOption,
 ) -> None:
     """Publish the claims as the next version: one commit and one tag, on the Hub or a release store.
 
     Exit status: 0 published (or nothing changed), 1 refused or failed (nothing changed), 2 usage problem.
+
+    Example: claims publish claims/ --repo my-desk/korea-claims --dry-run
     """
     from .config import find_config, load_config
     from .errors import TooManyRemovals, UsageError
-    from .publish import publish as publish_paths
+    from .publish import publish
 
     given = _paths(paths)
     config = load_config(find_config(given)).with_overrides(pretty_name=name, license=license,
@@ -319,9 +338,10 @@ def publish(
     repo = repo or config.repo_id
     if not repo:
         raise UsageError("say where to publish: --repo ORG/NAME (or a release store path), or repo_id in claims.yaml")
-    result = publish_paths(given, repo, bump=bump, version=version, dry_run=dry_run, private=private,
+    result = publish(given, repo, bump=bump, version=version, dry_run=dry_run, private=private,
                            config=config, schema=_schema(schema, given), allow_removals=allow_removals)
     if result.version is None:
+        assert result.previous is not None  # nothing to publish happens only after a first version
         typer.echo(f"nothing changed since {result.previous.tag} on {result.target}: no commit, no tag")
         return
     previous = f"after {result.previous.tag}" if result.previous else "the first version"
@@ -330,8 +350,8 @@ def publish(
     change = result.change
     typer.echo(f"  claims: {result.claims_before:,} -> {result.claims_after:,} ({len(change.added):,} added, "
                f"{len(change.changed):,} changed, {len(change.removed):,} removed)")
-    for claim, change in result.change.status_changes.items():
-        typer.echo(f"  status of {claim}: {change.old} -> {change.new}")
+    for claim, status in result.change.status_changes.items():
+        typer.echo(f"  status of {claim}: {status.old} -> {status.new}")
     for planned in result.files:
         action = ("upload" if planned.upload else "unchanged") if result.dry_run else ("uploaded" if planned.upload else "unchanged")
         typer.echo(f"  {action:>9}  {planned.size:>12,}  {planned.path}")
@@ -343,13 +363,16 @@ def publish(
         raise TooManyRemovals(result.refused)
 
 
-@command
-def pull(
+@command(name="pull")
+def pull_command(
     target: str = TargetArgument,
-    revision: Optional[str] = typer.Option(None, "--revision", "-r", help="Version tag (v1.0.0), X.Y.Z, or main. Default: the latest version."),
+    revision: str | None = typer.Option(None, "--revision", "-r", help="Version tag (v1.0.0), X.Y.Z, or main. Default: the latest version."),
     out: Path = typer.Option(..., "--out", "-o", help="File to write: .parquet, .csv or .jsonl."),
 ) -> None:
-    """Download one published version and write it as Parquet, CSV or JSON Lines."""
+    """Download one published version and write it as Parquet, CSV or JSON Lines.
+
+    Example: claims pull my-desk/korea-claims --revision v1.0.0 --out claims.csv
+    """
     from .export import export
     from .publish import load
 
@@ -359,19 +382,21 @@ def pull(
         raise typer.BadParameter("the file must end in .parquet, .csv or .jsonl", param_hint="--out")
     table = load(target, revision)
     export(table, fmt, out)
-    typer.echo(f"wrote {table.height:,} claims to {out}")
+    typer.echo(f"wrote {plural(table.height, 'claim')} to {out}")
 
 
-@command
-def diff(
+@command(name="diff")
+def diff_command(
     old: str = typer.Argument(..., help="A built folder, a Parquet file, or REPO@REVISION."),
     new: str = typer.Argument(..., help="A built folder, a Parquet file, or REPO@REVISION."),
 ) -> None:
-    """List claims added, removed and changed between two versions, field by field."""
-    from .versions import describe_changes
-    from .versions import diff as diff_tables
+    """List claims added, removed and changed between two versions, field by field.
 
-    change = diff_tables(_table_at(old), _table_at(new))
+    Example: claims diff ./releases@v1.0.0 ./releases@v1.1.0
+    """
+    from .versions import describe_changes, diff
+
+    change = diff(_table_at(old), _table_at(new))
     for line in describe_changes(change):
         typer.echo(line)
     typer.echo(change.summary())
@@ -415,9 +440,9 @@ def _read_parquet(spec: str, *files: Path):
 
 @command
 def fmt(
-    paths: Optional[List[Path]] = PathsArgument,
+    paths: list[Path] | None = PathsArgument,
     check: bool = typer.Option(False, "--check", help="Change nothing; exit 1 and name the files that would change."),
-    schema: Optional[Path] = SchemaOption,
+    schema: Path | None = SchemaOption,
 ) -> None:
     """Rewrite YAML and JSON claim files in canonical form: the schema's key order, dates as
     YYYY-MM-DD, text quoted wherever a YAML tool could read it as something else; comments kept.
@@ -434,14 +459,14 @@ def fmt(
         typer.echo(f"claims: cannot format {name}: {why}", err=True)
     files = len(result.changed) + len(result.unchanged)
     verb = "would be reformatted" if check else "reformatted"
-    typer.echo(f"{_count(len(result.changed), 'file')} {verb}, {_count(len(result.unchanged), 'file')} left as they were"
+    typer.echo(f"{plural(len(result.changed), 'file')} {verb}, {plural(len(result.unchanged), 'file')} left as they were"
                if files else "no YAML or JSON claim file found")
     raise typer.Exit(1 if result.failed or (check and result.changed) else 0)
 
 
 @command
 def migrate(
-    paths: Optional[List[Path]] = PathsArgument,
+    paths: list[Path] | None = PathsArgument,
     check: bool = typer.Option(False, "--check", help="Change nothing; exit 1 and name the files that would change."),
 ) -> None:
     """Rewrite schema 1 claim files as schema 2, in place: review becomes reviews[0] (its reviewer
@@ -453,28 +478,24 @@ def migrate(
 
     result = migrate_paths(_paths(paths), check=check)
     for name, records in result.migrated.items():
-        typer.echo(f"{'would migrate' if check else 'migrated'} {name} ({_count(records, 'record')})")
+        typer.echo(f"{'would migrate' if check else 'migrated'} {name} ({plural(records, 'record')})")
     for name, why in result.failed:
         typer.echo(f"claims: cannot migrate {name}: {why}", err=True)
     changed = len(result.migrated)
-    typer.echo(f"{_count(changed, 'file')} {'would be migrated' if check else 'migrated'} to schema 2, "
-               f"{_count(len(result.unchanged), 'file')} already schema 2")
+    typer.echo(f"{plural(changed, 'file')} {'would be migrated' if check else 'migrated'} to schema 2, "
+               f"{plural(len(result.unchanged), 'file')} already schema 2")
     raise typer.Exit(1 if result.failed or (check and changed) else 0)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 @command
 def new(
-    speaker: Optional[str] = typer.Option(None, "--speaker", help="Who said it."),
-    claim: Optional[str] = typer.Option(None, "--claim", help="What was said."),
-    date: Optional[str] = typer.Option(None, "--date", help="The day it was said, YYYY-MM-DD."),
-    status: Optional[str] = typer.Option(None, "--status", help="Where the check stands (default when asked: unverified)."),
-    source: Optional[str] = typer.Option(None, "--source", help="URL where the claim can be read."),
-    folder: Optional[Path] = typer.Option(None, "--folder", help="Where to write (default: the claims folder of claims.yaml's include, or claims/)."),
-    schema: Optional[Path] = SchemaOption,
+    speaker: str | None = typer.Option(None, "--speaker", help="Who said it."),
+    claim: str | None = typer.Option(None, "--claim", help="What was said."),
+    date: str | None = typer.Option(None, "--date", help="The day it was said, YYYY-MM-DD."),
+    status: str | None = typer.Option(None, "--status", help="Where the check stands (default when asked: unverified)."),
+    source: str | None = typer.Option(None, "--source", help="URL where the claim can be read."),
+    folder: Path | None = typer.Option(None, "--folder", help="Where to write (default: the claims folder of claims.yaml's include, or claims/)."),
+    schema: Path | None = SchemaOption,
 ) -> None:
     """Write one new claim file, checked against the schema and the whole dataset first; asks for
     what the options do not give when run at a terminal.
@@ -488,9 +509,10 @@ def new(
     missing = [name for name, value in asked.items() if not value]
     if missing and not sys.stdin.isatty():
         raise UsageError(f"missing {', '.join('--' + name for name in missing)} (or run it at a terminal to be asked)")
-    for name in missing:
-        asked[name] = typer.prompt(name, default="unverified" if name == "status" else None)
-    written = new_record(folder or _claims_folder(), schema=_schema(schema, ["."]), **asked)
+    answers: dict[str, str] = {name: value or typer.prompt(name, default="unverified" if name == "status" else None)
+                               for name, value in asked.items()}  # asks for the missing ones, in order
+    written = new_record(folder or _claims_folder(), speaker=answers["speaker"], claim=answers["claim"], date=answers["date"],
+                         status=answers["status"], source=answers["source"], schema=_schema(schema, ["."]))
     typer.echo(str(written.path))
 
 
@@ -499,17 +521,18 @@ def _claims_folder() -> Path:
     from .config import find_config, load_config
 
     found = find_config(["."])
-    for pattern in load_config(found).include if found else ():
-        fixed = Path(*[part for part in Path(pattern).parts if not any(c in part for c in "*?[")] or ["."])
-        return found.parent / fixed
+    if found:
+        for pattern in load_config(found).include:
+            fixed = Path(*[part for part in Path(pattern).parts if not any(c in part for c in "*?[")] or ["."])
+            return found.parent / fixed
     return Path("claims")
 
 
 @command
 def init(
     folder: Path = typer.Argument(Path("."), help="The folder to make a data repository of (missing or without the files)."),
-    name: Optional[str] = typer.Option(None, "--name", help="Dataset name (default: the folder's name)."),
-    repo: Optional[str] = typer.Option(None, "--repo", help="Hugging Face dataset repository, ORG/NAME."),
+    name: str | None = typer.Option(None, "--name", help="Dataset name (default: the folder's name)."),
+    repo: str | None = typer.Option(None, "--repo", help="Hugging Face dataset repository, ORG/NAME."),
     license: str = typer.Option("cc-by-4.0", "--license", help="License of the data."),
     publisher: str = typer.Option("Our fact-checking desk", "--publisher", help="Your desk's name."),
 ) -> None:
@@ -528,7 +551,7 @@ def init(
 
 
 @command
-def schema(schema: Optional[Path] = SchemaOption) -> None:
+def schema(schema: Path | None = SchemaOption) -> None:
     """Print the path of the schema in use (for editors and other JSON Schema tools).
 
     Example: claims schema

@@ -13,9 +13,10 @@ Polars is imported only where dtypes are asked for: validation never needs it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from .errors import SchemaError
 
@@ -52,34 +53,35 @@ class Kind:
     """What one place of a record holds, as the table stores it."""
 
     type: str  # one of SCALARS, "array" or "object"
-    items: "Kind | None" = None  # an array's items
-    fields: tuple[tuple[str, "Kind"], ...] = ()  # an object's properties, in schema order
+    items: Kind | None = None  # an array's items
+    fields: tuple[tuple[str, Kind], ...] = ()  # an object's properties, in schema order
     key: str | None = None  # an array of objects with one required key (a source is its `url`)
     tidy: bool = False  # free text (no pattern, format or enum): NFC and spaces tidied by the build
     partial: bool = False  # a date that may be a month, a year or `unknown` (see `dates`, `partial_date`)
 
-    def field(self, name: str) -> "Kind | None":
+    def field(self, name: str) -> Kind | None:
         return self._by_name.get(name)
 
     @cached_property
-    def _by_name(self) -> dict[str, "Kind"]:
+    def _by_name(self) -> dict[str, Kind]:
         return dict(self.fields)
 
     @property
     def names(self) -> list[str]:
         return [name for name, _ in self.fields]
 
-    def dtype(self, *, dates_as_text: bool = False) -> "pl.DataType":
+    def dtype(self, *, dates_as_text: bool = False) -> pl.DataType:
         """The Polars type of this kind (as records hold it, dates still text, if asked)."""
         import polars as pl
 
         if self.type == "array":
+            assert self.items is not None  # an array's kind always says what its items are
             return pl.List(self.items.dtype(dates_as_text=dates_as_text))
         if self.type == "object":
             return pl.Struct({name: kind.dtype(dates_as_text=dates_as_text) for name, kind in self.fields})
         if self.type == "date":
-            return pl.String if dates_as_text else pl.Date
-        return {"string": pl.String, "integer": pl.Int64, "number": pl.Float64, "boolean": pl.Boolean}[self.type]
+            return pl.String() if dates_as_text else pl.Date()
+        return {"string": pl.String(), "integer": pl.Int64(), "number": pl.Float64(), "boolean": pl.Boolean()}[self.type]
 
     def typed(self, text: str) -> Any:
         """A plain (unquoted) YAML scalar or a CSV cell as the value this kind asks for; text that
@@ -123,13 +125,13 @@ class Columns:
     def fields(self) -> list[str]:
         return self.record.names
 
-    def input_schema(self) -> "pl.Schema":
+    def input_schema(self) -> pl.Schema:
         """The frame the readers' records make (dates still text), before the build adds columns."""
         import polars as pl
 
         return pl.Schema({name: kind.dtype(dates_as_text=True) for name, kind in self.record.fields})
 
-    def table_schema(self) -> "pl.Schema":
+    def table_schema(self) -> pl.Schema:
         """The canonical table: the schema's fields with `speaker_id` after `speaker` and
         `date_precision` after `date`, then the columns the build adds."""
         import polars as pl

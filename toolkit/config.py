@@ -21,9 +21,9 @@ Command-line options override each key (`--schema` overrides `schema`).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 
@@ -47,7 +47,7 @@ class DatasetConfig:
     include: tuple[str, ...] = ()  # globs of the claim files, relative to claims.yaml
     card: str | None = None  # the desk's own card sections (Markdown), kept in every version's card
 
-    def with_overrides(self, **overrides) -> "DatasetConfig":
+    def with_overrides(self, **overrides) -> DatasetConfig:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
 
@@ -105,7 +105,10 @@ def load_config(path: str | os.PathLike | None) -> DatasetConfig:
         if not isinstance(publisher, dict) or set(publisher) - {"name", "url"}:
             raise UsageError(f"{path}: publisher takes a name and a url, e.g. publisher: {{name: Desk, url: https://...}}")
         data["publisher"] = tuple((k, str(v)) for k, v in publisher.items() if v is not None)
-    return DatasetConfig(**{k: (str(v) if k not in (*LISTS, "publisher") and v is not None else v) for k, v in data.items()})
+    for key, value in data.items():
+        if key not in (*LISTS, "publisher") and value is not None:
+            data[key] = str(value)
+    return DatasetConfig(**data)
 
 
 LISTS = ("language", "tags", "include")

@@ -50,7 +50,7 @@ def period_start(text: Any) -> dt.date | None:
         return None
 
 
-def start_expr(value: "pl.Expr") -> "pl.Expr":
+def start_expr(value: pl.Expr) -> pl.Expr:
     """`period_start` for a column of valid claim dates (text): a Date, null for unknown."""
     import polars as pl
 
@@ -60,22 +60,22 @@ def start_expr(value: "pl.Expr") -> "pl.Expr":
     return full.str.to_date("%Y-%m-%d", strict=False)
 
 
-def precision_expr(value: "pl.Expr") -> "pl.Expr":
+def precision_expr(value: pl.Expr) -> pl.Expr:
     """`precision` for a column of valid claim dates (text)."""
     import polars as pl
 
     length = value.str.len_chars()
-    expression = pl.when(value == UNKNOWN).then(pl.lit(UNKNOWN))
+    expression: Any = pl.when(value == UNKNOWN).then(pl.lit(UNKNOWN))
     for size, name in PRECISIONS.items():
         expression = expression.when(length == size).then(pl.lit(name))
     return expression.otherwise(None)
 
 
-def written_expr(date: "pl.Expr", precision_of: "pl.Expr") -> "pl.Expr":
+def written_expr(date: pl.Expr, precision_of: pl.Expr) -> pl.Expr:
     """The date as it was written, from the table's Date and its precision."""
     import polars as pl
 
-    expression = pl.when(precision_of == UNKNOWN).then(pl.lit(UNKNOWN))
+    expression: Any = pl.when(precision_of == UNKNOWN).then(pl.lit(UNKNOWN))
     for name, pattern in WRITTEN.items():
         expression = expression.when(precision_of == name).then(date.dt.to_string(pattern))
     return expression.otherwise(date.dt.to_string(WRITTEN["day"]))

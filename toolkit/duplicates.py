@@ -11,9 +11,10 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import compress, repeat
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from . import claim_rules
 from .records import ERROR, Problem, Record
@@ -34,7 +35,7 @@ class UniqueIndex:
         self.claims, self.claim_refs = array("q"), array("q")
 
     def add_record(self, data: dict, ref: int) -> None:
-        self.add(*(_text(data.get(name)) for name in ("id", "speaker", "claim", "date")), ref)
+        self.add(_text(data.get("id")), _text(data.get("speaker")), _text(data.get("claim")), _text(data.get("date")), ref)
 
     def add(self, identifier: str | None, speaker: str | None, claim: str | None, date: str | None, ref: int) -> None:
         """Index one record (a field that is not text is None)."""
@@ -56,8 +57,8 @@ class UniqueIndex:
             except (TypeError, AttributeError):
                 digests = None
         if digests is None:
-            for row in zip(ids, speakers, claims, dates, refs):
-                self.add(*map(_text, row[:4]), row[4])
+            for identifier, speaker, claim, date, ref in zip(ids, speakers, claims, dates, refs):
+                self.add(_text(identifier), _text(speaker), _text(claim), _text(date), ref)
             return
         self.ids.fromlist(list(map(hash, ids)))  # fromlist: a third faster than extend(map)
         self.id_refs.fromlist(refs)

@@ -18,7 +18,8 @@ When the two disagree, the engine decides:
 from __future__ import annotations
 
 from collections import deque
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import jsonschema_rs
 from jsonschema import Draft202012Validator, ValidationError

@@ -3,6 +3,8 @@ exit code in one place (the CLI)."""
 
 from __future__ import annotations
 
+from .text import plural
+
 
 class ClaimsError(Exception):
     """Base class of every error the toolkit raises on purpose."""
@@ -25,7 +27,7 @@ class ValidationFailed(ClaimsError):
 
     def __init__(self, result):
         self.result = result
-        super().__init__(f"{result.errors} error(s) in {result.files} file(s)")
+        super().__init__(f"{plural(result.errors, 'error')} in {plural(result.files, 'file')}")
 
 
 class ExportError(ClaimsError):

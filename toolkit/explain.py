@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 from jsonschema import ValidationError
 
@@ -123,7 +124,7 @@ def message(error: ValidationError, pointer: str) -> str:
         where = "this record" if not pointer else f"this {name} entry"
         return f"{where} is missing the required field{'s' if len(missing) > 1 else ''} {fields}"
     if keyword == "type":
-        wanted = expected if isinstance(expected, list) else [expected]
+        wanted: list[str] = expected if isinstance(expected, list) else [expected]
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in wanted)
         last = pointer.rsplit("/", 1)[-1]
         subject = "a record" if not pointer else f"each entry of {name!r}" if last.isdigit() else repr(name)

@@ -29,18 +29,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
 import polars as pl
 
 from .build import write_parquet
 from .claimreview import to_claimreview
-from .errors import ExportError, UsageError
 from .columns import CONTRACT
 from .dates import written_expr
+from .errors import ExportError, UsageError
 from .files import atomic_path, write_text
 
 JOIN = "; "

@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 TEMPORARY_MARK = ".claims-tmp-"
 _OWNER = re.compile(r"(\d+)-[a-z0-9_]+\.tmp")  # what follows the prefix: the writer's pid, mkstemp's letters
@@ -44,7 +44,7 @@ def remove_abandoned(target: str | os.PathLike) -> list[Path]:
     """Remove the temporary files that killed writes of `target` left beside it; returns them."""
     target = Path(target)
     prefix = _prefix(target)
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(target.parent))
     except OSError:

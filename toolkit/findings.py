@@ -6,12 +6,12 @@ Parts are merged in reading order, whichever process checked them; the checks th
 
 from __future__ import annotations
 
+import os
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
-
-import os
+from typing import Any
 
 from . import readers
 from .checker import Part, reference

@@ -48,7 +48,7 @@ def init_repository(folder: str | os.PathLike, settings: Settings | None = None)
     """Write a new data repository into `folder` (missing or without any of the files); returns
     the paths written, relative to it.
 
-    >>> init_repository("my-claims")  # doctest: +SKIP
+    >>> init_repository("my-claims")  # doctest: +ELLIPSIS
     ['.github/workflows/publish.yml', ..., 'speakers.yaml']
     """
     folder = Path(folder)

@@ -24,8 +24,9 @@ import io
 import json
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
@@ -56,6 +57,8 @@ def migrate_paths(paths: Iterable[str | os.PathLike], *, check: bool = False) ->
     result = MigrateResult()
     for source in readers.discover(paths):
         kind = readers.FORMATS.get(source.path.suffix.lower())
+        if kind not in MIGRATORS:
+            continue
         try:
             raw = source.path.read_bytes()
             bom = raw.startswith(b"\xef\xbb\xbf")

@@ -50,7 +50,8 @@ def new_record(
     of `dataset` (default: `folder`); nothing is written when a check fails (ValidationFailed).
 
     >>> new_record("claims/", speaker="John Bolton", claim="They have not lived up to it.",
-    ...            date="2018-12-04", status="true", source="https://example.org/a")  # doctest: +SKIP
+    ...            date="2018-12-04", status="true", source="https://example.org/a").id
+    'john-bolton-they-have-not-lived-up-to'
     """
     schema = schema if isinstance(schema, ClaimSchema) else load_schema(schema)
     folder = Path(folder)
@@ -100,7 +101,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def _ids(dataset: list[str], schema: ClaimSchema) -> set[str]:
+def _ids(dataset: list[str | os.PathLike], schema: ClaimSchema) -> set[str]:
     if not dataset:
         return set()
     _, records = read_records(dataset, schema)

@@ -12,14 +12,14 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Callable, Iterable, Iterator
 
 from . import readers
-from .readers.source import Source
 from .checker import Checker, Part
 from .findings import Findings
+from .readers.source import Source
 from .schema import ClaimSchema
 
 PIECE_BYTES = 8 * 1024 * 1024  # a JSON Lines file larger than this is cut into pieces this size
@@ -47,7 +47,7 @@ def run(findings: Findings, sources: Iterable[Source], today: str, *,
     count = _workers(workers, [source for _, source in indexed])
     pieces = plan(indexed)
     lines_seen: dict[int, int] = {}
-    findings.schema.engine  # compiled once, here: forked workers inherit it
+    _ = findings.schema.engine  # compiled once, here: forked workers inherit it
     if count <= 1 or not hasattr(os, "fork"):
         _start(findings.schema, today)
         _merge(findings, map(check_piece, pieces), indexed, lines_seen, on_file)
@@ -179,6 +179,7 @@ def check_piece(piece: Piece) -> Part:
 def _check_piece(piece: Piece) -> Part:
     import datetime as dt
 
+    assert _RUN is not None, "check_piece runs after _start"
     schema, today = _RUN
     checker = Checker(schema, dt.date.fromisoformat(today))
     lines: dict[int, int] = {}

@@ -13,19 +13,36 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import polars as pl
 
 from .build import CHANGELOG_NAME, build, write_folder
 from .config import DatasetConfig, find_config, load_config
+from .errors import (
+    PublishConflict,
+    PublishError,
+    TagExists,
+    TargetNotFound,
+    TooManyRemovals,
+    UsageError,
+    VersionNotFound,
+)
 from .files import write_text
-from .errors import PublishConflict, PublishError, TagExists, TargetNotFound, TooManyRemovals, UsageError, VersionNotFound
 from .schema import SCHEMA_NAME
 from .targets import Target, identities, is_local, open_target
-from .versions import CHANGES_NAME, Diff, Version, changelog_entry, changes_document, compare_schemas, diff, next_version
+from .versions import (
+    CHANGES_NAME,
+    Diff,
+    Version,
+    changelog_entry,
+    changes_document,
+    compare_schemas,
+    diff,
+    next_version,
+)
 
 DATA_PATTERNS = ["data/*.parquet"]
 BUMPS = ("auto", "major", "minor", "patch")
@@ -108,9 +125,9 @@ def publish(
     old_table, old_schema, history = _previous(where, tags, latest)
     change = diff(old_table, built.table, compare_schemas(old_schema, built.schema.document))
     before = old_table["id"].n_unique() if old_table is not None else 0
-    counts = {"claims_before": before, "claims_after": built.table["id"].n_unique()}
+    after = built.table["id"].n_unique()
     if latest and change.empty and not version:
-        return PublishResult(where.name, None, latest, change, **counts)
+        return PublishResult(where.name, None, latest, change, claims_before=before, claims_after=after)
     removals = None if allow_removals else _removals_refused(change, before, latest)
     if removals and not dry_run:
         raise TooManyRemovals(f"this publish would {removals[0]}; nothing was published. {removals[1]}")
@@ -132,7 +149,7 @@ def publish(
         stale = sorted(p for p in remote if p.startswith("data/") and p not in names)
         if dry_run:
             return PublishResult(where.name, new_version, latest, change, planned, stale, dry_run=True,
-                                 refused=refused, **counts)
+                                 refused=refused, claims_before=before, claims_after=after)
         where.prepare(private)
         if parent is None:  # a new repository: the Hub gives it a first commit; nobody may have published since
             parent = where.head()
@@ -141,7 +158,8 @@ def publish(
         upload = [f.path for f in planned if f.upload]
         message = f"Release {new_version}: {change.summary()}"
         commit = where.release(staging, upload, stale, message, parent, new_version.tag)
-        return PublishResult(where.name, new_version, latest, change, planned, stale, commit, **counts)
+        return PublishResult(where.name, new_version, latest, change, planned, stale, commit,
+                             claims_before=before, claims_after=after)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -152,6 +170,7 @@ def _removals_refused(change: Diff, before: int, latest: Version | None) -> tupl
     removed = len(change.removed)
     if not removed or (removed < before and removed <= before * REMOVAL_SHARE):
         return None
+    assert latest is not None  # claims are removed only from a published version (none: nothing removed)
     share = "every claim" if removed >= before else f"{removed} of the {before} claims"
     return (f"remove {share} of {latest.tag}",
             "Check the input paths (a misspelt or emptied folder?), or pass --allow-removals if the removals are meant")
@@ -172,7 +191,8 @@ def resolve(where: Target, revision: str | None) -> tuple[str, str]:
     """A revision (a version tag, `X.Y.Z`, `main` or a commit id) as (name, commit); a version that
     was never published is an error naming those that were, never another version's data."""
     tags = where.tags()
-    published = sorted((t for t in tags if Version.from_tag(t)), key=Version.from_tag)
+    versions = {t: v for t in tags if (v := Version.from_tag(t))}
+    published = sorted(versions, key=versions.__getitem__)
     if revision is None:
         latest = latest_version(tags)
         if latest is None:
@@ -181,15 +201,18 @@ def resolve(where: Target, revision: str | None) -> tuple[str, str]:
     for name in (revision, f"v{revision}"):
         if name in tags:
             return name, tags[name]
-    if revision == "main" and where.head():
-        return "main", where.head()
+    if revision == "main" and (head := where.head()):
+        return "main", head
     raise VersionNotFound(revision, published)
 
 
 def load(target: str, revision: str | None = None, *, token: str | None = None) -> pl.DataFrame:
     """One published version as a Polars DataFrame (default: the latest version).
 
-    >>> claims = load("./releases", revision="v1.0.0")  # doctest: +SKIP
+    >>> publish(["fixtures/"], "./releases").version.tag  # a local release store
+    'v1.0.0'
+    >>> load("./releases", revision="v1.0.0").height
+    14
     """
     where = open_target(target, token=token)
     _, commit = resolve(where, revision)

@@ -41,9 +41,10 @@ import math
 import os
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -105,7 +106,7 @@ def _near(first: str, second: str) -> re.Pattern:
     return re.compile(rf"(?<!\S){first} (?:\S+ )?{second}(?!\S)")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _rules() -> _Rules:
     data = yaml.safe_load(resources.files("toolkit").joinpath("ratings.yaml").read_text(encoding="utf-8"))
     labels: dict[str, str | None] = {}

@@ -9,6 +9,7 @@ from itertools import groupby
 import orjson
 
 from .records import Problem
+from .text import plural
 from .validate import ValidationResult
 
 FORMATS = ("text", "json", "github")
@@ -26,11 +27,11 @@ def render(result: ValidationResult, style: str, *, max_problems: int | None = M
 
 
 def summary(result: ValidationResult) -> str:
-    counts = f"{_plural(result.records, 'record')} in {_plural(result.files, 'file')}"
+    counts = f"{plural(result.records, 'record')} in {plural(result.files, 'file')}"
     if not result.problems:
         return f"OK: {counts}, no problems"
     verdict = "FAILED" if result.errors else "OK"
-    return f"{verdict}: {_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')} ({counts})"
+    return f"{verdict}: {plural(result.errors, 'error')}, {plural(result.warnings, 'warning')} ({counts})"
 
 
 def as_text(result: ValidationResult, *, max_problems: int | None = MAX_PROBLEMS) -> str:
@@ -42,7 +43,7 @@ def as_text(result: ValidationResult, *, max_problems: int | None = MAX_PROBLEMS
         blocks.append("\n".join(_text_line(p) for p in problems))
     left = len(result.problems) - len(shown)
     if left:
-        blocks.append(f"... and {_plural(left, 'more problem')} not shown (--max-problems; "
+        blocks.append(f"... and {plural(left, 'more problem')} not shown (--max-problems; "
                       "--format json or github lists every one)")
     blocks.append(summary(result))
     return "\n\n".join(blocks) + "\n"
@@ -82,5 +83,3 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"

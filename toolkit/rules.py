@@ -25,9 +25,9 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_right
-from itertools import accumulate, compress
-from operator import not_
-from typing import Any, Iterator
+from collections.abc import Iterator
+from itertools import accumulate
+from typing import Any
 
 from .records import ERROR, Problem, Record, pointer_join
 
@@ -113,8 +113,8 @@ def suspect_lines(lines: list[bytes]) -> list[int]:
         import pyarrow.compute as pc
 
         arrow = pa.LargeStringArray.from_buffers(len(lines), pa.py_buffer(starts), pa.py_buffer(joined))
-        for pattern in (_ESCAPES, _LOOKS_EMPTY):
-            hits.update(pc.indices_nonzero(pc.match_substring_regex(arrow, pattern)).to_pylist())
+        for regex in (_ESCAPES, _LOOKS_EMPTY):
+            hits.update(pc.indices_nonzero(pc.match_substring_regex(arrow, regex)).to_pylist())
     except Exception:  # no pyarrow, or RE2 refuses: `re` reads each line
         hits.update(k for k, line in enumerate(lines) if suspect(line))
     return sorted(hits)

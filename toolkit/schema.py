@@ -7,6 +7,7 @@ the list of fields are derived from it rather than written again here.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -15,9 +16,9 @@ from typing import Any
 import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
+from .columns import Columns, Kind, columns_of
 from .engine import Engine
 from .errors import SchemaError
-from .columns import Columns, Kind, columns_of
 
 SCHEMA_NAME = "claim.schema.json"
 
@@ -73,7 +74,7 @@ class ClaimSchema:
         return self.columns.record
 
 
-def load_schema(path: str | Path | None = None) -> ClaimSchema:
+def load_schema(path: str | os.PathLike | None = None) -> ClaimSchema:
     """Read and check a schema file; a broken schema is a usage error, found before any record."""
     path = Path(path) if path else default_schema_path()
     try:
@@ -93,8 +94,8 @@ def load_schema(path: str | Path | None = None) -> ClaimSchema:
         raise SchemaError(f"{path}: a claim schema must describe an object (\"type\": \"object\")")
     schema = ClaimSchema(document, path, text)
     try:
-        schema.engine  # compiled now: a pattern ECMA-262 cannot read is found before any record
+        _ = schema.engine  # compiled now: a pattern ECMA-262 cannot read is found before any record
     except ValueError as error:
         raise SchemaError(f"{path}: the schema cannot be compiled: {str(error).splitlines()[0]}") from None
-    schema.columns  # a schema the table cannot type is refused here too
+    _ = schema.columns  # a schema the table cannot type is refused here too
     return schema

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -73,8 +74,8 @@ def check_registry(path: str | os.PathLike) -> tuple[SpeakerRegistry, list[Probl
     entries, positions, duplicates = documents[0]
     problems.extend(duplicate_problems(source, duplicates, ""))
     record = Record(entries, source.display, positions.of("")[0], positions)
-    for error in _validator().iter_errors(entries):
-        problems.extend(problems_for(record, error))
+    for violation in _validator().iter_errors(entries):
+        problems.extend(problems_for(record, violation))
     problems.extend(rules.problems(record))
     if problems:
         return SpeakerRegistry(), sorted(problems, key=lambda p: (p.line, p.column, p.rule))
@@ -135,7 +136,7 @@ def registry_problems(paths: list[str]) -> list[Problem]:
     return [] if registry is None else check_registry(registry)[1]
 
 
-def find_registry(paths: list[str]) -> Path | None:
+def find_registry(paths: Iterable[str | os.PathLike]) -> Path | None:
     """`speakers.yaml` next to the inputs: in a folder given, or the folder of a file given."""
     for given in paths:
         folder = Path(given) if Path(given).is_dir() else Path(given).parent

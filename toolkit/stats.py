@@ -9,18 +9,19 @@ every text, its linking of repeats and the Parquet are not needed to count.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 import polars as pl
 from rich.table import Table
 
+from .dates import start_expr
 from .errors import ExportError, UsageError, ValidationFailed
 from .files import atomic_path
 from .schema import ClaimSchema, load_schema
 from .speakers import SpeakerRegistry, find_registry, load_speakers
 from .text import tidy_expr
-from .dates import start_expr
 from .validate import read_frame, read_records
 from .vocabulary import STATUSES
 
@@ -79,8 +80,10 @@ def count(
         validation, records = read_records(paths, schema)
         if validation.valid:  # only valid records make a frame: the report, never a traceback
             frame = pl.DataFrame([{name: r.data.get(name) for name in COUNTED} for r in records], schema=COUNTED, strict=False)
+    assert validation is not None  # from read_frame, else from read_records
     if not validation.valid:
         raise ValidationFailed(validation)
+    assert frame is not None  # valid records always make a frame, one way or the other
     registry = load_speakers(speakers if speakers is not None else find_registry(paths))
     return stats(frame.with_columns(canonical_speakers(frame["speaker"], registry), start_expr(pl.col("date"))))
 
@@ -128,7 +131,7 @@ def render_stats(stats: Stats, top: int | None = TOP_SPEAKERS) -> Table:
     table.add_column("")
     table.add_column("claims", justify="right")
     table.add_column("share", justify="right")
-    groups = [("status", stats.by_status), ("speaker", stats.top_speakers(top)), ("year", stats.by_year)]
+    groups: list[tuple[str, dict[str, int] | dict[int, int]]] = [("status", stats.by_status), ("speaker", stats.top_speakers(top)), ("year", stats.by_year)]
     for number, (name, counts) in enumerate(groups):
         for index, (key, count) in enumerate(counts.items()):
             share = f"{count / stats.claims:.0%}" if stats.claims else "-"

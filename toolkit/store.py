@@ -95,6 +95,7 @@ class ReleaseStore:
             return self._known
         kind, git_dir = self._kind()
         if kind in ("store", "legacy"):
+            assert git_dir is not None  # a store has its git dir
             self._known = git_dir
             return git_dir
         if kind in ("missing", "empty"):

@@ -8,8 +8,9 @@ their first appearance rather than dropped; rows are sorted by id.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -69,7 +70,7 @@ def _provenance(file: str) -> str:
     return file
 
 
-def _packaged(columns: "Columns | None") -> "Columns":
+def _packaged(columns: Columns | None) -> Columns:
     """The columns given, or the packaged schema's."""
     if columns is not None:
         return columns
@@ -78,13 +79,13 @@ def _packaged(columns: "Columns | None") -> "Columns":
     return load_schema().columns
 
 
-def input_columns(columns: "Columns | None" = None) -> pl.Schema:
+def input_columns(columns: Columns | None = None) -> pl.Schema:
     """What the readers give: the schema's fields, dates still text (the build adds where each
     record came from)."""
     return _packaged(columns).input_schema()
 
 
-def frame_of(records: Iterable[Record], columns: "Columns | None" = None) -> pl.DataFrame:
+def frame_of(records: Iterable[Record], columns: Columns | None = None) -> pl.DataFrame:
     """Records (already valid) as a frame of `input_columns` (of the packaged schema unless
     `columns` are given): nothing inferred."""
     columns = _packaged(columns)
@@ -92,14 +93,14 @@ def frame_of(records: Iterable[Record], columns: "Columns | None" = None) -> pl.
     names = columns.fields
     rows = [{**{name: record.data[name] for name in names if name in record.data},
              "source_file": record.file, "source_line": record.line} for record in records]
-    schema = pl.Schema({**input_columns(columns), "source_file": pl.String, "source_line": pl.Int64})
+    schema = pl.Schema({**input_columns(columns), "source_file": pl.String(), "source_line": pl.Int64()})
     try:
         return pl.DataFrame(rows, schema=schema, strict=False)
     except (pl.exceptions.ComputeError, OverflowError):
         raise _too_large(records, columns) from None
 
 
-def _too_large(records: list[Record], columns: "Columns") -> Exception:
+def _too_large(records: list[Record], columns: Columns) -> Exception:
     """Whole numbers the table cannot hold (JSON Schema's integers have no bound, Int64 does), as
     located errors; found only when the frame could not be made."""
     from .errors import ValidationFailed
@@ -125,14 +126,14 @@ def _too_large(records: list[Record], columns: "Columns") -> Exception:
 
 
 def build_table(records: Iterable[Record], speakers: SpeakerRegistry | None = None,
-                columns: "Columns | None" = None) -> tuple[pl.DataFrame, BuildReport]:
+                columns: Columns | None = None) -> tuple[pl.DataFrame, BuildReport]:
     """Merge valid records into the canonical table and say what was linked and what conflicts."""
     columns = _packaged(columns)
     return merge(frame_of(records, columns), speakers, columns)
 
 
 def merge(frame: pl.DataFrame, speakers: SpeakerRegistry | None = None,
-          columns: "Columns | None" = None) -> tuple[pl.DataFrame, BuildReport]:
+          columns: Columns | None = None) -> tuple[pl.DataFrame, BuildReport]:
     """The canonical table from a frame of valid records (`input_columns`, `source_file` as
     given), and what was linked and what conflicts."""
     columns = _packaged(columns)
@@ -143,17 +144,17 @@ def merge(frame: pl.DataFrame, speakers: SpeakerRegistry | None = None,
     frame, renamed = _map_speakers(frame, speakers or SpeakerRegistry())
     frame = _link_repeats(frame)
     schema = columns.table_schema()
-    table = frame.select(schema.names()).cast(dict(schema)).sort("id")
+    table = frame.select(schema.names()).cast(schema).sort("id")
     return table, _report(table, renamed)
 
 
-def _precision(columns: "Columns") -> pl.Expr:
+def _precision(columns: Columns) -> pl.Expr:
     """`date_precision`: read off the date as written where the schema lets it be partial."""
     kind = columns.record.field("date")
     return (precision_expr(pl.col("date")) if kind is not None and kind.partial else pl.lit("day")).alias("date_precision")
 
 
-def _normalise(frame: pl.DataFrame, columns: "Columns") -> pl.DataFrame:
+def _normalise(frame: pl.DataFrame, columns: Columns) -> pl.DataFrame:
     """Free text tidied and dates read, wherever the schema puts them; an absent list is empty."""
     tidied = [(name, _tidied(pl.col(name), kind)) for name, kind in columns.record.fields]
     lists = [name for name, kind in columns.record.fields if kind.type == "array"]
@@ -162,7 +163,7 @@ def _normalise(frame: pl.DataFrame, columns: "Columns") -> pl.DataFrame:
     ).with_columns(pl.col(name).fill_null([]) for name in lists)
 
 
-def _tidied(value: pl.Expr, kind: "Kind") -> pl.Expr | None:
+def _tidied(value: pl.Expr, kind: Kind) -> pl.Expr | None:
     """`value` as the table holds it (None: as it is)."""
     if kind.type == "date":
         # Validated already: every date parses (a partial one as its period's first day).

@@ -1,16 +1,25 @@
-"""Text normalisation shared by validation (duplicate claims) and the table (repeated claims)."""
+"""Text normalisation shared by validation (duplicate claims) and the table (repeated claims), and\ncounts written as words."""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 import unicodedata
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import polars as pl
 
 _SPACE = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 claim`, `2 claims`, `1,000 claims`: counts as people write them.
+
+    >>> plural(1, "claim"), plural(12836, "record")
+    ('1 claim', '12,836 records')
+    """
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def tidy(text: str) -> str:
@@ -28,7 +37,7 @@ def claim_key(text: str) -> str:
     return _SPACE.sub(" ", _PUNCTUATION.sub(" ", folded)).strip()
 
 
-def claim_key_expr(column: "pl.Expr") -> "pl.Expr":
+def claim_key_expr(column: pl.Expr) -> pl.Expr:
     """`claim_key` as a Polars expression, for whole columns at once (same rules, same result)."""
     return (
         column.str.normalize("NFKC")
@@ -39,6 +48,6 @@ def claim_key_expr(column: "pl.Expr") -> "pl.Expr":
     )
 
 
-def tidy_expr(column: "pl.Expr") -> "pl.Expr":
+def tidy_expr(column: pl.Expr) -> pl.Expr:
     """`tidy` as a Polars expression."""
     return column.str.normalize("NFC").str.replace_all(r"\s+", " ").str.strip_chars()

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import TYPE_CHECKING, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from . import pieces, readers
 from .checker import Checker
@@ -44,7 +45,7 @@ def validate(
     (True, 14)
     """
     findings = Findings(_schema(schema))
-    day = (today or dt.datetime.now(dt.timezone.utc).date()).isoformat()
+    day = (today or dt.datetime.now(dt.UTC).date()).isoformat()
     pieces.run(findings, findings.discover(paths), day, on_file=on_file, workers=workers)
     return findings.result()
 
@@ -69,9 +70,9 @@ def read_frame(
     paths: Iterable[str | os.PathLike],
     schema: str | os.PathLike | ClaimSchema | None = None,
     *,
-    columns: "pl.Schema",
+    columns: pl.Schema,
     today: dt.date | None = None,
-) -> "tuple[ValidationResult, pl.DataFrame | None] | None":
+) -> tuple[ValidationResult, pl.DataFrame | None] | None:
     """For input that is all JSON Lines: validate it (in several processes when it is large) and,
     when every record is valid, read the records into a frame of `columns` plus `source_file`
     (the file as given) and `source_line`, with no Python object per record. The frame is None

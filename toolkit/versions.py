@@ -28,14 +28,14 @@ class Version:
     patch: int
 
     @classmethod
-    def parse(cls, text: str) -> "Version":
+    def parse(cls, text: str) -> Version:
         match = _VERSION.match(text.strip())
         if not match:
             raise UsageError(f"{text!r} is not a version: write MAJOR.MINOR.PATCH, like 1.2.0")
         return cls(*(int(part) for part in match.groups()))
 
     @classmethod
-    def from_tag(cls, tag: str) -> "Version | None":
+    def from_tag(cls, tag: str) -> Version | None:
         match = _VERSION.match(tag)
         return cls(*(int(p) for p in match.groups())) if match and tag.startswith("v") else None
 
@@ -46,10 +46,10 @@ class Version:
     def __str__(self) -> str:
         return f"{self.major}.{self.minor}.{self.patch}"
 
-    def __lt__(self, other: "Version") -> bool:
+    def __lt__(self, other: Version) -> bool:
         return (self.major, self.minor, self.patch) < (other.major, other.minor, other.patch)
 
-    def bump(self, level: str) -> "Version":
+    def bump(self, level: str) -> Version:
         if level == "major":
             return Version(self.major + 1, 0, 0)
         if level == "minor":
@@ -71,7 +71,7 @@ class Diff:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     changed: dict[str, list[FieldChange]] = field(default_factory=dict)
-    schema: "SchemaChange | None" = None
+    schema: SchemaChange | None = None
 
     @property
     def empty(self) -> bool:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import yaml
 
@@ -25,8 +26,8 @@ from .jsonld import review_from_jsonld
 from .records import Disagreement, Outcome, Skipped, to_records
 from .review import Review
 from .shapes import Item, read_items, walk
-from .tabular import LIAR, load_map, reviews_from_table
 from .summary import REPORT_SUFFIXES, ImportSummary, count, render, write_report
+from .tabular import LIAR, load_map, reviews_from_table
 
 __all__ = ["ImportSummary", "Skipped", "Disagreement", "SOURCES", "from_claimreview", "import_claims", "import_claimreview",
            "read_claims", "read_claimreview", "render"]
@@ -69,9 +70,9 @@ def import_claims(path: str | os.PathLike, out: str | os.PathLike, *, source: st
     Nothing is written when no record was made, or with `strict` when a rating is unmapped
     (both exit 1 from the CLI); `report` (.json or .csv) lists every skipped item either way.
 
-    >>> summary = import_claims("tests/data/factcheck-api-arabic.json", "/tmp/imported.yaml")
+    >>> summary = import_claims("tests/data/factcheck-api-arabic.json", "imported.yaml")
     >>> summary.written, summary.reviews_kept, summary.skipped_by_reason
-    (5, 7, {'no claimant (speaker) and no --default-speaker': 1})
+    (4, 6, {'no claimant (speaker) and no --default-speaker': 1})
     """
     serialise = _serialiser(Path(out))
     if source not in SOURCES:

@@ -4,7 +4,7 @@ record (the claim is the item)."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from .review import Review
 from .values import day, get, present, text, url

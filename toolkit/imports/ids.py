@@ -25,6 +25,7 @@ def stable_id(speaker: str, claim: str, *, url: str | None, date: str, publisher
     >>> stable_id("Donald Trump", "There is no longer a Nuclear Threat.", url="https://example.org/a", date="2018-06-13", publisher=None)
     'donald-trump-there-is-no-longer-a-nuclear-3ed1e7f7'
     """
+    parts: tuple[str, ...]
     if url:
         parts = ("url", url, claim_key(claim))
     else:

@@ -16,8 +16,9 @@ import datetime as dt
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from ..dates import UNKNOWN, period_start
 from ..ratings import RatingMap, from_scale
@@ -77,7 +78,7 @@ class Outcome:
 
 def to_records(reviews: Iterable[Review], outcome: Outcome, *, schema: ClaimSchema, ratings: RatingMap,
                default_speaker: str | None = None, today: dt.date | None = None) -> Outcome:
-    today_day = today or dt.datetime.now(dt.timezone.utc).date()
+    today_day = today or dt.datetime.now(dt.UTC).date()
     groups: dict[Any, list[Review]] = {}
     for review in reviews:
         outcome.order.setdefault(review.position, len(outcome.order))
@@ -119,7 +120,7 @@ def _record(members: list[Review], outcome: Outcome, ratings: RatingMap, default
             today: dt.date) -> dict[str, Any] | str:
     """The record of one claim's reviews, or why there is none."""
     speakers = sorted({m.speaker for m in members if m.speaker})
-    speaker = speakers[0] if speakers else default_speaker
+    speaker = speakers[0] if speakers else default_speaker or ""  # to_records skips it when neither is given
     if not speakers:
         outcome.notes["speaker taken from --default-speaker"] += 1
     claim = min(m.claim for m in members if m.claim)

@@ -10,11 +10,13 @@ any of these; UTF-8 with or without a byte order mark.
 from __future__ import annotations
 
 import json
+import os
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from ..errors import UsageError
 
@@ -36,7 +38,7 @@ class Item:
     reason: str | None = None
 
 
-def read_text(path: str | Path) -> str:
+def read_text(path: str | os.PathLike) -> str:
     """An input file's text (UTF-8, a byte order mark allowed); anything else is a usage error."""
     try:
         return Path(path).read_bytes().decode("utf-8-sig")
@@ -46,7 +48,7 @@ def read_text(path: str | Path) -> str:
         raise UsageError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
 
 
-def read_items(path: str | Path) -> Iterator[Item]:
+def read_items(path: str | os.PathLike) -> Iterator[Item]:
     """The items of a file of any shape above; a file that is none of them is a usage error."""
     text = read_text(path)
     if text.lstrip().startswith("<"):
@@ -103,7 +105,7 @@ class _ScriptBlocks(HTMLParser):
             self.blocks[-1] += data
 
 
-def _html_items(path: str | Path, text: str) -> Iterator[Item]:
+def _html_items(path: str | os.PathLike, text: str) -> Iterator[Item]:
     parser = _ScriptBlocks()
     parser.feed(text)
     parser.close()

@@ -33,9 +33,10 @@ import datetime as dt
 import io
 import os
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 import yaml
 
@@ -43,7 +44,7 @@ from ..errors import UsageError
 from ..vocabulary import FROM_LIAR, STATUSES
 from .review import Review
 from .shapes import read_text
-from .values import day, text, url
+from .values import day, present, text, url
 
 # Where a mapped field goes: target -> the `Review` attribute (record fields not listed here go
 # to `Review.fields`, as the record keeps them).
@@ -161,9 +162,8 @@ def _row(position: str, row: list[str], header: list[str] | None, table: TableMa
             return position, text(found.get("url")), f"date {values['date']!r} is in none of the forms {', '.join(table.dates) or '(none)'}"
     words = text(found.get("words"))
     status = found.pop("status", None) or (table.labels.get(words.lower()) if words else None)
-    appearances = ()
-    if url(appearance.get("url")):
-        appearances = ({"url": url(appearance["url"]), **({"date": day(appearance["date"])} if day(appearance.get("date")) else {})},)
+    where, when = url(appearance.get("url")), day(appearance.get("date"))
+    appearances = (present({"url": where, "date": when}),) if where else ()
     return Review(
         position=position,
         claim=text(found.get("claim")), speaker=text(found.get("speaker")), date=date,

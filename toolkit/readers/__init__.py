@@ -7,14 +7,14 @@ file, never hides the rest.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
+from ..columns import Kind
 from ..errors import UsageError
 from ..records import ERROR, Problem, Record
 from . import csv, json, jsonl, yaml
-from ..columns import Kind
 from .source import FileProblem, Source
 
 FORMATS = {

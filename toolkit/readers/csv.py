@@ -15,8 +15,9 @@ line and column.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from ..columns import BUILT, Kind
 from ..records import Position, Positions, Problem, Record, pointer_join
@@ -81,7 +82,7 @@ def read(source: Source, layout: Kind | None = None) -> Iterator[Record | Proble
 
 
 def _record(
-    source: Source, layout: CsvLayout, names: list[str], header: dict[str, Position], row: list[Cell]
+    source: Source, layout: Kind, names: list[str], header: dict[str, Position], row: list[Cell]
 ) -> Iterator[Record | Problem]:
     data: dict[str, Any] = {}
     values: dict[str, Position] = {"": row[0].position}
@@ -138,6 +139,7 @@ def _rows(source: Source, text: str, delimiter: str) -> Iterator[list[Cell]]:
                 raise located_json.JsonSyntaxError("a quoted cell is never closed", position)
             else:
                 plain = _PLAIN[delimiter].match(text, at)
+                assert plain is not None  # `*`: it matches, if only the empty cell
                 cell_text = plain.group()
                 at = plain.end()
             row.append(Cell(cell_text, position))

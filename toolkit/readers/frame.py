@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 BLOCK_BYTES = 8 * 1024 * 1024
 
 
-def jsonl_frame(path: Path, columns: "pl.Schema") -> "pl.DataFrame | None":
+def jsonl_frame(path: Path, columns: pl.Schema) -> pl.DataFrame | None:
     """The records of a valid JSON Lines file as a frame of `columns` (nested lists and structs of
     text, as the records hold them), plus `source_line`; None if it cannot be read exactly."""
     import polars as pl
@@ -39,6 +39,7 @@ def jsonl_frame(path: Path, columns: "pl.Schema") -> "pl.DataFrame | None":
     if total < 0:
         return None
     frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)  # an Arrow table gives a frame (a Series comes of an array)
     if frame.height == total:
         return frame.with_columns(pl.int_range(1, total + 1, dtype=pl.Int64).alias("source_line"))
     # pyarrow skips blank lines, as the records reader does: number the lines that are not blank.

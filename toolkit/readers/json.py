@@ -8,7 +8,7 @@ twice, a list of records, or when a problem asks where something is.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 import orjson
 

@@ -7,7 +7,8 @@ cannot see) come from the slower located parser, only for lines that need it.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import orjson
 

@@ -71,7 +71,9 @@ class TextPositions:
 
     def of(self, pointer: str, *, key: bool = False) -> Position:
         if pointer == "":
-            start = _WHITESPACE.match(self.text).end()
+            blank = _WHITESPACE.match(self.text)
+            assert blank is not None  # `*`: it matches, if only the empty text
+            start = blank.end()
             line_start = self.text.rfind("\n", 0, start) + 1
             return (self.first_line + self.text.count("\n", 0, start), start - line_start + 1)
         if self.parsed is None:
@@ -106,7 +108,9 @@ class _Parser:
         return JsonSyntaxError(message, self.lines.position(self.at if offset is None else offset), rule)
 
     def skip_space(self) -> None:
-        self.at = _WHITESPACE.match(self.text, self.at).end()
+        blank = _WHITESPACE.match(self.text, self.at)
+        assert blank is not None  # `*`: it matches, if only the empty text
+        self.at = blank.end()
 
     def document(self) -> LocatedDocument:
         self.skip_space()
@@ -147,7 +151,9 @@ class _Parser:
     def string(self) -> str:
         start, at, text = self.at, self.at + 1, self.text
         while True:
-            at = _STRING_RUN.match(text, at).end()
+            run = _STRING_RUN.match(text, at)
+            assert run is not None  # `*`: it matches, if only the empty text
+            at = run.end()
             char = text[at : at + 1]
             if char == '"':
                 break

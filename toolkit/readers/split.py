@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from ..records import ERROR, Position, Positions, Problem, Record
 from .source import Source
@@ -32,7 +33,7 @@ def records_of(
         yield Record(item, source.display, located.of("")[0], located)
 
 
-def _split(by_pointer: dict[str, Position]) -> dict[str, dict[str, Position]]:
+def _split(by_pointer: Mapping[str, Position]) -> dict[str, dict[str, Position]]:
     """Group `/3/speaker`-style pointers by their first step, with that step removed."""
     groups: dict[str, dict[str, Position]] = {}
     for pointer, position in by_pointer.items():

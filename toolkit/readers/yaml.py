@@ -9,8 +9,9 @@ stream ourselves, without recursion, so that deep nesting and alias bombs cannot
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -56,6 +57,7 @@ class _Frame:
         if self.is_root:  # a document is one record or a list of records
             return kind if opens_mapping else Kind("array", items=kind)
         if isinstance(self.container, dict):
+            assert self.key is not None  # a mapping's value comes after its key
             return kind.field(self.key) if kind.type == "object" else None
         return kind.items if kind.type == "array" else None
 
@@ -63,6 +65,7 @@ class _Frame:
         if self.is_root:
             return ""
         if isinstance(self.container, dict):
+            assert self.key is not None  # a mapping's value comes after its key
             return pointer_join(self.pointer, self.key)
         return pointer_join(self.pointer, len(self.container))
 
@@ -84,7 +87,10 @@ def _documents(source: Source, text: str, record: Kind | None) -> Iterator[tuple
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.DocumentStartEvent):
-                positions, duplicates = Positions({}, {}), []
+                values: dict[str, Position] = {}
+                keys: dict[str, Position] = {}
+                duplicates: list[Duplicate] = []
+                positions = Positions(values, keys)
                 stack = [_Frame([], "", is_root=True, kind=record)]
             elif isinstance(event, yaml.DocumentEndEvent):
                 root = stack[0].container
@@ -106,11 +112,11 @@ def _documents(source: Source, text: str, record: Kind | None) -> Iterator[tuple
                     frame.key = event.value
                     pointer = frame.child_pointer()
                     if event.value in frame.container:
-                        duplicates.append((pointer, positions.keys[pointer], where))
-                    positions.keys[pointer] = where
+                        duplicates.append((pointer, keys[pointer], where))
+                    keys[pointer] = where
                     continue
                 pointer = frame.child_pointer()
-                positions.values[pointer] = where
+                values[pointer] = where
                 kind = frame.child_kind(isinstance(event, yaml.MappingStartEvent))
                 if isinstance(event, yaml.ScalarEvent):
                     frame.place(_scalar(event, kind))
