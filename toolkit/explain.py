@@ -11,6 +11,7 @@ from typing import Any
 
 from jsonschema import ValidationError
 
+from .claim_rules import unknown_field_hint
 from .records import ERROR, Problem, Record, pointer_join
 
 _TYPE_WORDS = {
@@ -27,9 +28,13 @@ _TYPE_WORDS = {
 _PATTERN_HINTS = {
     "id": "an id is lowercase letters and digits in words joined by single hyphens, like 'moon-new-milestone'",
     "date": "a date is written YYYY-MM-DD, like 2018-12-12",
+    "/date": "the claim's date is a day (2018-12-04), a month (2018-12), a year (2018) or unknown",
     "url": "a web address starts with http:// or https://",
     "language": "a language is a BCP 47 tag, like en or pt-BR",
 }
+
+
+_DAY_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 @lru_cache(maxsize=1024)
@@ -73,6 +78,8 @@ def problems_for(record: Record, error: ValidationError) -> Iterator[Problem]:
             line, column = record.position(key_pointer, key=True)
             guess = closest(key, tuple(allowed), 0.6)
             hint = f"; did you mean {guess!r}?" if guess else f"; known fields: {', '.join(allowed)}"
+            if older := unknown_field_hint(key, pointer):
+                hint = f": {older}"
             yield Problem(record.file, line, column, key_pointer, keyword, ERROR, f"unknown field {key!r}{hint}")
         return
     if keyword == "format" and _pattern_fails(error):
@@ -129,10 +136,13 @@ def message(error: ValidationError, pointer: str) -> str:
     if keyword == "maxLength":
         return f"{name!r} must be at most {expected} characters long; it has {len(value)}"
     if keyword == "pattern":
+        if pointer == "/date" and isinstance(value, str) and _DAY_SHAPE.match(value):
+            # The claim's date: its pattern spells out the calendar (see schema 2's claim_date).
+            return f"{value!r} is not a real calendar date"
         day = _day_written_right(value) if name == "date" else None
         if day is not None:
             return f"{value!r} is not a valid date: write it as {day} (YYYY-MM-DD, with zeros)"
-        hint = _PATTERN_HINTS.get(name, f"it must match the pattern {expected}")
+        hint = _PATTERN_HINTS.get(pointer if pointer == "/date" else name, f"it must match the pattern {expected}")
         return f"{value!r} is not a valid {name}: {hint}"
     if keyword == "format":
         if expected == "date":
