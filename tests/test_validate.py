@@ -310,3 +310,20 @@ def test_the_json_report_is_what_json_dumps_writes(found):
     result = ValidationResult(1, len(found), tuple(Problem(f"a{k}.json", line, 1, "/id", rule, ERROR, message)
                                                    for k, (message, line, rule) in enumerate(found)))
     assert as_json(result) == json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def test_a_pattern_failure_is_explained_in_the_schema_s_own_words(write):
+    """The hint after a refused pattern is the `description` of the part of the schema that refused
+    it, so a desk's schema explains its own rules (one source of truth, no copy in the code)."""
+    import toolkit
+    from toolkit.schema import default_schema_path
+
+    document = json.loads(default_schema_path().read_text())
+    document["properties"]["id"] = {"type": "string", "pattern": "^desk-[0-9]+$",
+                                    "description": "Desk ids are desk- and a number, like desk-42."}
+    schema = write("desk.schema.json", json.dumps(document))
+    found = toolkit.validate([write("a.json", json.dumps(valid_record(id="claim-1")))], schema=schema)
+    assert [p.message for p in found.problems] == [
+        "'claim-1' is not a valid id: desk ids are desk- and a number, like desk-42"]
+    plain = toolkit.validate([write("b.json", json.dumps(valid_record(language="english")))])
+    assert [p.message for p in plain.problems] == ["'english' is not a valid language: a BCP 47 language tag, like en or pt-BR"]

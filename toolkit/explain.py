@@ -24,14 +24,6 @@ _TYPE_WORDS = {
     "null": "empty",
 }
 
-# What a value of each well-known field should look like, for `pattern` failures.
-_PATTERN_HINTS = {
-    "id": "an id is lowercase letters and digits in words joined by single hyphens, like 'moon-new-milestone'",
-    "date": "a date is written YYYY-MM-DD, like 2018-12-12",
-    "/date": "the claim's date is a day (2018-12-04), a month (2018-12), a year (2018) or unknown",
-    "url": "a web address starts with http:// or https://",
-    "language": "a language is a BCP 47 tag, like en or pt-BR",
-}
 
 
 _DAY_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -113,6 +105,15 @@ def _day_written_right(value: Any) -> str | None:
         return None
 
 
+def _hint(schema: Any, pattern: Any) -> str:
+    """What a value should look like, in the schema's own words: the `description` of the part of
+    the schema whose `pattern` refused it (the schema is the one source of such facts)."""
+    description = schema.get("description") if isinstance(schema, dict) else None
+    if not isinstance(description, str) or not description:
+        return f"it must match the pattern {pattern}"
+    return description[0].lower() + description[1:].rstrip(".")
+
+
 def message(error: ValidationError, pointer: str) -> str:
     name = field_name(pointer)
     value = error.instance
@@ -142,8 +143,7 @@ def message(error: ValidationError, pointer: str) -> str:
         day = _day_written_right(value) if name == "date" else None
         if day is not None:
             return f"{value!r} is not a valid date: write it as {day} (YYYY-MM-DD, with zeros)"
-        hint = _PATTERN_HINTS.get(pointer if pointer == "/date" else name, f"it must match the pattern {expected}")
-        return f"{value!r} is not a valid {name}: {hint}"
+        return f"{value!r} is not a valid {name}: {_hint(error.schema, expected)}"
     if keyword == "format":
         if expected == "date":
             return f"{value!r} is not a real calendar date"
