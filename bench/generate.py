@@ -124,9 +124,13 @@ def valid_record(rng: random.Random, serial: int) -> dict[str, Any]:
             source["date"] = when
         sources.append(source)
     record["sources"] = sources
+    if rng.random() < 0.2:
+        record["speaker_type"] = rng.choice(["person", "person", "organization", "group"])
     if rng.random() < 0.1:
-        record["review"] = {"summary": sentence(rng, 10, 25), "url": url(rng),
-                            "reviewer": rng.choice(PUBLISHERS), "date": when}
+        record["appearances"] = [{"url": url(rng), "date": when}]
+    if rng.random() < 0.1:
+        record["reviews"] = [{"summary": sentence(rng, 10, 25), "url": url(rng), "author": rng.choice(PUBLISHERS),
+                              "date": when, "status": record["status"]}]
     if rng.random() < 0.05:
         later = f"{min(int(when[:4]) + 1, 2023)}{when[4:]}"
         record["history"] = [{"date": when, "status": "unverified"},
@@ -145,7 +149,7 @@ def spoil(rng: random.Random, record: dict[str, Any], kind: str) -> dict[str, An
     elif kind == "unknown-field":
         record[rng.choice(["speakr", "source", "verdict", "notes"])] = "x"
     elif kind == "missing-required":
-        del record[rng.choice(["speaker", "claim", "date", "status", "sources"])]
+        del record[rng.choice(["speaker", "claim", "date", "status"])]
     elif kind == "wrong-type":
         field_name, value = rng.choice([("claim", 42), ("speaker", None), ("tags", "economy"), ("sources", {"url": url(rng)})])
         record[field_name] = value
@@ -172,7 +176,8 @@ def spoil(rng: random.Random, record: dict[str, Any], kind: str) -> dict[str, An
         record.pop("history", None)
         for source in record["sources"]:
             source.pop("date", None)
-        record.pop("review", None)
+        record.pop("reviews", None)
+        record.pop("appearances", None)
     elif kind == "history-order":
         record["history"] = [{"date": record["date"], "status": "unverified"}, {"date": "1980-01-01", "status": "false"}]
     elif kind == "syntax":

@@ -18,6 +18,13 @@ WORD = st.text(string.ascii_lowercase + string.digits, min_size=1, max_size=8)
 DAY = st.dates().map(lambda d: d.isoformat()).filter(lambda d: len(d) == 10)
 URL = st.builds(lambda host, path: f"https://{host}.org/{path}", WORD, st.lists(WORD, max_size=4).map("/".join))
 STATUS = st.sampled_from(["unverified", "true", "mostly-true", "mixed", "mostly-false", "false", "misleading", "unproven"])
+# A claim's date: a day, a month, a year or unknown (schema 2).
+CLAIM_DATE = st.one_of(DAY, DAY.map(lambda d: d[:7]), DAY.map(lambda d: d[:4]), st.just("unknown"))
+REVIEW = st.fixed_dictionaries({}, optional={
+    "publisher": st.fixed_dictionaries({}, optional={"name": READABLE, "url": URL}), "url": URL, "date": DAY,
+    "rating": st.fixed_dictionaries({}, optional={"text": READABLE, "value": st.integers(-5, 10), "best": st.integers(1, 10)}),
+    "status": STATUS, "summary": READABLE, "author": READABLE,
+})
 
 
 @st.composite
@@ -26,7 +33,7 @@ def records(draw) -> dict:
         "id": "-".join(draw(st.lists(WORD, min_size=1, max_size=4))).ljust(3, "x"),
         "speaker": draw(READABLE),
         "claim": draw(READABLE),
-        "date": draw(DAY),
+        "date": draw(CLAIM_DATE),
         "status": draw(STATUS),
         "sources": draw(st.lists(st.fixed_dictionaries(
             {"url": URL}, optional={"title": READABLE, "publisher": READABLE, "date": DAY}), min_size=1, max_size=3)),
@@ -35,7 +42,9 @@ def records(draw) -> dict:
         "context": READABLE,
         "tags": st.lists(WORD, max_size=4, unique=True),
         "language": st.sampled_from(["en", "pt-BR", "fr", "zh-Hant", "es-419"]),
-        "review": st.fixed_dictionaries({}, optional={"summary": READABLE, "url": URL, "reviewer": READABLE, "date": DAY}),
+        "speaker_type": st.sampled_from(["person", "organization", "group", "unknown"]),
+        "appearances": st.lists(st.fixed_dictionaries({"url": URL}, optional={"date": DAY, "title": READABLE}), max_size=2),
+        "reviews": st.lists(REVIEW, max_size=3),
         "history": st.lists(st.fixed_dictionaries({"date": DAY, "status": STATUS}, optional={"note": READABLE}), max_size=2),
     }))
     record.update(optional)
@@ -54,8 +63,8 @@ ODD_VALUES = st.one_of(
     st.lists(st.just("dup"), min_size=2, max_size=2), st.lists(st.integers(), min_size=1, max_size=2),
     TEXT, URL, DAY,
 )
-FIELDS = ["id", "speaker", "claim", "date", "status", "sources", "context", "tags", "language", "review",
-          "history", "speakr", "source"]
+FIELDS = ["id", "speaker", "claim", "date", "status", "sources", "context", "tags", "language", "reviews",
+          "history", "speakr", "source", "review", "speaker_type", "appearances"]
 
 
 @st.composite
@@ -75,8 +84,8 @@ def spoilt(draw) -> dict:
             else:
                 record["sources"][0] = draw(ODD_VALUES)
         elif where == "review":
-            record["review"] = draw(st.one_of(ODD_VALUES, st.fixed_dictionaries(
-                {draw(st.sampled_from(["summary", "url", "reviewer", "date", "score"])): ODD_VALUES})))
+            record["reviews"] = [draw(st.one_of(ODD_VALUES, st.fixed_dictionaries(
+                {draw(st.sampled_from(["summary", "url", "publisher", "rating", "status", "date", "score"])): ODD_VALUES})))]
         elif where == "history":
             record["history"] = [draw(st.one_of(ODD_VALUES, st.fixed_dictionaries(
                 {"date": st.one_of(DAY, ODD_VALUES), "status": st.one_of(STATUS, ODD_VALUES)})))]

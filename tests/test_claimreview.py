@@ -68,49 +68,106 @@ def test_export_ratings_follow_the_vocabulary(fixtures_table):
 
 
 def test_export_describes_claim_speaker_and_dates(fixtures_table):
-    reviews = by_claim(to_claimreview(fixtures_table)[0])
+    desk = {"name": "Korea Desk", "url": "https://desk.example.org"}
+    reviews = by_claim(to_claimreview(fixtures_table, publisher=desk)[0])
     threat = reviews["There is no longer a Nuclear Threat from North Korea."]
     assert threat["itemReviewed"]["author"] == {
         "@type": "Person", "name": "Donald Trump", "sameAs": "https://www.wikidata.org/wiki/Q22686",
     }
     assert threat["itemReviewed"]["datePublished"] == "2018-06-13"
-    assert threat["datePublished"] == "2018-12-04"  # no review date: the latest status change
-    assert threat["url"] == "https://thinkprogress.org/koreas-de-escalation-guard-posts-trump-sanctions/"
-    assert threat["itemReviewed"]["appearance"] == [
-        {"@type": "CreativeWork", "url": "https://thinkprogress.org/koreas-de-escalation-guard-posts-trump-sanctions/"}
-    ]
-    assert "author" not in threat  # no reviewer known
+    assert threat["itemReviewed"]["identifier"] == "trump-no-longer-nuclear-threat"  # import keeps the id
+    # No review of the desk's own: no fact-check page, no review date; neither is made up (the
+    # source article is evidence, not where the check was published).
+    assert "url" not in threat and "datePublished" not in threat
+    assert "appearance" not in threat["itemReviewed"] and "firstAppearance" not in threat["itemReviewed"]
+    assert threat["author"] == {"@type": "Organization", **desk}  # the desk, from claims.yaml
 
     pyongyang = next(r for c, r in reviews.items() if c.startswith("The U.S. sanctions"))
     assert pyongyang["itemReviewed"]["author"] == {"@type": "Organization", "name": "North Korean Foreign Ministry"}
-    assert pyongyang["author"] == {"@type": "Organization", "name": "claims toolkit fixtures"}
+    assert pyongyang["author"] == {"@type": "Organization", **desk}
+    assert pyongyang["creator"] == {"@type": "Person", "name": "claims toolkit fixtures"}  # the checker
     assert pyongyang["datePublished"] == "2018-12-17"  # the review's own date
-
-    bolton = reviews["They have not lived up to the commitments so far."]
-    assert bolton["datePublished"] == "2018-12-04"  # nothing else known: the claim's date
-    assert "sameAs" not in bolton["itemReviewed"]["author"]
+    assert "sameAs" not in reviews["They have not lived up to the commitments so far."]["itemReviewed"]["author"]
 
 
-def test_export_uses_the_review_url_when_there_is_one(write):
+def test_export_follows_googles_claimreview_fields(write):
+    """The fact-check page as url, the review's date, the speaker's type, appearances apart from
+    sources, the publisher's own scale, a partial date as written; others' reviews only on request."""
     path = write("claims.jsonl", json.dumps(valid_record(
-        review={"url": "https://review.example.org/bolton", "reviewer": "Example Fact Check", "date": "2018-12-06"},
+        speaker_type="group", date="2018-12",
+        appearances=[{"url": "https://social.example.org/post/2", "date": "2018-12-05"},
+                     {"url": "https://social.example.org/post/1", "date": "2018-12-03", "title": "First post"}],
+        reviews=[
+            {"url": "https://desk.example.org/bolton", "date": "2018-12-06", "status": "true", "author": "Jo Checker"},
+            {"publisher": {"name": "Example Fact Check", "url": "https://efc.example.org"},
+             "url": "https://efc.example.org/bolton", "date": "2018-12-07", "status": "mostly-true",
+             "rating": {"text": "4 of 6", "value": 4, "best": 6, "worst": 1}, "language": "en"},
+            {"publisher": {"name": "Other Checker"}, "url": "https://other.example.org/x", "rating": {"text": "Sort of"}},
+        ],
     )) + "\n")
     table, _ = build_table(toolkit.read_records([path])[1])
-    [review], left_out = to_claimreview(table)
+    [own], left_out = to_claimreview(table, publisher={"name": "Desk"})
     assert left_out == 0
-    assert review["url"] == "https://review.example.org/bolton"
-    assert review["datePublished"] == "2018-12-06"
-    assert review["author"] == {"@type": "Organization", "name": "Example Fact Check"}
+    assert own["url"] == "https://desk.example.org/bolton" and own["datePublished"] == "2018-12-06"
+    assert own["author"] == {"@type": "Organization", "name": "Desk"} and own["creator"]["name"] == "Jo Checker"
+    assert own["reviewRating"] == {"@type": "Rating", "ratingValue": 5, "bestRating": 5, "worstRating": 1,
+                                   "alternateName": "True"}  # no rating of its own: our vocabulary's
+    item = own["itemReviewed"]
+    assert item["author"] == {"@type": "Thing", "name": "John Bolton"}  # a group is no Person nor Organization
+    assert item["datePublished"] == "2018-12"  # a month, as written
+    assert item["firstAppearance"] == {"@type": "CreativeWork", "url": "https://social.example.org/post/1",
+                                       "name": "First post", "datePublished": "2018-12-03"}
+    assert [a["url"] for a in item["appearance"]] == ["https://social.example.org/post/2"]
+    everything, _ = to_claimreview(table, publisher={"name": "Desk"}, all_reviews=True)
+    assert [r["author"]["name"] for r in everything] == ["Desk", "Example Fact Check", "Other Checker"]
+    theirs = everything[1]
+    assert theirs["reviewRating"] == {"@type": "Rating", "ratingValue": 4, "bestRating": 6, "worstRating": 1,
+                                      "alternateName": "4 of 6"}  # their scale, their words
+    assert theirs["author"] == {"@type": "Organization", "name": "Example Fact Check", "url": "https://efc.example.org"}
+    assert everything[2]["reviewRating"] == {"@type": "Rating", "alternateName": "Sort of"}  # unmapped: words only
+    assert "datePublished" not in everything[2]
+
+
+def test_claims_reviewed_only_by_others_go_out_only_with_all_reviews(tmp_path, cli):
+    summary = import_claimreview(DATA / "factcheck-api-arabic.json", tmp_path / "claims" / "imported.yaml")
+    run = cli("export", tmp_path / "claims", "--format", "claimreview", "--out", tmp_path / "own.json")
+    assert run.exit_code == 0, run.stderr
+    assert json.loads((tmp_path / "own.json").read_text(encoding="utf-8")) == []
+    assert "left out 4" in run.stdout and "--all-reviews" in run.stdout
+    run = cli("export", tmp_path / "claims", "--format", "claimreview", "--out", tmp_path / "all.json", "--all-reviews")
+    assert run.exit_code == 0, run.stderr
+    published = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
+    assert len(published) == summary.reviews_kept == 6
+    assert {r["author"]["name"] for r in published} == {"Misbar", "Fatabyyano", "AFP عربي", "akeed.jo"}
+    assert all(r["url"].startswith("https://") for r in published)  # every one a fact-check page
+    bad = cli("export", tmp_path / "claims", "--format", "csv", "--out", tmp_path / "x.csv", "--all-reviews")
+    assert bad.exit_code == 2
 
 
 @pytest.mark.parametrize("suffix", [".yaml", ".json", ".jsonl"])
-def test_export_then_import_keeps_claim_speaker_date_and_status(fixtures_table, tmp_path, suffix):
-    export(fixtures_table, "claimreview", tmp_path / "claimreview.json")
+def test_export_then_import_keeps_claim_speaker_date_status_and_id(fixtures_table, tmp_path, suffix):
+    export(fixtures_table, "claimreview", tmp_path / "claimreview.json", publisher={"name": "Desk"})
     summary = import_claimreview(tmp_path / "claimreview.json", tmp_path / f"back{suffix}")
     assert (summary.written, summary.skipped, summary.unmapped) == (11, (), {})
     result, records = toolkit.read_records([tmp_path / f"back{suffix}"])
     assert result.valid, [p.as_dict() for p in result.problems]
     expected = fixtures_table.filter(pl.col("status") != "unverified")
-    back = {(r.data["claim"], r.data["speaker"], r.data["date"], r.data["status"]) for r in records}
-    assert back == {(row["claim"], row["speaker"], row["date"].isoformat(), row["status"])
+    back = {(r.data["id"], r.data["claim"], r.data["speaker"], r.data["speaker_type"], r.data["date"], r.data["status"])
+            for r in records}
+    assert back == {(row["id"], row["claim"], row["speaker"], row["speaker_type"], row["date"].isoformat(), row["status"])
                     for row in expected.iter_rows(named=True)}
+
+
+def test_import_export_import_gives_identical_records_and_ids(tmp_path, cli):
+    """Imported fact-checks of every shape, exported as ClaimReview (every review, under its
+    publisher) and imported again: the same records, field by field, and the same ids."""
+    for name in ("factcheck-api-arabic.json", "afp-fr.html", "claimreview-graph.jsonld", "lines-mixed.jsonl",
+                 "plain-claims-list.json", "factcheck-api.json", "numeric-ratings.jsonld"):
+        folder = tmp_path / name / "claims"
+        first = import_claimreview(DATA / name, folder / "first.json")
+        records = json.loads((folder / "first.json").read_text(encoding="utf-8"))
+        run = cli("export", folder, "--format", "claimreview", "--out", tmp_path / name / "out.json", "--all-reviews")
+        assert run.exit_code == 0, run.stderr
+        again = import_claimreview(tmp_path / name / "out.json", tmp_path / name / "again.json")
+        assert json.loads((tmp_path / name / "again.json").read_text(encoding="utf-8")) == records, name
+        assert (again.written, again.reviews_kept) == (first.written, first.reviews_kept)

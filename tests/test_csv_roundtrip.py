@@ -4,6 +4,7 @@ semicolons, or with headers in other capitals, is read or explained."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import polars as pl
@@ -48,7 +49,10 @@ def test_awkward_values_survive_the_round_trip(write, cli, tmp_path):
             tags=["a;b", "-dash", "plain"],  # a `;` inside an item: the cell is a JSON array
             sources=[{"url": "https://example.org/page;jsessionid=ABC123?x=1", "title": "'=quoted"},
                      {"url": "https://example.org/two"}],
-            review={"summary": "+ plus at the start", "reviewer": "@desk"},
+            reviews=[{"summary": "+ plus at the start", "author": "@desk", "rating": {"text": "-1 (sic)", "value": 2.5}}],
+            date="2018-12",  # a month: written back as written
+        ),
+        valid_record(id="awkward-three", claim="Said at some time.", date="unknown", speaker_type="group",
         ),
         valid_record(id="awkward-two", speaker="'=already quoted", claim="Another thing was said.",
                      tags=["-first", "second"], context="{\"not\": \"json\"}"),
@@ -59,6 +63,8 @@ def test_awkward_values_survive_the_round_trip(write, cli, tmp_path):
     assert row["sources"][0]["url"] == "https://example.org/page;jsessionid=ABC123?x=1"
     assert row["tags"] == ["a;b", "-dash", "plain"] and row["context"] == "=SUM(A1:A9) and more"
     assert row["claim"] == "[citation needed] the figure is {roughly} right"
+    assert (row["date"], row["date_precision"]) == (dt.date(2018, 12, 1), "month")
+    assert after.filter(pl.col("id") == "awkward-three")["date"].to_list() == [None]
     text = out.read_text(encoding="utf-8")
     assert "'=SUM(A1:A9)" in text and ",'-first; second," in text  # what a spreadsheet sees is defused
 
@@ -128,3 +134,20 @@ def test_the_reader_removes_only_the_quote_the_export_adds(write, cell, value):
     path = write("q.csv", f"id,speaker,claim,date,status,sources\r\nquoted-cell,Joe,{cell},2018-12-04,true,https://example.org/a\r\n")
     result, [record] = toolkit.read_records([path])
     assert result.valid and record.data["claim"] == value
+
+
+def test_imported_schema_2_records_round_trip_through_csv(cli, tmp_path):
+    """Every review, the publishers' scales, appearances and unknown dates (LIAR) survive CSV."""
+    from pathlib import Path
+
+    from toolkit.imports import import_claims
+
+    data = Path(__file__).parent / "data"
+    folder = tmp_path / "claims"
+    import_claims(data / "factcheck-api-arabic.json", folder / "arabic.yaml")
+    import_claims(data / "afp-fr.html", folder / "afp.json")
+    import_claims(data / "liar-sample.tsv", folder / "liar.jsonl", source="liar")
+    out, before, after = roundtrip([folder], tmp_path, cli)
+    assert_frame_equal(before.drop(PROVENANCE), after.drop(PROVENANCE))
+    assert after["reviews"].list.len().sum() == 6 + 3 + 7
+    assert after.filter(pl.col("date_precision") == "unknown").height == 7 and ",unknown,unknown," in out.read_text(encoding="utf-8")

@@ -57,8 +57,8 @@ def conditional() -> dict:
     schema["properties"]["desk"] = {"anyOf": [{"type": "string", "maxLength": 10}, {"type": "null"}]}
     schema["properties"]["weight"] = {"oneOf": [{"type": "integer", "maximum": 3}, {"type": "integer", "minimum": 10}]}
     schema["if"] = {"properties": {"status": {"const": "false"}}, "required": ["status"]}
-    schema["then"] = {"required": ["review"]}
-    schema["anyOf"] = [{"required": ["sources"]}, {"required": ["review"]}]
+    schema["then"] = {"required": ["reviews"]}
+    schema["anyOf"] = [{"required": ["sources"]}, {"required": ["reviews"]}]
     return schema
 
 
@@ -111,7 +111,7 @@ YAML_CLAIMS = {
         status: "false"
         desk: seoul
         weight: 12
-        review: {summary: It rains often., url: "https://example.org/review", reviewer: Desk, date: 2018-12-06}
+        reviews: [{summary: It rains often., url: "https://example.org/review", author: Desk, date: 2018-12-06}]
         sources: [{url: "https://example.org/a"}]
         ---
         id: true-claim

@@ -96,7 +96,7 @@ def test_csv_is_rfc4180(fixtures_table, tmp_path):
     export(table, "csv", tmp_path / "claims.csv")
     data = (tmp_path / "claims.csv").read_bytes()
     data.decode("utf-8")  # valid UTF-8
-    assert data.startswith(b"id,speaker,speaker_id,claim,date,status,")
+    assert data.startswith(b"id,speaker,speaker_id,speaker_type,speaker_party,speaker_job,claim,date,date_precision,status,")
     assert b'"He said ""yes"", then\nleft."' in data
     assert data.count(b"\r\n") == table.height + 1 and data.endswith(b"\r\n")
     assert b"\n" not in data.replace(b"\r\n", b"").replace(b"then\nleft", b"")
@@ -120,21 +120,21 @@ def test_csv_writes_lists_and_objects_as_cells(fixtures_table, write, tmp_path):
     assert threat["date"] == threat["first_seen"] == "2018-06-13"
     assert threat["source_file"].endswith("claims/white-house.csv")
     assert threat["source_line"] == "3"
-    reviewed = json.loads(rows["pyongyang-sanctions-political-provocation"]["review"])
-    assert reviewed["reviewer"] == "claims toolkit fixtures" and reviewed["date"] == "2018-12-17"
+    [reviewed] = json.loads(rows["pyongyang-sanctions-political-provocation"]["reviews"])
+    assert reviewed["author"] == "claims toolkit fixtures" and reviewed["date"] == "2018-12-17"
     assert reviewed["summary"].startswith("North Korea's severe human rights abuses")
     assert "url" not in reviewed and rows["pyongyang-sanctions-political-provocation"]["history"] == ""
 
     table = table_of(write, valid_record(
         id="two-sources", tags=[],
         sources=[{"url": "https://example.org/one", "title": "First, with a comma"}, {"url": "https://example.org/two"}],
-        review={"url": "https://review.example.org/x", "summary": "Checked."},
+        reviews=[{"url": "https://review.example.org/x", "summary": "Checked."}],
     ))
     export(table, "csv", tmp_path / "two.csv")
     [row] = read_csv(tmp_path / "two.csv")
     assert json.loads(row["sources"]) == [{"url": "https://example.org/one", "title": "First, with a comma"},
                                           {"url": "https://example.org/two"}]  # empty fields left out
-    assert row["tags"] == "" and json.loads(row["review"]) == {"summary": "Checked.", "url": "https://review.example.org/x"}
+    assert row["tags"] == "" and json.loads(row["reviews"]) == [{"url": "https://review.example.org/x", "summary": "Checked."}]
 
 
 # -- Parquet and JSON Lines: lossless -------------------------------------------------------------------
@@ -171,7 +171,7 @@ def test_jsonl_reads_back_equal(fixtures_table, tmp_path):
     assert len(objects) == 14
     assert all(list(o) == SCHEMA.names() for o in objects)  # nulls kept, keys in column order
     threat = next(o for o in objects if o["id"] == "trump-no-longer-nuclear-threat")
-    assert threat["date"] == "2018-06-13" and threat["review"] is None and threat["context"] is None
+    assert threat["date"] == "2018-06-13" and threat["reviews"] == [] and threat["context"] is None
     assert threat["history"][1] == {"date": "2018-12-04", "status": "false",
                                     "note": "Bolton: they have not lived up to the commitments."}
 

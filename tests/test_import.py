@@ -1,6 +1,6 @@
 """`claims import`: every shape fact-checks come in (hand-written from schema.org's ClaimReview and
-the Fact Check Tools API reference), one record per review, nothing invented or merged, every
-skipped item reported with its place."""
+the Fact Check Tools API reference), one schema 2 record per claim with every review kept, nothing
+invented, every skipped item reported with its place."""
 
 from __future__ import annotations
 
@@ -38,33 +38,33 @@ def imported(tmp_path: Path, name: str, **options) -> tuple[dict[str, dict], "to
 
 def test_fact_check_api_dump_in_arabic_keeps_every_review_of_every_publisher(tmp_path):
     claims, summary = imported(tmp_path, "factcheck-api-arabic.json")
-    assert (summary.items, summary.reviews, summary.written) == (5, 7, 6)
+    # One record per claim, every review kept in it.
+    assert (summary.items, summary.reviews, summary.written, summary.reviews_kept) == (5, 7, 4, 6)
     floods = claims["صورة تظهر فيضانات في شوارع القاهرة الأسبوع الماضي"]
-    assert sorted((r["review"]["reviewer"], r["status"]) for r in floods) == [("Fatabyyano", "false"), ("Misbar", "misleading")]
-    misbar = next(r for r in floods if r["review"]["reviewer"] == "Misbar")
-    assert misbar == {
-        "id": misbar["id"],
+    misbar_url = ("https://misbar.com/factcheck/2023/11/03/%D8%B5%D9%88%D8%B1%D8%A9-%D9%81%D9%8A%D8%B6%D8%A7%D9%86"
+                  "%D8%A7%D8%AA-%D8%A7%D9%84%D9%82%D8%A7%D9%87%D8%B1%D8%A9")
+    assert floods == {
+        "id": floods["id"],
         "speaker": "منشورات على فيسبوك",
+        "speaker_type": "unknown",  # the API does not say what a claimant is
         "claim": "صورة تظهر فيضانات في شوارع القاهرة الأسبوع الماضي",
         "date": "2023-11-02",
-        "status": "misleading",
+        "status": "false",  # the most recent mapped review's
+        "reviews": [
+            {"publisher": {"name": "Misbar", "url": "https://misbar.com"}, "url": misbar_url, "date": "2023-11-03",
+             "rating": {"text": "مضلل"}, "status": "misleading", "summary": "الصورة ليست من القاهرة", "language": "ar"},
+            {"publisher": {"name": "Fatabyyano", "url": "https://fatabyyano.net"},
+             "url": "https://fatabyyano.net/cairo-floods-photo/", "date": "2023-11-04",
+             "rating": {"text": "زائف"}, "status": "false", "summary": "صورة قديمة من دولة أخرى", "language": "ar"},
+        ],
         "language": "ar",
-        "sources": [{
-            "url": "https://misbar.com/factcheck/2023/11/03/%D8%B5%D9%88%D8%B1%D8%A9-%D9%81%D9%8A%D8%B6%D8%A7%D9%86%D8%A7%D8%AA-%D8%A7%D9%84%D9%82%D8%A7%D9%87%D8%B1%D8%A9",
-            "title": "الصورة ليست من القاهرة", "publisher": "Misbar", "date": "2023-11-03",
-        }],
-        "review": {
-            "summary": 'Original rating: "مضلل".',
-            "url": misbar["sources"][0]["url"],
-            "reviewer": "Misbar",
-            "date": "2023-11-03",
-        },
     }
-    assert misbar["id"].startswith("mnshwrt-la-fysbwk-swrh-")  # transliterated, then a hash
+    assert floods["id"].startswith("mnshwrt-la-fysbwk-swrh-")  # transliterated, then a hash
     inflation = claims["الرئيس قال إن التضخم انخفض إلى النصف"]
     assert (inflation["status"], inflation["date"]) == ("mixed", "2023-08-15")  # no claim date: the review's
     assert summary.notes == {"claim date taken from the review's date": 1}
-    assert claims["اكتشاف علاج جديد للسكري من الأعشاب"]["review"]["reviewer"] == "akeed.jo"  # no name: the site
+    herbs = claims["اكتشاف علاج جديد للسكري من الأعشاب"]["reviews"][0]
+    assert herbs["publisher"] == {"name": "akeed.jo", "url": "https://akeed.jo"}  # no name: the site
     assert [s.as_dict() for s in summary.skipped] == [{
         "position": "/claims/2/claimReview/0", "url": "https://fatabyyano.net/beirut-port-video-old/",
         "reason": "no claimant (speaker) and no --default-speaker",
@@ -75,7 +75,7 @@ def test_default_speaker_fills_a_missing_claimant_and_is_counted(tmp_path):
     claims, summary = imported(tmp_path, "factcheck-api-arabic.json", default_speaker="مصدر غير معروف")
     beirut = claims["مقطع فيديو لانفجار في مرفأ بيروت عام 2020 منسوب لحدث جديد"]
     assert beirut["speaker"] == "مصدر غير معروف" and beirut["status"] == "unverified"
-    assert beirut["review"]["summary"] == 'Original rating: "ساخر".'  # satire: known, no verdict
+    assert beirut["reviews"][0]["rating"] == {"text": "ساخر"} and "status" not in beirut["reviews"][0]  # satire: no verdict
     assert summary.no_verdict == {("ساخر", "Fatabyyano"): 1}
     assert summary.skipped == () and summary.notes["speaker taken from --default-speaker"] == 1
 
@@ -86,24 +86,29 @@ def test_html_page_with_json_ld_graph_french_afp_style(tmp_path):
     assert emeutes == {
         "id": emeutes["id"],
         "speaker": "Publications sur les réseaux sociaux",
+        "speaker_type": "organization",  # the claim's author @type
         "claim": "Une vidéo montre des émeutes à Paris après les élections de 2024",
         "date": "2024-07-01",
         "status": "mixed",  # "Partiellement faux": the words decide before ratingValue 2
-        "language": "fr",
-        "sources": [{"url": "https://x.com/exemple/status/1808000000000000000"}],  # the appearance
-        "review": {
-            "summary": 'Original rating: "Partiellement faux". La vidéo date de 2023 et a été tournée à Nanterre.',
-            "url": "https://factuel.afp.com/doc.afp.com.34XY7Z",
-            "reviewer": "AFP Factuel",  # the author named by @id, found in the graph
+        "appearances": [{"url": "https://x.com/exemple/status/1808000000000000000"}],  # where it was made
+        "reviews": [{
+            "publisher": {"name": "AFP Factuel", "url": "https://factuel.afp.com/"},  # named by @id in the graph
+            "url": "https://factuel.afp.com/doc.afp.com.34XY7Z",  # the fact-check page
             "date": "2024-07-03",
-        },
+            "rating": {"text": "Partiellement faux", "value": 2, "best": 5, "worst": 1},  # the publisher's scale kept
+            "status": "mixed",
+            "summary": "La vidéo date de 2023 et a été tournée à Nanterre.",
+            "language": "fr",
+        }],
+        "language": "fr",
     }
     # One page reviewing two claims: two records, two ids.
     bureaux = claims["Les bureaux de vote ferment à 22 heures à Paris"]
-    assert bureaux["status"] == "false" and bureaux["review"]["url"] == emeutes["review"]["url"]
-    assert bureaux["id"] != emeutes["id"]
+    assert bureaux["status"] == "false" and bureaux["reviews"][0]["url"] == emeutes["reviews"][0]["url"]
+    assert bureaux["id"] != emeutes["id"] and bureaux["speaker_type"] == "person"
     procuration = claims["Le gouvernement a supprimé le vote par procuration"]
     assert procuration["status"] == "unverified" and procuration["date"] == "2024-07-05"
+    assert procuration["reviews"][0]["rating"] == {"text": "Pas faux"} and "status" not in procuration["reviews"][0]
     assert summary.unmapped == {("Pas faux", "AFP Factuel"): 1}  # a negated false is not "true"
     # The breadcrumb block is not an item; the broken block is reported with its place.
     assert summary.items == 3
@@ -125,7 +130,8 @@ def test_json_lines_of_every_shape_with_a_byte_order_mark(tmp_path):
     claims, summary = imported(tmp_path, "lines-mixed.jsonl")
     assert (summary.items, summary.reviews, summary.written) == (4, 4, 4)
     whales = claims["Offshore wind turbines are killing whales by the hundreds."]
-    assert (whales["status"], whales["speaker"], whales["review"]["reviewer"]) == ("false", "Jane Roe", "PolitiFact")
+    assert (whales["status"], whales["speaker"], whales["reviews"][0]["publisher"]) == ("false", "Jane Roe", {"name": "PolitiFact"})
+    assert whales["reviews"][0]["rating"] == {"text": "pants-fire", "value": 1, "best": 6, "worst": 1}
     assert claims["Las vacunas contienen grafeno."]["status"] == "false"  # a claims:search answer on a line
     assert claims["O salário mínimo subiu 10% em 2023."]["status"] == "misleading"  # a bare API claim
     assert claims["Windräder verbrauchen mehr Energie als sie erzeugen."]["language"] == "de"  # a list
@@ -156,49 +162,53 @@ def test_an_api_answer_that_found_nothing_imports_nothing():
 # -- issue 10 item 7: nothing invented or merged ---------------------------------------------------
 
 
-def test_disagreeing_reviews_stay_separate_records_that_validate_build_links_and_the_summary_lists(tmp_path, cli):
+def test_disagreeing_reviews_are_kept_in_one_record_listed_by_import_and_build(tmp_path, cli):
     claims, summary = imported(tmp_path, "factcheck-api-arabic.json")
     vaccine = claims["وزارة الصحة أعلنت مجانية اللقاح لجميع المواطنين"]
-    assert sorted(r["status"] for r in vaccine) == ["false", "true"]  # a "True" and a "False", both kept
-    assert {d.claim: dict(d.statuses) for d in summary.disagreements} == {
-        "وزارة الصحة أعلنت مجانية اللقاح لجميع المواطنين": {
-            "false": (next(r["id"] for r in vaccine if r["status"] == "false"),),
-            "true": (next(r["id"] for r in vaccine if r["status"] == "true"),)},
-        "صورة تظهر فيضانات في شوارع القاهرة الأسبوع الماضي": {
-            "false": (next(r["id"] for r in claims["صورة تظهر فيضانات في شوارع القاهرة الأسبوع الماضي"] if r["status"] == "false"),),
-            "misleading": (next(r["id"] for r in claims["صورة تظهر فيضانات في شوارع القاهرة الأسبوع الماضي"] if r["status"] == "misleading"),)},
+    assert [(r["publisher"]["name"], r["status"]) for r in vaccine["reviews"]] == [("AFP عربي", "true"), ("Misbar", "false")]
+    assert vaccine["status"] == "false"  # the most recent mapped review's; the "True" is kept beside it
+    floods = claims["صورة تظهر فيضانات في شوارع القاهرة الأسبوع الماضي"]
+    assert {d.id: dict(d.statuses) for d in summary.disagreements} == {
+        vaccine["id"]: {"false": ("Misbar",), "true": ("AFP عربي",)},
+        floods["id"]: {"false": ("Fatabyyano",), "misleading": ("Misbar",)},
     }
     built = cli("build", tmp_path / "factcheck-api-arabic.json.yaml", "--out", tmp_path / "built")
     assert built.exit_code == 0, built.stderr
-    ids = sorted(r["id"] for r in vaccine)
-    assert f"repeat: {ids[1]} -> {ids[0]}" in built.stdout
+    report = json.loads((tmp_path / "built" / "build-report.json").read_text(encoding="utf-8"))
+    assert {d["claim"]: d["statuses"] for d in report["review_disagreements"]} == {
+        vaccine["id"]: {"false": ["Misbar"], "true": ["AFP عربي"]},
+        floods["id"]: {"false": ["Fatabyyano"], "misleading": ["Misbar"]},
+    }
+    assert "2 claims with reviews that disagree" in built.stdout
     run = cli("import", DATA / "factcheck-api-arabic.json", "--out", tmp_path / "again.yaml")
-    assert "2 claims with reviews that disagree" in run.stdout and ids[0] in run.stdout
+    assert "2 claims with reviews that disagree" in run.stdout and vaccine["id"] in run.stdout
 
 
-def test_same_claim_same_date_without_distinct_review_urls_is_still_a_duplicate(write):
+def test_same_claim_same_date_is_a_duplicate_whatever_its_reviews_but_never_of_unknown_date(write):
     first = {"id": "jane-doe-said-it", "speaker": "Jane Doe", "claim": "It was said.", "date": "2020-01-01",
-             "status": "false", "sources": [{"url": "https://a.example.org/x"}]}
+             "status": "false"}
     twice = write("claims.jsonl", "\n".join(json.dumps(r) for r in (
-        {**first, "review": {"url": "https://checker-a.example.org/1"}},
-        {**first, "id": "jane-doe-said-it-b", "status": "true", "review": {"url": "https://checker-b.example.org/1"}},
-        {**first, "id": "jane-doe-said-it-c", "review": {"url": "https://checker-a.example.org/1"}},
-        {**first, "id": "jane-doe-said-it-d"},
+        {**first, "reviews": [{"url": "https://checker-a.example.org/1"}]},
+        {**first, "id": "jane-doe-said-it-b", "status": "true", "reviews": [{"url": "https://checker-b.example.org/1"}]},
+        {**first, "id": "jane-doe-said-it-c", "date": "2020-01"},  # another date as written: not the same
+        {**first, "id": "jane-doe-said-it-d", "date": "unknown"},
+        {**first, "id": "jane-doe-said-it-e", "date": "unknown"},  # a re-check of unknown date: a repeat
     )) + "\n")
     result = toolkit.validate([twice])
-    assert [(p.rule, p.line) for p in result.problems] == [("duplicate-claim", 3), ("duplicate-claim", 4)]
+    assert [(p.rule, p.line) for p in result.problems] == [("duplicate-claim", 2)]
 
 
-def test_numeric_ratings_outside_the_scale_nan_and_overflow_are_kept_as_words_and_counted(tmp_path):
+def test_numeric_ratings_outside_the_scale_nan_and_overflow_are_kept_and_counted(tmp_path):
     claims, summary = imported(tmp_path, "numeric-ratings.jsonld")
-    kept = {claim: (r["status"], r.get("review", {}).get("summary")) for claim, r in claims.items()}
-    assert kept["Rated zero on a one to five scale."] == ("unverified", 'Original rating: "0 (scale 1-5)".')
-    assert kept["Rated six on a one to five scale."] == ("unverified", 'Original rating: "6 (scale 1-5)".')
-    assert kept["Rated NaN."] == ("unverified", 'Original rating: "NaN (scale 1-5)".')
-    assert kept["Rated 1e999."] == ("unverified", 'Original rating: "1e999 (scale 1-5)".')
-    assert kept["Rated with a huge integer."][0] == "unverified"
-    assert kept["Rated 7 on a one to seven scale."] == ("true", None)
-    assert kept["Rated False with a value of 0."] == ("false", None)  # the words decide; the 0 is counted
+    kept = {claim: (r["status"], r["reviews"][0].get("rating"), r["reviews"][0].get("status")) for claim, r in claims.items()}
+    assert kept["Rated zero on a one to five scale."] == ("unverified", {"value": 0, "best": 5, "worst": 1}, None)
+    assert kept["Rated six on a one to five scale."] == ("unverified", {"value": 6, "best": 5, "worst": 1}, None)
+    # A value no number holds is kept as the words it was written in.
+    assert kept["Rated NaN."] == ("unverified", {"text": "NaN"}, None)
+    assert kept["Rated 1e999."] == ("unverified", {"text": "1e999"}, None)
+    assert kept["Rated with a huge integer."][0::2] == ("unverified", None)
+    assert kept["Rated 7 on a one to seven scale."] == ("true", {"value": 7, "best": 7, "worst": 1}, "true")
+    assert kept["Rated False with a value of 0."][0::2] == ("false", "false")  # the words decide; the 0 is counted
     assert summary.notes == {"rating not a finite number": 3, "rating outside its scale": 3}
 
 
@@ -217,7 +227,7 @@ def test_an_import_that_yields_no_record_exits_1_and_writes_nothing(tmp_path, cl
     nothing = tmp_path / "nothing.json"
     nothing.write_text("{}")
     run = cli("import", nothing, "--out", tmp_path / "out.yaml")
-    assert run.exit_code == 1 and "no ClaimReview or Fact Check API claim found" in run.stderr
+    assert run.exit_code == 1 and "no claimreview item found" in run.stderr
 
 
 def test_report_lists_every_skipped_item_with_position_url_and_reason(tmp_path, cli):
@@ -226,6 +236,8 @@ def test_report_lists_every_skipped_item_with_position_url_and_reason(tmp_path, 
         {"@type": "ClaimReview", "url": "https://checker.example.org/ok", "claimReviewed": "Fine.",
          "itemReviewed": {"author": "Jane Doe", "datePublished": "2020-01-01"}, "reviewRating": {"alternateName": "True"}},
         {"@type": "ClaimReview", "url": "https://checker.example.org/no-date", "claimReviewed": "Undated.",
+         "itemReviewed": {"author": "Jane Doe"}, "reviewRating": {"alternateName": "False"}},
+        {"@type": "ClaimReview", "url": "https://checker.example.org/no-text",
          "itemReviewed": {"author": "Jane Doe"}, "reviewRating": {"alternateName": "False"}},
         {"@type": "ClaimReview", "url": "https://checker.example.org/future", "claimReviewed": "Later.",
          "itemReviewed": {"author": "Jane Doe", "datePublished": "2999-01-01"}},
@@ -238,16 +250,18 @@ def test_report_lists_every_skipped_item_with_position_url_and_reason(tmp_path, 
     run = cli("import", source, "--out", tmp_path / "out.json", "--report", tmp_path / "report.json")
     assert run.exit_code == 0, run.stderr
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
-    assert report["written"] == 1 and report["items"] == 5
+    assert report["written"] == 2 and report["items"] == 6 and report["reviews_kept"] == 2
     assert report["skipped"] == [
-        {"position": "/1", "url": "https://checker.example.org/no-date", "reason": "no claim date and no review date"},
-        {"position": "/2", "url": "https://checker.example.org/future", "reason": "claim date 2999-01-01 is in the future"},
-        {"position": "/3", "url": "https://checker.example.org/long", "reason": "claim: longer than 5000 characters"},
-        {"position": "/4", "url": None, "reason": "not a ClaimReview or Fact Check API claim"},
-        {"position": "/5", "url": "https://checker.example.org/ok", "reason": "the same review as the item at /0"},
+        {"position": "/2", "url": "https://checker.example.org/no-text", "reason": "no claim text"},
+        {"position": "/3", "url": "https://checker.example.org/future", "reason": "claim date 2999-01-01 is in the future"},
+        {"position": "/4", "url": "https://checker.example.org/long", "reason": "claim: longer than 5000 characters"},
+        {"position": "/5", "url": None, "reason": "not a ClaimReview or Fact Check API claim"},
     ]
-    assert report["skipped"][2]["reason"] == "claim: longer than 5000 characters"
-    assert "skipped 5" in run.stdout and "report.json" in run.stdout
+    # No date at all is `unknown`, never made up; the same review read twice is kept once.
+    assert report["notes"] == {"claim date unknown": 1, "no rating": 1, "the same review read twice, kept once": 1}
+    records = {r["claim"]: r for r in json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))}
+    assert records["Undated."]["date"] == "unknown" and len(records["Fine."]["reviews"]) == 1
+    assert "skipped 4" in run.stdout and "report.json" in run.stdout
 
 
 def test_import_errors_are_clear_and_write_nothing(tmp_path, cli):
@@ -264,21 +278,23 @@ def test_import_errors_are_clear_and_write_nothing(tmp_path, cli):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.json", "latin1.json"]
 
 
-def test_the_older_fact_check_api_sample_keeps_one_record_per_review(tmp_path):
+def test_the_older_fact_check_api_sample_keeps_every_review_in_one_record(tmp_path):
     claims, summary = imported(tmp_path, "factcheck-api.json")
     threat = claims["There is no longer a Nuclear Threat from North Korea."]
-    assert sorted((r["review"]["reviewer"], r["status"], r["review"].get("summary")) for r in threat) == [
-        ("Example Fact Check", "false", 'Original rating: "Pants on Fire!".'),
-        ("other-checker.example.com", "false", None),
+    assert [(r["publisher"]["name"], r["rating"]["text"], r["status"]) for r in threat["reviews"]] == [
+        ("Example Fact Check", "Pants on Fire!", "false"),
+        ("Third Checker", "False", "false"),
+        ("other-checker.example.com", "False", "false"),
     ]
     assert claims["Such cooperation would have been unimaginable in the past."]["status"] == "unverified"
     assert summary.unmapped == {("Two Thumbs Sideways", "Example Fact Check"): 1}
-    assert claims["Las sanciones no tienen ningún efecto sobre Corea del Norte."]["sources"][0]["url"].endswith("%C3%B1")
+    sanctions = claims["Las sanciones no tienen ningún efecto sobre Corea del Norte."]
+    assert sanctions["reviews"][0]["url"].endswith("%C3%B1")
 
 
 def test_read_claimreview_is_the_library_call(tmp_path):
     records, summary = read_claimreview(DATA / "claimreview-graph.jsonld")
-    assert summary.path is None and len(records) == summary.written == 5
+    assert summary.path is None and len(records) == summary.written == 5 == summary.reviews_kept
 
 
 def test_a_terminal_shows_twenty_disagreements_and_the_json_report_every_one(tmp_path, cli):
@@ -290,7 +306,7 @@ def test_a_terminal_shows_twenty_disagreements_and_the_json_report_every_one(tmp
          "claimReview": [review(n, "True"), review(n, "False")]} for n in range(25)]}))
     run = cli("import", source, "--out", tmp_path / "out.yaml", "--report", tmp_path / "report.json")
     assert "25 claims with reviews that disagree" in run.stdout
-    assert "... and 5 more (" in run.stdout and run.stdout.count("Jane Doe:") == 20
+    assert "... and 5 more (" in run.stdout and run.stdout.count(": Jane Doe:") == 20
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert len(report["disagreements"]) == 25
     assert toolkit.validate([tmp_path / "out.yaml"]).valid

@@ -1,5 +1,6 @@
-"""Stable ids: the same review gets the same id however the input is ordered and whatever else is
-added or removed, so re-importing unchanged data publishes no new version."""
+"""Stable ids: the same claim gets the same id however the input is ordered and whatever else is
+added or removed (another review of it included), so re-importing unchanged data publishes no new
+version."""
 
 from __future__ import annotations
 
@@ -20,23 +21,29 @@ def api_claims() -> list[dict]:
     return arabic + json.loads((DATA / "plain-claims-list.json").read_text(encoding="utf-8"))
 
 
-def ids_by_review(claims: list[dict]) -> dict[tuple[str, str], str]:
+def ids_by_claim(claims: list[dict]) -> dict[str, str]:
     records = from_claimreview(claims, default_speaker="Unknown")
-    return {(r["review"]["url"], r["claim"]): r["id"] for r in records}
+    return {r["claim"]: r["id"] for r in records}
 
 
 def test_reversing_the_input_or_removing_an_item_changes_no_other_id():
     claims = api_claims()
-    ids = ids_by_review(claims)
-    assert len(ids) == 14 and all(ID.match(i) and len(i) <= 100 for i in ids.values())
-    assert ids_by_review(list(reversed(claims))) == ids
+    ids = ids_by_claim(claims)
+    assert len(ids) == 12 and all(ID.match(i) and len(i) <= 100 for i in ids.values())
+    assert ids_by_claim(list(reversed(claims))) == ids
     for removed in range(len(claims)):
-        fewer = ids_by_review(claims[:removed] + claims[removed + 1:])
+        fewer = ids_by_claim(claims[:removed] + claims[removed + 1:])
         assert fewer == {key: ids[key] for key in fewer}
         assert len(fewer) < len(ids)
-    added = ids_by_review(claims + [{"text": "A new claim.", "claimant": "Someone", "claimDate": "2024-01-01",
-                                     "claimReview": [{"url": "https://new.example.org/a", "textualRating": "False"}]}])
+    added = ids_by_claim(claims + [{"text": "A new claim.", "claimant": "Someone", "claimDate": "2024-01-01",
+                                    "claimReview": [{"url": "https://new.example.org/a", "textualRating": "False"}]}])
     assert {key: added[key] for key in ids} == ids
+    # Another review of a claim, or one review fewer, leaves its id alone.
+    more = [dict(c, claimReview=c["claimReview"] + [{"url": "https://new.example.org/b", "textualRating": "True"}])
+            for c in claims]
+    assert ids_by_claim(more) == ids
+    fewer_reviews = [dict(c, claimReview=c["claimReview"][:1]) for c in claims]
+    assert ids_by_claim(fewer_reviews) == ids
 
 
 def test_ids_are_readable_for_any_script_and_stay_within_the_schema():
@@ -56,16 +63,21 @@ def test_ids_are_readable_for_any_script_and_stay_within_the_schema():
     assert all(ID.match(r["id"]) and len(r["id"]) <= 100 for r in records)
 
 
-def test_without_a_review_url_the_id_comes_from_the_content():
+def test_the_id_comes_from_the_claim_not_its_reviews():
     review = {"@type": "ClaimReview", "claimReviewed": "A claim.", "author": {"name": "Checker A"},
               "itemReviewed": {"author": "Jane Doe", "datePublished": "2019-01-02",
                                "appearance": {"url": "https://social.example.org/post/1"}},
               "reviewRating": {"alternateName": "False"}}
     [first] = from_claimreview(review)
     [again] = from_claimreview(dict(review, reviewBody="Edited later."))
-    [other] = from_claimreview(dict(review, author={"name": "Checker B"}))
-    assert first["id"] == again["id"] != other["id"]
-    assert first["id"].startswith("jane-doe-a-claim-")
+    [both] = from_claimreview([review, dict(review, author={"name": "Checker B"}, url="https://b.example.org/1")])
+    [other] = from_claimreview(dict(review, itemReviewed=dict(review["itemReviewed"], datePublished="2019-01")))
+    assert first["id"] == again["id"] == both["id"] != other["id"]  # another date as written: another claim
+    assert [r["publisher"]["name"] for r in both["reviews"]] == ["Checker A", "Checker B"]
+    assert first["id"].startswith("jane-doe-a-claim-") and other["date"] == "2019-01"
+    # An identifier (our export writes the record's id) is kept as the id.
+    [named] = from_claimreview(dict(review, itemReviewed=dict(review["itemReviewed"], identifier="desk-claim-1")))
+    assert named["id"] == "desk-claim-1"
 
 
 def test_reimporting_unchanged_data_publishes_no_new_version(tmp_path):

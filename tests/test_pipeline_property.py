@@ -68,7 +68,13 @@ def record(draw) -> dict:
         "context": text(5000),
         "tags": st.lists(text(100), max_size=5, unique=True),  # empty lists included
         "language": st.sampled_from(["en", "pt-BR", "ko", "zh-Hant-TW"]),
-        "review": st.fixed_dictionaries({}, optional={"summary": text(5000), "url": URL, "reviewer": text(200), "date": DAY}),
+        "speaker_type": st.sampled_from(["person", "organization", "group", "unknown"]),
+        "appearances": st.lists(st.fixed_dictionaries({"url": URL}, optional={"date": DAY, "title": text(500)}), max_size=3),
+        "reviews": st.lists(st.fixed_dictionaries({}, optional={
+            "publisher": st.fixed_dictionaries({}, optional={"name": text(200), "url": URL}), "url": URL, "date": DAY,
+            "rating": st.fixed_dictionaries({}, optional={"text": text(500), "value": st.integers(0, 10), "best": st.integers(1, 10)}),
+            "status": st.sampled_from(list(STATUSES)), "summary": text(5000), "language": st.just("en"), "author": text(200),
+        }), max_size=3),
         "history": st.lists(st.fixed_dictionaries({"date": st.just(date), "status": st.sampled_from(list(STATUSES))},
                                                   optional={"note": text(2000)}), max_size=3),
     }

@@ -127,7 +127,8 @@ def test_a_users_map_overrides_ours_globally_and_per_publisher(write, tmp_path, 
     run = cli("import", source, "--out", tmp_path / "out.yaml", "--ratings", ratings)
     assert run.exit_code == 0, run.stderr
     [record] = yaml.safe_load_all((tmp_path / "out.yaml").read_text(encoding="utf-8"))
-    assert record["status"] == "mixed" and record["review"]["summary"] == 'Original rating: "Two Thumbs Sideways".'
+    assert record["status"] == "mixed" and record["reviews"][0]["rating"] == {"text": "Two Thumbs Sideways"}
+    assert record["reviews"][0]["status"] == "mixed"
 
 
 @pytest.mark.parametrize("text, message", [

@@ -61,7 +61,8 @@ def test_unknown_field_is_reported_at_its_key_with_a_suggestion(write):
 @pytest.mark.parametrize(
     "line, replacement, expected",
     [
-        ("date: 2018-12-12", "date: 2018-02-30", (4, 7, "/date", "format")),
+        ("date: 2018-12-12", "date: 2018-02-30", (4, 7, "/date", "pattern")),  # the claim date's pattern spells the calendar
+        ("date: 2018-12-12", "date: 2018-13", (4, 7, "/date", "pattern")),
         ("date: 2018-12-12", "date: 12/12/2018", (4, 7, "/date", "pattern")),
         ("status: true", "status: no", (5, 9, "/status", "enum")),
         ("id: moon-new-milestone", "id: Moon_New", (1, 5, "/id", "pattern")),
@@ -69,7 +70,8 @@ def test_unknown_field_is_reported_at_its_key_with_a_suggestion(write):
         ("speaker: Moon Jae-in", "speaker: ''", (2, 10, "/speaker", "minLength")),
         ("  - url: https://example.org/a", "  - url: ftp://example.org/a", (7, 10, "/sources/0/url", "pattern")),
         ("  - url: https://example.org/a", "  - url: https://exa mple.org", (7, 10, "/sources/0/url", "pattern")),
-        ("sources:\n  - url: https://example.org/a", "sources: []", (6, 10, "/sources", "minItems")),
+        ("sources:\n  - url: https://example.org/a", "sources:\n  - url: https://example.org/a\nreviews:\n  - status: maybe",
+         (9, 13, "/reviews/0/status", "enum")),
         ("claim: A new milestone.", "claim: [a, b]", (3, 8, "/claim", "type")),
     ],
 )
@@ -101,10 +103,44 @@ def test_tags_must_be_unique_and_language_bcp47(write):
 
 
 def test_additional_properties_at_every_level(write):
-    record = valid_record(sources=[{"url": "https://example.org", "titel": "x"}], review={"sumary": "x"})
+    record = valid_record(sources=[{"url": "https://example.org", "titel": "x"}],
+                          reviews=[{"sumary": "x", "publisher": {"nam": "y"}, "rating": {"txt": "False"}}])
     path = write("a.jsonl", json.dumps(record) + "\n")
     rules = {(p.pointer, p.rule) for p in toolkit.validate([path]).problems}
-    assert rules == {("/sources/0/titel", "additionalProperties"), ("/review/sumary", "additionalProperties")}
+    assert rules == {("/sources/0/titel", "additionalProperties"), ("/reviews/0/sumary", "additionalProperties"),
+                     ("/reviews/0/publisher/nam", "additionalProperties"), ("/reviews/0/rating/txt", "additionalProperties")}
+
+
+def test_a_schema_1_record_is_told_to_run_claims_migrate(write):
+    path = write("a.yaml", "id: moon-new-milestone\nspeaker: Moon\nclaim: A milestone.\ndate: 2018-12-12\nstatus: 'true'\n"
+                           "review:\n  reviewer: Desk\n")
+    [problem] = toolkit.validate([path]).problems
+    assert (problem.line, problem.pointer, problem.rule) == (6, "/review", "additionalProperties")
+    assert "schema 1 record (review:)" in problem.message and "claims migrate" in problem.message
+
+
+@pytest.mark.parametrize("date, precision, rules", [
+    ("2018-12-04", "day", set()), ("2018-12", "month", set()), ("2018", "year", set()), ("unknown", "unknown", set()),
+    ("2999-01", None, {"future-date"}), ("2999", None, {"future-date"}), ("2018-02-29", None, {"pattern"}),
+    ("2016-02-29", "day", set()), ("1900-02-29", None, {"pattern"}), ("Dec 2018", None, {"pattern"}),
+])
+def test_a_claim_date_is_a_day_a_month_a_year_or_unknown(write, date, precision, rules):
+    path = write("a.jsonl", json.dumps(valid_record(date=date)) + "\n")
+    result = toolkit.validate([path])
+    assert {p.rule for p in result.problems} == rules
+    if precision:
+        from toolkit.build import build
+        table = build([path]).table
+        assert table["date_precision"].to_list() == [precision]
+
+
+def test_history_and_future_rules_read_a_period_by_its_first_day(write):
+    history = [{"date": "2018-11-30", "status": "unverified"}]
+    month = write("a.jsonl", json.dumps(valid_record(date="2018-12", history=history)) + "\n")
+    assert [p.rule for p in toolkit.validate([month]).problems] == ["history-order"]  # before 1 December
+    year = write("b.jsonl", json.dumps(valid_record(date="2018", history=history)) + "\n")
+    unknown = write("c.jsonl", json.dumps(valid_record(date="unknown", history=history)) + "\n")
+    assert toolkit.validate([year]).valid and toolkit.validate([unknown]).valid
 
 
 def test_duplicate_id_names_both_places(write):
@@ -274,3 +310,20 @@ def test_the_json_report_is_what_json_dumps_writes(found):
     result = ValidationResult(1, len(found), tuple(Problem(f"a{k}.json", line, 1, "/id", rule, ERROR, message)
                                                    for k, (message, line, rule) in enumerate(found)))
     assert as_json(result) == json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def test_a_pattern_failure_is_explained_in_the_schema_s_own_words(write):
+    """The hint after a refused pattern is the `description` of the part of the schema that refused
+    it, so a desk's schema explains its own rules (one source of truth, no copy in the code)."""
+    import toolkit
+    from toolkit.schema import default_schema_path
+
+    document = json.loads(default_schema_path().read_text())
+    document["properties"]["id"] = {"type": "string", "pattern": "^desk-[0-9]+$",
+                                    "description": "Desk ids are desk- and a number, like desk-42."}
+    schema = write("desk.schema.json", json.dumps(document))
+    found = toolkit.validate([write("a.json", json.dumps(valid_record(id="claim-1")))], schema=schema)
+    assert [p.message for p in found.problems] == [
+        "'claim-1' is not a valid id: desk ids are desk- and a number, like desk-42"]
+    plain = toolkit.validate([write("b.json", json.dumps(valid_record(language="english")))])
+    assert [p.message for p in plain.problems] == ["'english' is not a valid language: a BCP 47 language tag, like en or pt-BR"]

@@ -16,7 +16,7 @@ from typing import Any, cast
 
 import orjson
 
-from . import readers, rules
+from . import claim_rules, readers, rules
 from .duplicates import UniqueIndex, problem
 from .readers import jsonl
 from .readers.source import Source
@@ -146,7 +146,9 @@ class Checker:
         reader keeps none, as for YAML or CSV), `locate(k)` the k-th record with its positions
         (costly: call it only for a record a rule has something to say about). Rules look at the
         whole batch at once, as the JSON Lines path hands over thousands of records."""
-        dates = list(map(dict.get, values, repeat("date")))  # C loops (`map`) over the batch
+        # C loops (`map`) over the batch; text after today may be late (`unknown` sorts after digits:
+        # `claim_rules` says it never is).
+        dates = list(map(dict.get, values, repeat("date")))
         if set(map(type, dates)) == {str}:
             days = cast("list[str]", dates)  # all text, as just checked
             dated = {k for k, day in enumerate(days) if day > self.today} if max(days) > self.today else set()
@@ -162,26 +164,10 @@ class Checker:
                 self.problems.extend(rules.problems(record))
 
     def record_rules(self, record: Record) -> Iterator[Problem]:
-        """The toolkit's own rules about one record's dates, beyond what the schema can say."""
-        data = record.data
-        date = data.get("date")
-        if isinstance(date, str) and date > self.today and len(date) == 10:
-            yield problem(record, "/date", "future-date", f"the date {date} is in the future (today is {self.today})")
-        history = data.get("history")
-        if isinstance(history, list):
-            dates = [(i, h["date"]) for i, h in enumerate(history) if isinstance(h, dict) and isinstance(h.get("date"), str)]
-            for (_, earlier), (index, later) in zip(dates, dates[1:]):
-                if later < earlier:
-                    yield problem(
-                        record, f"/history/{index}/date", "history-order",
-                        f"history is oldest first, but {later} comes after {earlier}",
-                    )
-            if dates and isinstance(date, str) and dates[0][1] < date:
-                index, first = dates[0]
-                yield problem(
-                    record, f"/history/{index}/date", "history-order",
-                    f"a status in history ({first}) cannot be older than the claim itself ({date})",
-                )
+        """The toolkit's own rules about one record's dates, beyond what the schema can say
+        (`claim_rules`: a month or a year is read by its first day, `unknown` never is late)."""
+        for pointer, rule, message in claim_rules.record_rules(record.data, self.today):
+            yield problem(record, pointer, rule, message)
 
     def _check_line(self, index: int, source: Source, raw: bytes, number: int) -> None:
         for item in jsonl.read_line(source, raw, number):

@@ -1,110 +1,144 @@
-"""schema.org ClaimReview out: the table as JSON-LD, for search engines and fact-check aggregators.
+"""schema.org ClaimReview out, as Google's ClaimReview guidelines ask: the table as JSON-LD, for
+search engines and fact-check aggregators. Fact-checks coming *in* are `toolkit.imports`.
 
-Statuses go out through `vocabulary.STATUSES` (ratingValue 1-5 and alternateName); `unverified`
-claims have no rating and are left out. Fact-checks coming *in* are `toolkit.imports`.
+One ClaimReview per review published:
+
+- `url` is the fact-check page (the review's `url`), left out when the review has none (never the
+  claim's source article); `datePublished` is the review's date, left out when unknown;
+- `author` is the publisher: for the desk's own reviews the desk, `publisher: {name, url}` in
+  claims.yaml (the CLI reads it beside the inputs and passes it here); the checker's name, if
+  any, is the `creator` (a Person);
+- `itemReviewed` is a `Claim`: its `author` the speaker, typed from `speaker_type` (person:
+  Person, organization: Organization, group or unknown: Thing), with `sameAs` the Wikidata page
+  of `speaker_id`; `datePublished` the claim's date as written (a day, a month or a year; left
+  out when unknown); `firstAppearance` and `appearance` from `appearances` (never `sources`,
+  which are evidence); `identifier` the record's id, so that importing the export back keeps
+  every id;
+- `reviewRating` carries the publisher's own value and scale when known, else our vocabulary's
+  (1-5, `vocabulary.STATUSES`), and the publisher's words as `alternateName` (else ours).
+
+The desk's own reviews are the reviews with no publisher (or with the desk's name), and, for a
+record with no review at all, its status (a desk's hand-written verdict). By default only these
+go out; `all_reviews` adds every other review, under its own publisher. A claim with nothing to
+publish (`unverified`, or only others' reviews) is left out and counted.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
 
+from .dates import UNKNOWN, written
 from .vocabulary import STATUSES
 
 CONTEXT = "https://schema.org"
 WIKIDATA = "https://www.wikidata.org/wiki/"
 BEST, WORST = 5, 1
-
-# A speaker whose name holds one of these words is published as an Organization, anyone else as a
-# Person: the records do not say which, and a wrong guess only changes the @type.
-ORGANIZATION_WORDS = (
-    "administration", "agency", "army", "assembly", "associated", "association", "bank", "board",
-    "bureau", "campaign", "commission", "committee", "company", "congress", "corporation", "council",
-    "court", "department", "embassy", "foundation", "government", "group", "inc", "institute",
-    "league", "ltd", "media", "ministry", "network", "news", "office", "organisation",
-    "organization", "parliament", "party", "police", "press", "senate", "service", "times",
-    "university",
-)
-_ORGANIZATION = r"(?i)\b(?:" + "|".join(ORGANIZATION_WORDS) + r")\b"
+AUTHOR_TYPES = {"person": "Person", "organization": "Organization"}  # group, unknown: Thing
 
 
-
-
-def to_claimreview(table: pl.DataFrame) -> tuple[list[dict[str, Any]], int]:
-    """One ClaimReview per reviewed claim, in the table's order, and how many `unverified` were left out.
+def to_claimreview(table: pl.DataFrame, *, publisher: Mapping[str, str] | None = None,
+                   all_reviews: bool = False) -> tuple[list[dict[str, Any]], int]:
+    """The ClaimReviews of the table, in its order, and how many claims had none to publish.
 
     >>> from toolkit.build import build
     >>> reviews, left_out = to_claimreview(build(["fixtures/"]).table)
     >>> reviews[0]["reviewRating"]["alternateName"], left_out
     ('Unproven', 3)
     """
-    ratings = {name: s.rating for name, s in STATUSES.items() if s.rating is not None}
-    names = {name: STATUSES[name].alternate_name for name in ratings}
-    reviewed = table.filter(pl.col("status").is_in(list(ratings)))
-    review = pl.col("review").struct
-    day = lambda e: e.dt.to_string("%Y-%m-%d")  # noqa: E731
-    rows = reviewed.select(
-        "claim", "speaker", "speaker_id", "language",
-        day(pl.col("date")).alias("date"),
-        pl.when(pl.col("speaker").str.contains(_ORGANIZATION)).then(pl.lit("Organization"))
-        .otherwise(pl.lit("Person")).alias("speaker_type"),
-        pl.col("sources").list.eval(pl.element().struct.with_fields(day(pl.field("date")))).alias("sources"),
-        pl.col("status").replace_strict(ratings, return_dtype=pl.Int64).alias("rating"),
-        pl.col("status").replace_strict(names, return_dtype=pl.String).alias("rating_name"),
-        pl.coalesce(review.field("url"), pl.col("sources").list.first().struct.field("url")).alias("url"),
-        day(pl.coalesce(
-            review.field("date"),
-            pl.col("history").list.eval(pl.element().struct.field("date")).list.max(),
-            pl.col("date"),
-        )).alias("published"),
-        review.field("reviewer").alias("reviewer"),
-        review.field("summary").alias("summary"),
-    )
-    return [_claim_review(row) for row in rows.iter_rows(named=True)], table.height - reviewed.height
+    desk = dict(publisher or {})
+    out: list[dict[str, Any]] = []
+    left_out = 0
+    for row in table.iter_rows(named=True):
+        made = (_claim_review(row, review, who) for review, who in _published(row, desk, all_reviews))
+        published = [p for p in made if p is not None]
+        left_out += not published
+        out.extend(published)
+    return out, left_out
 
 
-def _claim_review(row: dict[str, Any]) -> dict[str, Any]:
-    """Assemble one JSON-LD object from the columns computed above; absent values leave keys out."""
-    author = _present({
-        "@type": row["speaker_type"],
+def _published(row: dict[str, Any], desk: dict[str, str], all_reviews: bool) -> list[tuple[dict[str, Any], dict[str, str]]]:
+    """(review, its publisher) for each review that goes out."""
+    reviews = row.get("reviews") or []
+    if not reviews:
+        return [({"status": row["status"]}, desk)]  # the desk's hand-written verdict
+    chosen = []
+    for review in reviews:
+        who = {k: v for k, v in (review.get("publisher") or {}).items() if v}
+        if not who or (desk.get("name") and who.get("name") == desk["name"]):
+            chosen.append((review, {**desk, **who}))
+        elif all_reviews:
+            chosen.append((review, who))
+    return chosen
+
+
+def _claim_review(row: dict[str, Any], review: dict[str, Any], publisher: dict[str, str]) -> dict[str, Any] | None:
+    """One JSON-LD object; None for a review with no rating to publish (an `unverified` record)."""
+    rating = _rating(review)
+    if rating is None:
+        return None
+    speaker = _present({
+        "@type": AUTHOR_TYPES.get(row.get("speaker_type") or "", "Thing"),
         "name": row["speaker"],
-        "sameAs": WIKIDATA + row["speaker_id"] if row["speaker_id"] else None,
+        "sameAs": WIKIDATA + row["speaker_id"] if row.get("speaker_id") else None,
     })
-    appearances = [
-        _present({
-            "@type": "CreativeWork",
-            "url": source["url"],
-            "name": source["title"],
-            "publisher": {"@type": "Organization", "name": source["publisher"]} if source["publisher"] else None,
-            "datePublished": source["date"],
-        })
-        for source in row["sources"]
-    ]
+    # The first appearance is the earliest dated one (else the first listed); the others follow.
+    listed = sorted(row.get("appearances") or [], key=lambda a: (a.get("date") is None, a.get("date") or dt.date.min))
+    appearances = [_present({"@type": "CreativeWork", "url": a["url"], "name": a.get("title"),
+                             "datePublished": _day(a.get("date"))}) for a in listed]
+    claim_date = written(row["date"], row.get("date_precision"))
     return _present({
         "@context": CONTEXT,
         "@type": "ClaimReview",
-        "url": row["url"],
+        "url": review.get("url"),
         "claimReviewed": row["claim"],
         "itemReviewed": _present({
             "@type": "Claim",
-            "author": author,
-            "datePublished": row["date"],
-            "appearance": appearances,
-            "inLanguage": row["language"],
+            "identifier": row["id"],
+            "author": speaker,
+            "datePublished": None if claim_date == UNKNOWN else claim_date,
+            "firstAppearance": appearances[0] if appearances else None,
+            "appearance": appearances[1:],
+            "inLanguage": row.get("language"),
         }),
-        "reviewRating": {
-            "@type": "Rating",
-            "ratingValue": row["rating"],
-            "bestRating": BEST,
-            "worstRating": WORST,
-            "alternateName": row["rating_name"],
-        },
-        "reviewBody": row["summary"],
-        "datePublished": row["published"],
-        "author": {"@type": "Organization", "name": row["reviewer"]} if row["reviewer"] else None,
+        "author": _present({"@type": "Organization", **publisher}) if publisher else None,
+        "creator": {"@type": "Person", "name": review["author"]} if review.get("author") else None,
+        "datePublished": _day(review.get("date")),
+        "reviewRating": rating,
+        "reviewBody": review.get("summary"),
+        "inLanguage": review.get("language"),
     })
 
 
+def _rating(review: dict[str, Any]) -> dict[str, Any] | None:
+    """The publisher's value and scale when known, else our vocabulary's; the publisher's words."""
+    given = review.get("rating") or {}
+    status = STATUSES.get(review.get("status") or "")
+    ours = status if status is not None and status.rating is not None else None
+    scale: dict[str, Any] = {}
+    if given.get("value") is not None:
+        scale = {"ratingValue": _number(given["value"]), "bestRating": _number(given.get("best")),
+                 "worstRating": _number(given.get("worst"))}
+    elif ours is not None and not given.get("text"):
+        scale = {"ratingValue": ours.rating, "bestRating": BEST, "worstRating": WORST}
+    # Our words only beside our numbers: a publisher who gave a number and no words said no words.
+    words = given.get("text") or (ours.alternate_name if ours is not None and given.get("value") is None else None)
+    if not words and not scale:
+        return None
+    return _present({"@type": "Rating", **scale, "alternateName": words})
+
+
+def _number(value: Any) -> Any:
+    """A whole number as an int (the table holds every rating as a float)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _day(value: Any) -> str | None:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 def _present(mapping: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in mapping.items() if value is not None and value != []}
+    return {key: value for key, value in mapping.items() if value is not None and value != [] and value != {}}

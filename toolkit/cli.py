@@ -27,7 +27,7 @@ app = typer.Typer(
 )
 
 PathsArgument = typer.Argument(None, help="Claim files or folders (searched recursively). Default: the current folder.")
-SchemaOption = typer.Option(None, "--schema", help="JSON Schema to validate against (default: `schema:` in claims.yaml, else the packaged schema v1).")
+SchemaOption = typer.Option(None, "--schema", help="JSON Schema to validate against (default: `schema:` in claims.yaml, else the packaged schema v2).")
 
 
 def _print_version(asked: bool) -> None:
@@ -230,6 +230,12 @@ def build_command(
     for conflict in report.conflicts:
         statuses = "; ".join(f"{status}: {', '.join(ids)}" for status, ids in conflict.statuses.items())
         typer.echo(f"  warning: repeats of {conflict.claim_id} disagree on status ({statuses}) at {', '.join(conflict.places)}", err=True)
+    if report.review_disagreements:
+        typer.echo(f"{plural(len(report.review_disagreements), 'claim')} with reviews that disagree (all kept; "
+                   "build-report.json lists them):")
+        for shown in report.review_disagreements[:20]:
+            statuses = "; ".join(f"{status}: {', '.join(names)}" for status, names in shown["statuses"].items())
+            typer.echo(f"  {shown['claim']}: {statuses}")
     for name in written:
         typer.echo(f"  wrote {name}")
     for name in left_beside(out, written):
@@ -244,9 +250,11 @@ def export_command(
     schema: Path | None = SchemaOption,
     speakers: Path | None = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs or above, up to the repository root)."),
     bom: bool = typer.Option(False, "--bom", help="CSV only: start the file with the UTF-8 byte-order mark Excel needs."),
+    all_reviews: bool = typer.Option(False, "--all-reviews", help="ClaimReview only: also export the reviews of other publishers, under their names."),
     force: bool = ForceOption,
 ) -> None:
-    """Build the table and write it as CSV, Parquet, JSON Lines or ClaimReview JSON-LD.
+    """Build the table and write it as CSV, Parquet, JSON Lines or ClaimReview JSON-LD (the desk's
+    own reviews, authored by `publisher` of claims.yaml).
 
     Exit status: 0 written, 1 invalid input or a failed write, 2 usage problem (an unknown format, an existing --out without --force, an --out that is one of the inputs).
 
@@ -259,12 +267,20 @@ def export_command(
     fmt = output_format.value
     if bom and fmt != "csv":
         raise typer.BadParameter(f"--bom is for CSV only, not {fmt}", param_hint="--bom")
+    if all_reviews and fmt != "claimreview":
+        raise typer.BadParameter(f"--all-reviews is for claimreview only, not {fmt}", param_hint="--all-reviews")
     writer(fmt)  # the writer exists (checked before the build)
     given = _paths(paths)
     schema_in_use = _schema(schema, given)
     check_file_output(out, inputs=given, also_read=[speakers, schema_in_use], force=force)
     table = build(given, schema=schema_in_use, speakers=speakers).table
-    summary = export(table, fmt, out, bom=bom)
+    if fmt == "claimreview":
+        from .config import find_config, load_config
+
+        desk = dict(load_config(find_config(given)).publisher) or None
+        summary = export(table, fmt, out, publisher=desk, all_reviews=all_reviews)
+    else:
+        summary = export(table, fmt, out, bom=bom)
     try:
         mark_export(out)
     except OSError as error:  # the export is written; only discovery's hint is missing
@@ -277,8 +293,10 @@ def export_command(
 @command(name="import")
 def import_(
     source: Path = typer.Argument(..., help="ClaimReview JSON-LD (object, list, @graph), an HTML page with JSON-LD, "
-                                  "a Fact Check Tools API claims:search answer or list of its claims, or JSON Lines of these."),
-    from_format: str = typer.Option("claimreview", "--from", help="The input format (claimreview)."),
+                                  "a Fact Check Tools API claims:search answer or list of its claims, or JSON Lines of these; "
+                                  "a CSV or TSV table (with --map); LIAR's TSV."),
+    from_format: str = typer.Option("claimreview", "--from", help="The input format: claimreview, csv, tsv or liar."),
+    table_map: Path | None = typer.Option(None, "--map", help="For --from csv|tsv: YAML map of columns to fields, date formats, labels, constants."),
     out: Path = typer.Option(..., "--out", "-o", help="Claim file to write: .yaml, .json or .jsonl; an existing file only with --force."),
     default_speaker: str | None = typer.Option(None, "--default-speaker", help="Speaker for items that name no claimant (otherwise skipped)."),
     ratings: Path | None = typer.Option(None, "--ratings", help="YAML map of ratings to statuses, global and per publisher, over the shipped one."),
@@ -286,20 +304,24 @@ def import_(
     report: Path | None = typer.Option(None, "--report", help="Write every skipped item (position, url, reason) to a .json or .csv file."),
     force: bool = ForceOption,
 ) -> None:
-    """Turn fact-checks published as ClaimReview into claim records that pass validation.
+    """Turn fact-checks published as ClaimReview, or tables of them, into schema 2 claim records
+    (one per claim, every review kept) that pass validation.
 
-    Exit status: 0 records written, 1 no record (or an unmapped rating with --strict), 2 usage problem (an existing --out without --force, an --out that is the input).
+    Exit status: 0 records written, 1 no record (or an unmapped rating with --strict), 2 usage problem (an existing --out without --force, an --out that is the input, a bad --map).
 
     Example: claims import factcheck.json --from claimreview --out claims/imported.yaml
     """
     from .errors import UsageError
-    from .imports import import_claimreview, render
+    from .imports import SOURCES, import_claims, render
     from .outputs import check_file_output
 
-    if from_format != "claimreview":
-        raise UsageError(f"--from takes claimreview, not {from_format!r}")
-    check_file_output(out, inputs=[source], also_read=[ratings], force=force)
-    summary = import_claimreview(source, out, ratings=ratings, default_speaker=default_speaker, strict=strict, report=report)
+    if from_format not in SOURCES:
+        raise UsageError(f"--from takes {', '.join(SOURCES)}, not {from_format!r}")
+    if table_map is not None and from_format not in ("csv", "tsv"):
+        raise UsageError(f"--map is for --from csv or tsv, not {from_format}")
+    check_file_output(out, inputs=[source], also_read=[ratings, table_map], force=force)
+    summary = import_claims(source, out, source=from_format, table_map=table_map, ratings=ratings,
+                            default_speaker=default_speaker, strict=strict, report=report)
     sys.stdout.write(render(summary, str(report) if report else None))
 
 
@@ -487,6 +509,27 @@ def fmt(
     raise typer.Exit(1 if result.failed or (check and result.changed) else 0)
 
 
+@command
+def migrate(
+    paths: list[Path] | None = PathsArgument,
+    check: bool = typer.Option(False, "--check", help="Change nothing; exit 1 and name the files that would change."),
+) -> None:
+    """Rewrite schema 1 claim files as schema 2, in place: review becomes reviews[0] (its reviewer
+    the author, the record's status its status); YAML comments kept; each file reported.
+
+    Example: claims migrate claims/
+    """
+    from .migrate import migrate_paths
+
+    result = migrate_paths(_paths(paths), check=check)
+    for name, records in result.migrated.items():
+        typer.echo(f"{'would migrate' if check else 'migrated'} {name} ({plural(records, 'record')})")
+    for name, why in result.failed:
+        typer.echo(f"claims: cannot migrate {name}: {why}", err=True)
+    changed = len(result.migrated)
+    typer.echo(f"{plural(changed, 'file')} {'would be migrated' if check else 'migrated'} to schema 2, "
+               f"{plural(len(result.unchanged), 'file')} already schema 2")
+    raise typer.Exit(1 if result.failed or (check and changed) else 0)
 
 
 @command

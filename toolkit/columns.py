@@ -12,9 +12,10 @@ Polars is imported only where dtypes are asked for: validation never needs it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .errors import SchemaError
@@ -25,11 +26,15 @@ if TYPE_CHECKING:
 # The fields every claim schema must keep, required, as text (the build and every export lean
 # on them): name -> the kind it must have.
 CONTRACT = {"id": "string", "speaker": "string", "claim": "string", "date": "date", "status": "string"}
+# The claim's date may be partial (a month, a year, `unknown`: see `dates`); the table keeps its
+# first day and this column says how much of it is known. No other field may be partial.
+PARTIAL_DATE = "date"
 
 # The columns the build adds, in table order after the schema's fields (`speaker_id` follows
 # `speaker`): name -> (kind, what it means).
 BUILT = {
     "speaker_id": ("string", "Wikidata id of the speaker, from the speaker registry, where known."),
+    "date_precision": ("string", "How much of `date` is known: day, month, year or unknown (`date` is then the period's first day, or null)."),
     "repeat_of": ("string", "Id of this claim's first appearance when the same speaker said the same words before; null for the first."),
     "times_repeated": ("integer", "How many times the claim was made again after its first appearance (0: said once)."),
     "first_seen": ("date", "Date of the claim's first appearance."),
@@ -52,6 +57,7 @@ class Kind:
     fields: tuple[tuple[str, Kind], ...] = ()  # an object's properties, in schema order
     key: str | None = None  # an array of objects with one required key (a source is its `url`)
     tidy: bool = False  # free text (no pattern, format or enum): NFC and spaces tidied by the build
+    partial: bool = False  # a date that may be a month, a year or `unknown` (see `dates`, `partial_date`)
 
     def field(self, name: str) -> Kind | None:
         return self._by_name.get(name)
@@ -126,24 +132,29 @@ class Columns:
         return pl.Schema({name: kind.dtype(dates_as_text=True) for name, kind in self.record.fields})
 
     def table_schema(self) -> pl.Schema:
-        """The canonical table: the schema's fields with `speaker_id` after `speaker`, then the
-        columns the build adds."""
+        """The canonical table: the schema's fields with `speaker_id` after `speaker` and
+        `date_precision` after `date`, then the columns the build adds."""
         import polars as pl
 
         built = {name: Kind(kind).dtype() for name, (kind, _) in BUILT.items()}
         columns: dict[str, pl.DataType] = {}
         for name, kind in self.record.fields:
             columns[name] = kind.dtype()
-            if name == "speaker":
-                columns["speaker_id"] = built.pop("speaker_id")
+            if name in _BESIDE:
+                columns[_BESIDE[name]] = built.pop(_BESIDE[name])
         return pl.Schema({**columns, **built})
 
 
 
+# Built columns that follow a field of the schema in the table.
+_BESIDE = {"speaker": "speaker_id", PARTIAL_DATE: "date_precision"}
+
+
 def curated(columns: Iterable[str]) -> list[str]:
     """The columns `claims diff` compares: every field a curator writes (and `speaker_id`, which
-    the registry gives), not the id it compares by, nor the links and provenance the build adds."""
-    return [name for name in columns if name != "id" and (name not in BUILT or name == "speaker_id")]
+    the registry gives, and `date_precision`, part of the date as written), not the id it
+    compares by, nor the links and provenance the build adds."""
+    return [name for name in columns if name != "id" and (name not in BUILT or name in _BESIDE.values())]
 
 
 def columns_of(schema) -> Columns:
@@ -161,7 +172,8 @@ def columns_of(schema) -> Columns:
     for name, wanted in CONTRACT.items():
         kind = record.field(name)
         if kind is None or name not in required or kind.type != wanted:
-            what = "text with \"format\": \"date\"" if wanted == "date" else "text"
+            what = ("text with \"format\": \"date\", or a partial date: text whose \"pattern\" takes a "
+                    "day, a month and a year, as the packaged schema's claim_date") if wanted == "date" else "text"
             raise SchemaError(
                 f"{where}a claim schema must keep {name!r} as a required field holding {what} "
                 f"(required: id, speaker, claim, date, status; see the README's 'Custom schemas')"
@@ -231,6 +243,12 @@ def _typed(schema, node: dict, name: str, place: str, seen: frozenset[str]) -> K
     if name == "string":
         if node.get("format") == "date":
             return Kind("date")
+        if partial_date(node.get("pattern")):
+            # A day, a month, a year (or `unknown`): the packaged schema's `claim_date`.
+            if place != PARTIAL_DATE:
+                raise SchemaError(f"{schema.path}: the field {place!r} is a partial date; only the claim's "
+                                  f"{PARTIAL_DATE!r} may be one (give it \"format\": \"date\")")
+            return Kind("date", partial=True)
         free = not any(k in node for k in ("pattern", "format", "enum", "const"))
         return Kind("string", tidy=free)
     if name == "array":
@@ -249,6 +267,23 @@ def _typed(schema, node: dict, name: str, place: str, seen: frozenset[str]) -> K
             raise SchemaError(f"{schema.path}: the object {place!r} needs \"properties\" for the table to type it")
         return Kind("object", fields=tuple((k, _kind(schema, v, f"{place}.{k}", seen)) for k, v in properties.items()))
     return Kind(name)
+
+
+# What makes a text field a partial date, read off its `pattern` (no keyword of our own, so any
+# JSON Schema tool reads the schema): it takes a day, a month and a year, and refuses words.
+_PARTIAL_DATE_TAKES, _PARTIAL_DATE_REFUSES = ("2018-12-04", "2018-12", "2018"), ("x", "2018-12-04x")
+
+
+@lru_cache(maxsize=64)
+def partial_date(pattern: Any) -> bool:
+    """Whether a `pattern` makes text a partial date (see above)."""
+    if not isinstance(pattern, str):
+        return False
+    try:
+        search = re.compile(pattern).search
+    except re.error:
+        return False
+    return all(search(t) for t in _PARTIAL_DATE_TAKES) and not any(search(t) for t in _PARTIAL_DATE_REFUSES)
 
 
 def _value_type(value: Any) -> str:

@@ -16,8 +16,8 @@ from functools import lru_cache
 from itertools import compress, repeat
 from typing import Any
 
+from . import claim_rules
 from .records import ERROR, Problem, Record
-from .text import claim_key
 
 
 class UniqueIndex:
@@ -162,26 +162,20 @@ def duplicate_id(first: Record, again: Record, identifier: str) -> Iterator[Prob
 
 
 def duplicate_claims(records: list[Record]) -> Iterator[Problem]:
-    """The same claim by the same speaker on the same date, under another id (in reading order).
-    Two records that carry different review urls are two fact-checks of one claim (their
-    verdicts may differ), not a duplicate: `build` links them as repeats."""
-    firsts: dict[tuple[str, str, str], list[tuple[str, str, int, Any]]] = {}
+    """The same claim by the same speaker on the same date, under another id (in reading order);
+    which records count as the same claim is `claim_rules.duplicate_key`'s to say (the date as
+    written, never `unknown`; reviews play no part, as schema 2 keeps every review in one record)."""
+    firsts: dict[tuple[str, str, str], Record] = {}
     for record in records:
-        data = record.data
-        identifier = data.get("id")
-        key = (claim_key(data["speaker"]), claim_key(data["claim"]), data["date"])
-        review = data.get("review")
-        url = review.get("url") if isinstance(review, dict) else None
-        earlier = firsts.setdefault(key, [])
-        same = [first for first in earlier if first[3] is None or url is None or first[3] == url]
-        if not same:
-            earlier.append((str(identifier), record.file, record.line, url))
-        elif same[0][0] != identifier:
-            other, file, line, _ = same[0]
+        key = claim_rules.duplicate_key(record.data)
+        if key is None:
+            continue
+        first = firsts.setdefault(key, record)
+        if first is not record and first.data.get("id") != record.data.get("id"):
             yield problem(
                 record, "/claim", "duplicate-claim",
-                f"the same claim by the same speaker on the same date is already recorded as {other!r} "
-                f"at {file}:{line}; merge the two records",
+                f"the same claim by the same speaker on the same date is already recorded as "
+                f"{str(first.data.get('id'))!r} at {first.file}:{first.line}; merge the two records",
             )
 
 

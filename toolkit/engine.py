@@ -49,6 +49,7 @@ class Engine:
     def __init__(self, document: dict[str, Any], validator: Draft202012Validator):
         # `offline`: a `$ref` to a web address is never fetched (jsonschema does not fetch either).
         self.compiled = jsonschema_rs.validator_for(document, validate_formats=True, offline=True)
+        self.document = document
         self.is_valid = self.compiled.is_valid
         self.validator = validator
         # jsonschema's errors for one record are those of the record's own keywords, with each
@@ -89,7 +90,7 @@ class Engine:
         places = {tuple(error.instance_path) for error in decided}
         kept = [error for error in self._explained(value, places) if tuple(error.absolute_path) in places]
         covered = {tuple(error.absolute_path) for error in kept}
-        return kept + [_in_jsonschema_terms(error) for error in decided if tuple(error.instance_path) not in covered]
+        return kept + [_in_jsonschema_terms(error, self.document) for error in decided if tuple(error.instance_path) not in covered]
 
     def problems(self, record: Record) -> Iterator[Problem]:
         """The located problems of a record `accepts` refused."""
@@ -121,11 +122,12 @@ class Engine:
                 yield from self.validator.descend(part, self._properties[name], path=name, schema_path=name)
 
 
-def _in_jsonschema_terms(error: jsonschema_rs.ValidationError) -> ValidationError:
-    """An engine error as jsonschema would have written it, for `explain`."""
+def _in_jsonschema_terms(error: jsonschema_rs.ValidationError, document: dict[str, Any]) -> ValidationError:
+    """An engine error as jsonschema would have written it, for `explain`: with the part of the
+    schema whose keyword refused the value (its description says what the value should be)."""
     keyword = error.kind.name
     expected = error.kind.value
-    schema: dict[str, Any] = {}
+    schema = _part(document, list(error.schema_path)[:-1])
     if keyword == "required":
         expected = [expected]  # jsonschema's value is the whole list; the engine names one field
     elif keyword == "additionalProperties" and isinstance(error.instance, dict):
@@ -133,3 +135,17 @@ def _in_jsonschema_terms(error: jsonschema_rs.ValidationError) -> ValidationErro
         schema = {"properties": {key: True for key in error.instance if key not in expected}}
     return ValidationError(error.message, validator=keyword, validator_value=expected,
                            instance=error.instance, path=deque(error.instance_path), schema=schema)
+
+
+def _part(document: Any, path: list[Any]) -> dict[str, Any]:
+    """The schema at `path` (the engine's schema paths are already resolved: `$defs/...`); an empty
+    one where the path leads nowhere."""
+    node = document
+    for step in path:
+        if isinstance(node, dict) and step in node:
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+            node = node[step]
+        else:
+            return {}
+    return node if isinstance(node, dict) else {}

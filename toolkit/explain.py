@@ -11,6 +11,7 @@ from typing import Any
 
 from jsonschema import ValidationError
 
+from .claim_rules import unknown_field_hint
 from .records import ERROR, Problem, Record, pointer_join
 
 _TYPE_WORDS = {
@@ -23,13 +24,9 @@ _TYPE_WORDS = {
     "null": "empty",
 }
 
-# What a value of each well-known field should look like, for `pattern` failures.
-_PATTERN_HINTS = {
-    "id": "an id is lowercase letters and digits in words joined by single hyphens, like 'moon-new-milestone'",
-    "date": "a date is written YYYY-MM-DD, like 2018-12-12",
-    "url": "a web address starts with http:// or https://",
-    "language": "a language is a BCP 47 tag, like en or pt-BR",
-}
+
+
+_DAY_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 @lru_cache(maxsize=1024)
@@ -73,6 +70,8 @@ def problems_for(record: Record, error: ValidationError) -> Iterator[Problem]:
             line, column = record.position(key_pointer, key=True)
             guess = closest(key, tuple(allowed), 0.6)
             hint = f"; did you mean {guess!r}?" if guess else f"; known fields: {', '.join(allowed)}"
+            if older := unknown_field_hint(key, pointer):
+                hint = f": {older}"
             yield Problem(record.file, line, column, key_pointer, keyword, ERROR, f"unknown field {key!r}{hint}")
         return
     if keyword == "format" and _pattern_fails(error):
@@ -106,6 +105,15 @@ def _day_written_right(value: Any) -> str | None:
         return None
 
 
+def _hint(schema: Any, pattern: Any) -> str:
+    """What a value should look like, in the schema's own words: the `description` of the part of
+    the schema whose `pattern` refused it (the schema is the one source of such facts)."""
+    description = schema.get("description") if isinstance(schema, dict) else None
+    if not isinstance(description, str) or not description:
+        return f"it must match the pattern {pattern}"
+    return description[0].lower() + description[1:].rstrip(".")
+
+
 def message(error: ValidationError, pointer: str) -> str:
     name = field_name(pointer)
     value = error.instance
@@ -129,11 +137,13 @@ def message(error: ValidationError, pointer: str) -> str:
     if keyword == "maxLength":
         return f"{name!r} must be at most {expected} characters long; it has {len(value)}"
     if keyword == "pattern":
+        if pointer == "/date" and isinstance(value, str) and _DAY_SHAPE.match(value):
+            # The claim's date: its pattern spells out the calendar (see schema 2's claim_date).
+            return f"{value!r} is not a real calendar date"
         day = _day_written_right(value) if name == "date" else None
         if day is not None:
             return f"{value!r} is not a valid date: write it as {day} (YYYY-MM-DD, with zeros)"
-        hint = _PATTERN_HINTS.get(name, f"it must match the pattern {expected}")
-        return f"{value!r} is not a valid {name}: {hint}"
+        return f"{value!r} is not a valid {name}: {_hint(error.schema, expected)}"
     if keyword == "format":
         if expected == "date":
             return f"{value!r} is not a real calendar date"

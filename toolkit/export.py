@@ -13,7 +13,7 @@ the UTF-8 byte-order mark first, for Excel):
 | the column holds | its cell |
 |---|---|
 | text, a whole number, a number, true/false | as it is (`true`/`false`) |
-| a date | YYYY-MM-DD |
+| a date | YYYY-MM-DD; the claim's `date` as written (`2018-12`, `2018`, `unknown`, from `date_precision`) |
 | a list of text, numbers or dates | the items joined with "; ", or a JSON array when that would be ambiguous (an item holding `;`, starting or ending with a space, or the first starting with `[`) |
 | a list of objects, an object | JSON (`[{"url": "https://...", "title": "..."}]`), empty fields left out |
 
@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +40,7 @@ import polars as pl
 from .build import write_parquet
 from .claimreview import to_claimreview
 from .columns import CONTRACT
+from .dates import written_expr
 from .errors import ExportError, UsageError
 from .files import atomic_path, write_text
 
@@ -60,10 +61,12 @@ class ExportSummary:
     reason: str | None = None
 
 
-def export(table: pl.DataFrame, fmt: str, out: str | os.PathLike, *, bom: bool = False) -> ExportSummary:
+def export(table: pl.DataFrame, fmt: str, out: str | os.PathLike, *, bom: bool = False,
+           publisher: Mapping[str, str] | None = None, all_reviews: bool = False) -> ExportSummary:
     """Write `table` to `out` in format `fmt` (one of FORMATS), replacing `out` atomically; an
     unknown format is a UsageError naming the formats. Which files a command may replace is
-    `outputs.check_file_output`'s to say, before the work.
+    `outputs.check_file_output`'s to say, before the work. `publisher` (the desk, from
+    claims.yaml) and `all_reviews` are for ClaimReview (see `claimreview`).
 
     >>> from toolkit.build import build
     >>> export(build(["fixtures/"]).table, "csv", "claims.csv").rows
@@ -72,6 +75,10 @@ def export(table: pl.DataFrame, fmt: str, out: str | os.PathLike, *, bom: bool =
     write = writer(fmt)
     if bom and fmt != "csv":
         raise ExportError(f"--bom is for CSV only, not {fmt}")
+    if fmt == "claimreview":
+        return export_claimreview(table, out, publisher=publisher, all_reviews=all_reviews)
+    if publisher is not None or all_reviews:
+        raise ExportError(f"--all-reviews is for ClaimReview only, not {fmt}")
     return export_csv(table, out, bom=True) if bom else write(table, out)
 
 
@@ -87,7 +94,7 @@ def export_csv(table: pl.DataFrame, out: str | os.PathLike, *, bom: bool = False
     """One row per claim, lists and objects as cells (see the module docstring), formulas defused;
     `bom` starts the file with the UTF-8 byte-order mark, for Excel."""
     _require_canonical(table, "csv")
-    frame = neutralise_formulas(flatten(table))
+    frame = neutralise_formulas(flatten(as_written(table)))
     with _writing(out), atomic_path(out) as temporary:
         frame.write_csv(temporary, line_terminator="\r\n", quote_style="necessary", date_format="%Y-%m-%d",
                         include_bom=bom)
@@ -108,13 +115,16 @@ def export_jsonl(table: pl.DataFrame, out: str | os.PathLike) -> ExportSummary:
     return ExportSummary("jsonl", Path(out), table.height)
 
 
-def export_claimreview(table: pl.DataFrame, out: str | os.PathLike) -> ExportSummary:
-    """A JSON array of schema.org ClaimReview objects; claims not yet checked have no rating to give."""
+def export_claimreview(table: pl.DataFrame, out: str | os.PathLike, *, publisher: Mapping[str, str] | None = None,
+                       all_reviews: bool = False) -> ExportSummary:
+    """A JSON array of schema.org ClaimReview objects, one per review published (see `claimreview`);
+    claims not yet checked, or checked only by others without `all_reviews`, are left out."""
     _require_canonical(table, "claimreview")
-    reviews, left_out = to_claimreview(table)
+    reviews, left_out = to_claimreview(table, publisher=publisher, all_reviews=all_reviews)
     with _writing(out):
         write_text(out, json.dumps(reviews, indent=2, ensure_ascii=False) + "\n")
-    reason = "unverified claims have no rating to publish" if left_out else None
+    reason = ("unverified claims have no rating to publish"
+              + ("" if all_reviews else ", nor claims reviewed only by others (--all-reviews)")) if left_out else None
     return ExportSummary("claimreview", Path(out), len(reviews), left_out, reason)
 
 
@@ -124,6 +134,14 @@ FORMATS: dict[str, Callable[[pl.DataFrame, str | os.PathLike], ExportSummary]] =
     "jsonl": export_jsonl,
     "claimreview": export_claimreview,
 }
+
+
+def as_written(table: pl.DataFrame) -> pl.DataFrame:
+    """The claim's date as it was written (`2018-12`, `2018`, `unknown`), from the table's Date
+    and `date_precision`: a CSV export is claim input again."""
+    if "date_precision" not in table.columns:
+        return table
+    return table.with_columns(written_expr(pl.col("date"), pl.col("date_precision")).alias("date"))
 
 
 def flatten(table: pl.DataFrame) -> pl.DataFrame:

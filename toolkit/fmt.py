@@ -4,7 +4,7 @@ Hand-edited files drift: keys in any order, `date: 2018-12-4`, `status: true` (w
 and editors read as a boolean, although the toolkit reads the word). The canonical form is:
 
 - keys in the schema's order (fields the schema does not know keep their place after those it does);
-- dates of `format: date` fields written YYYY-MM-DD;
+- dates of `format: date` fields (and the claim's date, when it is a day) written YYYY-MM-DD;
 - a text value written plain only when every YAML reader (1.1 and 1.2) reads it as that same text,
   else double-quoted (`status: "true"`, `date: "2018-12-04"`);
 - YAML comments, block scalars and flow lists kept (ruamel.yaml's round trip); JSON indented by two.
@@ -34,6 +34,7 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString
 
 from . import readers
+from .columns import partial_date
 from .files import write_text
 from .schema import ClaimSchema, load_schema
 
@@ -171,7 +172,7 @@ def _canonical(value: Any, node: dict[str, Any], schema: ClaimSchema) -> Any:
     if isinstance(value, (FoldedScalarString, LiteralScalarString)):
         return value  # a block scalar (| or >) keeps its style
     if isinstance(value, str) and _wants_text(node):
-        text = _day(str(value)) if node.get("format") == "date" else str(value)
+        text = _day(str(value)) if node.get("format") == "date" or partial_date(node.get("pattern")) else str(value)
         return text if reads_as_text(text) else DoubleQuotedScalarString(text)
     return value
 

@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 from rich.table import Table
 
+from .dates import start_expr
 from .errors import ExportError, UsageError, ValidationFailed
 from .files import atomic_path
 from .schema import ClaimSchema, load_schema
@@ -84,7 +85,7 @@ def count(
         raise ValidationFailed(validation)
     assert frame is not None  # valid records always make a frame, one way or the other
     registry = load_speakers(speakers if speakers is not None else find_registry(paths))
-    return stats(frame.with_columns(canonical_speakers(frame["speaker"], registry), pl.col("date").str.to_date("%Y-%m-%d")))
+    return stats(frame.with_columns(canonical_speakers(frame["speaker"], registry), start_expr(pl.col("date"))))
 
 
 def canonical_speakers(names: pl.Series, registry: SpeakerRegistry) -> pl.Series:
@@ -111,7 +112,8 @@ def stats(table: pl.DataFrame) -> Stats:
         .select("status", pl.col("len").fill_null(0))
     )
     by_speaker = table.group_by("speaker").len().sort(["len", "speaker"], descending=[True, False])
-    by_year = table.group_by(pl.col("date").dt.year().alias("year")).len().sort("year")
+    # Claims of unknown date count in no year.
+    by_year = table.drop_nulls("date").group_by(pl.col("date").dt.year().alias("year")).len().sort("year")
     return Stats(
         claims=table.height,
         by_status=dict(by_status.iter_rows()),

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from .dates import precision_expr, start_expr
 from .records import Record
 from .speakers import SpeakerRegistry
 from .text import claim_key_expr, tidy_expr
@@ -41,6 +42,8 @@ class BuildReport:
     links: list[dict[str, str]] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     speakers_renamed: list[dict[str, str]] = field(default_factory=list)
+    # Claims whose own reviews disagree (kept, never resolved): {"claim": id, "statuses": {status: [publishers]}}.
+    review_disagreements: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +56,7 @@ class BuildReport:
                 {"claim": c.claim_id, "statuses": c.statuses, "places": c.places} for c in self.conflicts
             ],
             "speakers_renamed": self.speakers_renamed,
+            "review_disagreements": self.review_disagreements,
         }
 
 
@@ -136,12 +140,18 @@ def merge(frame: pl.DataFrame, speakers: SpeakerRegistry | None = None,
     files = frame["source_file"].unique().to_list()
     frame = frame.with_columns(pl.col("source_file").replace_strict(
         files, [_provenance(f) for f in files], return_dtype=pl.String))
-    frame = _normalise(frame, columns)
+    frame = _normalise(frame.with_columns(_precision(columns)), columns)
     frame, renamed = _map_speakers(frame, speakers or SpeakerRegistry())
     frame = _link_repeats(frame)
     schema = columns.table_schema()
     table = frame.select(schema.names()).cast(schema).sort("id")
     return table, _report(table, renamed)
+
+
+def _precision(columns: Columns) -> pl.Expr:
+    """`date_precision`: read off the date as written where the schema lets it be partial."""
+    kind = columns.record.field("date")
+    return (precision_expr(pl.col("date")) if kind is not None and kind.partial else pl.lit("day")).alias("date_precision")
 
 
 def _normalise(frame: pl.DataFrame, columns: Columns) -> pl.DataFrame:
@@ -156,7 +166,8 @@ def _normalise(frame: pl.DataFrame, columns: Columns) -> pl.DataFrame:
 def _tidied(value: pl.Expr, kind: Kind) -> pl.Expr | None:
     """`value` as the table holds it (None: as it is)."""
     if kind.type == "date":
-        return value.str.to_date("%Y-%m-%d")  # validated already: every date parses
+        # Validated already: every date parses (a partial one as its period's first day).
+        return start_expr(value) if kind.partial else value.str.to_date("%Y-%m-%d")
     if kind.type == "string":
         return tidy_expr(value) if kind.tidy else None
     if kind.type == "array" and kind.items is not None:
@@ -191,7 +202,7 @@ def _link_repeats(frame: pl.DataFrame) -> pl.DataFrame:
     """Same speaker and same words (see `text.claim_key`) make one claim; each row keeps its id
     and points at the group's first appearance (earliest date, then smallest id)."""
     group = [claim_key_expr(pl.col("speaker")), claim_key_expr(pl.col("claim"))]
-    ordered = frame.with_columns(pl.struct(group).hash(seed=0).alias("_group")).sort("_group", "date", "id")
+    ordered = frame.with_columns(pl.struct(group).hash(seed=0).alias("_group")).sort("_group", "date", "id", nulls_last=True)
     first_id = pl.col("id").first().over("_group")
     return ordered.with_columns(
         pl.when(first_id != pl.col("id")).then(first_id).otherwise(None).alias("repeat_of"),
@@ -207,11 +218,31 @@ def _report(table: pl.DataFrame, renamed: list[dict[str, str]]) -> BuildReport:
     conflicts = []
     disagreeing = grouped.group_by("_first").agg(pl.col("status").n_unique().alias("n")).filter(pl.col("n") > 1)
     for first in sorted(disagreeing["_first"].to_list()):
-        rows = grouped.filter(pl.col("_first") == first).sort("date", "id")
+        rows = grouped.filter(pl.col("_first") == first).sort("date", "id", nulls_last=True)
         statuses: dict[str, list[str]] = {}
         for row in rows.iter_rows(named=True):
             statuses.setdefault(row["status"], []).append(row["id"])
         places = [f"{r['source_file']}:{r['source_line']}" for r in rows.iter_rows(named=True)]
         conflicts.append(Conflict(first, statuses, places))
     unique = grouped["_first"].n_unique() if table.height else 0
-    return BuildReport(table.height, unique, len(links), links, conflicts, renamed)
+    return BuildReport(table.height, unique, len(links), links, conflicts, renamed, _review_disagreements(table))
+
+
+def _review_disagreements(table: pl.DataFrame) -> list[dict[str, Any]]:
+    """The claims whose reviews give different statuses, each status with the publishers that gave
+    it ("the desk" for its own reviews), in id order; none where the schema has no such reviews."""
+    dtype = table.schema.get("reviews")
+    if not (isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct)
+            and {"status", "publisher"} <= {f.name for f in dtype.inner.fields}):
+        return []
+    several = table.filter(pl.col("reviews").list.eval(pl.element().struct.field("status")).list.drop_nulls()
+                           .list.n_unique() > 1)
+    found = []
+    for identifier, reviews in several.select("id", "reviews").iter_rows():
+        statuses: dict[str, list[str]] = {}
+        for review in reviews:
+            if review["status"]:
+                name = (review["publisher"] or {}).get("name") or "the desk"
+                statuses.setdefault(review["status"], []).append(name)
+        found.append({"claim": identifier, "statuses": dict(sorted(statuses.items()))})
+    return found

@@ -1,7 +1,8 @@
-"""Fact-checks published elsewhere, in as claim records that pass `claims validate`.
+"""Fact-checks published elsewhere, in as claim records of schema 2 that pass `claims validate`.
 
 `shapes` finds the items in a file of any shape, `jsonld` and `factcheck_api` read each item's
-reviews, `records` makes one record per review with a status from `toolkit.ratings` and a
+reviews, `tabular` reads a CSV or TSV table through a map (and LIAR's TSV); `records` gathers the
+reviews of each claim into one record, each review with a status from `toolkit.ratings`, and a
 stable id from `ids`. Nothing is written unless at least one record is made.
 """
 
@@ -26,14 +27,27 @@ from .records import Disagreement, Outcome, Skipped, to_records
 from .review import Review
 from .shapes import Item, read_items, walk
 from .summary import REPORT_SUFFIXES, ImportSummary, count, render, write_report
+from .tabular import LIAR, load_map, reviews_from_table
 
-__all__ = ["ImportSummary", "Skipped", "Disagreement", "from_claimreview", "import_claimreview", "read_claimreview", "render"]
+__all__ = ["ImportSummary", "Skipped", "Disagreement", "SOURCES", "from_claimreview", "import_claims", "import_claimreview",
+           "read_claims", "read_claimreview", "render"]
 
 
-def read_claimreview(path: str | os.PathLike, *, ratings: RatingMap | None = None, default_speaker: str | None = None,
-                     today: dt.date | None = None) -> tuple[list[dict[str, Any]], ImportSummary]:
-    """The records in a file of any shape `shapes` reads, and the summary (its `path` is None)."""
-    return _convert(read_items(path), ratings, default_speaker, today)
+SOURCES = ("claimreview", "csv", "tsv", "liar")
+
+
+def read_claims(path: str | os.PathLike, *, source: str = "claimreview", table_map: str | os.PathLike | None = None,
+                ratings: RatingMap | None = None, default_speaker: str | None = None,
+                today: dt.date | None = None) -> tuple[list[dict[str, Any]], ImportSummary]:
+    """The records in a file of `source`'s shape (ClaimReview or Fact Check API JSON of any shape
+    `shapes` reads; a CSV or TSV table through `table_map`; LIAR's TSV), and the summary (its
+    `path` is None)."""
+    return _convert(_items(path, source, table_map), ratings, default_speaker, today)
+
+
+def read_claimreview(path: str | os.PathLike, **options: Any) -> tuple[list[dict[str, Any]], ImportSummary]:
+    """`read_claims` of ClaimReview JSON-LD or Fact Check API JSON."""
+    return read_claims(path, source="claimreview", **options)
 
 
 def from_claimreview(data: Any, *, ratings: RatingMap | None = None, default_speaker: str | None = None,
@@ -43,35 +57,40 @@ def from_claimreview(data: Any, *, ratings: RatingMap | None = None, default_spe
     >>> [r["status"] for r in from_claimreview({"claims": []})]
     []
     """
-    return _convert(walk(data), ratings, default_speaker, today)[0]
+    return _convert(_claimreview_items(walk(data)), ratings, default_speaker, today)[0]
 
 
-def import_claimreview(path: str | os.PathLike, out: str | os.PathLike, *, ratings: str | os.PathLike | None = None,
-                       default_speaker: str | None = None, strict: bool = False,
-                       report: str | os.PathLike | None = None, today: dt.date | None = None) -> ImportSummary:
-    """Read fact-checks from `path`; write their records to `out` (.yaml, .json or .jsonl).
+def import_claims(path: str | os.PathLike, out: str | os.PathLike, *, source: str = "claimreview",
+                  table_map: str | os.PathLike | None = None, ratings: str | os.PathLike | None = None,
+                  default_speaker: str | None = None, strict: bool = False,
+                  report: str | os.PathLike | None = None, today: dt.date | None = None) -> ImportSummary:
+    """Read fact-checks from `path` (see `read_claims`); write their records to `out` (.yaml,
+    .json or .jsonl).
 
     Nothing is written when no record was made, or with `strict` when a rating is unmapped
     (both exit 1 from the CLI); `report` (.json or .csv) lists every skipped item either way.
 
-    >>> summary = import_claimreview("tests/data/factcheck-api-arabic.json", "imported.yaml")
-    >>> summary.written, summary.skipped_by_reason
-    (6, {'no claimant (speaker) and no --default-speaker': 1})
+    >>> summary = import_claims("tests/data/factcheck-api-arabic.json", "imported.yaml")
+    >>> summary.written, summary.reviews_kept, summary.skipped_by_reason
+    (4, 6, {'no claimant (speaker) and no --default-speaker': 1})
     """
     serialise = _serialiser(Path(out))
+    if source not in SOURCES:
+        raise UsageError(f"--from {source}: choose one of {', '.join(SOURCES)}")
     if report is not None and Path(report).suffix.lower() not in REPORT_SUFFIXES:
         raise UsageError(f"--report {report}: use a .json or .csv file")
     for other in (out, report):
         if other is not None and Path(other).resolve() == Path(path).resolve():
             raise UsageError(f"{other} is the input; write to another file")
-    records, summary = read_claimreview(path, ratings=load_ratings(ratings), default_speaker=default_speaker, today=today)
+    records, summary = read_claims(path, source=source, table_map=table_map, ratings=load_ratings(ratings),
+                                   default_speaker=default_speaker, today=today)
     summary = ImportSummary(Path(out), **{k: v for k, v in summary.__dict__.items() if k != "path"})
     if report is not None:
         write_report(Path(report), summary)
     if not records:
         reasons = "; ".join(f"{n} {reason}" for reason, n in summary.skipped_by_reason.items())
         raise ClaimsError(f"{path}: no record imported from {count(summary.items, 'item')}"
-                          + (f" ({reasons})" if reasons else ": no ClaimReview or Fact Check API claim found")
+                          + (f" ({reasons})" if reasons else f": no {source} item found")
                           + f"; {out} not written")
     if strict and summary.unmapped:
         listed = ", ".join(f'"{words}" ({publisher or "no publisher"})' for words, publisher in summary.unmapped)
@@ -84,22 +103,44 @@ def import_claimreview(path: str | os.PathLike, out: str | os.PathLike, *, ratin
     return summary
 
 
-def _convert(items: Iterator[Item], ratings: RatingMap | None, default_speaker: str | None,
+def import_claimreview(path: str | os.PathLike, out: str | os.PathLike, **options: Any) -> ImportSummary:
+    """`import_claims` of ClaimReview JSON-LD or Fact Check API JSON."""
+    return import_claims(path, out, source="claimreview", **options)
+
+
+def _items(path: str | os.PathLike, source: str, table_map: str | os.PathLike | None) -> Iterator[Any]:
+    if source == "claimreview":
+        return _claimreview_items(read_items(path))
+    table = LIAR if source == "liar" else load_map(table_map, "\t" if source == "tsv" else ",")
+    return ([row] for row in reviews_from_table(path, table))
+
+
+def _claimreview_items(items: Iterator[Item]) -> Iterator[Any]:
+    for item in items:
+        if item.kind == "skip":
+            yield Skipped(item.position, None, item.reason or "not readable")
+        elif item.kind == "jsonld":
+            yield [review_from_jsonld(item.position, item.node, item.graph)]
+        else:
+            yield list(reviews_from_api(item.position, item.node))
+
+
+def _convert(items: Iterator[Any], ratings: RatingMap | None, default_speaker: str | None,
              today: dt.date | None) -> tuple[list[dict[str, Any]], ImportSummary]:
+    """Records and the summary from the items of an input: per item, its reviews (or why one
+    cannot be read), or why the whole item is Skipped."""
     outcome = Outcome()
     counted = {"items": 0, "reviews": 0}
 
     def reviews() -> Iterator[Review]:
         for item in items:
-            if item.kind == "skip":
-                outcome.skipped.append(Skipped(item.position, None, item.reason or "not readable"))
+            if isinstance(item, Skipped):
+                outcome.skip(item)
                 continue
             counted["items"] += 1
-            found = [review_from_jsonld(item.position, item.node, item.graph)] if item.kind == "jsonld" \
-                else reviews_from_api(item.position, item.node)
-            for review in found:
+            for review in item:
                 if isinstance(review, tuple):
-                    outcome.skipped.append(Skipped(*review))
+                    outcome.skip(Skipped(*review))
                 else:
                     counted["reviews"] += 1
                     yield review
@@ -108,6 +149,7 @@ def _convert(items: Iterator[Item], ratings: RatingMap | None, default_speaker: 
                default_speaker=default_speaker, today=today)
     summary = ImportSummary(
         path=None, items=counted["items"], reviews=counted["reviews"], written=len(outcome.records),
+        reviews_kept=outcome.reviews_kept,
         skipped=tuple(outcome.skipped), notes=dict(sorted(outcome.notes.items())),
         unmapped=dict(sorted(outcome.unmapped.items(), key=lambda kv: (-kv[1], kv[0]))),
         no_verdict=dict(sorted(outcome.no_verdict.items(), key=lambda kv: (-kv[1], kv[0]))),

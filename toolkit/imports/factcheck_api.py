@@ -1,5 +1,6 @@
 """A Google Fact Check Tools API claim (`claims:search`: text, claimant, claimDate, claimReview[])
-as one `Review` per review: every publisher's review is kept."""
+as one `Review` per review: every publisher's review is kept, and `build` gathers them into one
+record (the claim is the item)."""
 
 from __future__ import annotations
 
@@ -15,28 +16,26 @@ def reviews_from_api(position: str, claim: dict) -> Iterator[Review | tuple[str,
     if not isinstance(reviews, list) or not reviews:
         yield position, None, "no claimReview"
         return
+    # The API says nothing of what the claimant is; where the claim was made is its `url`, if any.
+    appearance = url(claim.get("url"))
+    appearances = (present({"url": appearance, "date": day(claim.get("claimDate"))}),) if appearance else ()
     for index, review in enumerate(reviews):
         at = f"{position}/claimReview/{index}"
         if not isinstance(review, dict):
             yield at, None, "not a Fact Check API claim review"
             continue
-        page = url(review.get("url"))
         publisher = review.get("publisher")
         yield Review(
             position=at,
             claim=text(claim.get("text")),
             speaker=text(claim.get("claimant")),
             date=day(claim.get("claimDate")),
-            url=page,
+            url=url(review.get("url")),
             publisher=text(get(publisher, "name")),
             site=text(get(publisher, "site")),
             review_date=day(review.get("reviewDate")),
             words=text(review.get("textualRating")),
+            body=text(review.get("title")),
             language=text(review.get("languageCode")),
-            sources=(present({
-                "url": page,
-                "title": text(review.get("title")),
-                "publisher": text(get(publisher, "name")) or text(get(publisher, "site")),
-                "date": day(review.get("reviewDate")),
-            }),) if page else (),
+            appearances=appearances,
         )

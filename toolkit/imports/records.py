@@ -1,20 +1,26 @@
-"""Reviews become claim records of schema 1 (one record per review), each checked against the
-schema, so whatever is written passes `claims validate`.
+"""Reviews become claim records of schema 2: the reviews of one claim gathered into one record,
+every review kept, each record checked against the schema so whatever is written passes
+`claims validate`.
 
-Nothing is invented or merged: a review's status comes from its publisher's rating (see
-`toolkit.ratings`), or the record stays `unverified` with the publisher's words kept in
-`review.summary` as `Original rating: "..."`. Reviews of one claim that disagree stay separate
-records (`claims build` links them as one claim by speaker and words) and are listed.
+Reviews are of one claim when they share speaker, words and the claim's own date (so an API
+claim's reviews, and ClaimReview nodes of one claim, make one record), or the identity the source
+gives the claim (`itemReviewed.identifier`, which our export writes; LIAR's statement id). Nothing is
+invented: a review's status comes from its publisher's rating (see `toolkit.ratings`), or it has
+none and keeps the words in `rating.text`; the record's status is the most recent mapped
+review's, `unverified` when none maps. Reviews of one claim that disagree are kept and listed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..dates import UNKNOWN, period_start
 from ..ratings import RatingMap, from_scale
 from ..schema import ClaimSchema
 from ..text import claim_key
@@ -23,6 +29,7 @@ from .review import Review
 from .values import present, rating_text
 
 REASON_CHARS = 200
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -39,14 +46,16 @@ class Skipped:
 
 @dataclass(frozen=True)
 class Disagreement:
-    """Reviews of one claim (same speaker and words) whose statuses differ: status -> record ids."""
+    """Reviews of one claim whose statuses differ: status -> the publishers that gave it."""
 
+    id: str
     speaker: str
     claim: str
     statuses: Mapping[str, tuple[str, ...]]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"speaker": self.speaker, "claim": self.claim, "statuses": {k: list(v) for k, v in self.statuses.items()}}
+        return {"id": self.id, "speaker": self.speaker, "claim": self.claim,
+                "statuses": {k: list(v) for k, v in self.statuses.items()}}
 
 
 @dataclass
@@ -59,95 +68,196 @@ class Outcome:
     unmapped: Counter = field(default_factory=Counter)  # (rating words, publisher) -> reviews
     no_verdict: Counter = field(default_factory=Counter)  # (rating words, publisher) -> reviews
     disagreements: list[Disagreement] = field(default_factory=list)
+    reviews_kept: int = 0
+    order: dict[str, int] = field(default_factory=dict)  # position -> when it was read
+
+    def skip(self, skipped: Skipped) -> None:
+        self.order.setdefault(skipped.position, len(self.order))
+        self.skipped.append(skipped)
 
 
 def to_records(reviews: Iterable[Review], outcome: Outcome, *, schema: ClaimSchema, ratings: RatingMap,
                default_speaker: str | None = None, today: dt.date | None = None) -> Outcome:
-    today_text = (today or dt.datetime.now(dt.UTC).date()).isoformat()
-    summary_chars = schema.document["properties"]["review"]["properties"]["summary"]["maxLength"]
-    by_id: dict[str, tuple[dict[str, Any], str]] = {}
+    today_day = today or dt.datetime.now(dt.UTC).date()
+    groups: dict[Any, list[Review]] = {}
     for review in reviews:
-        record = _record(review, outcome, ratings, default_speaker, today_text, summary_chars)
-        if isinstance(record, str):
-            outcome.skipped.append(Skipped(review.position, review.url, record))
+        outcome.order.setdefault(review.position, len(outcome.order))
+        if not review.claim:
+            outcome.skip(Skipped(review.position, review.url, "no claim text"))
             continue
-        record = _fit(record, schema, outcome)
+        if not review.speaker and not default_speaker:
+            outcome.skip(Skipped(review.position, review.url, "no claimant (speaker) and no --default-speaker"))
+            continue
+        groups.setdefault(_claim_of(review, default_speaker), []).append(review)
+    by_id: dict[str, tuple[dict[str, Any], str]] = {}
+    for members in groups.values():
+        first = members[0]
+        record = _record(members, outcome, ratings, default_speaker, today_day)
+        if not isinstance(record, str):
+            record = _fit(record, schema, outcome)
         if isinstance(record, str):
-            outcome.skipped.append(Skipped(review.position, review.url, record))
+            for member in members:
+                outcome.skip(Skipped(member.position, member.url, record))
         elif record["id"] in by_id:
-            earlier, where = by_id[record["id"]]
-            same = "the same review as" if earlier == record else "the same review url and claim as"
-            outcome.skipped.append(Skipped(review.position, review.url, f"{same} the item at {where}"))
+            outcome.skip(Skipped(first.position, first.url, f"the same id as the item at {by_id[record['id']][1]}"))
         else:
-            by_id[record["id"]] = (record, review.position)
+            by_id[record["id"]] = (record, first.position)
     outcome.records = [by_id[key][0] for key in sorted(by_id)]
-    outcome.disagreements = _disagreements(outcome.records)
+    outcome.skipped.sort(key=lambda s: outcome.order.get(s.position, len(outcome.order)))  # reading order
+    outcome.reviews_kept = sum(len(r.get("reviews", [])) for r in outcome.records)
+    outcome.disagreements = [d for d in map(_disagreement, outcome.records) if d]
     return outcome
 
 
-def _record(review: Review, outcome: Outcome, ratings: RatingMap, default_speaker: str | None, today: str,
-            summary_chars: int) -> dict[str, Any] | str:
-    """The record of one review, or why there is none."""
-    if not review.claim:
-        return "no claim text"
-    speaker = review.speaker
-    if not speaker:
-        if not default_speaker:
-            return "no claimant (speaker) and no --default-speaker"
-        speaker = default_speaker
+def _claim_of(review: Review, default_speaker: str | None) -> Any:
+    """What makes reviews one claim: the source's own id, else speaker, words and claim date."""
+    if review.identity:
+        return ("identity", review.identity)
+    return ("content", claim_key(review.speaker or default_speaker or ""), claim_key(review.claim or ""), review.date or "")
+
+
+def _record(members: list[Review], outcome: Outcome, ratings: RatingMap, default_speaker: str | None,
+            today: dt.date) -> dict[str, Any] | str:
+    """The record of one claim's reviews, or why there is none."""
+    speakers = sorted({m.speaker for m in members if m.speaker})
+    speaker = speakers[0] if speakers else default_speaker or ""  # to_records skips it when neither is given
+    if not speakers:
         outcome.notes["speaker taken from --default-speaker"] += 1
-    date = review.date
+    claim = min(m.claim for m in members if m.claim)
+    own = min((m.date for m in members if m.date), default=None)
+    date = own
     if not date:
-        if not review.review_date:
-            return "no claim date and no review date"
-        date = review.review_date
-        outcome.notes["claim date taken from the review's date"] += 1
-    if date > today:
+        days = sorted(m.review_date for m in members if m.review_date)
+        date = days[0] if days else UNKNOWN
+        outcome.notes["claim date taken from the review's date" if days else "claim date unknown"] += 1
+    start = period_start(date)
+    if start is not None and start > today:
         return f"claim date {date} is in the future"
-    if not review.sources:
-        return "no url: neither the fact-check page nor where the claim appeared"
-    status, kept = _status(review, outcome, ratings)
-    summary = " ".join(filter(None, (f'Original rating: "{kept}".' if kept else None, review.body)))
-    if len(summary) > summary_chars:
-        summary = summary[: summary_chars - 1] + "…"
+    reviews = _unique(outcome, sorted((r for r in (_review(m, outcome, ratings) for m in members) if r),
+                                      key=_review_order))
+    mapped = [r for r in reviews if r.get("status")]
+    status = mapped[-1]["status"] if mapped else "unverified"
+    identity = next((m.identity for m in members if m.identity), None)
+    if identity and _ID.match(identity) and len(identity) <= 100:
+        identifier = identity
+    else:
+        identifier = stable_id(speaker, claim, url=identity, date=own or UNKNOWN, publisher=None)
+    fields = dict(members[0].fields)
     return present({
-        "id": stable_id(speaker, review.claim, url=review.url, date=date, publisher=review.publisher or review.site),
+        "id": identifier,
         "speaker": speaker,
-        "claim": review.claim,
+        "speaker_type": next((m.speaker_type for m in members if m.speaker_type), "unknown"),
+        "speaker_party": fields.pop("speaker_party", None),
+        "speaker_job": fields.pop("speaker_job", None),
+        "claim": claim,
         "date": date,
         "status": status,
-        "language": review.language,
-        "sources": list(review.sources),
-        "review": present({
-            "summary": summary or None,
-            "url": review.url,
-            "reviewer": review.publisher or review.site,
-            "date": review.review_date,
-        }),
+        "appearances": _appearances(members),
+        "reviews": reviews,
+        **fields,
+        "language": next((m.claim_language for m in members if m.claim_language), None)
+                    or next((r["language"] for r in reviews if r.get("language")), None),
     })
 
 
-def _status(review: Review, outcome: Outcome, ratings: RatingMap) -> tuple[str, str | None]:
-    """The status a review's rating gives, and the publisher's words to keep beside it (None: the
-    words are ours). Words decide first; a number counts only on its scale."""
+def _review(review: Review, outcome: Outcome, ratings: RatingMap) -> dict[str, Any] | None:
+    """One review as the record keeps it (None: the source gives no review, only a claim)."""
+    status = review.status or _status(review, outcome, ratings)
+    if status == "none":  # a label the user's table map says carries no verdict
+        outcome.no_verdict[(review.words or "", review.publisher or "")] += 1
+        status = None
+    value = _number(review.value)
+    # A value the table cannot hold as a number (NaN, 1e999) is kept as the words it was.
+    words = review.words or (rating_text(review.value) if value is None else None)
+    rating = present({"text": words, "value": value, "best": _number(review.best), "worst": _number(review.worst)})
+    if not (review.url or review.publisher or review.review_date or rating or review.body or status):
+        return None
+    return present({
+        "publisher": present({"name": review.publisher or _host(review.site), "url": _site(review.site)}),
+        "url": review.url,
+        "date": review.review_date,
+        "rating": rating,
+        "status": status,
+        "summary": review.body,
+        "language": review.language,
+        "author": review.author,
+    })
+
+
+def _review_order(review: dict[str, Any]) -> tuple:
+    """Oldest first (a review of no date before any dated one), then by publisher and page."""
+    return (review.get("date") or "", review.get("publisher", {}).get("name") or "", review.get("url") or "",
+            repr(sorted(review.items())))
+
+
+def _unique(outcome: Outcome, reviews: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The same review read twice is kept once (and counted)."""
+    kept: list[dict[str, Any]] = []
+    for review in reviews:
+        if review in kept:
+            outcome.notes["the same review read twice, kept once"] += 1
+        else:
+            kept.append(review)
+    return kept
+
+
+def _appearances(members: list[Review]) -> list[dict[str, str]]:
+    seen: dict[str, dict[str, str]] = {}
+    for member in members:
+        for appearance in member.appearances:
+            seen.setdefault(appearance["url"], appearance)
+    return sorted(seen.values(), key=lambda a: (a.get("date") or "", a["url"]))
+
+
+def _status(review: Review, outcome: Outcome, ratings: RatingMap) -> str | None:
+    """The status a review's rating gives (None: unmapped, no verdict or no rating). Words decide
+    first; a number counts only on its scale."""
     publisher = review.publisher or review.site or ""
     verdict = ratings.verdict(review.words, (review.publisher, review.site)) if review.words else None
     scaled, problem = from_scale(review.value, review.best, review.worst)
     if problem:
         outcome.notes[problem] += 1
-    number = rating_text(review.value)
     if verdict and verdict.status:
-        return verdict.status, review.words if verdict.keeps_words else None
+        return verdict.status
     if scaled:
-        return scaled, review.words
+        return scaled
     if verdict and verdict.how == "no verdict":
         outcome.no_verdict[(review.words, publisher)] += 1
     elif verdict:
         outcome.unmapped[(review.words, publisher)] += 1
-    elif number is None:
+    elif rating_text(review.value) is None:
         outcome.notes["no rating"] += 1
-    scale = f" (scale {rating_text(review.worst) or 1}-{rating_text(review.best) or 5})" if number else ""
-    return "unverified", review.words or (f"{number}{scale}" if number else None)
+    return None
+
+
+def _number(value: Any) -> int | float | None:
+    """A rating value the schema keeps: a finite number (a numeric text read as one)."""
+    if isinstance(value, str):
+        try:
+            value = float(value.strip()) if "." in value or "e" in value.lower() else int(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, int):
+        return value if abs(value) < 2**53 else None  # exactly a float, as the table holds it
+    return value if math.isfinite(value) else None
+
+
+def _site(site: str | None) -> str | None:
+    """The publisher's web site as a url (the Fact Check API gives a bare host: `misbar.com`)."""
+    if not site:
+        return None
+    if re.match(r"(?i)^https?://", site):
+        return site
+    return f"https://{site}" if re.match(r"^[A-Za-z0-9.-]+\.[A-Za-z]{2,}$", site) else None
+
+
+def _host(site: str | None) -> str | None:
+    """A publisher known only by its site is named by its host."""
+    if not site:
+        return None
+    return re.sub(r"(?i)^https?://(www\.)?", "", site).split("/")[0] or None
 
 
 def _fit(record: dict[str, Any], schema: ClaimSchema, outcome: Outcome) -> dict[str, Any] | str:
@@ -157,23 +267,30 @@ def _fit(record: dict[str, Any], schema: ClaimSchema, outcome: Outcome) -> dict[
         errors = list(schema.validator.iter_errors(record))
         if not errors:
             return record
-        for error in errors:
+        for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path], reverse=True):
             path = list(error.absolute_path)
             if error.validator == "maxItems" and path:
                 _at(record, path[:-1])[path[-1]] = _at(record, path)[: error.validator_value]
-            elif path[:1] == ["language"] or (path[:1] in (["review"], ["sources"]) and len(path) >= 2):
-                if path[0] == "sources" and (len(path) == 2 or path[2] == "url"):
-                    record["sources"][path[1]] = None  # an unusable source goes, the others stay
-                elif isinstance(parent := _at(record, path[:-1]), dict):
+            elif path and path[0] not in ("id", "speaker", "claim", "date", "status"):
+                parent = _at(record, path[:-1])
+                if isinstance(parent, dict):
                     parent.pop(path[-1], None)
+                elif isinstance(parent, list) and isinstance(path[-1], int) and path[-1] < len(parent):
+                    parent[path[-1]] = None
                 outcome.notes["optional value left out (not valid for the schema)"] += 1
             else:
                 return _reason(error)
-        record["sources"] = [s for s in record.get("sources", []) if s is not None]
-        if not record["sources"]:
-            return "no valid url for sources"
-        record = present({**record, "review": present(record.get("review", {}))})
+        record = _tidy(record)
     return "record could not be made valid"
+
+
+def _tidy(value: Any) -> Any:
+    """Empty values that leaving out a value made (None in lists, {} and []) removed."""
+    if isinstance(value, dict):
+        return present({k: _tidy(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_tidy(v) for v in value if v is not None and _tidy(v) not in ({}, [])]
+    return value
 
 
 def _reason(error: Any) -> str:
@@ -199,17 +316,14 @@ def _at(record: Any, path: list) -> Any:
     return record
 
 
-def _disagreements(records: list[dict[str, Any]]) -> list[Disagreement]:
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for record in records:
-        groups.setdefault((claim_key(record["speaker"]), claim_key(record["claim"])), []).append(record)
-    found = []
-    for members in groups.values():
-        statuses: dict[str, list[str]] = {}
-        for record in members:
-            if record["status"] != "unverified":
-                statuses.setdefault(record["status"], []).append(record["id"])
-        if len(statuses) > 1:
-            found.append(Disagreement(members[0]["speaker"], members[0]["claim"],
-                                      {status: tuple(ids) for status, ids in sorted(statuses.items())}))
-    return sorted(found, key=lambda d: (d.speaker, d.claim))
+def _disagreement(record: dict[str, Any]) -> Disagreement | None:
+    """The reviews of a record whose statuses differ, by status (the publishers that gave each)."""
+    statuses: dict[str, list[str]] = {}
+    for review in record.get("reviews", []):
+        if review.get("status"):
+            name = review.get("publisher", {}).get("name") or review.get("url") or "the desk"
+            statuses.setdefault(review["status"], []).append(name)
+    if len(statuses) < 2:
+        return None
+    return Disagreement(record["id"], record["speaker"], record["claim"],
+                        {status: tuple(names) for status, names in sorted(statuses.items())})

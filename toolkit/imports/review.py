@@ -1,5 +1,5 @@
-"""One review of one claim, as read from a ClaimReview node or a Fact Check API claim review, before
-it is checked and becomes a record (schema 1 holds one review per record)."""
+"""One review of one claim, as read from a ClaimReview node, a Fact Check API claim review or a row
+of a table, before the reviews of each claim are gathered into one record of schema 2."""
 
 from __future__ import annotations
 
@@ -12,15 +12,21 @@ class Review:
     position: str
     claim: str | None
     speaker: str | None
-    date: str | None  # the claim's day
+    date: str | None  # the claim's own date: a day, a month or a year (never the review's)
     url: str | None  # the fact-check page
     publisher: str | None  # its name
-    site: str | None  # its web site, when the publisher has no name (Fact Check API)
+    site: str | None  # its web site (a url, or the bare host the Fact Check API gives)
     review_date: str | None
     words: str | None  # the publisher's rating in words
     value: Any = None  # the publisher's rating as a number on its scale, as given
     best: Any = None
     worst: Any = None
     body: str | None = None
-    language: str | None = None
-    sources: tuple[dict[str, str], ...] = field(default_factory=tuple)
+    language: str | None = None  # the review's language
+    claim_language: str | None = None  # the claim's, when the source says
+    author: str | None = None  # the checker's name
+    speaker_type: str | None = None  # person, organization, group (None: not known)
+    appearances: tuple[dict[str, str], ...] = field(default_factory=tuple)  # where the claim was made
+    identity: str | None = None  # the claim's id as the source gives it (ours, after an export; LIAR's)
+    status: str | None = None  # a status the source gives in our vocabulary (a tabular label map)
+    fields: tuple[tuple[str, Any], ...] = ()  # other record fields the source gives (party, job, context...)

@@ -38,14 +38,19 @@ class Item:
     reason: str | None = None
 
 
-def read_items(path: str | os.PathLike) -> Iterator[Item]:
-    """The items of a file of any shape above; a file that is none of them is a usage error."""
+def read_text(path: str | os.PathLike) -> str:
+    """An input file's text (UTF-8, a byte order mark allowed); anything else is a usage error."""
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        return Path(path).read_bytes().decode("utf-8-sig")
     except OSError as error:
         raise UsageError(f"{path}: cannot read: {error.strerror or error}") from None
     except UnicodeDecodeError as error:
         raise UsageError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+
+
+def read_items(path: str | os.PathLike) -> Iterator[Item]:
+    """The items of a file of any shape above; a file that is none of them is a usage error."""
+    text = read_text(path)
     if text.lstrip().startswith("<"):
         return _html_items(path, text)
     try:

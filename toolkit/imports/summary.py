@@ -26,6 +26,7 @@ class ImportSummary:
     items: int  # ClaimReview nodes and Fact Check API claims read
     reviews: int  # reviews found in them (an API claim may hold several)
     written: int
+    reviews_kept: int = 0  # reviews the written records hold
     skipped: tuple[Skipped, ...] = ()
     notes: Mapping[str, int] = field(default_factory=dict)  # e.g. "claim date taken from the review's date": 3
     unmapped: Mapping[tuple[str, str], int] = field(default_factory=dict)  # (words, publisher) -> reviews
@@ -44,7 +45,7 @@ class ImportSummary:
         ratings = lambda counts: [  # noqa: E731
             {"rating": words, "publisher": publisher, "reviews": n} for (words, publisher), n in counts.items()]
         return {
-            "items": self.items, "reviews": self.reviews, "written": self.written,
+            "items": self.items, "reviews": self.reviews, "written": self.written, "reviews_kept": self.reviews_kept,
             "skipped": [s.as_dict() for s in self.skipped],
             "notes": dict(self.notes),
             "unmapped_ratings": ratings(self.unmapped),
@@ -72,24 +73,24 @@ def write_report(path: Path, summary: ImportSummary) -> None:
 def render(summary: ImportSummary, report: str | None = None) -> str:
     """The summary as lines for a terminal: counts, then every unmapped rating and disagreement."""
     lines = [f"read {count(summary.items, 'item')} ({count(summary.reviews, 'review')}); "
-             f"wrote {count(summary.written, 'record')} to {summary.path}"]
+             f"wrote {count(summary.written, 'record')} ({count(summary.reviews_kept, 'review')} kept) to {summary.path}"]
     if summary.skipped:
         reasons = ", ".join(f"{n} {reason}" for reason, n in summary.skipped_by_reason.items())
         where = f"; each listed in {report}" if report else "; --report FILE lists each"
         lines.append(f"skipped {len(summary.skipped)}: {reasons}{where}")
     for note, n in summary.notes.items():
         lines.append(f"  {n} {note}")
-    for title, counts in (("unmapped ratings (records left unverified, words kept in review.summary)", summary.unmapped),
-                          ("ratings with no verdict (records left unverified)", summary.no_verdict)):
+    for title, counts in (("unmapped ratings (reviews without a status, words kept in rating.text)", summary.unmapped),
+                          ("ratings with no verdict (reviews without a status)", summary.no_verdict)):
         if counts:
             lines.append(f"{title}:")
             lines.extend(f'  {n} x "{words}" ({publisher or "no publisher"})' for (words, publisher), n in counts.items())
     if summary.disagreements:
         lines.append(f"{count(len(summary.disagreements), 'claim')} with reviews that disagree "
-                     "(kept as separate records; build links them as one claim):")
+                     "(every review kept; the record's status is the most recent mapped one):")
         for d in summary.disagreements[:SHOWN_DISAGREEMENTS]:
-            verdicts = "; ".join(f"{status}: {', '.join(ids)}" for status, ids in d.statuses.items())
-            lines.append(f'  {d.speaker}: "{d.claim}" -> {verdicts}')
+            verdicts = "; ".join(f"{status}: {', '.join(names)}" for status, names in d.statuses.items())
+            lines.append(f'  {d.id}: {d.speaker}: "{d.claim}" -> {verdicts}')
         if len(summary.disagreements) > SHOWN_DISAGREEMENTS:
             lines.append(f"  ... and {len(summary.disagreements) - SHOWN_DISAGREEMENTS:,} more "
                          f"({report if report and report.endswith('.json') else '--report FILE.json'} lists every one)")

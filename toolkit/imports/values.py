@@ -26,6 +26,27 @@ def day(value: Any) -> str | None:
     return text
 
 
+_PERIOD = re.compile(r"^([0-9]{4})(?:-([0-9]{2}))?$")
+
+
+def claim_date(value: Any) -> str | None:
+    """A claim's date as schema 2 keeps it: a day (cut from a date-time), or a month or a year
+    when that is all the source says (`2018-12`, `2018`); None for anything else.
+
+    >>> claim_date("2018-12-04T10:00:00Z"), claim_date("2018-12"), claim_date(2018), claim_date("2018-13")
+    ('2018-12-04', '2018-12', '2018', None)
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        value = str(value)
+    found = day(value)
+    if found or not isinstance(value, str):
+        return found
+    match = _PERIOD.match(value.strip())
+    if not match or (match.group(2) and not 1 <= int(match.group(2)) <= 12):
+        return None
+    return match.group(0)
+
+
 def url(value: Any) -> str | None:
     """A web address with its non-ASCII characters percent-encoded (as a URI must be)."""
     if not isinstance(value, str) or not value.strip():

@@ -1,0 +1,60 @@
+"""The toolkit's own rules about claim records, beyond what the schema can say, as plain functions
+of a record's data: the validation engine calls them and places what they find.
+
+- `future-date`: a claim made after today; a month or a year is in the future when its first day
+  is, and `unknown` never is.
+- `history-order`: `history` oldest first, and not older than the claim (its period's first day).
+- `duplicate-claim`: the same speaker, words and date written the same way (`2018-12` and
+  `2018-12-04` are not the same date); a claim of unknown date is never a duplicate, since
+  re-checks of one statement (LIAR's) are repeats that the build links.
+- a schema 1 record (`review:`) is told to run `claims migrate`, rather than hear "unknown field".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from .dates import UNKNOWN, period_start
+from .text import claim_key
+
+# Fields schema 1 had and schema 2 replaced: field -> what to say.
+SCHEMA1_FIELDS = {
+    "review": "this looks like a schema 1 record (review:); schema 2 keeps a list, reviews: run "
+              "`claims migrate PATH` to rewrite the file",
+}
+
+
+def record_rules(data: dict, today: str) -> Iterator[tuple[str, str, str]]:
+    """(pointer, rule, message) for each rule the record breaks; `today` is YYYY-MM-DD."""
+    date = data.get("date")
+    start = period_start(date)
+    if start is not None and start.isoformat() > today:
+        yield "/date", "future-date", f"the date {date} is in the future (today is {today})"
+    history = data.get("history")
+    if not isinstance(history, list):
+        return
+    dates: list[tuple[int, str]] = [(i, h["date"]) for i, h in enumerate(history)
+                                    if isinstance(h, dict) and isinstance(h.get("date"), str)]
+    for (_, earlier), (index, later) in zip(dates, dates[1:]):
+        if later < earlier:
+            yield f"/history/{index}/date", "history-order", f"history is oldest first, but {later} comes after {earlier}"
+    if dates and start is not None and dates[0][1] < start.isoformat():
+        index, first = dates[0]
+        yield (f"/history/{index}/date", "history-order",
+               f"a status in history ({first}) cannot be older than the claim itself ({date})")
+
+
+def duplicate_key(data: dict) -> tuple[str, str, str] | None:
+    """What makes two records the same claim (speaker, words, date as written), or None when the
+    record cannot be a duplicate (no text fields, or a date unknown)."""
+    speaker, claim, date = data.get("speaker"), data.get("claim"), data.get("date")
+    date = date.isoformat() if isinstance(date, dt.date) else date
+    if not (isinstance(speaker, str) and isinstance(claim, str) and isinstance(date, str)) or date == UNKNOWN:
+        return None
+    return claim_key(speaker), claim_key(claim), date
+
+
+def unknown_field_hint(key: str, pointer: str) -> str | None:
+    """What to say about an unknown field that schema 1 had (None: nothing special)."""
+    return SCHEMA1_FIELDS.get(key) if pointer == "" else None
