@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import shutil
 import subprocess
 import sys
@@ -196,6 +197,29 @@ def file_tree(count: int, suffix: str) -> tuple[Path, dict]:
     return folder, meta
 
 
+def changed_repo(count: int) -> tuple[Path, str]:
+    """A desk's git repository: `count` one-record YAML files committed under claims/ (those of
+    `file_tree`), and one new valid file not yet committed: what a pull request adds."""
+    folder, _ = file_tree(count, ".yaml")
+    repo = DATA / f"repo-{count}"
+    stamp = repo / ".git" / "bench-source"
+    if not (stamp.exists() and stamp.read_text() == str(folder.stat().st_mtime_ns)):
+        print(f"  making a git repository of {count:,} files...", flush=True)
+        shutil.rmtree(repo, ignore_errors=True)
+        shutil.copytree(folder, repo / "claims")
+        (repo / "claims.yaml").write_text("pretty_name: Bench desk\ninclude: [claims/**]\n")
+        (repo / ".gitignore").write_text("/.claims-cache/\n")
+        quiet = {"cwd": repo, "check": True, "stdout": subprocess.DEVNULL}
+        subprocess.run(["git", "init", "-q"], **quiet)
+        subprocess.run(["git", "add", "-A"], **quiet)
+        subprocess.run(["git", "-c", "user.name=bench", "-c", "user.email=bench@example.org", "commit", "-qm", "claims"], **quiet)
+        stamp.write_text(str(folder.stat().st_mtime_ns))
+    new = "claims/new-claim.yaml"
+    record = generate.valid_record(random.Random(1), 10**7)
+    (repo / new).write_text(generate.as_yaml({**record, "id": "a-claim-this-pull-request-adds"}), encoding="utf-8")
+    return repo, new
+
+
 def slice_of(path: Path, records: int) -> Path:
     target = path.with_name(f"{path.stem}-first-{records}.jsonl")
     if not target.exists():
@@ -290,7 +314,7 @@ def main() -> None:
     parser.add_argument("--with-3m", action="store_true", help="add 3,000,000 records to the scaling row")
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each validate command (the median is kept)")
-    parser.add_argument("--skip", default="", help="comma-separated workloads to skip: jsonl,custom,yaml,json,build,stats,install,scaling")
+    parser.add_argument("--skip", default="", help="comma-separated workloads to skip: jsonl,custom,yaml,json,changed,build,stats,install,scaling")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     args = parser.parse_args()
     if args.quick:
@@ -357,6 +381,21 @@ def main() -> None:
                 "peak_process_mb": theirs.peak_process_mb, "invalid_found": len(their_found),
                 "invalid_injected": len(meta["schema"]), "verdicts_match": their_found == set(meta["schema"]),
             },
+        }
+
+    if "changed" not in skip:
+        print(f"validate --changed-since: one new file in a git repository of {args.files:,} YAML files", flush=True)
+        repo, new_file = changed_repo(args.files)
+        shutil.rmtree(repo / ".claims-cache", ignore_errors=True)
+        command = [str(CLAIMS), "validate", "--changed-since", "HEAD"]
+        cold = measure(command, cwd=repo)  # fills the cache
+        ours = measure_ours(command, cwd=repo)
+        theirs = measure_ours([str(CHECK_JSONSCHEMA), "--schemafile", str(SCHEMA), new_file], cwd=repo)
+        work["changed"] = {
+            "files": args.files, "wall_s": ours.wall, "wall_s_runs": ours.walls, "peak_process_mb": ours.peak_process_mb,
+            "cold_wall_s": cold.wall, "exit": ours.returncode, "cold_exit": cold.returncode, "summary": ours.stdout.strip()[-80:],
+            "baseline": {"tool": "check-jsonschema --schemafile on the one file", "wall_s": theirs.wall,
+                         "wall_s_runs": theirs.walls, "exit": theirs.returncode},
         }
 
     if "build" not in skip:
@@ -479,6 +518,16 @@ def table(results: dict) -> str:
                 f"check-jsonschema: {b['wall_s']:.2f} s ({b['invalid_found']} of {b['invalid_injected']})",
                 f"{ratio:,.1f}x faster", f">={needed}x", mark(ratio >= needed and w["verdicts_match"]),
             ))
+    if "changed" in work:
+        w = work["changed"]
+        b = w["baseline"]
+        ok = w["exit"] == 0 and w["wall_s"] < 1
+        rows.append((
+            f"validate --changed-since: 1 new file in {w['files']:,} (cache warm)",
+            f"{w['wall_s']:.2f} s{_median(w)}; cold cache {w['cold_wall_s']:.2f} s" + ("" if w["exit"] == 0 else f" (exit {w['exit']})"),
+            f"check-jsonschema on the file: {b['wall_s']:.2f} s{_median(b)}",
+            f"{w['wall_s'] / b['wall_s']:.1f}x its time", "<1 s", mark(ok),
+        ))
     if "build" in work:
         w = work["build"]
         b = w["baseline"]

@@ -256,4 +256,4 @@ def test_temporary_files_of_a_killed_export_are_removed_by_the_next_run(tmp_path
         (tmp_path / name).write_text("not this run's")
     run = cli("export", FIXTURES, "--format", "csv", "--out", out)
     assert run.exit_code == 0, run.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*others, "claims.csv"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*others, "claims.csv", ".claims-exports"])

@@ -100,7 +100,7 @@ def _paths(paths: list[Path] | None) -> list[str]:
 
 
 def _schema(given: Path | None, paths: list[str]) -> str | None:
-    """The schema in use: --schema, else `schema:` in the claims.yaml beside the inputs, else
+    """The schema in use: --schema, else `schema:` in the claims.yaml of the inputs (`config.find_upward`), else
     None (the packaged schema)."""
     if given is not None:
         return str(given)
@@ -136,19 +136,56 @@ def validate(
     output_format: str = typer.Option("text", "--format", "-f", help="text (people), json (scripts) or github (Actions)."),
     max_problems: int = typer.Option(report.MAX_PROBLEMS, "--max-problems", min=0,
                                      help="Text format: show this many problems and count the rest (json and github list all)."),
+    exclude: list[str] | None = typer.Option(None, "--exclude", metavar="GLOB",
+                                                help="Pass over files and folders matching GLOB (relative to here; repeatable)."),
+    dataset: bool = typer.Option(False, "--dataset", help="Report on the files given only, checked against the whole dataset "
+                                 "(claims.yaml's folder, or the repository), so that ids and claims are unique across it (the pre-commit hook)."),
+    changed_since: str | None = typer.Option(None, "--changed-since", metavar="REF",
+                                                help="Report on the files changed since REF (git: from the merge base, and untracked files), "
+                                                "checked against the whole dataset."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Say on stderr which configuration, speakers and schema are used, and what was passed over."),
 ) -> None:
     """Check claim files against the schema and each other; report every problem at once.
 
     Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage problem.
 
-    Example: claims validate claims/ --max-problems 50
+    Example: claims validate --changed-since origin/main --format github
     """
+    from .config import dataset_folder, in_use
+
     if output_format not in report.FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(report.FORMATS)}", param_hint="--format")
+    given = _paths(paths)
+    only, cache = None, None
+    if changed_since is not None or dataset:
+        from .changes import changed_since as changed
+
+        if dataset and changed_since is None and not paths:
+            raise typer.BadParameter("name the files (or folders) to report on", param_hint="--dataset")
+        if changed_since is not None and paths:
+            raise typer.BadParameter("checks the files changed in the whole dataset: give no paths with it", param_hint="--changed-since")
+        cache = dataset_folder(given)
+        only = sorted(changed(changed_since, cache)) if changed_since is not None else given
+        given = [cache]
+    schema_in_use = _schema(schema, given)
+    if verbose:
+        for line in in_use(given, schema=schema_in_use):
+            typer.echo(line, err=True)
     with _progress("validating") as on_file:
-        given = _paths(paths)
-        result = validate_paths(given, _schema(schema, given), on_file=on_file)
-    sys.stdout.write(report.render(result, output_format, max_problems=max_problems))
+        result = validate_paths(given, schema_in_use, on_file=on_file, exclude=exclude or (), only=only, cache=cache)
+    if verbose:
+        skipped = ", ".join(plural(count, rule) for rule, count in result.skipped)
+        typer.echo(f"passed over: {skipped or 'nothing'}", err=True)
+        if cache is not None:
+            typer.echo(f"dataset: {cache} ({result.files:,} files); cache: {os.path.join(cache, '.claims-cache')} (safe to delete)", err=True)
+    if changed_since is None:  # --dataset: a file given that is not a claim file is said to be passed over
+        for path in result.outside:
+            typer.echo(f"claims: {path} is not a claim file of the dataset {cache} (include/exclude of claims.yaml, "
+                       ".gitignore); not checked", err=True)
+    sys.stdout.write(report.render(result, output_format, max_problems=max_problems, first=only or ()))
+    if output_format == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+        with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
+            summary.write(report.step_summary(result, first=only or ()))
     raise typer.Exit(0 if result.valid else 1)
 
 
@@ -162,7 +199,7 @@ def build_command(
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write: data/*.parquet, the card, the schema, the report. "
                              "It must be missing, empty, or written by an earlier build."),
     schema: Path | None = SchemaOption,
-    speakers: Path | None = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
+    speakers: Path | None = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs or above, up to the repository root)."),
     strict: bool = typer.Option(False, "--strict", help="Treat repeats that disagree on status as errors."),
     force: bool = ForceOption,
 ) -> None:
@@ -173,18 +210,21 @@ def build_command(
     Example: claims build claims/ --out build/
     """
     from .build import build, write_folder
-    from .config import find_config, load_config
+    from .config import find_config, in_use, load_config
     from .outputs import check_build_folder, left_beside
 
     given = _paths(paths)
     check_build_folder(out, force=force)
-    result = build(given, schema=_schema(schema, given), speakers=speakers, strict=strict)
+    schema_in_use = _schema(schema, given)
+    result = build(given, schema=schema_in_use, speakers=speakers, strict=strict)
     written = write_folder(result, out, load_config(find_config(given)), force=force)
     report = result.report
     typer.echo(
         f"built {plural(report.claims, 'claim')} ({report.unique_claims:,} distinct, {plural(report.repeats, 'repeat')}, "
         f"{plural(len(report.conflicts), 'status conflict')}) into {out}/"
     )
+    for line in in_use(given, schema=schema_in_use, speakers=speakers):
+        typer.echo(f"  {line}")
     for link in report.links:
         typer.echo(f"  repeat: {link['id']} -> {link['repeat_of']}")
     for conflict in report.conflicts:
@@ -208,7 +248,7 @@ def export_command(
     output_format: ExportFormat = typer.Option(..., "--format", "-f", help="What to write."),
     out: Path = typer.Option(..., "--out", "-o", help="File to write; an existing file only with --force, never an input."),
     schema: Path | None = SchemaOption,
-    speakers: Path | None = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
+    speakers: Path | None = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs or above, up to the repository root)."),
     bom: bool = typer.Option(False, "--bom", help="CSV only: start the file with the UTF-8 byte-order mark Excel needs."),
     all_reviews: bool = typer.Option(False, "--all-reviews", help="ClaimReview only: also export the reviews of other publishers, under their names."),
     force: bool = ForceOption,
@@ -222,7 +262,7 @@ def export_command(
     """
     from .build import build
     from .export import export, writer
-    from .outputs import check_file_output
+    from .outputs import EXPORT_MARKER, check_file_output, mark_export
 
     fmt = output_format.value
     if bom and fmt != "csv":
@@ -241,6 +281,11 @@ def export_command(
         summary = export(table, fmt, out, publisher=desk, all_reviews=all_reviews)
     else:
         summary = export(table, fmt, out, bom=bom)
+    try:
+        mark_export(out)
+    except OSError as error:  # the export is written; only discovery's hint is missing
+        typer.echo(f"claims: warning: cannot write {EXPORT_MARKER} beside {out} ({error.strerror or error}); "
+                   f"claims validate of this folder would read the export as claims", err=True)
     left_out = f"; left out {summary.left_out:,} ({summary.reason})" if summary.left_out else ""
     typer.echo(f"wrote {plural(summary.rows, 'claim')} to {summary.path}{left_out}")
 
@@ -286,7 +331,7 @@ def stats_command(
     plot: Path | None = typer.Option(None, "--plot", help="Also draw the counts as a PNG chart."),
     top: int = typer.Option(20, "--top", min=0, help="How many speakers to list (most claims first); 0 lists all."),
     schema: Path | None = SchemaOption,
-    speakers: Path | None = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs)."),
+    speakers: Path | None = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs or above, up to the repository root)."),
 ) -> None:
     """Count claims by status, speaker (canonical names, as build merges them) and year.
 

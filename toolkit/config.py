@@ -13,6 +13,7 @@ A small YAML file, `claims.yaml`, beside the claim files (every key optional):
     schema: schema/claim.schema.json       # the desk's own claim schema, relative to this file
     publisher: {name: Korea Desk, url: https://example.org}   # the desk, author of its fact-checks
     include: [claims/**]                   # where the claim files are (globs)
+    exclude: [claims/drafts/**]            # files and folders that are not claims (globs)
     card: dataset-card.md                  # the card sections the desk writes (default: this name, if present)
 
 Command-line options override each key (`--schema` overrides `schema`).
@@ -45,6 +46,7 @@ class DatasetConfig:
     schema: str | None = None  # the claim schema in use (None: the packaged one), as a path from here
     publisher: tuple[tuple[str, str], ...] = ()  # the desk: (("name", ...), ("url", ...))
     include: tuple[str, ...] = ()  # globs of the claim files, relative to claims.yaml
+    exclude: tuple[str, ...] = ()  # globs of files and folders that are not claims (see `scope`)
     card: str | None = None  # the desk's own card sections (Markdown), kept in every version's card
 
     def with_overrides(self, **overrides) -> DatasetConfig:
@@ -111,4 +113,45 @@ def load_config(path: str | os.PathLike | None) -> DatasetConfig:
     return DatasetConfig(**data)
 
 
-LISTS = ("language", "tags", "include")
+LISTS = ("language", "tags", "include", "exclude")
+
+
+def dataset_folder(paths: Iterable[str | os.PathLike] = (".",)) -> str:
+    """The folder that holds the whole dataset of `paths`: that of their claims.yaml, else the
+    root of their git repository, else the current folder; as a path people read (`.` here)."""
+    from .scope import work_tree
+
+    paths = list(paths) or ["."]
+    found = find_config(paths)
+    if found is not None:
+        return os.path.relpath(Path(found).resolve().parent)
+    root = work_tree(os.path.realpath(os.fspath(paths[0])))
+    return os.path.relpath(root) if root is not None else "."
+
+
+def in_use(paths: Iterable[str | os.PathLike], *, schema: str | os.PathLike | None = None,
+           speakers: str | os.PathLike | None = None) -> list[str]:
+    """Lines naming the configuration a run of `paths` uses, and saying once what was not
+    found (`claims validate -v`, `claims build`): nothing is taken silently."""
+    from .schema import default_schema_path
+    from .speakers import REGISTRY_NAMES, find_registry
+
+    given = [os.fspath(p) for p in paths]
+    config = find_config(given)
+    where = "from the inputs' folder up to the repository root" if any(
+        _in_repository(p) for p in given) else "beside the inputs (not in a git repository)"
+    lines = [f"configuration: {config}" if config else f"configuration: no {CONFIG_NAMES[0]} found {where}; defaults used"]
+    registry = speakers if speakers is not None else find_registry(given)
+    lines.append(f"speakers: {registry}" if registry else f"speakers: no {REGISTRY_NAMES[0]} found {where}; speakers not merged")
+    if schema is not None:
+        origin = "from claims.yaml" if config and load_config(config).schema == os.fspath(schema) else "--schema"
+        lines.append(f"schema: {schema} ({origin})")
+    else:
+        lines.append(f"schema: {default_schema_path()} (packaged)")
+    return lines
+
+
+def _in_repository(path: str) -> bool:
+    from .scope import work_tree
+
+    return work_tree(os.path.realpath(path)) is not None

@@ -30,6 +30,8 @@ class ValidationResult:
     files: int
     records: int
     problems: tuple[Problem, ...]
+    skipped: tuple[tuple[str, int], ...] = ()  # what discovery passed over, by rule (`readers.Found`)
+    outside: tuple[str, ...] = ()  # files to report on (`validate(only=...)`) that are not claim files of the dataset
 
     @property
     def errors(self) -> int:
@@ -67,12 +69,17 @@ class Findings:
         self.order: dict[str, int] = {}
         # Where lines start in large JSON Lines files: source index -> [(line, byte offset)].
         self.marks: dict[int, list[tuple[int, int]]] = {}
+        self.skipped: tuple[tuple[str, int], ...] = ()
+        self.real: tuple[str, ...] = ()  # the real path of each source discovered, in order
 
-    def discover(self, paths: Iterable[str | os.PathLike] | str | os.PathLike) -> tuple[Source, ...]:
-        """The claim files under `paths`; what is wrong with the paths themselves (`readers.find`)
-        and with the speaker registry a build would use becomes problems, reported first."""
+    def discover(self, paths: Iterable[str | os.PathLike] | str | os.PathLike, *, exclude: Iterable[str] = ()) -> tuple[Source, ...]:
+        """The claim files under `paths` (less `exclude` globs); what is wrong with the paths
+        themselves (`readers.find`) and with the speaker registry a build would use becomes
+        problems, reported first."""
         paths = readers.as_paths(paths)
-        found = readers.find(paths)
+        found = readers.find(paths, exclude=exclude)
+        self.skipped = found.skipped
+        self.real = found.real
         for problem in (*found.problems, *registry_problems(paths)):
             self.order.setdefault(problem.file, len(self.order))  # a block each, before the files
             self.problems.append(problem)
@@ -120,7 +127,7 @@ class Findings:
         problems = self.problems + list(self.index.problems(self.fetch))
         unique = dict.fromkeys(problems)
         ordered = sorted(unique, key=lambda p: (self.order.get(p.file, 0), p.line, p.column, p.rule, p.message))
-        return ValidationResult(self.files, self.records, tuple(ordered))
+        return ValidationResult(self.files, self.records, tuple(ordered), self.skipped)
 
 
 def lines_at(source: Source, numbers: list[int], marks: list[tuple[int, int]]) -> Iterator[tuple[int, bytes]]:

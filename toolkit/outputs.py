@@ -8,7 +8,8 @@ still deletes nothing the marker does not vouch for.
 
 `claims export` and `claims import` write one file: never one of the run's own inputs (a claim file
 under the paths read, the speaker registry, the schema), not even with `--force`, which would
-destroy the input; any other existing file only with `--force`.
+destroy the input; any other existing file only with `--force`. Export lists the file it wrote
+in `.claims-exports` beside it, which discovery reads to pass the file over.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from .errors import OutputRefused
 from .files import write_text
 
 BUILD_MARKER = ".claims-build"
+# `claims export` leaves this beside the files it wrote, naming them, so that discovery never
+# reads an export back as claims (a CSV export in the repository root looks like claims).
+EXPORT_MARKER = ".claims-exports"
 _SHOWN = 5  # foreign files named in a refusal; the rest are counted
 
 
@@ -170,3 +174,22 @@ def _identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return status.st_dev, status.st_ino
+
+
+def mark_export(out: str | os.PathLike) -> None:
+    """Name `out` in the export marker of its folder (kept with the names already there whose
+    files still exist)."""
+    out = Path(out)
+    names = {name for name in exported_files(out.parent) if (out.parent / name).is_file()} | {out.name}
+    document = {"written by": "claims export", "files": sorted(names)}
+    write_text(out.parent / EXPORT_MARKER, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def exported_files(folder: str | os.PathLike) -> frozenset[str]:
+    """The names of the files `claims export` wrote in `folder` (none, if its marker is missing
+    or broken: then the files are read as claims, which shows them rather than hides them)."""
+    try:
+        files = json.loads((Path(folder) / EXPORT_MARKER).read_text(encoding="utf-8"))["files"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return frozenset()
+    return frozenset(name for name in files if isinstance(name, str) and "/" not in name) if isinstance(files, list) else frozenset()

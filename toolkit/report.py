@@ -4,6 +4,8 @@ only: nothing here decides what is a problem."""
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterable
 from itertools import groupby
 
 import orjson
@@ -18,12 +20,15 @@ FORMATS = ("text", "json", "github")
 MAX_PROBLEMS = 200  # a person reads the first ones; the counts say how many more there are
 
 
-def render(result: ValidationResult, style: str, *, max_problems: int | None = MAX_PROBLEMS) -> str:
+def render(result: ValidationResult, style: str, *, max_problems: int | None = MAX_PROBLEMS,
+           first: Iterable[str] = ()) -> str:
     """The report in `style`; only text is cut short (after `max_problems`), for scripts and CI
-    need every problem."""
+    need every problem. `first`: files (paths) whose problems GitHub shows first."""
     if style == "text":
         return as_text(result, max_problems=max_problems)
-    return {"json": as_json, "github": as_github}[style](result)
+    if style == "github":
+        return as_github(result, first=first)
+    return as_json(result)
 
 
 def summary(result: ValidationResult) -> str:
@@ -64,15 +69,47 @@ def as_json(result: ValidationResult) -> str:
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def as_github(result: ValidationResult) -> str:
-    """GitHub Actions workflow commands: each problem becomes an annotation on its line."""
+def as_github(result: ValidationResult, *, first: Iterable[str] = ()) -> str:
+    """GitHub Actions workflow commands: each problem becomes an annotation on its line. GitHub
+    shows 10 error annotations of a step: the problems of the files in `first` (those a pull
+    request changed) come before the rest."""
     lines = [
         f"::{p.severity} file={_property(p.file)},line={p.line},col={p.column},"
         f"title={_property(p.rule)}::{_data(p.message)}"
-        for p in result.problems
+        for p in _changed_first(result.problems, first)
     ]
     lines.append(summary(result))
     return "\n".join(lines) + "\n"
+
+
+def _changed_first(problems: Iterable[Problem], first: Iterable[str]) -> list[Problem]:
+    wanted = {os.path.realpath(path) for path in first}
+    if not wanted:
+        return list(problems)
+    return sorted(problems, key=lambda p: os.path.realpath(p.file) not in wanted)  # stable: file order kept
+
+
+SUMMARY_ROWS = 1000  # GitHub takes 1 MiB of summary per step; the count says how many more
+
+
+def step_summary(result: ValidationResult, *, first: Iterable[str] = ()) -> str:
+    """A Markdown table of every problem (changed files first) for the job summary that GitHub
+    shows on the run's page (`$GITHUB_STEP_SUMMARY`)."""
+    problems = _changed_first(result.problems, first)
+    lines = [f"### claims validate: {summary(result)}", ""]
+    if problems:
+        lines += ["| file | line | column | severity | rule | message |", "|---|---:|---:|---|---|---|"]
+        lines += [f"| {_cell(p.file)} | {p.line} | {p.column} | {p.severity} | {_cell(p.rule)} | {_cell(p.message)} |"
+                  for p in problems[:SUMMARY_ROWS]]
+        if len(problems) > SUMMARY_ROWS:
+            lines += ["", f"... and {plural(len(problems) - SUMMARY_ROWS, 'more problem')} (the step's log lists every one)"]
+    return "\n".join(lines) + "\n\n"
+
+
+def _cell(text: str) -> str:
+    """Text inside a Markdown table cell: pipes escaped, line breaks and markup made plain."""
+    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+            .replace("<", "&lt;").replace(">", "&gt;").replace("`", "\\`"))
 
 
 def _data(text: str) -> str:

@@ -136,11 +136,12 @@ def registry_problems(paths: list[str]) -> list[Problem]:
     return [] if registry is None else check_registry(registry)[1]
 
 
+REGISTRY_NAMES = ("speakers.yaml", "speakers.yml")
+
+
 def find_registry(paths: Iterable[str | os.PathLike]) -> Path | None:
-    """`speakers.yaml` next to the inputs: in a folder given, or the folder of a file given."""
-    for given in paths:
-        folder = Path(given) if Path(given).is_dir() else Path(given).parent
-        for name in ("speakers.yaml", "speakers.yml"):
-            if (folder / name).is_file():
-                return folder / name
-    return None
+    """`speakers.yaml` of the inputs: beside them or above, up to the repository root, found
+    as claims.yaml is (`config.find_upward`)."""
+    from .config import find_upward
+
+    return find_upward(paths, REGISTRY_NAMES)

@@ -10,6 +10,7 @@ merged into the run's `Findings` (`findings`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable
@@ -34,11 +35,18 @@ def validate(
     today: dt.date | None = None,
     on_file: Callable[[str], None] | None = None,
     workers: int | None = None,
+    exclude: Iterable[str] = (),
+    only: Iterable[str | os.PathLike] | None = None,
+    cache: str | os.PathLike | None = None,
 ) -> ValidationResult:
-    """Check the claim files under `paths`; records are checked and let go, never all held.
+    """Check the claim files under `paths` (less the `exclude` globs); records are checked and
+    let go, never all held.
 
-    `workers` is how many processes share a large input (default: one per core when there is
-    enough work to be worth it; 1 checks everything in this process).
+    `only`: report the problems of these files (and of the files in these folders) alone, checked against every id and claim under
+    `paths` (the whole dataset), so that the checks that span files hold for them. `cache`: the
+    folder whose `.claims-cache/` keeps what unchanged files hold (`toolkit.cache`); the files of
+    `only` are always checked. `workers` is how many processes share a large input (default: one
+    per core when there is enough work to be worth it; 1 checks everything in this process).
 
     >>> result = validate(["fixtures/"])
     >>> result.valid, result.records
@@ -46,8 +54,24 @@ def validate(
     """
     findings = Findings(_schema(schema))
     day = (today or dt.datetime.now(dt.UTC).date()).isoformat()
-    pieces.run(findings, findings.discover(paths), day, on_file=on_file, workers=workers)
-    return findings.result()
+    sources = findings.discover(paths, exclude=exclude)
+    only = None if only is None else readers.as_paths(only)
+    wanted = None if only is None else {os.path.realpath(p) for p in only}
+    folders = tuple(real + os.sep for real in wanted or () if os.path.isdir(real))  # a folder given: the files in it
+    if cache is not None and not any(readers.FORMATS.get(s.path.suffix.lower()) == "jsonl" for s in sources):
+        from . import cache as cached
+
+        fresh = (wanted or set()) | {real for real in findings.real if folders and real.startswith(folders)}
+        cached.run(findings, sources, day, cache, fresh=fresh)
+    else:
+        pieces.run(findings, sources, day, on_file=on_file, workers=workers)
+    result = findings.result()
+    if only is None or wanted is None:
+        return result
+    problems = tuple(p for p in result.problems if os.path.realpath(p.file) in wanted or os.path.realpath(p.file).startswith(folders))
+    read = set(findings.real)
+    outside = tuple(p for p in only if os.path.realpath(p) not in read and not os.path.isdir(p))
+    return dataclasses.replace(result, problems=problems, outside=outside)
 
 
 def read_records(

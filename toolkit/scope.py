@@ -1,0 +1,107 @@
+"""Which files of a repository are its dataset: the rules discovery follows besides file types.
+
+A walk passes over what is not the desk's claims, so that `claims validate` with no path, in the
+repository, reads what a person would call the dataset:
+
+- `include` and `exclude` globs of claims.yaml (relative to it) and `--exclude` globs (relative
+  to the current folder): `*` is any text within a name, `**` any number of folders, a pattern
+  without `/` matches a name at any depth, and a pattern that matches a folder takes everything in it;
+- paths git ignores (`.gitignore`, `.git/info/exclude`, the global excludes file), asked of git
+  once per repository, inside a git work tree only; a tracked file is never ignored;
+- virtual environments and packages: a folder holding `pyvenv.cfg`, and folders named
+  `site-packages` or `node_modules`;
+- what the toolkit wrote: a folder holding the build marker (`outputs.BUILD_MARKER`) and the
+  files that `claims export` lists in the marker it leaves beside them (`outputs.EXPORT_MARKER`).
+
+A file named on the command line is read whatever these rules say of it; a folder named is walked
+whatever they say of the folder itself, and inside it they apply to what it holds.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterable
+
+VENV_MARKER = "pyvenv.cfg"
+PACKAGE_FOLDERS = frozenset({"site-packages", "node_modules", "__pycache__"})
+
+
+def compile_globs(patterns: Iterable[str]) -> re.Pattern | None:
+    """One regular expression matching a path (with `/`, relative to the patterns' folder) that
+    any of `patterns` matches, or a path inside a folder one matches; None for no pattern."""
+    parts = [_translate(p) for p in patterns if p.strip("/ ")]
+    return re.compile("(?:" + "|".join(parts) + ")") if parts else None
+
+
+def _translate(pattern: str) -> str:
+    pattern = pattern.strip().replace("\\", "/").strip("/")
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    segments = pattern.split("/")
+    anywhere = len(segments) == 1  # like .gitignore: a name alone matches at any depth
+    body = []
+    for k, segment in enumerate(segments):
+        last = k == len(segments) - 1
+        if segment == "**":
+            body.append(".*" if last else "(?:[^/]+/)*")
+            continue
+        body.append(_segment(segment) + ("" if last else "/"))
+    return ("(?:[^/]+/)*" if anywhere else "") + "".join(body) + "(?:/.*)?\\Z"
+
+
+def _segment(segment: str) -> str:
+    out, k = [], 0
+    while k < len(segment):
+        char = segment[k]
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[" and segment.find("]", k + 2) > 0:
+            end = segment.find("]", k + 2)
+            inner = segment[k + 1:end].replace("\\", "\\\\")
+            out.append("[^" + inner[1:] + "]" if inner.startswith("!") else "[" + inner + "]")
+            k = end
+        else:
+            out.append(re.escape(char))
+        k += 1
+    return "".join(out)
+
+
+def static_prefix(pattern: str) -> str:
+    """The folders of an `include` glob before its first wildcard (`claims/**` -> `claims`)."""
+    segments = pattern.strip().replace("\\", "/").strip("/").split("/")
+    fixed = []
+    for segment in segments:
+        if any(char in segment for char in "*?["):
+            break
+        fixed.append(segment)
+    return "/".join(s for s in fixed if s not in ("", "."))
+
+
+def work_tree(path: str) -> str | None:
+    """The root of the git work tree holding `path` (a real path), found as git finds it."""
+    folder = path if os.path.isdir(path) else os.path.dirname(path)
+    while True:
+        if os.path.exists(os.path.join(folder, ".git")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def git_ignored(root: str, under: str) -> frozenset[str] | None:
+    """The real paths git ignores under `under` (a real path inside the work tree `root`): files,
+    and folders whose whole content is ignored (listed once, not file by file). One call to git;
+    None when git cannot answer (not installed, not a repository it trusts)."""
+    relative = os.path.relpath(under, root)
+    command = ["git", "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"]
+    try:
+        listed = subprocess.run([*command, "--", "." if relative == "." else relative], cwd=root,
+                                capture_output=True, check=True, timeout=120).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return frozenset(os.path.join(root, os.fsdecode(name).rstrip("/")) for name in listed.split(b"\0") if name)
