@@ -32,6 +32,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check toolkit
+	$(BIN)/ruff format --check toolkit
 	$(BIN)/mypy
 	HF_HUB_OFFLINE=0 $(BIN)/python -m pytest -q
 

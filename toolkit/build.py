@@ -83,8 +83,17 @@ def _conflicts_as_problems(validation: ValidationResult, report: BuildReport) ->
         for place in conflict.places:
             file, line = place.rsplit(":", 1)
             statuses = ", ".join(f"{s} ({', '.join(ids)})" for s, ids in conflict.statuses.items())
-            problems.append(Problem(file, int(line), 1, "/status", "status-conflict", ERROR,
-                                    f"repeats of claim {conflict.claim_id!r} disagree on status: {statuses}"))
+            problems.append(
+                Problem(
+                    file,
+                    int(line),
+                    1,
+                    "/status",
+                    "status-conflict",
+                    ERROR,
+                    f"repeats of claim {conflict.claim_id!r} disagree on status: {statuses}",
+                )
+            )
     return ValidationResult(validation.files, validation.records, tuple(problems))
 
 
@@ -95,8 +104,9 @@ def shard_names(count: int) -> list[str]:
 def write_parquet(table: pl.DataFrame, target: str | os.PathLike) -> None:
     """Fixed settings, so equal tables give equal bytes."""
     with atomic_path(target) as temporary:
-        table.write_parquet(temporary, compression="zstd", compression_level=9, statistics=True,
-                            row_group_size=ROW_GROUP_ROWS)
+        table.write_parquet(
+            temporary, compression="zstd", compression_level=9, statistics=True, row_group_size=ROW_GROUP_ROWS
+        )
 
 
 def content_bytes(table: pl.DataFrame) -> int:
@@ -149,8 +159,15 @@ def write_folder(
         write_text(out / REPORT_NAME, json.dumps(result.report.as_dict(), indent=2, ensure_ascii=False) + "\n")
         write_text(out / SCHEMA_NAME, result.schema.text)
         num_bytes = sum((out / name).stat().st_size for name in shards)
-        card = render_card(result.table, result.schema, config, repo_id=config.repo_id or "ORG/NAME", version=version,
-                           changelog_entry=entry, num_bytes=num_bytes)
+        card = render_card(
+            result.table,
+            result.schema,
+            config,
+            repo_id=config.repo_id or "ORG/NAME",
+            version=version,
+            changelog_entry=entry,
+            num_bytes=num_bytes,
+        )
         write_text(out / CARD_NAME, card)
         write_text(out / CHANGELOG_NAME, changelog(history, entry or "## Unreleased\n"))
     return names

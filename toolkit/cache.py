@@ -69,7 +69,10 @@ def stable_keys(identifier: str | None, speaker: str | None, claim: str | None, 
     id_key = None if identifier is None else _key(identifier.encode("utf-8", "surrogatepass"))
     if speaker is None or claim is None or date is None:
         return [id_key, None]
-    return [id_key, _key(b"\0".join((speaker_digest(speaker), claim_digest(claim), date.encode("utf-8", "surrogatepass"))))]
+    return [
+        id_key,
+        _key(b"\0".join((speaker_digest(speaker), claim_digest(claim), date.encode("utf-8", "surrogatepass")))),
+    ]
 
 
 def _key(data: bytes) -> int:
@@ -86,7 +89,9 @@ def key(schema_text: str, today: str) -> str:
     except PackageNotFoundError:
         release = "unknown"
     package = Path(__file__).resolve().parent
-    code = sorted((os.fspath(p.relative_to(package)), p.stat().st_size, p.stat().st_mtime_ns) for p in package.rglob("*.py"))
+    code = sorted(
+        (os.fspath(p.relative_to(package)), p.stat().st_size, p.stat().st_mtime_ns) for p in package.rglob("*.py")
+    )
     digest = hashlib.sha256(orjson.dumps([FORMAT, release, code, schema_text, today])).hexdigest()
     return digest
 
@@ -104,7 +109,11 @@ class Cache:
         self.used: dict[str, list] = {}  # what this run saw: only that is written back
         try:
             stored = orjson.loads(self.path.read_bytes())
-            if stored.get("key") == key and isinstance(stored.get("entries"), dict) and isinstance(stored.get("seen"), dict):
+            if (
+                stored.get("key") == key
+                and isinstance(stored.get("entries"), dict)
+                and isinstance(stored.get("seen"), dict)
+            ):
                 self.entries, self.seen = stored["entries"], stored["seen"]
         except (OSError, orjson.JSONDecodeError, AttributeError):
             pass
@@ -116,14 +125,16 @@ class Cache:
         except OSError:
             return None
         facts = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
-        name = real[len(self.folder):] if real.startswith(self.folder) else real
+        name = real[len(self.folder) :] if real.startswith(self.folder) else real
         seen = self.seen.get(name)
         if isinstance(seen, list) and seen[:4] == facts:
             self.used[name] = seen
             return seen[4]
         try:
             with open(real, "rb") as handle:
-                digest = hashlib.file_digest(handle, "sha256").hexdigest()[:32]  # 128 bits: no collision in any repository
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()[
+                    :32
+                ]  # 128 bits: no collision in any repository
         except OSError:
             return None
         self.used[name] = [*facts, digest]
@@ -148,8 +159,14 @@ class Cache:
             pass
 
 
-def run(findings: Findings, sources: Iterable[Source], today: str, where: str | os.PathLike, *,
-        fresh: set[str] | frozenset[str] = frozenset()) -> None:
+def run(
+    findings: Findings,
+    sources: Iterable[Source],
+    today: str,
+    where: str | os.PathLike,
+    *,
+    fresh: set[str] | frozenset[str] = frozenset(),
+) -> None:
     """Check `sources` (those `findings` discovered) into `findings` as `pieces.run` does, taking what the cache in `where`
     holds for files unchanged since they were checked; files whose real path is in `fresh`, and
     JSON Lines files, are checked now whatever the cache holds."""
@@ -196,7 +213,7 @@ def _apply(findings: Findings, index: int, source: Source, entry: dict, rows: li
 
 def _check(findings: Findings, files: list[tuple[int, Source]], today: str) -> list[dict]:
     """The entries of `files`, checked now: in worker processes when there are many."""
-    chunks = [files[k:k + CHUNK] for k in range(0, len(files), CHUNK)]
+    chunks = [files[k : k + CHUNK] for k in range(0, len(files), CHUNK)]
     global _SCHEMA
     _SCHEMA = (findings.schema, today)
     _ = findings.schema.engine  # compiled once, here: forked workers inherit it
@@ -222,9 +239,11 @@ def _check_chunk(files: list[tuple[int, Source]]) -> list[dict]:
         checker = Checker(schema, dt.date.fromisoformat(today))
         checker.index = recording = RecordingIndex()
         checker.check_file(index, source)
-        entries.append({
-            "records": checker.records,
-            "problems": [[p.line, p.column, p.pointer, p.rule, p.severity, p.message] for p in checker.problems],
-            "rows": [[ref & 0xFFFFFFFF, *stable_keys(*texts)] for ref, *texts in recording.rows],
-        })
+        entries.append(
+            {
+                "records": checker.records,
+                "problems": [[p.line, p.column, p.pointer, p.rule, p.severity, p.message] for p in checker.problems],
+                "rows": [[ref & 0xFFFFFFFF, *stable_keys(*texts)] for ref, *texts in recording.rows],
+            }
+        )
     return entries

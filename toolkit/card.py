@@ -18,8 +18,14 @@ from .errors import UsageError
 from .schema import ClaimSchema
 from .vocabulary import STATUSES
 
-_SIZES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
-          (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M")]
+_SIZES = [
+    (1_000, "n<1K"),
+    (10_000, "1K<n<10K"),
+    (100_000, "10K<n<100K"),
+    (1_000_000, "100K<n<1M"),
+    (10_000_000, "1M<n<10M"),
+    (100_000_000, "10M<n<100M"),
+]
 
 
 def size_category(rows: int) -> str:
@@ -88,8 +94,16 @@ def _fields(schema: ClaimSchema) -> str:
 
 
 def _vocabulary() -> str:
-    rows = [[f"`{s.name}`", s.meaning, f"{s.rating} ({s.alternate_name})" if s.rating else "left out", s.liar or "-", s.claimskg]
-            for s in STATUSES.values()]
+    rows = [
+        [
+            f"`{s.name}`",
+            s.meaning,
+            f"{s.rating} ({s.alternate_name})" if s.rating else "left out",
+            s.liar or "-",
+            s.claimskg,
+        ]
+        for s in STATUSES.values()
+    ]
     return _markdown_table(["status", "meaning", "ClaimReview ratingValue (alternateName)", "LIAR", "ClaimsKG"], rows)
 
 

@@ -13,9 +13,14 @@ def changed_since(ref: str, where: str | os.PathLike = ".") -> set[str]:
     """The real paths of the files changed since `ref`'s merge base with HEAD (committed, staged
     or not), and the untracked files git does not ignore; deleted files are not among them."""
     root = _git(["rev-parse", "--show-toplevel"], where, "is not inside a git repository").strip()
-    base = _git(["merge-base", ref, "HEAD"], root,
-                f"has no commit in common with {ref!r} (is it fetched? in CI, check out with fetch-depth: 0)").strip()
-    changed = _git(["diff", "--name-only", "-z", "--no-renames", "--diff-filter=d", base, "--"], root, "cannot be compared")
+    base = _git(
+        ["merge-base", ref, "HEAD"],
+        root,
+        f"has no commit in common with {ref!r} (is it fetched? in CI, check out with fetch-depth: 0)",
+    ).strip()
+    changed = _git(
+        ["diff", "--name-only", "-z", "--no-renames", "--diff-filter=d", base, "--"], root, "cannot be compared"
+    )
     untracked = _git(["ls-files", "-z", "--others", "--exclude-standard"], root, "cannot be listed")
     return {os.path.realpath(os.path.join(root, name)) for name in (changed + untracked).split("\0") if name}
 

@@ -96,7 +96,9 @@ class Checker:
         verdicts = list(map(self.engine.is_valid, values))
         good = list(compress(range(len(lines)), verdicts))
         every = len(good) == len(lines)
-        twice = written_twice(lines if every else [lines[k] for k in good], values if every else [values[k] for k in good])
+        twice = written_twice(
+            lines if every else [lines[k] for k in good], values if every else [values[k] for k in good]
+        )
         careful = list(compress(range(len(lines)), map(not_, verdicts)))
         if twice:
             careful = sorted(careful + [good[at] for at in twice])
@@ -188,8 +190,11 @@ def _text_suspects(values: list[dict], raws: Sequence[bytes | None]) -> list[int
     a one-record JSON file by its bytes, a record read from YAML or CSV by its texts."""
     if len(raws) > 1 and None not in raws:
         return rules.suspect_lines(cast("list[bytes]", raws))  # no None among them, as just checked
-    return [k for k, (value, raw) in enumerate(zip(values, raws))
-            if (rules.suspect(raw) if raw is not None else rules.findings(value))]
+    return [
+        k
+        for k, (value, raw) in enumerate(zip(values, raws))
+        if (rules.suspect(raw) if raw is not None else rules.findings(value))
+    ]
 
 
 def _fields(records: list[dict], names: tuple[str, ...]) -> list[list[Any]]:

@@ -21,7 +21,7 @@ from .text import claim_key
 # Fields schema 1 had and schema 2 replaced: field -> what to say.
 SCHEMA1_FIELDS = {
     "review": "this looks like a schema 1 record (review:); schema 2 keeps a list, reviews: run "
-              "`claims migrate PATH` to rewrite the file",
+    "`claims migrate PATH` to rewrite the file",
 }
 
 
@@ -34,15 +34,23 @@ def record_rules(data: dict, today: str) -> Iterator[tuple[str, str, str]]:
     history = data.get("history")
     if not isinstance(history, list):
         return
-    dates: list[tuple[int, str]] = [(i, h["date"]) for i, h in enumerate(history)
-                                    if isinstance(h, dict) and isinstance(h.get("date"), str)]
+    dates: list[tuple[int, str]] = [
+        (i, h["date"]) for i, h in enumerate(history) if isinstance(h, dict) and isinstance(h.get("date"), str)
+    ]
     for (_, earlier), (index, later) in zip(dates, dates[1:]):
         if later < earlier:
-            yield f"/history/{index}/date", "history-order", f"history is oldest first, but {later} comes after {earlier}"
+            yield (
+                f"/history/{index}/date",
+                "history-order",
+                f"history is oldest first, but {later} comes after {earlier}",
+            )
     if dates and start is not None and dates[0][1] < start.isoformat():
         index, first = dates[0]
-        yield (f"/history/{index}/date", "history-order",
-               f"a status in history ({first}) cannot be older than the claim itself ({date})")
+        yield (
+            f"/history/{index}/date",
+            "history-order",
+            f"a status in history ({first}) cannot be older than the claim itself ({date})",
+        )
 
 
 def duplicate_key(data: dict) -> tuple[str, str, str] | None:

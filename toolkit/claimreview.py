@@ -40,8 +40,9 @@ BEST, WORST = 5, 1
 AUTHOR_TYPES = {"person": "Person", "organization": "Organization"}  # group, unknown: Thing
 
 
-def to_claimreview(table: pl.DataFrame, *, publisher: Mapping[str, str] | None = None,
-                   all_reviews: bool = False) -> tuple[list[dict[str, Any]], int]:
+def to_claimreview(
+    table: pl.DataFrame, *, publisher: Mapping[str, str] | None = None, all_reviews: bool = False
+) -> tuple[list[dict[str, Any]], int]:
     """The ClaimReviews of the table, in its order, and how many claims had none to publish.
 
     >>> from toolkit.build import build
@@ -60,7 +61,9 @@ def to_claimreview(table: pl.DataFrame, *, publisher: Mapping[str, str] | None =
     return out, left_out
 
 
-def _published(row: dict[str, Any], desk: dict[str, str], all_reviews: bool) -> list[tuple[dict[str, Any], dict[str, str]]]:
+def _published(
+    row: dict[str, Any], desk: dict[str, str], all_reviews: bool
+) -> list[tuple[dict[str, Any], dict[str, str]]]:
     """(review, its publisher) for each review that goes out."""
     reviews = row.get("reviews") or []
     if not reviews:
@@ -80,37 +83,47 @@ def _claim_review(row: dict[str, Any], review: dict[str, Any], publisher: dict[s
     rating = _rating(review)
     if rating is None:
         return None
-    speaker = _present({
-        "@type": AUTHOR_TYPES.get(row.get("speaker_type") or "", "Thing"),
-        "name": row["speaker"],
-        "sameAs": WIKIDATA + row["speaker_id"] if row.get("speaker_id") else None,
-    })
+    speaker = _present(
+        {
+            "@type": AUTHOR_TYPES.get(row.get("speaker_type") or "", "Thing"),
+            "name": row["speaker"],
+            "sameAs": WIKIDATA + row["speaker_id"] if row.get("speaker_id") else None,
+        }
+    )
     # The first appearance is the earliest dated one (else the first listed); the others follow.
     listed = sorted(row.get("appearances") or [], key=lambda a: (a.get("date") is None, a.get("date") or dt.date.min))
-    appearances = [_present({"@type": "CreativeWork", "url": a["url"], "name": a.get("title"),
-                             "datePublished": _day(a.get("date"))}) for a in listed]
+    appearances = [
+        _present(
+            {"@type": "CreativeWork", "url": a["url"], "name": a.get("title"), "datePublished": _day(a.get("date"))}
+        )
+        for a in listed
+    ]
     claim_date = written(row["date"], row.get("date_precision"))
-    return _present({
-        "@context": CONTEXT,
-        "@type": "ClaimReview",
-        "url": review.get("url"),
-        "claimReviewed": row["claim"],
-        "itemReviewed": _present({
-            "@type": "Claim",
-            "identifier": row["id"],
-            "author": speaker,
-            "datePublished": None if claim_date == UNKNOWN else claim_date,
-            "firstAppearance": appearances[0] if appearances else None,
-            "appearance": appearances[1:],
-            "inLanguage": row.get("language"),
-        }),
-        "author": _present({"@type": "Organization", **publisher}) if publisher else None,
-        "creator": {"@type": "Person", "name": review["author"]} if review.get("author") else None,
-        "datePublished": _day(review.get("date")),
-        "reviewRating": rating,
-        "reviewBody": review.get("summary"),
-        "inLanguage": review.get("language"),
-    })
+    return _present(
+        {
+            "@context": CONTEXT,
+            "@type": "ClaimReview",
+            "url": review.get("url"),
+            "claimReviewed": row["claim"],
+            "itemReviewed": _present(
+                {
+                    "@type": "Claim",
+                    "identifier": row["id"],
+                    "author": speaker,
+                    "datePublished": None if claim_date == UNKNOWN else claim_date,
+                    "firstAppearance": appearances[0] if appearances else None,
+                    "appearance": appearances[1:],
+                    "inLanguage": row.get("language"),
+                }
+            ),
+            "author": _present({"@type": "Organization", **publisher}) if publisher else None,
+            "creator": {"@type": "Person", "name": review["author"]} if review.get("author") else None,
+            "datePublished": _day(review.get("date")),
+            "reviewRating": rating,
+            "reviewBody": review.get("summary"),
+            "inLanguage": review.get("language"),
+        }
+    )
 
 
 def _rating(review: dict[str, Any]) -> dict[str, Any] | None:
@@ -120,8 +133,11 @@ def _rating(review: dict[str, Any]) -> dict[str, Any] | None:
     ours = status if status is not None and status.rating is not None else None
     scale: dict[str, Any] = {}
     if given.get("value") is not None:
-        scale = {"ratingValue": _number(given["value"]), "bestRating": _number(given.get("best")),
-                 "worstRating": _number(given.get("worst"))}
+        scale = {
+            "ratingValue": _number(given["value"]),
+            "bestRating": _number(given.get("best")),
+            "worstRating": _number(given.get("worst")),
+        }
     elif ours is not None and not given.get("text"):
         scale = {"ratingValue": ours.rating, "bestRating": BEST, "worstRating": WORST}
     # Our words only beside our numbers: a publisher who gave a number and no words said no words.

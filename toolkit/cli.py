@@ -27,7 +27,11 @@ app = typer.Typer(
 )
 
 PathsArgument = typer.Argument(None, help="Claim files or folders (searched recursively). Default: the current folder.")
-SchemaOption = typer.Option(None, "--schema", help="JSON Schema to validate against (default: `schema:` in claims.yaml, else the packaged schema v2).")
+SchemaOption = typer.Option(
+    None,
+    "--schema",
+    help="JSON Schema to validate against (default: `schema:` in claims.yaml, else the packaged schema v2).",
+)
 
 
 def _print_version(asked: bool) -> None:
@@ -40,7 +44,9 @@ def _print_version(asked: bool) -> None:
 
 @app.callback()
 def _group(
-    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+    ),
 ) -> None:
     """Validate, merge, export and publish datasets of fact-checked public claims."""
 
@@ -81,8 +87,11 @@ def command(function: Callable | None = None, *, name: str | None = None) -> Cal
         except ModuleNotFoundError as error:
             if (error.name or "").split(".")[0] not in BUILD_EXTRA:
                 raise
-            typer.echo(f"claims: {name or function.__name__} needs {error.name}, which the light install (validation "
-                       "alone) leaves out: pip install 'claims-toolkit[build]'", err=True)
+            typer.echo(
+                f"claims: {name or function.__name__} needs {error.name}, which the light install (validation "
+                "alone) leaves out: pip install 'claims-toolkit[build]'",
+                err=True,
+            )
             raise typer.Exit(2) from None
         except BrokenPipeError:  # the reader went away (`claims ... | head`): nothing more to say
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit either
@@ -117,8 +126,13 @@ def _progress(label: str) -> Iterator:
         return
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    with Progress(SpinnerColumn(), TextColumn(f"{label} {{task.completed:,}} files"), TimeElapsedColumn(),
-                  transient=True, console=_stderr_console()) as progress:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn(f"{label} {{task.completed:,}} files"),
+        TimeElapsedColumn(),
+        transient=True,
+        console=_stderr_console(),
+    ) as progress:
         task = progress.add_task(label, total=None)
         yield lambda _name: progress.advance(task)
 
@@ -133,17 +147,40 @@ def _stderr_console():
 def validate(
     paths: list[Path] | None = PathsArgument,
     schema: Path | None = SchemaOption,
-    output_format: str = typer.Option("text", "--format", "-f", help="text (people), json (scripts) or github (Actions)."),
-    max_problems: int = typer.Option(report.MAX_PROBLEMS, "--max-problems", min=0,
-                                     help="Text format: show this many problems and count the rest (json and github list all)."),
-    exclude: list[str] | None = typer.Option(None, "--exclude", metavar="GLOB",
-                                                help="Pass over files and folders matching GLOB (relative to here; repeatable)."),
-    dataset: bool = typer.Option(False, "--dataset", help="Report on the files given only, checked against the whole dataset "
-                                 "(claims.yaml's folder, or the repository), so that ids and claims are unique across it (the pre-commit hook)."),
-    changed_since: str | None = typer.Option(None, "--changed-since", metavar="REF",
-                                                help="Report on the files changed since REF (git: from the merge base, and untracked files), "
-                                                "checked against the whole dataset."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Say on stderr which configuration, speakers and schema are used, and what was passed over."),
+    output_format: str = typer.Option(
+        "text", "--format", "-f", help="text (people), json (scripts) or github (Actions)."
+    ),
+    max_problems: int = typer.Option(
+        report.MAX_PROBLEMS,
+        "--max-problems",
+        min=0,
+        help="Text format: show this many problems and count the rest (json and github list all).",
+    ),
+    exclude: list[str] | None = typer.Option(
+        None,
+        "--exclude",
+        metavar="GLOB",
+        help="Pass over files and folders matching GLOB (relative to here; repeatable).",
+    ),
+    dataset: bool = typer.Option(
+        False,
+        "--dataset",
+        help="Report on the files given only, checked against the whole dataset "
+        "(claims.yaml's folder, or the repository), so that ids and claims are unique across it (the pre-commit hook).",
+    ),
+    changed_since: str | None = typer.Option(
+        None,
+        "--changed-since",
+        metavar="REF",
+        help="Report on the files changed since REF (git: from the merge base, and untracked files), "
+        "checked against the whole dataset.",
+    ),
+    verbose: bool = typer.Option(
+        False,
+        "--verbose",
+        "-v",
+        help="Say on stderr which configuration, speakers and schema are used, and what was passed over.",
+    ),
 ) -> None:
     """Check claim files against the schema and each other; report every problem at once.
 
@@ -163,7 +200,9 @@ def validate(
         if dataset and changed_since is None and not paths:
             raise typer.BadParameter("name the files (or folders) to report on", param_hint="--dataset")
         if changed_since is not None and paths:
-            raise typer.BadParameter("checks the files changed in the whole dataset: give no paths with it", param_hint="--changed-since")
+            raise typer.BadParameter(
+                "checks the files changed in the whole dataset: give no paths with it", param_hint="--changed-since"
+            )
         cache = dataset_folder(given)
         only = sorted(changed(changed_since, cache)) if changed_since is not None else given
         given = [cache]
@@ -177,11 +216,17 @@ def validate(
         skipped = ", ".join(plural(count, rule) for rule, count in result.skipped)
         typer.echo(f"passed over: {skipped or 'nothing'}", err=True)
         if cache is not None:
-            typer.echo(f"dataset: {cache} ({result.files:,} files); cache: {os.path.join(cache, '.claims-cache')} (safe to delete)", err=True)
+            typer.echo(
+                f"dataset: {cache} ({result.files:,} files); cache: {os.path.join(cache, '.claims-cache')} (safe to delete)",
+                err=True,
+            )
     if changed_since is None:  # --dataset: a file given that is not a claim file is said to be passed over
         for path in result.outside:
-            typer.echo(f"claims: {path} is not a claim file of the dataset {cache} (include/exclude of claims.yaml, "
-                       ".gitignore); not checked", err=True)
+            typer.echo(
+                f"claims: {path} is not a claim file of the dataset {cache} (include/exclude of claims.yaml, "
+                ".gitignore); not checked",
+                err=True,
+            )
     sys.stdout.write(report.render(result, output_format, max_problems=max_problems, first=only or ()))
     if output_format == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
@@ -189,17 +234,30 @@ def validate(
     raise typer.Exit(0 if result.valid else 1)
 
 
-ForceOption = typer.Option(False, "--force", help="Write even where files this command did not write are in the way "
-                           "(they are replaced, never deleted; an input file is never replaced).")
+ForceOption = typer.Option(
+    False,
+    "--force",
+    help="Write even where files this command did not write are in the way "
+    "(they are replaced, never deleted; an input file is never replaced).",
+)
 
 
 @command(name="build")
 def build_command(
     paths: list[Path] | None = PathsArgument,
-    out: Path = typer.Option(..., "--out", "-o", help="Folder to write: data/*.parquet, the card, the schema, the report. "
-                             "It must be missing, empty, or written by an earlier build."),
+    out: Path = typer.Option(
+        ...,
+        "--out",
+        "-o",
+        help="Folder to write: data/*.parquet, the card, the schema, the report. "
+        "It must be missing, empty, or written by an earlier build.",
+    ),
     schema: Path | None = SchemaOption,
-    speakers: Path | None = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs or above, up to the repository root)."),
+    speakers: Path | None = typer.Option(
+        None,
+        "--speakers",
+        help="Speaker registry (default: speakers.yaml beside the inputs or above, up to the repository root).",
+    ),
     strict: bool = typer.Option(False, "--strict", help="Treat repeats that disagree on status as errors."),
     force: bool = ForceOption,
 ) -> None:
@@ -229,28 +287,46 @@ def build_command(
         typer.echo(f"  repeat: {link['id']} -> {link['repeat_of']}")
     for conflict in report.conflicts:
         statuses = "; ".join(f"{status}: {', '.join(ids)}" for status, ids in conflict.statuses.items())
-        typer.echo(f"  warning: repeats of {conflict.claim_id} disagree on status ({statuses}) at {', '.join(conflict.places)}", err=True)
+        typer.echo(
+            f"  warning: repeats of {conflict.claim_id} disagree on status ({statuses}) at {', '.join(conflict.places)}",
+            err=True,
+        )
     if report.review_disagreements:
-        typer.echo(f"{plural(len(report.review_disagreements), 'claim')} with reviews that disagree (all kept; "
-                   "build-report.json lists them):")
+        typer.echo(
+            f"{plural(len(report.review_disagreements), 'claim')} with reviews that disagree (all kept; "
+            "build-report.json lists them):"
+        )
         for shown in report.review_disagreements[:20]:
             statuses = "; ".join(f"{status}: {', '.join(names)}" for status, names in shown["statuses"].items())
             typer.echo(f"  {shown['claim']}: {statuses}")
     for name in written:
         typer.echo(f"  wrote {name}")
     for name in left_beside(out, written):
-        typer.echo(f"  warning: {name} is not this build's and was left as it was; loaders of the folder will read it too", err=True)
+        typer.echo(
+            f"  warning: {name} is not this build's and was left as it was; loaders of the folder will read it too",
+            err=True,
+        )
 
 
 @command(name="export")
 def export_command(
     paths: list[Path] | None = PathsArgument,
     output_format: ExportFormat = typer.Option(..., "--format", "-f", help="What to write."),
-    out: Path = typer.Option(..., "--out", "-o", help="File to write; an existing file only with --force, never an input."),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="File to write; an existing file only with --force, never an input."
+    ),
     schema: Path | None = SchemaOption,
-    speakers: Path | None = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs or above, up to the repository root)."),
-    bom: bool = typer.Option(False, "--bom", help="CSV only: start the file with the UTF-8 byte-order mark Excel needs."),
-    all_reviews: bool = typer.Option(False, "--all-reviews", help="ClaimReview only: also export the reviews of other publishers, under their names."),
+    speakers: Path | None = typer.Option(
+        None,
+        "--speakers",
+        help="Speaker registry (default: speakers.yaml beside the inputs or above, up to the repository root).",
+    ),
+    bom: bool = typer.Option(
+        False, "--bom", help="CSV only: start the file with the UTF-8 byte-order mark Excel needs."
+    ),
+    all_reviews: bool = typer.Option(
+        False, "--all-reviews", help="ClaimReview only: also export the reviews of other publishers, under their names."
+    ),
     force: bool = ForceOption,
 ) -> None:
     """Build the table and write it as CSV, Parquet, JSON Lines or ClaimReview JSON-LD (the desk's
@@ -284,24 +360,40 @@ def export_command(
     try:
         mark_export(out)
     except OSError as error:  # the export is written; only discovery's hint is missing
-        typer.echo(f"claims: warning: cannot write {EXPORT_MARKER} beside {out} ({error.strerror or error}); "
-                   f"claims validate of this folder would read the export as claims", err=True)
+        typer.echo(
+            f"claims: warning: cannot write {EXPORT_MARKER} beside {out} ({error.strerror or error}); "
+            f"claims validate of this folder would read the export as claims",
+            err=True,
+        )
     left_out = f"; left out {summary.left_out:,} ({summary.reason})" if summary.left_out else ""
     typer.echo(f"wrote {plural(summary.rows, 'claim')} to {summary.path}{left_out}")
 
 
 @command(name="import")
 def import_(
-    source: Path = typer.Argument(..., help="ClaimReview JSON-LD (object, list, @graph), an HTML page with JSON-LD, "
-                                  "a Fact Check Tools API claims:search answer or list of its claims, or JSON Lines of these; "
-                                  "a CSV or TSV table (with --map); LIAR's TSV."),
+    source: Path = typer.Argument(
+        ...,
+        help="ClaimReview JSON-LD (object, list, @graph), an HTML page with JSON-LD, "
+        "a Fact Check Tools API claims:search answer or list of its claims, or JSON Lines of these; "
+        "a CSV or TSV table (with --map); LIAR's TSV.",
+    ),
     from_format: str = typer.Option("claimreview", "--from", help="The input format: claimreview, csv, tsv or liar."),
-    table_map: Path | None = typer.Option(None, "--map", help="For --from csv|tsv: YAML map of columns to fields, date formats, labels, constants."),
-    out: Path = typer.Option(..., "--out", "-o", help="Claim file to write: .yaml, .json or .jsonl; an existing file only with --force."),
-    default_speaker: str | None = typer.Option(None, "--default-speaker", help="Speaker for items that name no claimant (otherwise skipped)."),
-    ratings: Path | None = typer.Option(None, "--ratings", help="YAML map of ratings to statuses, global and per publisher, over the shipped one."),
+    table_map: Path | None = typer.Option(
+        None, "--map", help="For --from csv|tsv: YAML map of columns to fields, date formats, labels, constants."
+    ),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="Claim file to write: .yaml, .json or .jsonl; an existing file only with --force."
+    ),
+    default_speaker: str | None = typer.Option(
+        None, "--default-speaker", help="Speaker for items that name no claimant (otherwise skipped)."
+    ),
+    ratings: Path | None = typer.Option(
+        None, "--ratings", help="YAML map of ratings to statuses, global and per publisher, over the shipped one."
+    ),
     strict: bool = typer.Option(False, "--strict", help="Unmapped ratings are errors: exit 1, nothing written."),
-    report: Path | None = typer.Option(None, "--report", help="Write every skipped item (position, url, reason) to a .json or .csv file."),
+    report: Path | None = typer.Option(
+        None, "--report", help="Write every skipped item (position, url, reason) to a .json or .csv file."
+    ),
     force: bool = ForceOption,
 ) -> None:
     """Turn fact-checks published as ClaimReview, or tables of them, into schema 2 claim records
@@ -320,8 +412,16 @@ def import_(
     if table_map is not None and from_format not in ("csv", "tsv"):
         raise UsageError(f"--map is for --from csv or tsv, not {from_format}")
     check_file_output(out, inputs=[source], also_read=[ratings, table_map], force=force)
-    summary = import_claims(source, out, source=from_format, table_map=table_map, ratings=ratings,
-                            default_speaker=default_speaker, strict=strict, report=report)
+    summary = import_claims(
+        source,
+        out,
+        source=from_format,
+        table_map=table_map,
+        ratings=ratings,
+        default_speaker=default_speaker,
+        strict=strict,
+        report=report,
+    )
     sys.stdout.write(render(summary, str(report) if report else None))
 
 
@@ -331,7 +431,11 @@ def stats_command(
     plot: Path | None = typer.Option(None, "--plot", help="Also draw the counts as a PNG chart."),
     top: int = typer.Option(20, "--top", min=0, help="How many speakers to list (most claims first); 0 lists all."),
     schema: Path | None = SchemaOption,
-    speakers: Path | None = typer.Option(None, "--speakers", help="Speaker registry (default: speakers.yaml beside the inputs or above, up to the repository root)."),
+    speakers: Path | None = typer.Option(
+        None,
+        "--speakers",
+        help="Speaker registry (default: speakers.yaml beside the inputs or above, up to the repository root).",
+    ),
 ) -> None:
     """Count claims by status, speaker (canonical names, as build merges them) and year.
 
@@ -349,21 +453,33 @@ def stats_command(
         typer.echo(f"drew {plot}")
 
 
-TargetArgument = typer.Argument(..., help="ORG/NAME on the Hugging Face Hub, or a local release store (/path, ./path, ~/path, file://...).")
+TargetArgument = typer.Argument(
+    ..., help="ORG/NAME on the Hugging Face Hub, or a local release store (/path, ./path, ~/path, file://...)."
+)
 
 
 @command(name="publish")
 def publish_command(
     paths: list[Path] | None = PathsArgument,
-    repo: str | None = typer.Option(None, "--repo", help="Where to publish: ORG/NAME on the Hub, or a local release store path (default: repo_id of claims.yaml)."),
+    repo: str | None = typer.Option(
+        None,
+        "--repo",
+        help="Where to publish: ORG/NAME on the Hub, or a local release store path (default: repo_id of claims.yaml).",
+    ),
     bump: str = typer.Option("auto", "--bump", help="auto (from the diff), major, minor or patch."),
-    version: str | None = typer.Option(None, "--version", help="Set the version by hand (above the latest); not with --bump."),
+    version: str | None = typer.Option(
+        None, "--version", help="Set the version by hand (above the latest); not with --bump."
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; change nothing."),
-    allow_removals: bool = typer.Option(False, "--allow-removals", help="Allow removing every claim or more than a tenth of the latest version's."),
+    allow_removals: bool = typer.Option(
+        False, "--allow-removals", help="Allow removing every claim or more than a tenth of the latest version's."
+    ),
     private: bool = typer.Option(False, "--private", help="Create the Hub repository as private."),
     name: str | None = typer.Option(None, "--name", help="Dataset name (overrides claims.yaml pretty_name)."),
     license: str | None = typer.Option(None, "--license", help="License id, e.g. cc-by-4.0 (overrides claims.yaml)."),
-    description: str | None = typer.Option(None, "--description", help="One-paragraph description (overrides claims.yaml)."),
+    description: str | None = typer.Option(
+        None, "--description", help="One-paragraph description (overrides claims.yaml)."
+    ),
     citation: str | None = typer.Option(None, "--citation", help="BibTeX citation (overrides claims.yaml)."),
     schema: Path | None = SchemaOption,
 ) -> None:
@@ -378,13 +494,23 @@ def publish_command(
     from .publish import publish
 
     given = _paths(paths)
-    config = load_config(find_config(given)).with_overrides(pretty_name=name, license=license,
-                                                           description=description, citation=citation)
+    config = load_config(find_config(given)).with_overrides(
+        pretty_name=name, license=license, description=description, citation=citation
+    )
     repo = repo or config.repo_id
     if not repo:
         raise UsageError("say where to publish: --repo ORG/NAME (or a release store path), or repo_id in claims.yaml")
-    result = publish(given, repo, bump=bump, version=version, dry_run=dry_run, private=private,
-                           config=config, schema=_schema(schema, given), allow_removals=allow_removals)
+    result = publish(
+        given,
+        repo,
+        bump=bump,
+        version=version,
+        dry_run=dry_run,
+        private=private,
+        config=config,
+        schema=_schema(schema, given),
+        allow_removals=allow_removals,
+    )
     if result.version is None:
         assert result.previous is not None  # nothing to publish happens only after a first version
         typer.echo(f"nothing changed since {result.previous.tag} on {result.target}: no commit, no tag")
@@ -393,12 +519,18 @@ def publish_command(
     verb = "would publish" if result.dry_run else "published"
     typer.echo(f"{verb} {result.version.tag} to {result.target} ({previous}): {result.change.summary()}")
     change = result.change
-    typer.echo(f"  claims: {result.claims_before:,} -> {result.claims_after:,} ({len(change.added):,} added, "
-               f"{len(change.changed):,} changed, {len(change.removed):,} removed)")
+    typer.echo(
+        f"  claims: {result.claims_before:,} -> {result.claims_after:,} ({len(change.added):,} added, "
+        f"{len(change.changed):,} changed, {len(change.removed):,} removed)"
+    )
     for claim, status in result.change.status_changes.items():
         typer.echo(f"  status of {claim}: {status.old} -> {status.new}")
     for planned in result.files:
-        action = ("upload" if planned.upload else "unchanged") if result.dry_run else ("uploaded" if planned.upload else "unchanged")
+        action = (
+            ("upload" if planned.upload else "unchanged")
+            if result.dry_run
+            else ("uploaded" if planned.upload else "unchanged")
+        )
         typer.echo(f"  {action:>9}  {planned.size:>12,}  {planned.path}")
     for stale in result.deleted:
         typer.echo(f"  {'delete' if result.dry_run else 'deleted':>9}  {'':>12}  {stale}")
@@ -411,7 +543,9 @@ def publish_command(
 @command(name="pull")
 def pull_command(
     target: str = TargetArgument,
-    revision: str | None = typer.Option(None, "--revision", "-r", help="Version tag (v1.0.0), X.Y.Z, or main. Default: the latest version."),
+    revision: str | None = typer.Option(
+        None, "--revision", "-r", help="Version tag (v1.0.0), X.Y.Z, or main. Default: the latest version."
+    ),
     out: Path = typer.Option(..., "--out", "-o", help="File to write: .parquet, .csv or .jsonl."),
 ) -> None:
     """Download one published version and write it as Parquet, CSV or JSON Lines.
@@ -479,8 +613,10 @@ def _read_parquet(spec: str, *files: Path):
         return pl.concat([pl.read_parquet(f) for f in files])
     except pl.exceptions.PolarsError as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise UsageError(f"{spec}: not a Parquet file diff can read ({first}); diff compares Parquet files, "
-                         "built folders and REPO@REVISION (a CSV: `claims export --format parquet` first)") from None
+        raise UsageError(
+            f"{spec}: not a Parquet file diff can read ({first}); diff compares Parquet files, "
+            "built folders and REPO@REVISION (a CSV: `claims export --format parquet` first)"
+        ) from None
 
 
 @command
@@ -504,8 +640,11 @@ def fmt(
         typer.echo(f"claims: cannot format {name}: {why}", err=True)
     files = len(result.changed) + len(result.unchanged)
     verb = "would be reformatted" if check else "reformatted"
-    typer.echo(f"{plural(len(result.changed), 'file')} {verb}, {plural(len(result.unchanged), 'file')} left as they were"
-               if files else "no YAML or JSON claim file found")
+    typer.echo(
+        f"{plural(len(result.changed), 'file')} {verb}, {plural(len(result.unchanged), 'file')} left as they were"
+        if files
+        else "no YAML or JSON claim file found"
+    )
     raise typer.Exit(1 if result.failed or (check and result.changed) else 0)
 
 
@@ -527,8 +666,10 @@ def migrate(
     for name, why in result.failed:
         typer.echo(f"claims: cannot migrate {name}: {why}", err=True)
     changed = len(result.migrated)
-    typer.echo(f"{plural(changed, 'file')} {'would be migrated' if check else 'migrated'} to schema 2, "
-               f"{plural(len(result.unchanged), 'file')} already schema 2")
+    typer.echo(
+        f"{plural(changed, 'file')} {'would be migrated' if check else 'migrated'} to schema 2, "
+        f"{plural(len(result.unchanged), 'file')} already schema 2"
+    )
     raise typer.Exit(1 if result.failed or (check and changed) else 0)
 
 
@@ -537,9 +678,13 @@ def new(
     speaker: str | None = typer.Option(None, "--speaker", help="Who said it."),
     claim: str | None = typer.Option(None, "--claim", help="What was said."),
     date: str | None = typer.Option(None, "--date", help="The day it was said, YYYY-MM-DD."),
-    status: str | None = typer.Option(None, "--status", help="Where the check stands (default when asked: unverified)."),
+    status: str | None = typer.Option(
+        None, "--status", help="Where the check stands (default when asked: unverified)."
+    ),
     source: str | None = typer.Option(None, "--source", help="URL where the claim can be read."),
-    folder: Path | None = typer.Option(None, "--folder", help="Where to write (default: the claims folder of claims.yaml's include, or claims/)."),
+    folder: Path | None = typer.Option(
+        None, "--folder", help="Where to write (default: the claims folder of claims.yaml's include, or claims/)."
+    ),
     schema: Path | None = SchemaOption,
 ) -> None:
     """Write one new claim file, checked against the schema and the whole dataset first; asks for
@@ -554,10 +699,19 @@ def new(
     missing = [name for name, value in asked.items() if not value]
     if missing and not sys.stdin.isatty():
         raise UsageError(f"missing {', '.join('--' + name for name in missing)} (or run it at a terminal to be asked)")
-    answers: dict[str, str] = {name: value or typer.prompt(name, default="unverified" if name == "status" else None)
-                               for name, value in asked.items()}  # asks for the missing ones, in order
-    written = new_record(folder or _claims_folder(), speaker=answers["speaker"], claim=answers["claim"], date=answers["date"],
-                         status=answers["status"], source=answers["source"], schema=_schema(schema, ["."]))
+    answers: dict[str, str] = {
+        name: value or typer.prompt(name, default="unverified" if name == "status" else None)
+        for name, value in asked.items()
+    }  # asks for the missing ones, in order
+    written = new_record(
+        folder or _claims_folder(),
+        speaker=answers["speaker"],
+        claim=answers["claim"],
+        date=answers["date"],
+        status=answers["status"],
+        source=answers["source"],
+        schema=_schema(schema, ["."]),
+    )
     typer.echo(str(written.path))
 
 
@@ -575,7 +729,9 @@ def _claims_folder() -> Path:
 
 @command
 def init(
-    folder: Path = typer.Argument(Path("."), help="The folder to make a data repository of (missing or without the files)."),
+    folder: Path = typer.Argument(
+        Path("."), help="The folder to make a data repository of (missing or without the files)."
+    ),
     name: str | None = typer.Option(None, "--name", help="Dataset name (default: the folder's name)."),
     repo: str | None = typer.Option(None, "--repo", help="Hugging Face dataset repository, ORG/NAME."),
     license: str = typer.Option("cc-by-4.0", "--license", help="License of the data."),

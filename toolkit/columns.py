@@ -34,8 +34,14 @@ PARTIAL_DATE = "date"
 # `speaker`): name -> (kind, what it means).
 BUILT = {
     "speaker_id": ("string", "Wikidata id of the speaker, from the speaker registry, where known."),
-    "date_precision": ("string", "How much of `date` is known: day, month, year or unknown (`date` is then the period's first day, or null)."),
-    "repeat_of": ("string", "Id of this claim's first appearance when the same speaker said the same words before; null for the first."),
+    "date_precision": (
+        "string",
+        "How much of `date` is known: day, month, year or unknown (`date` is then the period's first day, or null).",
+    ),
+    "repeat_of": (
+        "string",
+        "Id of this claim's first appearance when the same speaker said the same words before; null for the first.",
+    ),
     "times_repeated": ("integer", "How many times the claim was made again after its first appearance (0: said once)."),
     "first_seen": ("date", "Date of the claim's first appearance."),
     "last_seen": ("date", "Date of the claim's latest appearance."),
@@ -44,8 +50,14 @@ BUILT = {
 }
 
 SCALARS = ("string", "date", "integer", "number", "boolean")
-_JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean",
-               "array": "array", "object": "object"}
+_JSON_TYPES = {
+    "string": "string",
+    "integer": "integer",
+    "number": "number",
+    "boolean": "boolean",
+    "array": "array",
+    "object": "object",
+}
 
 
 @dataclass(frozen=True)
@@ -81,7 +93,9 @@ class Kind:
             return pl.Struct({name: kind.dtype(dates_as_text=dates_as_text) for name, kind in self.fields})
         if self.type == "date":
             return pl.String() if dates_as_text else pl.Date()
-        return {"string": pl.String(), "integer": pl.Int64(), "number": pl.Float64(), "boolean": pl.Boolean()}[self.type]
+        return {"string": pl.String(), "integer": pl.Int64(), "number": pl.Float64(), "boolean": pl.Boolean()}[
+            self.type
+        ]
 
     def typed(self, text: str) -> Any:
         """A plain (unquoted) YAML scalar or a CSV cell as the value this kind asks for; text that
@@ -145,7 +159,6 @@ class Columns:
         return pl.Schema({**columns, **built})
 
 
-
 # Built columns that follow a field of the schema in the table.
 _BESIDE = {"speaker": "speaker_id", PARTIAL_DATE: "date_precision"}
 
@@ -172,8 +185,14 @@ def columns_of(schema) -> Columns:
     for name, wanted in CONTRACT.items():
         kind = record.field(name)
         if kind is None or name not in required or kind.type != wanted:
-            what = ("text with \"format\": \"date\", or a partial date: text whose \"pattern\" takes a "
-                    "day, a month and a year, as the packaged schema's claim_date") if wanted == "date" else "text"
+            what = (
+                (
+                    'text with "format": "date", or a partial date: text whose "pattern" takes a '
+                    "day, a month and a year, as the packaged schema's claim_date"
+                )
+                if wanted == "date"
+                else "text"
+            )
             raise SchemaError(
                 f"{where}a claim schema must keep {name!r} as a required field holding {what} "
                 f"(required: id, speaker, claim, date, status; see the README's 'Custom schemas')"
@@ -190,12 +209,16 @@ def _kind(schema, node: Any, place: str, seen: frozenset[str] = frozenset()) -> 
         kinds = [k for k in kinds if k.type == "number"]
     elif len(found) > 1:
         keywords = ", ".join(f'"{keyword}"' for keyword in dict.fromkeys(keyword for _, keyword in named))
-        raise SchemaError(f"{schema.path}: the field {place!r} allows several kinds ({', '.join(sorted(found))}) "
-                          f"through {keywords}: a table column holds one; give it one \"type\" (and \"null\" if "
-                          "it may be empty)")
+        raise SchemaError(
+            f"{schema.path}: the field {place!r} allows several kinds ({', '.join(sorted(found))}) "
+            f'through {keywords}: a table column holds one; give it one "type" (and "null" if '
+            "it may be empty)"
+        )
     if not kinds:
-        raise SchemaError(f"{schema.path}: the field {place!r} has no \"type\" (nor \"enum\", \"const\" or \"$ref\" "
-                          "to one): the table cannot type it")
+        raise SchemaError(
+            f'{schema.path}: the field {place!r} has no "type" (nor "enum", "const" or "$ref" '
+            "to one): the table cannot type it"
+        )
     if kinds[0].type == "string":
         return Kind("string", tidy=all(k.tidy for k in kinds))  # free text only if every branch says so
     return max(kinds, key=lambda k: (len(k.fields), k.items is not None))
@@ -205,15 +228,19 @@ def _kinds(schema, node: Any, place: str, seen: frozenset[str]) -> list[tuple[Ki
     """Every kind the keywords of `node` name, each with the keyword that names it (empty: the
     node says nothing about the kind)."""
     if node is True or node is False:
-        raise SchemaError(f"{schema.path}: the field {place!r} is the schema {str(node).lower()}: the table cannot type it")
+        raise SchemaError(
+            f"{schema.path}: the field {place!r} is the schema {str(node).lower()}: the table cannot type it"
+        )
     if not isinstance(node, dict):
         return []
     kinds: list[tuple[Kind, str]] = []
     reference = node.get("$ref")
     if isinstance(reference, str):
         if not reference.startswith("#/") or reference in seen:
-            raise SchemaError(f"{schema.path}: the field {place!r} uses \"$ref\": {reference!r}, which the table "
-                              "cannot follow (only local, non-recursive references into this schema)")
+            raise SchemaError(
+                f'{schema.path}: the field {place!r} uses "$ref": {reference!r}, which the table '
+                "cannot follow (only local, non-recursive references into this schema)"
+            )
         target = _kinds(schema, schema.resolve({"$ref": reference}), place, seen | {reference})
         kinds += [(kind, "$ref") for kind, _ in target]
     declared = node.get("type")
@@ -225,8 +252,10 @@ def _kinds(schema, node: Any, place: str, seen: frozenset[str]) -> list[tuple[Ki
             values = node[keyword] if keyword == "enum" else [node[keyword]]
             types = {_value_type(v) for v in values if v is not None}
             if len(types) > 1 or types & {"array", "object"}:
-                raise SchemaError(f"{schema.path}: the field {place!r} has \"{keyword}\" values of several kinds "
-                                  f"({', '.join(sorted(types))}): a table column holds one")
+                raise SchemaError(
+                    f'{schema.path}: the field {place!r} has "{keyword}" values of several kinds '
+                    f"({', '.join(sorted(types))}): a table column holds one"
+                )
             kinds += [(Kind(t), keyword) for t in types]
     for keyword in ("anyOf", "oneOf", "allOf"):
         for branch in node.get(keyword, []):
@@ -239,22 +268,24 @@ def _kinds(schema, node: Any, place: str, seen: frozenset[str]) -> list[tuple[Ki
 
 def _typed(schema, node: dict, name: str, place: str, seen: frozenset[str]) -> Kind:
     if name not in _JSON_TYPES:
-        raise SchemaError(f"{schema.path}: the field {place!r} has \"type\": {name!r}, which the table cannot hold")
+        raise SchemaError(f'{schema.path}: the field {place!r} has "type": {name!r}, which the table cannot hold')
     if name == "string":
         if node.get("format") == "date":
             return Kind("date")
         if partial_date(node.get("pattern")):
             # A day, a month, a year (or `unknown`): the packaged schema's `claim_date`.
             if place != PARTIAL_DATE:
-                raise SchemaError(f"{schema.path}: the field {place!r} is a partial date; only the claim's "
-                                  f"{PARTIAL_DATE!r} may be one (give it \"format\": \"date\")")
+                raise SchemaError(
+                    f"{schema.path}: the field {place!r} is a partial date; only the claim's "
+                    f'{PARTIAL_DATE!r} may be one (give it "format": "date")'
+                )
             return Kind("date", partial=True)
         free = not any(k in node for k in ("pattern", "format", "enum", "const"))
         return Kind("string", tidy=free)
     if name == "array":
         items = node.get("items")
         if not isinstance(items, dict):
-            raise SchemaError(f"{schema.path}: the list {place!r} needs one \"items\" schema for the table to type it")
+            raise SchemaError(f'{schema.path}: the list {place!r} needs one "items" schema for the table to type it')
         item = _kind(schema, items, f"{place}[]", seen)
         key = None
         resolved = schema.resolve(items)
@@ -264,7 +295,7 @@ def _typed(schema, node: dict, name: str, place: str, seen: frozenset[str]) -> K
     if name == "object":
         properties = node.get("properties")
         if not properties:
-            raise SchemaError(f"{schema.path}: the object {place!r} needs \"properties\" for the table to type it")
+            raise SchemaError(f'{schema.path}: the object {place!r} needs "properties" for the table to type it')
         return Kind("object", fields=tuple((k, _kind(schema, v, f"{place}.{k}", seen)) for k, v in properties.items()))
     return Kind(name)
 
@@ -296,4 +327,3 @@ def _value_type(value: Any) -> str:
     if isinstance(value, str):
         return "string"
     return "array" if isinstance(value, list) else "object"
-

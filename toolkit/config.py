@@ -105,7 +105,9 @@ def load_config(path: str | os.PathLike | None) -> DatasetConfig:
     if "publisher" in data:
         publisher = data["publisher"]
         if not isinstance(publisher, dict) or set(publisher) - {"name", "url"}:
-            raise UsageError(f"{path}: publisher takes a name and a url, e.g. publisher: {{name: Desk, url: https://...}}")
+            raise UsageError(
+                f"{path}: publisher takes a name and a url, e.g. publisher: {{name: Desk, url: https://...}}"
+            )
         data["publisher"] = tuple((k, str(v)) for k, v in publisher.items() if v is not None)
     for key, value in data.items():
         if key not in (*LISTS, "publisher") and value is not None:
@@ -129,8 +131,12 @@ def dataset_folder(paths: Iterable[str | os.PathLike] = (".",)) -> str:
     return os.path.relpath(root) if root is not None else "."
 
 
-def in_use(paths: Iterable[str | os.PathLike], *, schema: str | os.PathLike | None = None,
-           speakers: str | os.PathLike | None = None) -> list[str]:
+def in_use(
+    paths: Iterable[str | os.PathLike],
+    *,
+    schema: str | os.PathLike | None = None,
+    speakers: str | os.PathLike | None = None,
+) -> list[str]:
     """Lines naming the configuration a run of `paths` uses, and saying once what was not
     found (`claims validate -v`, `claims build`): nothing is taken silently."""
     from .schema import default_schema_path
@@ -138,11 +144,18 @@ def in_use(paths: Iterable[str | os.PathLike], *, schema: str | os.PathLike | No
 
     given = [os.fspath(p) for p in paths]
     config = find_config(given)
-    where = "from the inputs' folder up to the repository root" if any(
-        _in_repository(p) for p in given) else "beside the inputs (not in a git repository)"
-    lines = [f"configuration: {config}" if config else f"configuration: no {CONFIG_NAMES[0]} found {where}; defaults used"]
+    where = (
+        "from the inputs' folder up to the repository root"
+        if any(_in_repository(p) for p in given)
+        else "beside the inputs (not in a git repository)"
+    )
+    lines = [
+        f"configuration: {config}" if config else f"configuration: no {CONFIG_NAMES[0]} found {where}; defaults used"
+    ]
     registry = speakers if speakers is not None else find_registry(given)
-    lines.append(f"speakers: {registry}" if registry else f"speakers: no {REGISTRY_NAMES[0]} found {where}; speakers not merged")
+    lines.append(
+        f"speakers: {registry}" if registry else f"speakers: no {REGISTRY_NAMES[0]} found {where}; speakers not merged"
+    )
     if schema is not None:
         origin = "from claims.yaml" if config and load_config(config).schema == os.fspath(schema) else "--schema"
         lines.append(f"schema: {schema} ({origin})")

@@ -24,7 +24,7 @@ WRITTEN = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 
 
 def precision(text: Any) -> str | None:
-    """"day", "month", "year" or "unknown"; None for what is not a claim date.
+    """ "day", "month", "year" or "unknown"; None for what is not a claim date.
 
     >>> [precision(t) for t in ("2018-12-04", "2018-12", "2018", "unknown", "Dec 2018")]
     ['day', 'month', 'year', 'unknown', None]
@@ -45,7 +45,7 @@ def period_start(text: Any) -> dt.date | None:
     if not isinstance(text, str) or len(text) not in PRECISIONS:
         return None
     try:
-        return dt.date.fromisoformat(text + "-01-01"[len(text) - 4:] if len(text) < 10 else text)
+        return dt.date.fromisoformat(text + "-01-01"[len(text) - 4 :] if len(text) < 10 else text)
     except ValueError:
         return None
 
@@ -55,8 +55,15 @@ def start_expr(value: pl.Expr) -> pl.Expr:
     import polars as pl
 
     length = value.str.len_chars()
-    full = (pl.when(length == 4).then(value + "-01-01").when(length == 7).then(value + "-01")
-            .when(length == 10).then(value).otherwise(None))
+    full = (
+        pl.when(length == 4)
+        .then(value + "-01-01")
+        .when(length == 7)
+        .then(value + "-01")
+        .when(length == 10)
+        .then(value)
+        .otherwise(None)
+    )
     return full.str.to_date("%Y-%m-%d", strict=False)
 
 

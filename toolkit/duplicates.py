@@ -35,7 +35,9 @@ class UniqueIndex:
         self.claims, self.claim_refs = array("q"), array("q")
 
     def add_record(self, data: dict, ref: int) -> None:
-        self.add(_text(data.get("id")), _text(data.get("speaker")), _text(data.get("claim")), _text(data.get("date")), ref)
+        self.add(
+            _text(data.get("id")), _text(data.get("speaker")), _text(data.get("claim")), _text(data.get("date")), ref
+        )
 
     def add(self, identifier: str | None, speaker: str | None, claim: str | None, date: str | None, ref: int) -> None:
         """Index one record (a field that is not text is None)."""
@@ -46,7 +48,9 @@ class UniqueIndex:
             self.claims.append(hash((speaker_digest(speaker), claim_digest(claim), date)))
             self.claim_refs.append(ref)
 
-    def add_many(self, ids: list[Any], speakers: list[Any], claims: list[Any], dates: list[Any], refs: list[int]) -> None:
+    def add_many(
+        self, ids: list[Any], speakers: list[Any], claims: list[Any], dates: list[Any], refs: list[int]
+    ) -> None:
         """`add` for many records, with C loops (`map`) where `add` has Python steps; records
         whose fields are not all text are added one by one."""
         digests = None
@@ -86,8 +90,12 @@ class UniqueIndex:
 
     def merge(self, later: UniqueIndex) -> None:
         """Add what a later piece of the run saw (pieces are merged in reading order)."""
-        for mine, theirs in ((self.ids, later.ids), (self.id_refs, later.id_refs),
-                             (self.claims, later.claims), (self.claim_refs, later.claim_refs)):
+        for mine, theirs in (
+            (self.ids, later.ids),
+            (self.id_refs, later.id_refs),
+            (self.claims, later.claims),
+            (self.claim_refs, later.claim_refs),
+        ):
             mine.extend(theirs)
 
     def problems(self, fetch: Callable[[Iterable[int]], dict[int, Record]]) -> Iterator[Problem]:
@@ -152,11 +160,18 @@ def duplicate_id(first: Record, again: Record, identifier: str) -> Iterator[Prob
     line, column = first.position("/id")
     where = again.position("/id")
     yield problem(
-        again, "/id", "duplicate-id",
+        again,
+        "/id",
+        "duplicate-id",
         f"the id {identifier!r} is already used at {first.file}:{line}:{column}; ids must be unique",
     )
     yield Problem(
-        first.file, line, column, "/id", "duplicate-id", ERROR,
+        first.file,
+        line,
+        column,
+        "/id",
+        "duplicate-id",
+        ERROR,
         f"the id {identifier!r} is used again at {again.file}:{where[0]}:{where[1]}",
     )
 
@@ -173,7 +188,9 @@ def duplicate_claims(records: list[Record]) -> Iterator[Problem]:
         first = firsts.setdefault(key, record)
         if first is not record and first.data.get("id") != record.data.get("id"):
             yield problem(
-                record, "/claim", "duplicate-claim",
+                record,
+                "/claim",
+                "duplicate-claim",
                 f"the same claim by the same speaker on the same date is already recorded as "
                 f"{str(first.data.get('id'))!r} at {first.file}:{first.line}; merge the two records",
             )

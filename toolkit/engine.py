@@ -28,11 +28,28 @@ from .explain import problems_for
 from .records import Problem, Record
 
 # Keywords that only ever look at the record itself, never inside a property's value.
-_RECORD_LEVEL = frozenset({
-    "type", "required", "additionalProperties", "minProperties", "maxProperties", "propertyNames",
-    "$schema", "$id", "$defs", "definitions", "$comment", "title", "description", "default",
-    "examples", "deprecated", "readOnly", "writeOnly",
-})
+_RECORD_LEVEL = frozenset(
+    {
+        "type",
+        "required",
+        "additionalProperties",
+        "minProperties",
+        "maxProperties",
+        "propertyNames",
+        "$schema",
+        "$id",
+        "$defs",
+        "definitions",
+        "$comment",
+        "title",
+        "description",
+        "default",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+    }
+)
 
 
 class Engine:
@@ -68,7 +85,8 @@ class Engine:
         self._lists = {
             name: ({key: value for key, value in spec.items() if key != "items"}, spec["items"])
             for name, spec in self._properties.items()
-            if isinstance(spec, dict) and isinstance(spec.get("items"), dict)
+            if isinstance(spec, dict)
+            and isinstance(spec.get("items"), dict)
             and not {"prefixItems", "contains", "unevaluatedItems"} & set(spec)
         }
 
@@ -90,7 +108,9 @@ class Engine:
         places = {tuple(error.instance_path) for error in decided}
         kept = [error for error in self._explained(value, places) if tuple(error.absolute_path) in places]
         covered = {tuple(error.absolute_path) for error in kept}
-        return kept + [_in_jsonschema_terms(error, self.document) for error in decided if tuple(error.instance_path) not in covered]
+        return kept + [
+            _in_jsonschema_terms(error, self.document) for error in decided if tuple(error.instance_path) not in covered
+        ]
 
     def problems(self, record: Record) -> Iterator[Problem]:
         """The located problems of a record `accepts` refused."""
@@ -133,8 +153,14 @@ def _in_jsonschema_terms(error: jsonschema_rs.ValidationError, document: dict[st
     elif keyword == "additionalProperties" and isinstance(error.instance, dict):
         # `explain` names the fields that are allowed: those the engine did not call unexpected.
         schema = {"properties": {key: True for key in error.instance if key not in expected}}
-    return ValidationError(error.message, validator=keyword, validator_value=expected,
-                           instance=error.instance, path=deque(error.instance_path), schema=schema)
+    return ValidationError(
+        error.message,
+        validator=keyword,
+        validator_value=expected,
+        instance=error.instance,
+        path=deque(error.instance_path),
+        schema=schema,
+    )
 
 
 def _part(document: Any, path: list[Any]) -> dict[str, Any]:

@@ -25,7 +25,6 @@ _TYPE_WORDS = {
 }
 
 
-
 _DAY_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
@@ -84,7 +83,9 @@ def _pattern_fails(error: ValidationError) -> bool:
     """Whether the value of a `format` error breaks the `pattern` beside it, which is reported."""
     pattern = error.schema.get("pattern") if isinstance(error.schema, dict) else None
     try:
-        return isinstance(pattern, str) and isinstance(error.instance, str) and re.search(pattern, error.instance) is None
+        return (
+            isinstance(pattern, str) and isinstance(error.instance, str) and re.search(pattern, error.instance) is None
+        )
     except re.error:
         return False
 

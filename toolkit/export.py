@@ -61,8 +61,15 @@ class ExportSummary:
     reason: str | None = None
 
 
-def export(table: pl.DataFrame, fmt: str, out: str | os.PathLike, *, bom: bool = False,
-           publisher: Mapping[str, str] | None = None, all_reviews: bool = False) -> ExportSummary:
+def export(
+    table: pl.DataFrame,
+    fmt: str,
+    out: str | os.PathLike,
+    *,
+    bom: bool = False,
+    publisher: Mapping[str, str] | None = None,
+    all_reviews: bool = False,
+) -> ExportSummary:
     """Write `table` to `out` in format `fmt` (one of FORMATS), replacing `out` atomically; an
     unknown format is a UsageError naming the formats. Which files a command may replace is
     `outputs.check_file_output`'s to say, before the work. `publisher` (the desk, from
@@ -96,8 +103,9 @@ def export_csv(table: pl.DataFrame, out: str | os.PathLike, *, bom: bool = False
     _require_canonical(table, "csv")
     frame = neutralise_formulas(flatten(as_written(table)))
     with _writing(out), atomic_path(out) as temporary:
-        frame.write_csv(temporary, line_terminator="\r\n", quote_style="necessary", date_format="%Y-%m-%d",
-                        include_bom=bom)
+        frame.write_csv(
+            temporary, line_terminator="\r\n", quote_style="necessary", date_format="%Y-%m-%d", include_bom=bom
+        )
     return ExportSummary("csv", Path(out), frame.height)
 
 
@@ -115,16 +123,27 @@ def export_jsonl(table: pl.DataFrame, out: str | os.PathLike) -> ExportSummary:
     return ExportSummary("jsonl", Path(out), table.height)
 
 
-def export_claimreview(table: pl.DataFrame, out: str | os.PathLike, *, publisher: Mapping[str, str] | None = None,
-                       all_reviews: bool = False) -> ExportSummary:
+def export_claimreview(
+    table: pl.DataFrame,
+    out: str | os.PathLike,
+    *,
+    publisher: Mapping[str, str] | None = None,
+    all_reviews: bool = False,
+) -> ExportSummary:
     """A JSON array of schema.org ClaimReview objects, one per review published (see `claimreview`);
     claims not yet checked, or checked only by others without `all_reviews`, are left out."""
     _require_canonical(table, "claimreview")
     reviews, left_out = to_claimreview(table, publisher=publisher, all_reviews=all_reviews)
     with _writing(out):
         write_text(out, json.dumps(reviews, indent=2, ensure_ascii=False) + "\n")
-    reason = ("unverified claims have no rating to publish"
-              + ("" if all_reviews else ", nor claims reviewed only by others (--all-reviews)")) if left_out else None
+    reason = (
+        (
+            "unverified claims have no rating to publish"
+            + ("" if all_reviews else ", nor claims reviewed only by others (--all-reviews)")
+        )
+        if left_out
+        else None
+    )
     return ExportSummary("claimreview", Path(out), len(reviews), left_out, reason)
 
 
@@ -199,8 +218,11 @@ def _require_canonical(table: pl.DataFrame, fmt: str) -> None:
     from .schema import load_schema
 
     needed = load_schema().columns.table_schema()
-    wrong = [f"{name} ({dtype})" for name, dtype in needed.items()
-             if (fmt != "csv" or name in CONTRACT) and table.schema.get(name) != dtype]
+    wrong = [
+        f"{name} ({dtype})"
+        for name, dtype in needed.items()
+        if (fmt != "csv" or name in CONTRACT) and table.schema.get(name) != dtype
+    ]
     if wrong:
         raise ExportError(f"cannot export {fmt}: the table lacks these canonical columns: {', '.join(wrong)}")
 

@@ -50,7 +50,7 @@ def remove_abandoned(target: str | os.PathLike) -> list[Path]:
     except OSError:
         return removed
     for entry in entries:
-        owner = _OWNER.fullmatch(entry.name[len(prefix):]) if entry.name.startswith(prefix) else None
+        owner = _OWNER.fullmatch(entry.name[len(prefix) :]) if entry.name.startswith(prefix) else None
         if owner and not _running(int(owner.group(1))) and entry.is_file(follow_symlinks=False):
             Path(entry.path).unlink(missing_ok=True)
             removed.append(Path(entry.path))

@@ -72,7 +72,9 @@ class Findings:
         self.skipped: tuple[tuple[str, int], ...] = ()
         self.real: tuple[str, ...] = ()  # the real path of each source discovered, in order
 
-    def discover(self, paths: Iterable[str | os.PathLike] | str | os.PathLike, *, exclude: Iterable[str] = ()) -> tuple[Source, ...]:
+    def discover(
+        self, paths: Iterable[str | os.PathLike] | str | os.PathLike, *, exclude: Iterable[str] = ()
+    ) -> tuple[Source, ...]:
         """The claim files under `paths` (less `exclude` globs); what is wrong with the paths
         themselves (`readers.find`) and with the speaker registry a build would use becomes
         problems, reported first."""

@@ -211,4 +211,3 @@ def _why(error: Exception) -> str:
         return f"cannot read it: {error.strerror or error}"
     text = str(error).strip().splitlines()
     return " ".join(line.strip() for line in text[:3]) or type(error).__name__
-

@@ -64,7 +64,9 @@ class HubTarget:
     def _failure(self, what: str, status: int | None, error) -> PublishError:
         if status == 401:
             if _hf().get_token() is None and not self.api.token:
-                return AccessDenied(f"the Hub needs a token to {what} {self.repo_id} (HTTP 401): set HF_TOKEN or run `hf auth login`")
+                return AccessDenied(
+                    f"the Hub needs a token to {what} {self.repo_id} (HTTP 401): set HF_TOKEN or run `hf auth login`"
+                )
             return AccessDenied(
                 f"the Hub rejected the token (HTTP 401) when asked to {what} {self.repo_id}: check HF_TOKEN or `hf auth login`"
             )
@@ -110,12 +112,19 @@ class HubTarget:
 
     def fetch(self, revision: str, patterns: list[str]) -> Path:
         hf = _hf()
-        folder = self._call(f"download {revision} of", hf.snapshot_download, revision=revision,
-                            allow_patterns=patterns, token=self.api.token, read=True)
+        folder = self._call(
+            f"download {revision} of",
+            hf.snapshot_download,
+            revision=revision,
+            allow_patterns=patterns,
+            token=self.api.token,
+            read=True,
+        )
         return Path(folder)
 
-    def release(self, folder: Path, upload: list[str], delete: list[str], message: str, parent: str | None,
-                tag: str) -> str:
+    def release(
+        self, folder: Path, upload: list[str], delete: list[str], message: str, parent: str | None, tag: str
+    ) -> str:
         """One commit on main (refused by the Hub if main is no longer `parent`), then the tag on
         that exact commit. The Hub has no transaction for both: a tag that fails after the commit
         landed is reported with the commit, so it can be tagged by hand."""
@@ -127,8 +136,14 @@ class HubTarget:
             raise TagExists(f"tag {tag} already exists on {self.repo_id}; tags are never moved; nothing was changed")
         operations = [hf.CommitOperationAdd(path_in_repo=name, path_or_fileobj=str(folder / name)) for name in upload]
         operations += [hf.CommitOperationDelete(path_in_repo=name) for name in delete]
-        info = self._call("commit to", self.api.create_commit, operations=operations, commit_message=message,
-                          parent_commit=parent, revision="main")
+        info = self._call(
+            "commit to",
+            self.api.create_commit,
+            operations=operations,
+            commit_message=message,
+            parent_commit=parent,
+            revision="main",
+        )
         try:
             self._call("tag", self.api.create_tag, tag=tag, revision=info.oid, tag_message=message)
         except PublishError as error:

@@ -142,7 +142,7 @@ def _jsonl(text: str) -> tuple[str, int]:
             continue
         record = json.loads(line)
         if isinstance(record, dict) and migrate_record(record):
-            ending = line[len(line.rstrip("\r\n")):]
+            ending = line[len(line.rstrip("\r\n")) :]
             lines[number] = json.dumps(record, ensure_ascii=False) + ending
             count += 1
     return "".join(lines), count
@@ -159,8 +159,10 @@ def _csv(text: str) -> tuple[str, int]:
         if column < len(row) and row[column].strip():
             review = json.loads(row[column])
             if isinstance(review, dict):
-                row[column] = json.dumps([_review(review, row[status] if status is not None and status < len(row) else None)],
-                                         ensure_ascii=False)
+                row[column] = json.dumps(
+                    [_review(review, row[status] if status is not None and status < len(row) else None)],
+                    ensure_ascii=False,
+                )
                 count += 1
     ending = "\r\n" if "\r\n" in text else "\n"
     stream = io.StringIO()

@@ -58,8 +58,14 @@ def new_record(
     dataset = [os.fspath(p) for p in (dataset or ([folder] if folder.is_dir() else []))]
     taken = _ids(dataset, schema)
     identifier = unique_id(speaker, claim, taken)
-    data = {"id": identifier, "speaker": speaker, "claim": claim, "date": date, "status": status,
-            "sources": [{"url": source}]}
+    data = {
+        "id": identifier,
+        "speaker": speaker,
+        "claim": claim,
+        "date": date,
+        "status": status,
+        "sources": [{"url": source}],
+    }
     target = folder / f"{identifier}.yaml"
     if target.exists():
         raise UsageError(f"{target} exists already; nothing was written")

@@ -42,7 +42,9 @@ def check_build_folder(out: str | os.PathLike, *, force: bool = False) -> None:
 
 
 @contextmanager
-def build_folder(out: str | os.PathLike, names: Iterable[str], *, force: bool = False, mark: bool = True) -> Iterator[Path]:
+def build_folder(
+    out: str | os.PathLike, names: Iterable[str], *, force: bool = False, mark: bool = True
+) -> Iterator[Path]:
     """Own `out` while the block writes `names` (paths relative to it, with `/`) into it.
 
     Before the block: refuse what `check_build_folder` refuses, and files among `names` that exist
@@ -74,8 +76,12 @@ def left_beside(out: str | os.PathLike, names: Iterable[str]) -> list[str]:
     out = Path(out)
     names = set(names)
     folders = {PurePosixPath(name).parent for name in names} - {PurePosixPath(".")}
-    found = (f"{folder}/{entry.name}" for folder in folders for entry in _scan(out / folder)
-             if entry.is_file() and not entry.name.startswith("."))
+    found = (
+        f"{folder}/{entry.name}"
+        for folder in folders
+        for entry in _scan(out / folder)
+        if entry.is_file() and not entry.name.startswith(".")
+    )
     return sorted(name for name in found if name not in names)
 
 
@@ -107,7 +113,9 @@ def _marker(out: Path) -> dict[str, str | None] | None:
         return None
     if not isinstance(files, dict):
         return None
-    return {name: digest for name, digest in files.items() if _inside(name) and (digest is None or isinstance(digest, str))}
+    return {
+        name: digest for name, digest in files.items() if _inside(name) and (digest is None or isinstance(digest, str))
+    }
 
 
 def _inside(name: str) -> bool:
@@ -132,8 +140,10 @@ def _entries(out: Path) -> list[str]:
 
 def _refusal(out: Path, names: list[str], why: str) -> str:
     shown = ", ".join(names[:_SHOWN]) + (f" and {len(names) - _SHOWN} more" if len(names) > _SHOWN else "")
-    return (f"{out} {why} ({shown}): nothing was written; choose a new or empty folder for --out, "
-            f"or pass --force to write beside them (files no build wrote are never deleted)")
+    return (
+        f"{out} {why} ({shown}): nothing was written; choose a new or empty folder for --out, "
+        f"or pass --force to write beside them (files no build wrote are never deleted)"
+    )
 
 
 def check_file_output(
@@ -151,8 +161,10 @@ def check_file_output(
     target = _identity(out)
     for path in _run_inputs(inputs, also_read):
         if _identity(path) == target:
-            raise OutputRefused(f"{out} is one of this run's inputs ({path}); it is never replaced, "
-                                f"not even with --force: choose another --out")
+            raise OutputRefused(
+                f"{out} is one of this run's inputs ({path}); it is never replaced, "
+                f"not even with --force: choose another --out"
+            )
     if not force:
         raise OutputRefused(f"{out} already exists: pass --force to replace it, or choose another --out")
 
@@ -192,4 +204,8 @@ def exported_files(folder: str | os.PathLike) -> frozenset[str]:
         files = json.loads((Path(folder) / EXPORT_MARKER).read_text(encoding="utf-8"))["files"]
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
         return frozenset()
-    return frozenset(name for name in files if isinstance(name, str) and "/" not in name) if isinstance(files, list) else frozenset()
+    return (
+        frozenset(name for name in files if isinstance(name, str) and "/" not in name)
+        if isinstance(files, list)
+        else frozenset()
+    )

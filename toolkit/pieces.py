@@ -40,8 +40,14 @@ class Piece:
     last: bool = True
 
 
-def run(findings: Findings, sources: Iterable[Source], today: str, *,
-        on_file: Callable[[str], None] | None = None, workers: int | None = None) -> None:
+def run(
+    findings: Findings,
+    sources: Iterable[Source],
+    today: str,
+    *,
+    on_file: Callable[[str], None] | None = None,
+    workers: int | None = None,
+) -> None:
     """Check every source, merging what each piece found into `findings`; `today` is ISO."""
     indexed = [(findings.add_source(source), source) for source in sources]
     count = _workers(workers, [source for _, source in indexed])
@@ -57,8 +63,13 @@ def run(findings: Findings, sources: Iterable[Source], today: str, *,
         _merge(findings, pool.imap(check_piece, pieces), indexed, lines_seen, on_file)
 
 
-def _merge(findings: Findings, parts: Iterator[Part], indexed: list, lines_seen: dict[int, int],
-           on_file: Callable[[str], None] | None) -> None:
+def _merge(
+    findings: Findings,
+    parts: Iterator[Part],
+    indexed: list,
+    lines_seen: dict[int, int],
+    on_file: Callable[[str], None] | None,
+) -> None:
     for part in parts:
         findings.absorb(part)
         for index, lines in part.lines.items():
@@ -201,8 +212,15 @@ def _check_piece(piece: Piece) -> Part:
     return Part(checker.records, checker.problems, checker.index, marks, lines, finished)
 
 
-def _check_jsonl(checker: Checker, index: int, source: Source, offset: int, length: int | None,
-                 first_line: int, marks: dict[int, list[tuple[int, int]]]) -> int:
+def _check_jsonl(
+    checker: Checker,
+    index: int,
+    source: Source,
+    offset: int,
+    length: int | None,
+    first_line: int,
+    marks: dict[int, list[tuple[int, int]]],
+) -> int:
     """Check the lines of a JSON Lines file (all of it, or `length` bytes from `offset`); returns
     how many were not blank. Failures to read are reported as the reader would."""
     try:
@@ -214,13 +232,15 @@ def _check_jsonl(checker: Checker, index: int, source: Source, offset: int, leng
             lines.pop()
         if length is not None and lines:
             # Each block of MARK_EVERY lines takes its lines' lengths and as many newlines.
-            blocks = [sum(map(len, lines[at : at + MARK_EVERY])) + MARK_EVERY for at in range(0, len(lines), MARK_EVERY)]
-            marks[index] = [(first_line + k * MARK_EVERY, start)
-                            for k, start in enumerate(accumulate(blocks[:-1], initial=offset))]
+            blocks = [
+                sum(map(len, lines[at : at + MARK_EVERY])) + MARK_EVERY for at in range(0, len(lines), MARK_EVERY)
+            ]
+            marks[index] = [
+                (first_line + k * MARK_EVERY, start) for k, start in enumerate(accumulate(blocks[:-1], initial=offset))
+            ]
         return checker.check_lines(index, source, lines, first_line)
     except RecursionError:
         checker.problems.append(source.problem("the file is nested too deeply to read", rule="too-deep"))
     except OSError as error:
         checker.problems.append(source.problem(f"cannot read the file: {error.strerror or error}", rule="io"))
     return 1
-

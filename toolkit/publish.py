@@ -108,8 +108,10 @@ def publish(
     where.check_publishable()
     config = config or load_config(find_config(paths))
     if not config.license:
-        raise UsageError("no license for the dataset: set license in claims.yaml (e.g. license: cc-by-4.0) or "
-                         "give --license; the toolkit never chooses one for you")
+        raise UsageError(
+            "no license for the dataset: set license in claims.yaml (e.g. license: cc-by-4.0) or "
+            "give --license; the toolkit never chooses one for you"
+        )
     built = build(paths, schema=schema, speakers=speakers, strict=strict)
     try:
         parent = where.head()  # read before the tags: if main moves after this, the release is refused
@@ -145,21 +147,36 @@ def publish(
         write_text(staging / CHANGES_NAME, json.dumps(changes, ensure_ascii=False, indent=2, default=str) + "\n")
         names = sorted([*names, CHANGES_NAME])
         remote = where.files(parent) if parent else {}
-        planned = [PlannedFile(n, (staging / n).stat().st_size, remote.get(n) not in identities(staging / n)) for n in names]
+        planned = [
+            PlannedFile(n, (staging / n).stat().st_size, remote.get(n) not in identities(staging / n)) for n in names
+        ]
         stale = sorted(p for p in remote if p.startswith("data/") and p not in names)
         if dry_run:
-            return PublishResult(where.name, new_version, latest, change, planned, stale, dry_run=True,
-                                 refused=refused, claims_before=before, claims_after=after)
+            return PublishResult(
+                where.name,
+                new_version,
+                latest,
+                change,
+                planned,
+                stale,
+                dry_run=True,
+                refused=refused,
+                claims_before=before,
+                claims_after=after,
+            )
         where.prepare(private)
         if parent is None:  # a new repository: the Hub gives it a first commit; nobody may have published since
             parent = where.head()
             if latest_version(where.tags()):
-                raise PublishConflict(f"someone else published to {where.name} while this publish was planned; nothing was changed")
+                raise PublishConflict(
+                    f"someone else published to {where.name} while this publish was planned; nothing was changed"
+                )
         upload = [f.path for f in planned if f.upload]
         message = f"Release {new_version}: {change.summary()}"
         commit = where.release(staging, upload, stale, message, parent, new_version.tag)
-        return PublishResult(where.name, new_version, latest, change, planned, stale, commit,
-                             claims_before=before, claims_after=after)
+        return PublishResult(
+            where.name, new_version, latest, change, planned, stale, commit, claims_before=before, claims_after=after
+        )
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -172,8 +189,10 @@ def _removals_refused(change: Diff, before: int, latest: Version | None) -> tupl
         return None
     assert latest is not None  # claims are removed only from a published version (none: nothing removed)
     share = "every claim" if removed >= before else f"{removed} of the {before} claims"
-    return (f"remove {share} of {latest.tag}",
-            "Check the input paths (a misspelt or emptied folder?), or pass --allow-removals if the removals are meant")
+    return (
+        f"remove {share} of {latest.tag}",
+        "Check the input paths (a misspelt or emptied folder?), or pass --allow-removals if the removals are meant",
+    )
 
 
 def _previous(where: Target, tags: dict[str, str], latest: Version | None):

@@ -120,7 +120,8 @@ def _rules() -> _Rules:
     before, after = _words(q["negation_before"]), _words(q["negation_after"])
     partly, mostly = _words(q["partly"]), _words(q["mostly"])
     negated = lambda word: re.compile(  # noqa: E731
-        rf"(?<!\S){before} (?:\S+ )?{word}(?!\S)|(?<!\S){word} {after}(?!\S)")
+        rf"(?<!\S){before} (?:\S+ )?{word}(?!\S)|(?<!\S){word} {after}(?!\S)"
+    )
     return _Rules(
         labels=labels,
         negated_true=negated(true),
@@ -130,7 +131,8 @@ def _rules() -> _Rules:
         mostly_false=_near(mostly, false),
         keywords=tuple(
             (None if status == NO_VERDICT else status, re.compile(rf"(?<!\S){_words(words)}(?!\S)"))
-            for group in data["keywords"] for status, words in group.items()
+            for group in data["keywords"]
+            for status, words in group.items()
         ),
     )
 
@@ -216,8 +218,10 @@ def load_ratings(path: str | os.PathLike | None) -> RatingMap:
         raise UsageError(f"{path}: `publishers:` maps a publisher's name to its ratings")
     return RatingMap(
         labels=_user_labels(path, "ratings", data.get("ratings") or {}),
-        publishers={label_key(str(name)): _user_labels(path, f"publishers/{name}", labels or {})
-                    for name, labels in publishers.items()},
+        publishers={
+            label_key(str(name)): _user_labels(path, f"publishers/{name}", labels or {})
+            for name, labels in publishers.items()
+        },
     )
 
 

@@ -20,8 +20,9 @@ FORMATS = ("text", "json", "github")
 MAX_PROBLEMS = 200  # a person reads the first ones; the counts say how many more there are
 
 
-def render(result: ValidationResult, style: str, *, max_problems: int | None = MAX_PROBLEMS,
-           first: Iterable[str] = ()) -> str:
+def render(
+    result: ValidationResult, style: str, *, max_problems: int | None = MAX_PROBLEMS, first: Iterable[str] = ()
+) -> str:
     """The report in `style`; only text is cut short (after `max_problems`), for scripts and CI
     need every problem. `first`: files (paths) whose problems GitHub shows first."""
     if style == "text":
@@ -48,8 +49,10 @@ def as_text(result: ValidationResult, *, max_problems: int | None = MAX_PROBLEMS
         blocks.append("\n".join(_text_line(p) for p in problems))
     left = len(result.problems) - len(shown)
     if left:
-        blocks.append(f"... and {plural(left, 'more problem')} not shown (--max-problems; "
-                      "--format json or github lists every one)")
+        blocks.append(
+            f"... and {plural(left, 'more problem')} not shown (--max-problems; "
+            "--format json or github lists every one)"
+        )
     blocks.append(summary(result))
     return "\n\n".join(blocks) + "\n"
 
@@ -99,17 +102,29 @@ def step_summary(result: ValidationResult, *, first: Iterable[str] = ()) -> str:
     lines = [f"### claims validate: {summary(result)}", ""]
     if problems:
         lines += ["| file | line | column | severity | rule | message |", "|---|---:|---:|---|---|---|"]
-        lines += [f"| {_cell(p.file)} | {p.line} | {p.column} | {p.severity} | {_cell(p.rule)} | {_cell(p.message)} |"
-                  for p in problems[:SUMMARY_ROWS]]
+        lines += [
+            f"| {_cell(p.file)} | {p.line} | {p.column} | {p.severity} | {_cell(p.rule)} | {_cell(p.message)} |"
+            for p in problems[:SUMMARY_ROWS]
+        ]
         if len(problems) > SUMMARY_ROWS:
-            lines += ["", f"... and {plural(len(problems) - SUMMARY_ROWS, 'more problem')} (the step's log lists every one)"]
+            lines += [
+                "",
+                f"... and {plural(len(problems) - SUMMARY_ROWS, 'more problem')} (the step's log lists every one)",
+            ]
     return "\n".join(lines) + "\n\n"
 
 
 def _cell(text: str) -> str:
     """Text inside a Markdown table cell: pipes escaped, line breaks and markup made plain."""
-    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
-            .replace("<", "&lt;").replace(">", "&gt;").replace("`", "\\`"))
+    return (
+        text.replace("\\", "\\\\")
+        .replace("|", "\\|")
+        .replace("\r", " ")
+        .replace("\n", " ")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("`", "\\`")
+    )
 
 
 def _data(text: str) -> str:
@@ -118,5 +133,3 @@ def _data(text: str) -> str:
 
 def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
-
-

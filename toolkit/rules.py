@@ -38,11 +38,32 @@ PROSE_FIELDS = frozenset({"/claim", "/context"})
 # width spaces and joiners, bidirectional marks, the byte order mark, invisible operators, tag
 # characters), Hangul fillers, the blank Braille pattern and variation selectors.
 _INVISIBLE_RANGES = (
-    (0x0, 0x20), (0x7F, 0xA0), (0xAD, 0xAD), (0x34F, 0x34F), (0x61C, 0x61C), (0x115F, 0x1160),
-    (0x1680, 0x1680), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x2000, 0x200F), (0x2028, 0x202F),
-    (0x205F, 0x2064), (0x2066, 0x206F), (0x2800, 0x2800), (0x3000, 0x3000), (0x3164, 0x3164),
-    (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF9, 0xFFFB), (0x13430, 0x13438),
-    (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F), (0xE0100, 0xE01EF),
+    (0x0, 0x20),
+    (0x7F, 0xA0),
+    (0xAD, 0xAD),
+    (0x34F, 0x34F),
+    (0x61C, 0x61C),
+    (0x115F, 0x1160),
+    (0x1680, 0x1680),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x2000, 0x200F),
+    (0x2028, 0x202F),
+    (0x205F, 0x2064),
+    (0x2066, 0x206F),
+    (0x2800, 0x2800),
+    (0x3000, 0x3000),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF9, 0xFFFB),
+    (0x13430, 0x13438),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F),
+    (0xE0100, 0xE01EF),
 )
 _VISIBLE = re.compile("[^" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in _INVISIBLE_RANGES) + "]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -75,8 +96,9 @@ _BMP_INVISIBLE = [code for first, last in _INVISIBLE_RANGES for code in range(fi
 # character. The parts are read by RE2 (many lines at once, through pyarrow) or by `re`.
 _ESCAPES = r"\\(?:u(?:[dD][89a-fA-F]|00[01]|007[fF]|00[89]|202[a-eA-E]|206[6-9])|[bfnrt])"
 _CONTROLS = _class(((0x0, 0x8), (0xB, 0xC), (0xE, 0x1F), (0x7F, 0x9F), (0x202A, 0x202E), (0x2066, 0x2069)))
-_LOOKS_EMPTY = (r'"[ \t\r\n]*(?:"|\\u(?:' + "|".join(_hex(code) for code in _BMP_INVISIBLE) + ")|"
-                + _class(_INVISIBLE_RANGES) + ")")
+_LOOKS_EMPTY = (
+    r'"[ \t\r\n]*(?:"|\\u(?:' + "|".join(_hex(code) for code in _BMP_INVISIBLE) + ")|" + _class(_INVISIBLE_RANGES) + ")"
+)
 # For `re`, one pattern each: a pattern that starts with a fixed character or a class is searched
 # fast, an alternation of them is not.
 _SUSPECT_PARTS = tuple(re.compile(part) for part in (_ESCAPES, _CONTROLS, _LOOKS_EMPTY))
@@ -84,8 +106,12 @@ _SUSPECT_PARTS = tuple(re.compile(part) for part in (_ESCAPES, _CONTROLS, _LOOKS
 # The same controls as UTF-8 bytes, each found by a regex that starts with a fixed byte (which
 # `re` finds fast; RE2 reads a class of non-ASCII characters at every byte, five times slower).
 # Each is looked for only where its first byte is (`in` finds one byte fastest of all).
-_RAW_CONTROLS = ((b"\x7f", re.compile(rb"\x7f")), (b"\xc2", re.compile(rb"\xc2[\x80-\x9f]")),
-                 (b"\xe2", re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])")))
+_RAW_CONTROLS = (
+    (b"\x7f", re.compile(rb"\x7f")),
+    (b"\xc2", re.compile(rb"\xc2[\x80-\x9f]")),
+    (b"\xe2", re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])")),
+)
+
 
 def suspect(raw: bytes) -> bool:
     """Whether the JSON text `raw` may hold a text that breaks a rule (False: it surely does not)."""
@@ -122,8 +148,10 @@ def suspect_lines(lines: list[bytes]) -> list[int]:
 
 def problems(record: Record) -> list[Problem]:
     """Every text rule the record breaks, located at the text (or key) that breaks it."""
-    return [Problem(record.file, *record.position(pointer, key=key), pointer, rule, ERROR, message)
-            for pointer, key, rule, message in findings(record.data)]
+    return [
+        Problem(record.file, *record.position(pointer, key=key), pointer, rule, ERROR, message)
+        for pointer, key, rule, message in findings(record.data)
+    ]
 
 
 def findings(data: Any) -> list[tuple[str, bool, str, str]]:
@@ -131,8 +159,11 @@ def findings(data: Any) -> list[tuple[str, bool, str, str]]:
     texts: list[str] = []
     _gather(data, texts)
     joined = " ".join(texts)  # one C call each below, not one a text
-    if joined.isprintable() and all(map(str.strip, texts)) and \
-            (joined.isascii() or all(_VISIBLE.search(text) for text in texts if not text.isascii())):
+    if (
+        joined.isprintable()
+        and all(map(str.strip, texts))
+        and (joined.isascii() or all(_VISIBLE.search(text) for text in texts if not text.isascii()))
+    ):
         return []  # the usual case: no control, format or surrogate character, no blank text
     found: list[tuple[str, bool, str, str]] = []
     for pointer, is_key, text in _texts(data, ""):
@@ -146,21 +177,36 @@ def check_text(text: str, pointer: str, is_key: bool = False) -> Iterator[tuple[
     what = "the key" if is_key else f"the text of {_field(pointer)!r}"
     surrogate = _SURROGATE.search(text)
     if surrogate:
-        yield "surrogate", (
-            f"{what} holds a lone surrogate ({_code(surrogate.group())}, at character {surrogate.start() + 1}), "
-            "half of a UTF-16 pair and not a character: the program that wrote the file broke a character in two")
+        yield (
+            "surrogate",
+            (
+                f"{what} holds a lone surrogate ({_code(surrogate.group())}, at character {surrogate.start() + 1}), "
+                "half of a UTF-16 pair and not a character: the program that wrote the file broke a character in two"
+            ),
+        )
     control = (_PROSE_CONTROL if pointer in PROSE_FIELDS and not is_key else _CONTROL).search(text)
     if control:
-        allowed = "; line breaks and tabs are allowed only in " + " and ".join(
-            sorted(p.lstrip("/") for p in PROSE_FIELDS)) if control.group() in "\t\n\r" else ""
-        yield "control-character", (
-            f"{what} holds the control character {_code(control.group())} at character {control.start() + 1}; "
-            f"remove it{allowed}")
+        allowed = (
+            "; line breaks and tabs are allowed only in " + " and ".join(sorted(p.lstrip("/") for p in PROSE_FIELDS))
+            if control.group() in "\t\n\r"
+            else ""
+        )
+        yield (
+            "control-character",
+            (
+                f"{what} holds the control character {_code(control.group())} at character {control.start() + 1}; "
+                f"remove it{allowed}"
+            ),
+        )
     bidi = _BIDI.search(text)
     if bidi:
-        yield "bidi-control", (
-            f"{what} holds the bidirectional control {_code(bidi.group())} at character {bidi.start() + 1}, "
-            "which makes text display in another order than it is stored; remove it")
+        yield (
+            "bidi-control",
+            (
+                f"{what} holds the bidirectional control {_code(bidi.group())} at character {bidi.start() + 1}, "
+                "which makes text display in another order than it is stored; remove it"
+            ),
+        )
     if text and not is_key and _VISIBLE.search(text) is None:
         shown = ", ".join(sorted({_code(char) for char in text}))
         yield "invisible-text", f"{what} has no visible character (only {shown}); write the text or leave the field out"
@@ -216,5 +262,7 @@ def _field(pointer: str) -> str:
 
 def _code(char: str) -> str:
     """U+202E (RIGHT-TO-LEFT OVERRIDE): a character named the way Unicode names it."""
-    name = unicodedata.name(char, "") or {"\x00": "NULL", "\t": "TAB", "\n": "LINE FEED", "\r": "CARRIAGE RETURN"}.get(char, "")
+    name = unicodedata.name(char, "") or {"\x00": "NULL", "\t": "TAB", "\n": "LINE FEED", "\r": "CARRIAGE RETURN"}.get(
+        char, ""
+    )
     return f"U+{ord(char):04X}" + (f" ({name})" if name else "")

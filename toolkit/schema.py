@@ -91,7 +91,7 @@ def load_schema(path: str | os.PathLike | None = None) -> ClaimSchema:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         raise SchemaError(f"{path}: not a valid JSON Schema at {where}: {error.message}") from None
     if not isinstance(document, dict) or document.get("type") != "object":
-        raise SchemaError(f"{path}: a claim schema must describe an object (\"type\": \"object\")")
+        raise SchemaError(f'{path}: a claim schema must describe an object ("type": "object")')
     schema = ClaimSchema(document, path, text)
     try:
         _ = schema.engine  # compiled now: a pattern ECMA-262 cannot read is found before any record

@@ -61,7 +61,7 @@ def _segment(segment: str) -> str:
             out.append("[^/]")
         elif char == "[" and segment.find("]", k + 2) > 0:
             end = segment.find("]", k + 2)
-            inner = segment[k + 1:end].replace("\\", "\\\\")
+            inner = segment[k + 1 : end].replace("\\", "\\\\")
             out.append("[^" + inner[1:] + "]" if inner.startswith("!") else "[" + inner + "]")
             k = end
         else:
@@ -100,8 +100,13 @@ def git_ignored(root: str, under: str) -> frozenset[str] | None:
     relative = os.path.relpath(under, root)
     command = ["git", "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"]
     try:
-        listed = subprocess.run([*command, "--", "." if relative == "." else relative], cwd=root,
-                                capture_output=True, check=True, timeout=120).stdout
+        listed = subprocess.run(
+            [*command, "--", "." if relative == "." else relative],
+            cwd=root,
+            capture_output=True,
+            check=True,
+            timeout=120,
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
     return frozenset(os.path.join(root, os.fsdecode(name).rstrip("/")) for name in listed.split(b"\0") if name)

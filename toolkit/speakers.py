@@ -65,12 +65,17 @@ def check_registry(path: str | os.PathLike) -> tuple[SpeakerRegistry, list[Probl
             return SpeakerRegistry(), []  # no speaker yet
         return SpeakerRegistry(), [error.problem]
     except OSError as error:
-        return SpeakerRegistry(), [source.problem(f"cannot read the speaker registry: {error.strerror or error}", rule="io")]
+        return SpeakerRegistry(), [
+            source.problem(f"cannot read the speaker registry: {error.strerror or error}", rule="io")
+        ]
     if not documents:
         return SpeakerRegistry(), []
     if len(documents) > 1:
-        problems.append(source.problem("the speaker registry is one YAML document: one list of speakers",
-                                       documents[1][1].of(""), rule="syntax"))
+        problems.append(
+            source.problem(
+                "the speaker registry is one YAML document: one list of speakers", documents[1][1].of(""), rule="syntax"
+            )
+        )
     entries, positions, duplicates = documents[0]
     problems.extend(duplicate_problems(source, duplicates, ""))
     record = Record(entries, source.display, positions.of("")[0], positions)
@@ -79,8 +84,10 @@ def check_registry(path: str | os.PathLike) -> tuple[SpeakerRegistry, list[Probl
     problems.extend(rules.problems(record))
     if problems:
         return SpeakerRegistry(), sorted(problems, key=lambda p: (p.line, p.column, p.rule))
-    speakers = tuple(Speaker(tidy(entry["name"]), entry.get("wikidata"), tuple(tidy(a) for a in entry.get("aliases", ())))
-                     for entry in entries)
+    speakers = tuple(
+        Speaker(tidy(entry["name"]), entry.get("wikidata"), tuple(tidy(a) for a in entry.get("aliases", ())))
+        for entry in entries
+    )
     return SpeakerRegistry(speakers), _claimed_twice(record)
 
 
@@ -89,16 +96,27 @@ def _claimed_twice(record: Record) -> list[Problem]:
     owners: dict[str, tuple[int, str]] = {}
     problems = []
     for number, entry in enumerate(record.data):
-        names = [("name", entry["name"])] + [(f"aliases/{k}", alias) for k, alias in enumerate(entry.get("aliases", ()))]
+        names = [("name", entry["name"])] + [
+            (f"aliases/{k}", alias) for k, alias in enumerate(entry.get("aliases", ()))
+        ]
         for step, name in names:
             owner = owners.setdefault(claim_key(name), (number, entry["name"]))
             if owner[0] != number:
                 pointer = f"/{number}/{step}"
                 line, column = record.position(pointer)
                 first = record.position(f"/{owner[0]}")
-                problems.append(Problem(record.file, line, column, pointer, "speaker-twice", ERROR,
-                                        f"{name!r} is already a name of {owner[1]!r} (entry at line {first[0]}); "
-                                        "a name belongs to one speaker"))
+                problems.append(
+                    Problem(
+                        record.file,
+                        line,
+                        column,
+                        pointer,
+                        "speaker-twice",
+                        ERROR,
+                        f"{name!r} is already a name of {owner[1]!r} (entry at line {first[0]}); "
+                        "a name belongs to one speaker",
+                    )
+                )
     return problems
 
 

@@ -79,7 +79,9 @@ def count(
     if frame is None and (validation is None or validation.valid):
         validation, records = read_records(paths, schema)
         if validation.valid:  # only valid records make a frame: the report, never a traceback
-            frame = pl.DataFrame([{name: r.data.get(name) for name in COUNTED} for r in records], schema=COUNTED, strict=False)
+            frame = pl.DataFrame(
+                [{name: r.data.get(name) for name in COUNTED} for r in records], schema=COUNTED, strict=False
+            )
     assert validation is not None  # from read_frame, else from read_records
     if not validation.valid:
         raise ValidationFailed(validation)
@@ -131,12 +133,21 @@ def render_stats(stats: Stats, top: int | None = TOP_SPEAKERS) -> Table:
     table.add_column("")
     table.add_column("claims", justify="right")
     table.add_column("share", justify="right")
-    groups: list[tuple[str, dict[str, int] | dict[int, int]]] = [("status", stats.by_status), ("speaker", stats.top_speakers(top)), ("year", stats.by_year)]
+    groups: list[tuple[str, dict[str, int] | dict[int, int]]] = [
+        ("status", stats.by_status),
+        ("speaker", stats.top_speakers(top)),
+        ("year", stats.by_year),
+    ]
     for number, (name, counts) in enumerate(groups):
         for index, (key, count) in enumerate(counts.items()):
             share = f"{count / stats.claims:.0%}" if stats.claims else "-"
-            table.add_row(name if index == 0 else "", str(key), f"{count:,}", share,
-                          end_section=index == len(counts) - 1 and number < len(groups) - 1)
+            table.add_row(
+                name if index == 0 else "",
+                str(key),
+                f"{count:,}",
+                share,
+                end_section=index == len(counts) - 1 and number < len(groups) - 1,
+            )
     return table
 
 

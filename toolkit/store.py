@@ -75,15 +75,20 @@ class ReleaseStore:
             return
         if kind == "legacy":
             bare = git_dir == self.path
-            steps = (f"git -C {self.path} config {MARKER} true" if bare else
-                     f"git clone -q --bare {self.path} {self.path}.git && git -C {self.path}.git config {MARKER} true")
+            steps = (
+                f"git -C {self.path} config {MARKER} true"
+                if bare
+                else f"git clone -q --bare {self.path} {self.path}.git && git -C {self.path}.git config {MARKER} true"
+            )
             raise NotAReleaseStore(
                 f"{self.path} is a release store made by an earlier claims version{'' if bare else ' (with a working tree)'}; "
                 f"it can still be read, but publishing needs a bare store with the marker: run `{steps}`"
                 f"{'' if bare else f' and publish to {self.path}.git'}"
             )
-        why = {"repository": "it is a git repository that `claims publish` did not create",
-               "folder": "it is not empty and not a release store"}[kind]
+        why = {
+            "repository": "it is a git repository that `claims publish` did not create",
+            "folder": "it is not empty and not a release store",
+        }[kind]
         raise NotAReleaseStore(
             f"{self.path}: refusing to publish there, {why}; nothing was changed. "
             "A release store is a folder that `claims publish` creates: give a new or empty folder (e.g. --repo ./releases)"
@@ -158,8 +163,9 @@ class ReleaseStore:
             tar.extractall(folder, filter="data")
         return folder
 
-    def release(self, folder: Path, upload: list[str], delete: list[str], message: str, parent: str | None,
-                tag: str) -> str:
+    def release(
+        self, folder: Path, upload: list[str], delete: list[str], message: str, parent: str | None, tag: str
+    ) -> str:
         """Commit `folder` as the whole new tree, then move `main` (from `parent`) and create the
         tag in one transaction: both or neither."""
         with tempfile.TemporaryDirectory() as scratch:
@@ -172,8 +178,10 @@ class ReleaseStore:
         tag_object = self._git(
             "mktag", data=f"object {commit}\ntype commit\ntag {tag}\ntagger {tagger}\n\n{message}\n".encode()
         ).strip()
-        transaction = (f"start\nupdate refs/heads/main {commit} {parent or _ZERO}\n"
-                       f"create refs/tags/{tag} {tag_object}\nprepare\ncommit\n")
+        transaction = (
+            f"start\nupdate refs/heads/main {commit} {parent or _ZERO}\n"
+            f"create refs/tags/{tag} {tag_object}\nprepare\ncommit\n"
+        )
         result = _run(self._git_dir(), "update-ref", "--stdin", data=transaction.encode())
         if result.returncode == 0:
             return commit
@@ -184,14 +192,19 @@ class ReleaseStore:
         if tag in self.tags():
             raise TagExists(f"tag {tag} already exists in {self.path}; tags are never moved; nothing was changed")
         reason = result.stderr.decode(errors="replace").strip().replace("\n", " ")
-        hint = (" (a lock file left by a publish that is running or was killed: if none is running, delete it)"
-                if ".lock" in reason else "")
+        hint = (
+            " (a lock file left by a publish that is running or was killed: if none is running, delete it)"
+            if ".lock" in reason
+            else ""
+        )
         raise PublishError(f"{self.path}: could not record {tag}, main and the tags are as they were: {reason}{hint}")
 
 
 def _run(git_dir: Path, *args: str, env: dict | None = None, data: bytes | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        ["git", f"--git-dir={git_dir}", *args], input=data, capture_output=True,
+        ["git", f"--git-dir={git_dir}", *args],
+        input=data,
+        capture_output=True,
         env={**os.environ, **_IDENTITY, **(env or {})},
     )
 
@@ -200,4 +213,6 @@ def _init(path: Path) -> None:
     for args in (("init", "-q", "--bare", "-b", "main", str(path)), ("--git-dir", str(path), "config", MARKER, "true")):
         result = subprocess.run(["git", *args], capture_output=True)
         if result.returncode != 0:
-            raise PublishError(f"cannot create a release store at {path}: {result.stderr.decode(errors='replace').strip()}")
+            raise PublishError(
+                f"cannot create a release store at {path}: {result.stderr.decode(errors='replace').strip()}"
+            )

@@ -91,8 +91,14 @@ def frame_of(records: Iterable[Record], columns: Columns | None = None) -> pl.Da
     columns = _packaged(columns)
     records = list(records)
     names = columns.fields
-    rows = [{**{name: record.data[name] for name in names if name in record.data},
-             "source_file": record.file, "source_line": record.line} for record in records]
+    rows = [
+        {
+            **{name: record.data[name] for name in names if name in record.data},
+            "source_file": record.file,
+            "source_line": record.line,
+        }
+        for record in records
+    ]
     schema = pl.Schema({**input_columns(columns), "source_file": pl.String(), "source_line": pl.Int64()})
     try:
         return pl.DataFrame(rows, schema=schema, strict=False)
@@ -112,34 +118,48 @@ def _too_large(records: list[Record], columns: Columns) -> Exception:
         todo = [(record.data, columns.record, "")]
         while todo:
             value, kind, pointer = todo.pop()
-            if kind.type == "integer" and isinstance(value, int) and not -2**63 <= value < 2**63:
+            if kind.type == "integer" and isinstance(value, int) and not -(2**63) <= value < 2**63:
                 line, column = record.position(pointer)
-                problems.append(Problem(record.file, line, column, pointer, "too-large", ERROR,
-                                        f"the number {value} is too large for the table (whole numbers fit in 64 bits)"))
+                problems.append(
+                    Problem(
+                        record.file,
+                        line,
+                        column,
+                        pointer,
+                        "too-large",
+                        ERROR,
+                        f"the number {value} is too large for the table (whole numbers fit in 64 bits)",
+                    )
+                )
             elif kind.type == "array" and isinstance(value, list) and kind.items is not None:
                 todo += [(item, kind.items, pointer_join(pointer, i)) for i, item in enumerate(value)]
             elif kind.type == "object" and isinstance(value, dict):
-                todo += [(value[name], inner, pointer_join(pointer, name)) for name, inner in kind.fields if name in value]
+                todo += [
+                    (value[name], inner, pointer_join(pointer, name)) for name, inner in kind.fields if name in value
+                ]
     if not problems:
         return RuntimeError("the records could not be made into a table")  # not ours to explain: a bug
     return ValidationFailed(ValidationResult(len({p.file for p in problems}), len(records), tuple(problems)))
 
 
-def build_table(records: Iterable[Record], speakers: SpeakerRegistry | None = None,
-                columns: Columns | None = None) -> tuple[pl.DataFrame, BuildReport]:
+def build_table(
+    records: Iterable[Record], speakers: SpeakerRegistry | None = None, columns: Columns | None = None
+) -> tuple[pl.DataFrame, BuildReport]:
     """Merge valid records into the canonical table and say what was linked and what conflicts."""
     columns = _packaged(columns)
     return merge(frame_of(records, columns), speakers, columns)
 
 
-def merge(frame: pl.DataFrame, speakers: SpeakerRegistry | None = None,
-          columns: Columns | None = None) -> tuple[pl.DataFrame, BuildReport]:
+def merge(
+    frame: pl.DataFrame, speakers: SpeakerRegistry | None = None, columns: Columns | None = None
+) -> tuple[pl.DataFrame, BuildReport]:
     """The canonical table from a frame of valid records (`input_columns`, `source_file` as
     given), and what was linked and what conflicts."""
     columns = _packaged(columns)
     files = frame["source_file"].unique().to_list()
-    frame = frame.with_columns(pl.col("source_file").replace_strict(
-        files, [_provenance(f) for f in files], return_dtype=pl.String))
+    frame = frame.with_columns(
+        pl.col("source_file").replace_strict(files, [_provenance(f) for f in files], return_dtype=pl.String)
+    )
     frame = _normalise(frame.with_columns(_precision(columns)), columns)
     frame, renamed = _map_speakers(frame, speakers or SpeakerRegistry())
     frame = _link_repeats(frame)
@@ -151,7 +171,9 @@ def merge(frame: pl.DataFrame, speakers: SpeakerRegistry | None = None,
 def _precision(columns: Columns) -> pl.Expr:
     """`date_precision`: read off the date as written where the schema lets it be partial."""
     kind = columns.record.field("date")
-    return (precision_expr(pl.col("date")) if kind is not None and kind.partial else pl.lit("day")).alias("date_precision")
+    return (precision_expr(pl.col("date")) if kind is not None and kind.partial else pl.lit("day")).alias(
+        "date_precision"
+    )
 
 
 def _normalise(frame: pl.DataFrame, columns: Columns) -> pl.DataFrame:
@@ -183,8 +205,12 @@ def _tidied(value: pl.Expr, kind: Kind) -> pl.Expr | None:
 def _map_speakers(frame: pl.DataFrame, registry: SpeakerRegistry) -> tuple[pl.DataFrame, list[dict[str, str]]]:
     """Aliases become the canonical name; `speaker_id` is the Wikidata id where the registry has one."""
     names = [(alias, s.name, s.wikidata) for s in registry.speakers for alias in (s.name, *s.aliases)]
-    lookup = pl.DataFrame(names, schema={"alias": pl.String, "canonical": pl.String, "speaker_id": pl.String}, orient="row")
-    lookup = lookup.with_columns(claim_key_expr(pl.col("alias")).alias("speaker_key")).unique("speaker_key", keep="first")
+    lookup = pl.DataFrame(
+        names, schema={"alias": pl.String, "canonical": pl.String, "speaker_id": pl.String}, orient="row"
+    )
+    lookup = lookup.with_columns(claim_key_expr(pl.col("alias")).alias("speaker_key")).unique(
+        "speaker_key", keep="first"
+    )
     joined = frame.with_columns(claim_key_expr(pl.col("speaker")).alias("speaker_key")).join(
         lookup.drop("alias"), on="speaker_key", how="left", maintain_order="left"
     )
@@ -202,7 +228,9 @@ def _link_repeats(frame: pl.DataFrame) -> pl.DataFrame:
     """Same speaker and same words (see `text.claim_key`) make one claim; each row keeps its id
     and points at the group's first appearance (earliest date, then smallest id)."""
     group = [claim_key_expr(pl.col("speaker")), claim_key_expr(pl.col("claim"))]
-    ordered = frame.with_columns(pl.struct(group).hash(seed=0).alias("_group")).sort("_group", "date", "id", nulls_last=True)
+    ordered = frame.with_columns(pl.struct(group).hash(seed=0).alias("_group")).sort(
+        "_group", "date", "id", nulls_last=True
+    )
     first_id = pl.col("id").first().over("_group")
     return ordered.with_columns(
         pl.when(first_id != pl.col("id")).then(first_id).otherwise(None).alias("repeat_of"),
@@ -232,11 +260,15 @@ def _review_disagreements(table: pl.DataFrame) -> list[dict[str, Any]]:
     """The claims whose reviews give different statuses, each status with the publishers that gave
     it ("the desk" for its own reviews), in id order; none where the schema has no such reviews."""
     dtype = table.schema.get("reviews")
-    if not (isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct)
-            and {"status", "publisher"} <= {f.name for f in dtype.inner.fields}):
+    if not (
+        isinstance(dtype, pl.List)
+        and isinstance(dtype.inner, pl.Struct)
+        and {"status", "publisher"} <= {f.name for f in dtype.inner.fields}
+    ):
         return []
-    several = table.filter(pl.col("reviews").list.eval(pl.element().struct.field("status")).list.drop_nulls()
-                           .list.n_unique() > 1)
+    several = table.filter(
+        pl.col("reviews").list.eval(pl.element().struct.field("status")).list.drop_nulls().list.n_unique() > 1
+    )
     found = []
     for identifier, reviews in several.select("id", "reviews").iter_rows():
         statuses: dict[str, list[str]] = {}

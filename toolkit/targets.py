@@ -35,8 +35,9 @@ class Target(Protocol):
     def prepare(self, private: bool) -> None:
         """Create the repository if it is missing."""
 
-    def release(self, folder: Path, upload: list[str], delete: list[str], message: str, parent: str | None,
-                tag: str) -> str:
+    def release(
+        self, folder: Path, upload: list[str], delete: list[str], message: str, parent: str | None, tag: str
+    ) -> str:
         """One commit on `main` whose parent must be `parent`, tagged `tag` (an existing tag is never
         moved); returns the commit's id."""
 
@@ -58,7 +59,7 @@ def open_target(spec: str, *, token: str | None = None) -> Target:
     if is_local(spec):
         from .store import ReleaseStore
 
-        path = spec[len("file://"):] if spec.startswith("file://") else spec
+        path = spec[len("file://") :] if spec.startswith("file://") else spec
         return ReleaseStore(Path(path).expanduser())
     if _REPO_ID.match(spec):
         from .hub import HubTarget

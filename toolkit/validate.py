@@ -68,7 +68,9 @@ def validate(
     result = findings.result()
     if only is None or wanted is None:
         return result
-    problems = tuple(p for p in result.problems if os.path.realpath(p.file) in wanted or os.path.realpath(p.file).startswith(folders))
+    problems = tuple(
+        p for p in result.problems if os.path.realpath(p.file) in wanted or os.path.realpath(p.file).startswith(folders)
+    )
     read = set(findings.real)
     outside = tuple(p for p in only if os.path.realpath(p) not in read and not os.path.isdir(p))
     return dataclasses.replace(result, problems=problems, outside=outside)

@@ -139,7 +139,11 @@ def diff(old: pl.DataFrame | None, new: pl.DataFrame, schema: SchemaChange | Non
     new_rows = {r["id"]: r for r in new.filter(pl.col("id").is_in(both)).select("id", *columns).iter_rows(named=True)}
     changed = {}
     for claim in both:
-        changes = [FieldChange(c, old_rows[claim][c], new_rows[claim][c]) for c in columns if old_rows[claim][c] != new_rows[claim][c]]
+        changes = [
+            FieldChange(c, old_rows[claim][c], new_rows[claim][c])
+            for c in columns
+            if old_rows[claim][c] != new_rows[claim][c]
+        ]
         if changes:
             changed[claim] = changes
     return Diff(sorted(new_ids - old_ids), sorted(old_ids - new_ids), changed, schema)
@@ -204,8 +208,10 @@ def changes_document(version: Version, previous: Version | None, change: Diff) -
         "previous": str(previous) if previous else None,
         "added": change.added,
         "removed": change.removed,
-        "changed": {claim: [{"field": c.field, "old": c.old, "new": c.new} for c in changes]
-                    for claim, changes in change.changed.items()},
+        "changed": {
+            claim: [{"field": c.field, "old": c.old, "new": c.new} for c in changes]
+            for claim, changes in change.changed.items()
+        },
     }
 
 

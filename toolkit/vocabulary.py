@@ -22,14 +22,39 @@ class Status:
 STATUSES: dict[str, Status] = {
     s.name: s
     for s in (
-        Status("unverified", "Not checked yet; the record only says the claim was made.", None, "Unverified", None, "OTHER"),
+        Status(
+            "unverified", "Not checked yet; the record only says the claim was made.", None, "Unverified", None, "OTHER"
+        ),
         Status("true", "Accurate, with nothing significant missing.", 5, "True", "true", "TRUE"),
-        Status("mostly-true", "Accurate but needs clarification or added context.", 4, "Mostly true", "mostly-true", "TRUE"),
+        Status(
+            "mostly-true", "Accurate but needs clarification or added context.", 4, "Mostly true", "mostly-true", "TRUE"
+        ),
         Status("mixed", "Partly accurate and partly not, in comparable measure.", 3, "Mixed", "half-true", "MIXTURE"),
-        Status("mostly-false", "Holds an element of truth but ignores facts that change the picture.", 2, "Mostly false", "barely-true", "FALSE"),
+        Status(
+            "mostly-false",
+            "Holds an element of truth but ignores facts that change the picture.",
+            2,
+            "Mostly false",
+            "barely-true",
+            "FALSE",
+        ),
         Status("false", "Not accurate.", 1, "False", "false", "FALSE"),
-        Status("misleading", "Accurate in its parts, but arranged to give a false impression.", 2, "Misleading", "barely-true", "MIXTURE"),
-        Status("unproven", "Checked, but the evidence available neither proves nor disproves it.", 3, "Unproven", None, "OTHER"),
+        Status(
+            "misleading",
+            "Accurate in its parts, but arranged to give a false impression.",
+            2,
+            "Misleading",
+            "barely-true",
+            "MIXTURE",
+        ),
+        Status(
+            "unproven",
+            "Checked, but the evidence available neither proves nor disproves it.",
+            3,
+            "Unproven",
+            None,
+            "OTHER",
+        ),
     )
 }
 

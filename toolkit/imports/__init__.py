@@ -29,16 +29,32 @@ from .shapes import Item, read_items, walk
 from .summary import REPORT_SUFFIXES, ImportSummary, count, render, write_report
 from .tabular import LIAR, load_map, reviews_from_table
 
-__all__ = ["ImportSummary", "Skipped", "Disagreement", "SOURCES", "from_claimreview", "import_claims", "import_claimreview",
-           "read_claims", "read_claimreview", "render"]
+__all__ = [
+    "ImportSummary",
+    "Skipped",
+    "Disagreement",
+    "SOURCES",
+    "from_claimreview",
+    "import_claims",
+    "import_claimreview",
+    "read_claims",
+    "read_claimreview",
+    "render",
+]
 
 
 SOURCES = ("claimreview", "csv", "tsv", "liar")
 
 
-def read_claims(path: str | os.PathLike, *, source: str = "claimreview", table_map: str | os.PathLike | None = None,
-                ratings: RatingMap | None = None, default_speaker: str | None = None,
-                today: dt.date | None = None) -> tuple[list[dict[str, Any]], ImportSummary]:
+def read_claims(
+    path: str | os.PathLike,
+    *,
+    source: str = "claimreview",
+    table_map: str | os.PathLike | None = None,
+    ratings: RatingMap | None = None,
+    default_speaker: str | None = None,
+    today: dt.date | None = None,
+) -> tuple[list[dict[str, Any]], ImportSummary]:
     """The records in a file of `source`'s shape (ClaimReview or Fact Check API JSON of any shape
     `shapes` reads; a CSV or TSV table through `table_map`; LIAR's TSV), and the summary (its
     `path` is None)."""
@@ -50,8 +66,9 @@ def read_claimreview(path: str | os.PathLike, **options: Any) -> tuple[list[dict
     return read_claims(path, source="claimreview", **options)
 
 
-def from_claimreview(data: Any, *, ratings: RatingMap | None = None, default_speaker: str | None = None,
-                     today: dt.date | None = None) -> list[dict[str, Any]]:
+def from_claimreview(
+    data: Any, *, ratings: RatingMap | None = None, default_speaker: str | None = None, today: dt.date | None = None
+) -> list[dict[str, Any]]:
     """The records in parsed JSON (ClaimReview JSON-LD or a Fact Check API answer or claims).
 
     >>> [r["status"] for r in from_claimreview({"claims": []})]
@@ -60,10 +77,18 @@ def from_claimreview(data: Any, *, ratings: RatingMap | None = None, default_spe
     return _convert(_claimreview_items(walk(data)), ratings, default_speaker, today)[0]
 
 
-def import_claims(path: str | os.PathLike, out: str | os.PathLike, *, source: str = "claimreview",
-                  table_map: str | os.PathLike | None = None, ratings: str | os.PathLike | None = None,
-                  default_speaker: str | None = None, strict: bool = False,
-                  report: str | os.PathLike | None = None, today: dt.date | None = None) -> ImportSummary:
+def import_claims(
+    path: str | os.PathLike,
+    out: str | os.PathLike,
+    *,
+    source: str = "claimreview",
+    table_map: str | os.PathLike | None = None,
+    ratings: str | os.PathLike | None = None,
+    default_speaker: str | None = None,
+    strict: bool = False,
+    report: str | os.PathLike | None = None,
+    today: dt.date | None = None,
+) -> ImportSummary:
     """Read fact-checks from `path` (see `read_claims`); write their records to `out` (.yaml,
     .json or .jsonl).
 
@@ -82,20 +107,30 @@ def import_claims(path: str | os.PathLike, out: str | os.PathLike, *, source: st
     for other in (out, report):
         if other is not None and Path(other).resolve() == Path(path).resolve():
             raise UsageError(f"{other} is the input; write to another file")
-    records, summary = read_claims(path, source=source, table_map=table_map, ratings=load_ratings(ratings),
-                                   default_speaker=default_speaker, today=today)
+    records, summary = read_claims(
+        path,
+        source=source,
+        table_map=table_map,
+        ratings=load_ratings(ratings),
+        default_speaker=default_speaker,
+        today=today,
+    )
     summary = ImportSummary(Path(out), **{k: v for k, v in summary.__dict__.items() if k != "path"})
     if report is not None:
         write_report(Path(report), summary)
     if not records:
         reasons = "; ".join(f"{n} {reason}" for reason, n in summary.skipped_by_reason.items())
-        raise ClaimsError(f"{path}: no record imported from {count(summary.items, 'item')}"
-                          + (f" ({reasons})" if reasons else f": no {source} item found")
-                          + f"; {out} not written")
+        raise ClaimsError(
+            f"{path}: no record imported from {count(summary.items, 'item')}"
+            + (f" ({reasons})" if reasons else f": no {source} item found")
+            + f"; {out} not written"
+        )
     if strict and summary.unmapped:
         listed = ", ".join(f'"{words}" ({publisher or "no publisher"})' for words, publisher in summary.unmapped)
-        raise ClaimsError(f"{path}: {count(sum(summary.unmapped.values()), 'review')} with unmapped ratings: {listed}; "
-                          f"map them with --ratings FILE.yaml; {out} not written (--strict)")
+        raise ClaimsError(
+            f"{path}: {count(sum(summary.unmapped.values()), 'review')} with unmapped ratings: {listed}; "
+            f"map them with --ratings FILE.yaml; {out} not written (--strict)"
+        )
     try:
         write_text(out, serialise(records))
     except OSError as error:
@@ -125,8 +160,9 @@ def _claimreview_items(items: Iterator[Item]) -> Iterator[Any]:
             yield list(reviews_from_api(item.position, item.node))
 
 
-def _convert(items: Iterator[Any], ratings: RatingMap | None, default_speaker: str | None,
-             today: dt.date | None) -> tuple[list[dict[str, Any]], ImportSummary]:
+def _convert(
+    items: Iterator[Any], ratings: RatingMap | None, default_speaker: str | None, today: dt.date | None
+) -> tuple[list[dict[str, Any]], ImportSummary]:
     """Records and the summary from the items of an input: per item, its reviews (or why one
     cannot be read), or why the whole item is Skipped."""
     outcome = Outcome()
@@ -145,12 +181,22 @@ def _convert(items: Iterator[Any], ratings: RatingMap | None, default_speaker: s
                     counted["reviews"] += 1
                     yield review
 
-    to_records(reviews(), outcome, schema=load_schema(None), ratings=ratings or RatingMap(),
-               default_speaker=default_speaker, today=today)
+    to_records(
+        reviews(),
+        outcome,
+        schema=load_schema(None),
+        ratings=ratings or RatingMap(),
+        default_speaker=default_speaker,
+        today=today,
+    )
     summary = ImportSummary(
-        path=None, items=counted["items"], reviews=counted["reviews"], written=len(outcome.records),
+        path=None,
+        items=counted["items"],
+        reviews=counted["reviews"],
+        written=len(outcome.records),
         reviews_kept=outcome.reviews_kept,
-        skipped=tuple(outcome.skipped), notes=dict(sorted(outcome.notes.items())),
+        skipped=tuple(outcome.skipped),
+        notes=dict(sorted(outcome.notes.items())),
         unmapped=dict(sorted(outcome.unmapped.items(), key=lambda kv: (-kv[1], kv[0]))),
         no_verdict=dict(sorted(outcome.no_verdict.items(), key=lambda kv: (-kv[1], kv[0]))),
         disagreements=tuple(outcome.disagreements),

@@ -10,9 +10,16 @@ from .shapes import types
 from .values import as_list, claim_date, day, first, get, name, present, text, url
 
 # schema.org types of a claim's author, as `speaker_type` (subtypes of Organization included).
-SPEAKER_TYPES = {"Person": "person", "Organization": "organization", "NewsMediaOrganization": "organization",
-                 "GovernmentOrganization": "organization", "PoliticalParty": "organization",
-                 "Corporation": "organization", "NGO": "organization", "EducationalOrganization": "organization"}
+SPEAKER_TYPES = {
+    "Person": "person",
+    "Organization": "organization",
+    "NewsMediaOrganization": "organization",
+    "GovernmentOrganization": "organization",
+    "PoliticalParty": "organization",
+    "Corporation": "organization",
+    "NGO": "organization",
+    "EducationalOrganization": "organization",
+}
 
 
 def review_from_jsonld(position: str, node: dict, graph: Mapping[str, Any]) -> Review:
@@ -44,7 +51,8 @@ def review_from_jsonld(position: str, node: dict, graph: Mapping[str, Any]) -> R
         position=position,
         claim=text(node.get("claimReviewed")) or text(item.get("text")) or text(item.get("name")),
         speaker=text(name(speaker)),
-        date=claim_date(item.get("datePublished")) or claim_date(get(resolve(item.get("firstAppearance")), "datePublished")),
+        date=claim_date(item.get("datePublished"))
+        or claim_date(get(resolve(item.get("firstAppearance")), "datePublished")),
         url=url(node.get("url")),
         publisher=text(name(author)),
         site=text(get(author, "url")),
@@ -58,7 +66,8 @@ def review_from_jsonld(position: str, node: dict, graph: Mapping[str, Any]) -> R
         claim_language=_language(language),
         author=text(name(checker)) if checker is not None else None,
         speaker_type=next((SPEAKER_TYPES[t] for t in sorted(types(speaker)) if t in SPEAKER_TYPES), None)
-        if isinstance(speaker, dict) else None,
+        if isinstance(speaker, dict)
+        else None,
         appearances=tuple(_unique([a for a in map(_appearance, appearances) if a])),
         # The claim's own identifier (our export writes the record's id there); a ClaimReview's
         # `identifier` names the review, not the claim, and is not used.
@@ -79,11 +88,13 @@ def _appearance(node: dict) -> dict[str, str] | None:
     address = url(node.get("url"))
     if not address:
         return None
-    return present({
-        "url": address,
-        "date": day(node.get("datePublished")),
-        "title": text(node.get("name")) or text(node.get("headline")),
-    })
+    return present(
+        {
+            "url": address,
+            "date": day(node.get("datePublished")),
+            "title": text(node.get("name")) or text(node.get("headline")),
+        }
+    )
 
 
 def _unique(appearances: list[dict[str, str]]) -> list[dict[str, str]]:

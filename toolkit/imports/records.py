@@ -54,8 +54,12 @@ class Disagreement:
     statuses: Mapping[str, tuple[str, ...]]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "speaker": self.speaker, "claim": self.claim,
-                "statuses": {k: list(v) for k, v in self.statuses.items()}}
+        return {
+            "id": self.id,
+            "speaker": self.speaker,
+            "claim": self.claim,
+            "statuses": {k: list(v) for k, v in self.statuses.items()},
+        }
 
 
 @dataclass
@@ -76,8 +80,15 @@ class Outcome:
         self.skipped.append(skipped)
 
 
-def to_records(reviews: Iterable[Review], outcome: Outcome, *, schema: ClaimSchema, ratings: RatingMap,
-               default_speaker: str | None = None, today: dt.date | None = None) -> Outcome:
+def to_records(
+    reviews: Iterable[Review],
+    outcome: Outcome,
+    *,
+    schema: ClaimSchema,
+    ratings: RatingMap,
+    default_speaker: str | None = None,
+    today: dt.date | None = None,
+) -> Outcome:
     today_day = today or dt.datetime.now(dt.UTC).date()
     groups: dict[Any, list[Review]] = {}
     for review in reviews:
@@ -113,11 +124,17 @@ def _claim_of(review: Review, default_speaker: str | None) -> Any:
     """What makes reviews one claim: the source's own id, else speaker, words and claim date."""
     if review.identity:
         return ("identity", review.identity)
-    return ("content", claim_key(review.speaker or default_speaker or ""), claim_key(review.claim or ""), review.date or "")
+    return (
+        "content",
+        claim_key(review.speaker or default_speaker or ""),
+        claim_key(review.claim or ""),
+        review.date or "",
+    )
 
 
-def _record(members: list[Review], outcome: Outcome, ratings: RatingMap, default_speaker: str | None,
-            today: dt.date) -> dict[str, Any] | str:
+def _record(
+    members: list[Review], outcome: Outcome, ratings: RatingMap, default_speaker: str | None, today: dt.date
+) -> dict[str, Any] | str:
     """The record of one claim's reviews, or why there is none."""
     speakers = sorted({m.speaker for m in members if m.speaker})
     speaker = speakers[0] if speakers else default_speaker or ""  # to_records skips it when neither is given
@@ -133,8 +150,9 @@ def _record(members: list[Review], outcome: Outcome, ratings: RatingMap, default
     start = period_start(date)
     if start is not None and start > today:
         return f"claim date {date} is in the future"
-    reviews = _unique(outcome, sorted((r for r in (_review(m, outcome, ratings) for m in members) if r),
-                                      key=_review_order))
+    reviews = _unique(
+        outcome, sorted((r for r in (_review(m, outcome, ratings) for m in members) if r), key=_review_order)
+    )
     mapped = [r for r in reviews if r.get("status")]
     status = mapped[-1]["status"] if mapped else "unverified"
     identity = next((m.identity for m in members if m.identity), None)
@@ -143,21 +161,23 @@ def _record(members: list[Review], outcome: Outcome, ratings: RatingMap, default
     else:
         identifier = stable_id(speaker, claim, url=identity, date=own or UNKNOWN, publisher=None)
     fields = dict(members[0].fields)
-    return present({
-        "id": identifier,
-        "speaker": speaker,
-        "speaker_type": next((m.speaker_type for m in members if m.speaker_type), "unknown"),
-        "speaker_party": fields.pop("speaker_party", None),
-        "speaker_job": fields.pop("speaker_job", None),
-        "claim": claim,
-        "date": date,
-        "status": status,
-        "appearances": _appearances(members),
-        "reviews": reviews,
-        **fields,
-        "language": next((m.claim_language for m in members if m.claim_language), None)
-                    or next((r["language"] for r in reviews if r.get("language")), None),
-    })
+    return present(
+        {
+            "id": identifier,
+            "speaker": speaker,
+            "speaker_type": next((m.speaker_type for m in members if m.speaker_type), "unknown"),
+            "speaker_party": fields.pop("speaker_party", None),
+            "speaker_job": fields.pop("speaker_job", None),
+            "claim": claim,
+            "date": date,
+            "status": status,
+            "appearances": _appearances(members),
+            "reviews": reviews,
+            **fields,
+            "language": next((m.claim_language for m in members if m.claim_language), None)
+            or next((r["language"] for r in reviews if r.get("language")), None),
+        }
+    )
 
 
 def _review(review: Review, outcome: Outcome, ratings: RatingMap) -> dict[str, Any] | None:
@@ -172,22 +192,28 @@ def _review(review: Review, outcome: Outcome, ratings: RatingMap) -> dict[str, A
     rating = present({"text": words, "value": value, "best": _number(review.best), "worst": _number(review.worst)})
     if not (review.url or review.publisher or review.review_date or rating or review.body or status):
         return None
-    return present({
-        "publisher": present({"name": review.publisher or _host(review.site), "url": _site(review.site)}),
-        "url": review.url,
-        "date": review.review_date,
-        "rating": rating,
-        "status": status,
-        "summary": review.body,
-        "language": review.language,
-        "author": review.author,
-    })
+    return present(
+        {
+            "publisher": present({"name": review.publisher or _host(review.site), "url": _site(review.site)}),
+            "url": review.url,
+            "date": review.review_date,
+            "rating": rating,
+            "status": status,
+            "summary": review.body,
+            "language": review.language,
+            "author": review.author,
+        }
+    )
 
 
 def _review_order(review: dict[str, Any]) -> tuple:
     """Oldest first (a review of no date before any dated one), then by publisher and page."""
-    return (review.get("date") or "", review.get("publisher", {}).get("name") or "", review.get("url") or "",
-            repr(sorted(review.items())))
+    return (
+        review.get("date") or "",
+        review.get("publisher", {}).get("name") or "",
+        review.get("url") or "",
+        repr(sorted(review.items())),
+    )
 
 
 def _unique(outcome: Outcome, reviews: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -325,5 +351,9 @@ def _disagreement(record: dict[str, Any]) -> Disagreement | None:
             statuses.setdefault(review["status"], []).append(name)
     if len(statuses) < 2:
         return None
-    return Disagreement(record["id"], record["speaker"], record["claim"],
-                        {status: tuple(names) for status, names in sorted(statuses.items())})
+    return Disagreement(
+        record["id"],
+        record["speaker"],
+        record["claim"],
+        {status: tuple(names) for status, names in sorted(statuses.items())},
+    )

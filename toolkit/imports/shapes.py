@@ -128,8 +128,14 @@ def _script_items(blocks: list[str]) -> Iterator[Item]:
         yield from walk(data, f"script {number} ", quiet=True)
 
 
-def walk(data: Any, prefix: str = "", pointer: str = "", graph: Mapping[str, Any] | None = None,
-         depth: int = 0, quiet: bool = False) -> Iterator[Item]:
+def walk(
+    data: Any,
+    prefix: str = "",
+    pointer: str = "",
+    graph: Mapping[str, Any] | None = None,
+    depth: int = 0,
+    quiet: bool = False,
+) -> Iterator[Item]:
     """The items in parsed JSON. Nodes that only support the reviews (the publisher or the web page
     in an `@graph`; in an HTML page, its other JSON-LD such as breadcrumbs) are not items, so they
     are not counted as skipped."""

@@ -43,9 +43,13 @@ class ImportSummary:
     def report(self) -> dict[str, Any]:
         """Everything, as plain data (the JSON `--report`)."""
         ratings = lambda counts: [  # noqa: E731
-            {"rating": words, "publisher": publisher, "reviews": n} for (words, publisher), n in counts.items()]
+            {"rating": words, "publisher": publisher, "reviews": n} for (words, publisher), n in counts.items()
+        ]
         return {
-            "items": self.items, "reviews": self.reviews, "written": self.written, "reviews_kept": self.reviews_kept,
+            "items": self.items,
+            "reviews": self.reviews,
+            "written": self.written,
+            "reviews_kept": self.reviews_kept,
             "skipped": [s.as_dict() for s in self.skipped],
             "notes": dict(self.notes),
             "unmapped_ratings": ratings(self.unmapped),
@@ -72,28 +76,38 @@ def write_report(path: Path, summary: ImportSummary) -> None:
 
 def render(summary: ImportSummary, report: str | None = None) -> str:
     """The summary as lines for a terminal: counts, then every unmapped rating and disagreement."""
-    lines = [f"read {count(summary.items, 'item')} ({count(summary.reviews, 'review')}); "
-             f"wrote {count(summary.written, 'record')} ({count(summary.reviews_kept, 'review')} kept) to {summary.path}"]
+    lines = [
+        f"read {count(summary.items, 'item')} ({count(summary.reviews, 'review')}); "
+        f"wrote {count(summary.written, 'record')} ({count(summary.reviews_kept, 'review')} kept) to {summary.path}"
+    ]
     if summary.skipped:
         reasons = ", ".join(f"{n} {reason}" for reason, n in summary.skipped_by_reason.items())
         where = f"; each listed in {report}" if report else "; --report FILE lists each"
         lines.append(f"skipped {len(summary.skipped)}: {reasons}{where}")
     for note, n in summary.notes.items():
         lines.append(f"  {n} {note}")
-    for title, counts in (("unmapped ratings (reviews without a status, words kept in rating.text)", summary.unmapped),
-                          ("ratings with no verdict (reviews without a status)", summary.no_verdict)):
+    for title, counts in (
+        ("unmapped ratings (reviews without a status, words kept in rating.text)", summary.unmapped),
+        ("ratings with no verdict (reviews without a status)", summary.no_verdict),
+    ):
         if counts:
             lines.append(f"{title}:")
-            lines.extend(f'  {n} x "{words}" ({publisher or "no publisher"})' for (words, publisher), n in counts.items())
+            lines.extend(
+                f'  {n} x "{words}" ({publisher or "no publisher"})' for (words, publisher), n in counts.items()
+            )
     if summary.disagreements:
-        lines.append(f"{count(len(summary.disagreements), 'claim')} with reviews that disagree "
-                     "(every review kept; the record's status is the most recent mapped one):")
+        lines.append(
+            f"{count(len(summary.disagreements), 'claim')} with reviews that disagree "
+            "(every review kept; the record's status is the most recent mapped one):"
+        )
         for d in summary.disagreements[:SHOWN_DISAGREEMENTS]:
             verdicts = "; ".join(f"{status}: {', '.join(names)}" for status, names in d.statuses.items())
             lines.append(f'  {d.id}: {d.speaker}: "{d.claim}" -> {verdicts}')
         if len(summary.disagreements) > SHOWN_DISAGREEMENTS:
-            lines.append(f"  ... and {len(summary.disagreements) - SHOWN_DISAGREEMENTS:,} more "
-                         f"({report if report and report.endswith('.json') else '--report FILE.json'} lists every one)")
+            lines.append(
+                f"  ... and {len(summary.disagreements) - SHOWN_DISAGREEMENTS:,} more "
+                f"({report if report and report.endswith('.json') else '--report FILE.json'} lists every one)"
+            )
     return "\n".join(lines) + "\n"
 
 

@@ -49,12 +49,26 @@ from .values import day, present, text, url
 # Where a mapped field goes: target -> the `Review` attribute (record fields not listed here go
 # to `Review.fields`, as the record keeps them).
 TARGETS = {
-    "claim": "claim", "speaker": "speaker", "speaker_type": "speaker_type", "date": "date", "id": "identity",
-    "language": "claim_language", "status": "status",
-    "review.url": "url", "review.date": "review_date", "review.rating": "words", "review.value": "value",
-    "review.best": "best", "review.worst": "worst", "review.summary": "body", "review.author": "author",
-    "review.language": "language", "review.publisher": "publisher", "review.publisher_url": "site",
-    "appearance.url": "appearances", "appearance.date": "appearances",
+    "claim": "claim",
+    "speaker": "speaker",
+    "speaker_type": "speaker_type",
+    "date": "date",
+    "id": "identity",
+    "language": "claim_language",
+    "status": "status",
+    "review.url": "url",
+    "review.date": "review_date",
+    "review.rating": "words",
+    "review.value": "value",
+    "review.best": "best",
+    "review.worst": "worst",
+    "review.summary": "body",
+    "review.author": "author",
+    "review.language": "language",
+    "review.publisher": "publisher",
+    "review.publisher_url": "site",
+    "appearance.url": "appearances",
+    "appearance.date": "appearances",
 }
 RECORD_FIELDS = ("speaker_party", "speaker_job", "context", "tags")
 NO_VERDICT = "none"
@@ -76,12 +90,23 @@ class TableMap:
 
 
 LIAR = TableMap(
-    columns={0: "id", 1: "review.rating", 2: "claim", 3: "tags", 4: "speaker", 5: "speaker_job", 7: "speaker_party",
-             13: "context"},
+    columns={
+        0: "id",
+        1: "review.rating",
+        2: "claim",
+        3: "tags",
+        4: "speaker",
+        5: "speaker_job",
+        7: "speaker_party",
+        13: "context",
+    },
     dates=(),
     labels={**FROM_LIAR, "pants-fire": "false"},
-    constants={"review.publisher": "PolitiFact", "review.publisher_url": "https://www.politifact.com",
-               "language": "en"},
+    constants={
+        "review.publisher": "PolitiFact",
+        "review.publisher_url": "https://www.politifact.com",
+        "language": "en",
+    },
     header=False,
     delimiter="\t",
 )
@@ -99,27 +124,38 @@ def load_map(path: str | os.PathLike | None, delimiter: str) -> TableMap:
         raise UsageError(f"--map {path}: needs `columns:`, a mapping of column -> field")
     unknown = set(data) - {"columns", "dates", "labels", "constants", "header"}
     if unknown:
-        raise UsageError(f"--map {path}: unknown keys {', '.join(sorted(map(str, unknown)))}; "
-                         "use columns, dates, labels, constants, header")
+        raise UsageError(
+            f"--map {path}: unknown keys {', '.join(sorted(map(str, unknown)))}; "
+            "use columns, dates, labels, constants, header"
+        )
     constants = data.get("constants") or {}
     for target in [*data["columns"].values(), *constants]:
         if target not in TARGETS and target not in RECORD_FIELDS:
-            raise UsageError(f"--map {path}: unknown field {target!r}; map to one of "
-                             f"{', '.join([*TARGETS, *RECORD_FIELDS])}")
+            raise UsageError(
+                f"--map {path}: unknown field {target!r}; map to one of {', '.join([*TARGETS, *RECORD_FIELDS])}"
+            )
     labels = {}
     for words, status in (data.get("labels") or {}).items():
         status = {True: "true", False: "false", None: NO_VERDICT}.get(status, status)
         if status != NO_VERDICT and status not in STATUSES:
-            raise UsageError(f"--map {path}: label {words!r} maps to {status!r}, not a status "
-                             f"({', '.join(STATUSES)}, or none); quote \"true\" and \"false\"")
+            raise UsageError(
+                f"--map {path}: label {words!r} maps to {status!r}, not a status "
+                f'({", ".join(STATUSES)}, or none); quote "true" and "false"'
+            )
         labels[str(words).strip().lower()] = status
     dates = data.get("dates") or ["%Y-%m-%d", "%Y-%m", "%Y"]
     if isinstance(dates, str):
         dates = [dates]
     if not all(isinstance(d, str) and "%" in d for d in dates):
-        raise UsageError(f"--map {path}: dates are strptime patterns, like \"%d/%m/%Y\"")
-    return TableMap(columns=dict(data["columns"]), dates=tuple(dates), labels=labels, constants=constants,
-                    header=bool(data.get("header", True)), delimiter=delimiter)
+        raise UsageError(f'--map {path}: dates are strptime patterns, like "%d/%m/%Y"')
+    return TableMap(
+        columns=dict(data["columns"]),
+        dates=tuple(dates),
+        labels=labels,
+        constants=constants,
+        header=bool(data.get("header", True)),
+        delimiter=delimiter,
+    )
 
 
 def reviews_from_table(path: str | os.PathLike, table: TableMap) -> Iterator[Review | tuple[str, str | None, str]]:
@@ -130,15 +166,19 @@ def reviews_from_table(path: str | os.PathLike, table: TableMap) -> Iterator[Rev
         header = next(rows, [])
         missing = [c for c in table.columns if c not in header]
         if missing:
-            raise UsageError(f"{path}: no column {', '.join(map(repr, missing))} in the header "
-                             f"({', '.join(header)}); the map names columns by their header")
+            raise UsageError(
+                f"{path}: no column {', '.join(map(repr, missing))} in the header "
+                f"({', '.join(header)}); the map names columns by their header"
+            )
     for number, row in enumerate(rows, start=2 if table.header else 1):
         if not any(cell.strip() for cell in row):
             continue
         yield _row(f"row {number}", row, header, table)
 
 
-def _row(position: str, row: list[str], header: list[str] | None, table: TableMap) -> Review | tuple[str, str | None, str]:
+def _row(
+    position: str, row: list[str], header: list[str] | None, table: TableMap
+) -> Review | tuple[str, str | None, str]:
     values: dict[str, Any] = dict(table.constants)
     for column, target in table.columns.items():
         index = header.index(column) if header is not None else int(column)
@@ -159,21 +199,36 @@ def _row(position: str, row: list[str], header: list[str] | None, table: TableMa
     if date is not None:
         date = read_date(str(date), table.dates)
         if date is None:
-            return position, text(found.get("url")), f"date {values['date']!r} is in none of the forms {', '.join(table.dates) or '(none)'}"
+            return (
+                position,
+                text(found.get("url")),
+                f"date {values['date']!r} is in none of the forms {', '.join(table.dates) or '(none)'}",
+            )
     words = text(found.get("words"))
     status = found.pop("status", None) or (table.labels.get(words.lower()) if words else None)
     where, when = url(appearance.get("url")), day(appearance.get("date"))
     appearances = (present({"url": where, "date": when}),) if where else ()
     return Review(
         position=position,
-        claim=text(found.get("claim")), speaker=text(found.get("speaker")), date=date,
-        url=url(found.get("url")), publisher=text(found.get("publisher")), site=text(found.get("site")),
-        review_date=day(found.get("review_date")), words=words,
-        value=found.get("value"), best=found.get("best"), worst=found.get("worst"),
-        body=text(found.get("body")), language=text(found.get("language")),
-        claim_language=text(found.get("claim_language")), author=text(found.get("author")),
-        speaker_type=text(found.get("speaker_type")), appearances=appearances,
-        identity=text(found.get("identity")), status=status,
+        claim=text(found.get("claim")),
+        speaker=text(found.get("speaker")),
+        date=date,
+        url=url(found.get("url")),
+        publisher=text(found.get("publisher")),
+        site=text(found.get("site")),
+        review_date=day(found.get("review_date")),
+        words=words,
+        value=found.get("value"),
+        best=found.get("best"),
+        worst=found.get("worst"),
+        body=text(found.get("body")),
+        language=text(found.get("language")),
+        claim_language=text(found.get("claim_language")),
+        author=text(found.get("author")),
+        speaker_type=text(found.get("speaker_type")),
+        appearances=appearances,
+        identity=text(found.get("identity")),
+        status=status,
         fields=tuple((k, v) for k, v in fields.items() if v),
     )
 

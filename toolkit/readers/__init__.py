@@ -87,15 +87,27 @@ def find(paths: Iterable[str | os.PathLike] | str | os.PathLike, *, exclude: Ite
                 problems.extend(walk.included(given, config.include, os.fspath(config_path)))
             elif not walk.tree(given, real):
                 known = ", ".join(sorted(FORMATS))
-                problems.append(Problem(_shown(given), 1, 1, "", "no-claims", ERROR,
-                                        f"the folder holds no claim file (files ending in {known}); is the path right?"))
+                problems.append(
+                    Problem(
+                        _shown(given),
+                        1,
+                        1,
+                        "",
+                        "no-claims",
+                        ERROR,
+                        f"the folder holds no claim file (files ending in {known}); is the path right?",
+                    )
+                )
         elif os.path.exists(given):
             walk.add(given, given, os.path.realpath(given))
         else:
             raise UsageError(f"{_shown(given)}: no such file or directory")
     for source in walk.misnamed:
-        problems.append(source.problem(
-            "the file name is not UTF-8 (shown here with \\x escapes); rename the file", rule="file-name"))
+        problems.append(
+            source.problem(
+                "the file name is not UTF-8 (shown here with \\x escapes); rename the file", rule="file-name"
+            )
+        )
     return Found(tuple(walk.sources), tuple(problems), tuple(sorted(walk.skipped.items())), tuple(walk.real))
 
 
@@ -144,8 +156,10 @@ class _Walk:
         """The folder of claims.yaml, as its `include` globs say: each glob's fixed folders are
         walked, and only files the globs match are taken."""
         # `claims/**` or `claims` takes the whole folder walked: no file to match one by one
-        whole = all(scope.static_prefix(p) and p.strip().strip("/") in (scope.static_prefix(p), scope.static_prefix(p) + "/**")
-                    for p in patterns)
+        whole = all(
+            scope.static_prefix(p) and p.strip().strip("/") in (scope.static_prefix(p), scope.static_prefix(p) + "/**")
+            for p in patterns
+        )
         self.include = None if whole else scope.compile_globs(patterns)
         problems = []
         try:
@@ -157,8 +171,17 @@ class _Walk:
                 if os.path.isfile(on_disk):
                     self.add(on_disk, shown, real)
                 elif not os.path.isdir(on_disk) or not (real in self.folders or self.tree(on_disk, real, shown)):
-                    problems.append(Problem(config, 1, 1, "", "no-claims", ERROR,
-                                            f"include: {pattern!r} matches no claim file; is the glob right?"))
+                    problems.append(
+                        Problem(
+                            config,
+                            1,
+                            1,
+                            "",
+                            "no-claims",
+                            ERROR,
+                            f"include: {pattern!r} matches no claim file; is the glob right?",
+                        )
+                    )
         finally:
             self.include = None
         return problems
@@ -222,8 +245,11 @@ class _Walk:
                         continue
                 except OSError:
                     pass  # a broken link: the reader says what is wrong with it
-                if (at_root and name in CONFIG_FILES) or name.endswith(SCHEMA_ENDING) \
-                        or os.path.splitext(name)[1].lower() not in FORMATS:
+                if (
+                    (at_root and name in CONFIG_FILES)
+                    or name.endswith(SCHEMA_ENDING)
+                    or os.path.splitext(name)[1].lower() not in FORMATS
+                ):
                     continue
                 if name in exported:
                     self.skipped["exported file"] += 1
@@ -242,7 +268,7 @@ class _Walk:
         """Whether an `exclude` glob matches the path, or an `include` glob in force does not."""
         if self.exclude is None and self.include is None:
             return False
-        relative = real[len(self.base) + 1:] if real.startswith(self.base + os.sep) else os.path.basename(real)
+        relative = real[len(self.base) + 1 :] if real.startswith(self.base + os.sep) else os.path.basename(real)
         relative = relative.replace(os.sep, "/") + ("/" if folder else "")
         if self.exclude is not None and self.exclude.match(relative):
             return True

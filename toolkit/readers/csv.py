@@ -26,7 +26,7 @@ from .source import Source
 from .split import duplicate_problems
 
 _QUOTED = re.compile(r'"((?:[^"]|"")*)"', re.DOTALL)
-_PLAIN = {",": re.compile(r'[^,\r\n]*'), ";": re.compile(r'[^;\r\n]*')}
+_PLAIN = {",": re.compile(r"[^,\r\n]*"), ";": re.compile(r"[^;\r\n]*")}
 _LINE_END = re.compile(r"\r\n|\n|\r")
 # The quote `export.neutralise_formulas` puts before a cell a spreadsheet would evaluate.
 _DEFUSED = re.compile(r"^'(?='*[=+\-@\t\r])")
@@ -59,8 +59,12 @@ def read(source: Source, layout: Kind | None = None) -> Iterator[Record | Proble
             continue
         meant = fields.get(name.casefold())
         if name not in fields.values() and meant:
-            yield source.problem(f"the column {name!r} is not a field: did you mean {meant!r}? (field names are "
-                                 "written as the schema writes them)", cell.position, rule="csv-header")
+            yield source.problem(
+                f"the column {name!r} is not a field: did you mean {meant!r}? (field names are "
+                "written as the schema writes them)",
+                cell.position,
+                rule="csv-header",
+            )
             names[index] = name = meant  # read the rows as meant, so that their other problems show
         if name in seen:
             header_duplicates.append(("/" + name, seen[name], cell.position))
@@ -96,7 +100,9 @@ def _record(
         try:
             data[name] = _value(name, cell, layout)
         except located_json.JsonSyntaxError as error:
-            yield source.problem(f"this cell starts like JSON but is not: {error.message}", cell.position, pointer=pointer)
+            yield source.problem(
+                f"this cell starts like JSON but is not: {error.message}", cell.position, pointer=pointer
+            )
             return
         if isinstance(data[name], list):
             for item_index in range(len(data[name])):

@@ -58,7 +58,9 @@ def read_line(source: Source, raw: bytes, number: int) -> Iterator[Record | Prob
         return
     positions = Positions(document.values, document.keys)
     if isinstance(document.value, list):
-        yield source.problem("a JSON Lines line holds one record (an object), not a list", positions.of(""), rule="type")
+        yield source.problem(
+            "a JSON Lines line holds one record (an object), not a list", positions.of(""), rule="type"
+        )
         return
     yield from records_of(source, document.value, positions, document.duplicate_keys)
 

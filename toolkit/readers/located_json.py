@@ -136,7 +136,9 @@ class _Parser:
         number = _NUMBER.match(self.text, self.at)
         word = _WORD.match(self.text, self.at)
         if word and word.group() in _NON_FINITE:
-            raise self.fail(f"{word.group()} is not a JSON number; write a number or a string", rule="non-finite-number")
+            raise self.fail(
+                f"{word.group()} is not a JSON number; write a number or a string", rule="non-finite-number"
+            )
         if number and not (word and len(word.group()) > len(number.group())):
             self.at = number.end()
             return json.loads(number.group())
@@ -146,7 +148,9 @@ class _Parser:
         if not char:
             raise self.fail("the JSON ends too early: a value is missing")
         shown = word.group() if word else char
-        raise self.fail(f"unexpected {shown!r}: expected a value (a string in double quotes, a number, true, false, null, [ or {{)")
+        raise self.fail(
+            f"unexpected {shown!r}: expected a value (a string in double quotes, a number, true, false, null, [ or {{)"
+        )
 
     def string(self) -> str:
         start, at, text = self.at, self.at + 1, self.text

@@ -56,7 +56,9 @@ def decode(source: Source, data: bytes, *, first_line: int) -> str:
         ) from None
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00"))
-        raise source.fail("the file holds a NUL character: is it a binary file?", (first_line + line, 1), rule="encoding")
+        raise source.fail(
+            "the file holds a NUL character: is it a binary file?", (first_line + line, 1), rule="encoding"
+        )
     if first_line == 1 and not text.strip():
         raise source.fail("the file is empty: it holds no claim", rule="empty")
     return text

@@ -140,15 +140,20 @@ def _syntax_message(error: yaml.MarkedYAMLError, text: str, where: Position) -> 
     lines = text.splitlines()
     line = lines[where[0] - 1] if 0 < where[0] <= len(lines) else ""
     problem = error.problem or error.context or ""
-    if "\t" in line[: where[1]] and not line[: where[1] - 1].strip(" \t") and (
-            "tab" in problem or "cannot start any token" in problem):
+    if (
+        "\t" in line[: where[1]]
+        and not line[: where[1] - 1].strip(" \t")
+        and ("tab" in problem or "cannot start any token" in problem)
+    ):
         return "a tab indents this line; YAML is indented with spaces only: replace the tab with spaces"
     if problem.startswith("mapping values are not allowed"):
         key, _, value = line.partition(": ")
         if value.strip() and not value.lstrip().startswith(('"', "'")):
             quoted = value.strip().replace("\\", "\\\\").replace('"', '\\"')
-            return (f"the ': ' inside this value starts a new field in YAML; put the value in quotes: "
-                    f'{key.strip()}: "{quoted}"')
+            return (
+                f"the ': ' inside this value starts a new field in YAML; put the value in quotes: "
+                f'{key.strip()}: "{quoted}"'
+            )
     return f"YAML syntax error: {problem}"
 
 
