@@ -244,13 +244,16 @@ def desk_tree(records: int) -> Path:
     """A desk's repository: `records` one-record YAML files by year, about 3,300 speakers (a few with
     most of the claims), a third of them in `speakers.yaml` with three aliases each, which the
     records use too (cached)."""
+    import hashlib
+    import inspect
     import random
 
     import yaml
 
     folder = DATA / f"desk-{records}"
     stamp = folder / ".generated"
-    if stamp.exists() and stamp.read_text() == _generator_version():
+    version = _generator_version() + ":" + hashlib.sha256(inspect.getsource(desk_tree).encode()).hexdigest()[:12]
+    if stamp.exists() and stamp.read_text() == version:
         return folder
     print(f"  generating a desk of {records:,} YAML files...", flush=True)
     shutil.rmtree(folder, ignore_errors=True)
@@ -260,10 +263,13 @@ def desk_tree(records: int) -> Path:
     people = sorted({f"{rng.choice(first)} {rng.choice(generate.LAST)}{rng.choice(['', 'son', 'ez', 'ova', 'ski'])}"
                      for _ in range(6000)})[:4300]
     registry, names = [], []
+    taken = {person.casefold() for person in people}  # a name belongs to one speaker (the registry's rule)
     for number, person in enumerate(people):
         given, family = person.split()
         if number % 3 == 0:
             aliases = [f"{rng.choice(generate.TITLES)} {person}", person.upper(), f"{given[0]}. {family}"]
+            aliases = [alias for alias in aliases if alias == person.upper() or alias.casefold() not in taken]
+            taken.update(alias.casefold() for alias in aliases)
             registry.append({"name": person, "aliases": aliases})
             names.append([person, *aliases])
         else:
@@ -276,7 +282,7 @@ def desk_tree(records: int) -> Path:
         year.mkdir(parents=True, exist_ok=True)
         (year / f"{record['id']}.yaml").write_text(generate.as_yaml(record), encoding="utf-8")
     (folder / "claims" / "speakers.yaml").write_text(yaml.safe_dump(registry, sort_keys=False, allow_unicode=True))
-    stamp.write_text(_generator_version())
+    stamp.write_text(version)
     return folder
 
 

@@ -75,3 +75,23 @@ def test_counts_of_one_are_singular(cli, write, tmp_path):
     write("bad/bad.json", json.dumps(valid_record(status="maybe")))
     failed = cli("build", tmp_path / "bad", "--out", tmp_path / "never")
     assert failed.exit_code == 1 and "claims: 1 error in 1 file" in failed.stderr
+
+
+def test_validate_reads_standard_input_as_dash(tmp_path):
+    """`-` is standard input, in any of the formats (told from its text), reported as `-`."""
+    import subprocess
+    import sys
+
+    from conftest import CLAIMS
+
+    def validate(*args, given: bytes) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", "from toolkit.cli import main; main()", "validate", *map(str, args)],
+                              input=given, capture_output=True)
+
+    for name in ("washington.json", "analysts.jsonl", "white-house.csv", "koreas-border.yaml"):
+        run = validate("-", given=(CLAIMS / name).read_bytes())
+        assert run.returncode == 0 and b"OK: " in run.stdout, (name, run.stdout)
+    bad = validate("-", given=b"id: x-1\nstatus: nope\n")
+    assert bad.returncode == 1 and b"-:2:9: error: the text 'nope' is not a status" in bad.stdout
+    twice = validate(CLAIMS / "washington.json", "-", given=(CLAIMS / "washington.json").read_bytes())
+    assert b"is used again at -:3:11 [duplicate-id]" in twice.stdout

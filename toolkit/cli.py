@@ -16,7 +16,7 @@ import typer
 from . import report
 from .errors import ClaimsError, ValidationFailed
 from .text import plural
-from .validate import validate as validate_paths
+from .validate import ValidationResult, validate
 
 app = typer.Typer(
     name="claims",
@@ -143,8 +143,8 @@ def _stderr_console():
     return Console(stderr=True)
 
 
-@command
-def validate(
+@command(name="validate")
+def validate_command(
     paths: list[Path] | None = PathsArgument,
     schema: Path | None = SchemaOption,
     output_format: str = typer.Option(
@@ -186,6 +186,9 @@ def validate(
 
     Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage problem.
 
+    A path `-` is standard input (a YAML, JSON, JSON Lines or CSV record file; its kind is told from
+    its text), reported as `-`.
+
     Example: claims validate --changed-since origin/main --format github
     """
     from .config import dataset_folder, in_use
@@ -210,8 +213,8 @@ def validate(
     if verbose:
         for line in in_use(given, schema=schema_in_use):
             typer.echo(line, err=True)
-    with _progress("validating") as on_file:
-        result = validate_paths(given, schema_in_use, on_file=on_file, exclude=exclude or (), only=only, cache=cache)
+    with _progress("validating") as on_file, _standard_input(given) as (given, named):
+        result = named(validate(given, schema_in_use, on_file=on_file, exclude=exclude or (), only=only, cache=cache))
     if verbose:
         skipped = ", ".join(plural(count, rule) for rule, count in result.skipped)
         typer.echo(f"passed over: {skipped or 'nothing'}", err=True)
@@ -232,6 +235,49 @@ def validate(
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
             summary.write(report.step_summary(result, first=only or ()))
     raise typer.Exit(0 if result.valid else 1)
+
+
+@contextmanager
+def _standard_input(paths: list[str]) -> Iterator[tuple[list[str], Callable[[ValidationResult], ValidationResult]]]:
+    """`-` among the paths: standard input, kept in a file of its kind while it is checked; the
+    result names it `-` again."""
+    if "-" not in paths:
+        yield paths, lambda result: result
+        return
+    import dataclasses
+    import tempfile
+
+    data = sys.stdin.buffer.read()
+    with tempfile.TemporaryDirectory(prefix="claims-stdin-") as scratch:
+        kept = os.path.join(scratch, f"stdin.{_kind_of(data)}")
+        with open(kept, "wb") as stream:
+            stream.write(data)
+
+        def named(result: ValidationResult) -> ValidationResult:
+            problems = tuple(
+                dataclasses.replace(p, file="-" if p.file == kept else p.file, message=p.message.replace(kept, "-"))
+                for p in result.problems
+            )
+            return dataclasses.replace(result, problems=problems)
+
+        yield [kept if path == "-" else path for path in paths], named
+
+
+def _kind_of(data: bytes) -> str:
+    """A record file's kind told from its text: JSON (one value), JSON Lines (an object a line), CSV
+    (a header naming `id` among comma-separated names), else YAML."""
+    text = data.lstrip(b"\xef\xbb\xbf").strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if (
+        text.startswith(b"{")
+        and len(lines) > 1
+        and all(line.startswith(b"{") and line.endswith(b"}") for line in lines)
+    ):
+        return "jsonl"
+    if text.startswith((b"{", b"[")):
+        return "json"
+    header = lines[0].replace(b'"', b"").split(b",") if lines else []
+    return "csv" if len(header) > 1 and b"id" in [name.strip().lower() for name in header] else "yaml"
 
 
 ForceOption = typer.Option(
