@@ -135,12 +135,18 @@ def test_reading_a_missing_store_says_so(tmp_path, cli):
 # --- 2. removals -------------------------------------------------------------------------------
 
 
-def test_removing_most_claims_is_refused_without_allow_removals(tmp_path, cli):
+def first_version(tmp_path: Path, records: list[dict]) -> tuple[Path, Path]:
+    """A data folder holding `records` (and a license) and a release store holding them as v1.0.0."""
     store, data = tmp_path / "releases", tmp_path / "claims"
     data.mkdir()
     (data / "claims.yaml").write_text("license: cc-by-4.0\n")
-    (data / "claims.jsonl").write_text(jsonl(editions(14)))
+    (data / "claims.jsonl").write_text(jsonl(records))
     publish([data], str(store))
+    return store, data
+
+
+def test_removing_most_claims_is_refused_without_allow_removals(tmp_path, cli):
+    store, data = first_version(tmp_path, editions(14))
     head = git(store, "rev-parse", "main")
     (data / "claims.jsonl").write_text(jsonl(editions(1)))  # 13 of 14 deleted by mistake
     run = cli("publish", data, "--repo", store)
@@ -155,23 +161,15 @@ def test_removing_most_claims_is_refused_without_allow_removals(tmp_path, cli):
 
 
 def test_replacing_every_claim_is_refused(tmp_path):
-    store, data = str(tmp_path / "releases"), tmp_path / "claims"
-    data.mkdir()
-    (data / "claims.yaml").write_text("license: cc-by-4.0\n")
-    (data / "claims.jsonl").write_text(jsonl(editions(3)))
-    publish([data], store)
+    store, data = first_version(tmp_path, editions(3))
     renamed = [dict(r, id=f"renamed-{r['id']}") for r in editions(3)]
     (data / "claims.jsonl").write_text(jsonl(renamed))
     with pytest.raises(PublishError, match="remove every claim of v1.0.0"):
-        publish([data], store)
+        publish([data], str(store))
 
 
 def test_a_small_removal_needs_no_flag_and_the_plan_counts_claims(tmp_path, cli):
-    store, data = tmp_path / "releases", tmp_path / "claims"
-    data.mkdir()
-    (data / "claims.yaml").write_text("license: cc-by-4.0\n")
-    (data / "claims.jsonl").write_text(jsonl(editions(14)))
-    publish([data], str(store))
+    store, data = first_version(tmp_path, editions(14))
     records = editions(14)[1:] + [valid_record(id="claim-new", claim="New.")]
     records[0]["status"] = "false"
     (data / "claims.jsonl").write_text(jsonl(records))

@@ -17,7 +17,7 @@ from typing import Any, cast
 import orjson
 
 from . import claim_rules, readers, rules
-from .duplicates import UniqueIndex, problem
+from .duplicates import UniqueIndex
 from .readers import jsonl
 from .readers.source import Source
 from .records import Problem, Record
@@ -169,7 +169,7 @@ class Checker:
         """The toolkit's own rules about one record's dates, beyond what the schema can say
         (`claim_rules`: a month or a year is read by its first day, `unknown` never is late)."""
         for pointer, rule, message in claim_rules.record_rules(record.data, self.today):
-            yield problem(record, pointer, rule, message)
+            yield record.problem(pointer, rule, message)
 
     def _check_line(self, index: int, source: Source, raw: bytes, number: int) -> None:
         for item in jsonl.read_line(source, raw, number):

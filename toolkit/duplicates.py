@@ -17,7 +17,7 @@ from itertools import compress, repeat
 from typing import Any
 
 from . import claim_rules
-from .records import ERROR, Problem, Record
+from .records import Problem, Record
 
 
 class UniqueIndex:
@@ -159,20 +159,13 @@ def duplicate_id(first: Record, again: Record, identifier: str) -> Iterator[Prob
     """The same id twice: both places are reported, each naming the other."""
     line, column = first.position("/id")
     where = again.position("/id")
-    yield problem(
-        again,
+    yield again.problem(
         "/id",
         "duplicate-id",
         f"the id {identifier!r} is already used at {first.file}:{line}:{column}; ids must be unique",
     )
-    yield Problem(
-        first.file,
-        line,
-        column,
-        "/id",
-        "duplicate-id",
-        ERROR,
-        f"the id {identifier!r} is used again at {again.file}:{where[0]}:{where[1]}",
+    yield first.problem(
+        "/id", "duplicate-id", f"the id {identifier!r} is used again at {again.file}:{where[0]}:{where[1]}"
     )
 
 
@@ -187,19 +180,12 @@ def duplicate_claims(records: list[Record]) -> Iterator[Problem]:
             continue
         first = firsts.setdefault(key, record)
         if first is not record and first.data.get("id") != record.data.get("id"):
-            yield problem(
-                record,
+            yield record.problem(
                 "/claim",
                 "duplicate-claim",
                 f"the same claim by the same speaker on the same date is already recorded as "
                 f"{str(first.data.get('id'))!r} at {first.file}:{first.line}; merge the two records",
             )
-
-
-def problem(record: Record, pointer: str, rule: str, message: str, severity: str = ERROR) -> Problem:
-    """A problem at `pointer` inside `record`."""
-    line, column = record.position(pointer)
-    return Problem(record.file, line, column, pointer, rule, severity, message)
 
 
 def _text(value: Any) -> str | None:

@@ -84,6 +84,11 @@ class Record:
     def position(self, pointer: str, *, key: bool = False) -> Position:
         return self.positions.of(pointer, key=key)
 
+    def problem(self, pointer: str, rule: str, message: str, severity: str = ERROR) -> Problem:
+        """A problem at `pointer` inside this record, located."""
+        line, column = self.position(pointer)
+        return Problem(self.file, line, column, pointer, rule, severity, message)
+
 
 def pointer_join(base: str, part: str | int) -> str:
     """Extend a JSON Pointer by one step, escaping as RFC 6901 asks."""

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import rules
-from .records import ERROR, Problem, Record
+from .records import Problem, Record
 from .text import claim_key, tidy
 
 
@@ -102,17 +102,11 @@ def _claimed_twice(record: Record) -> list[Problem]:
         for step, name in names:
             owner = owners.setdefault(claim_key(name), (number, entry["name"]))
             if owner[0] != number:
-                pointer = f"/{number}/{step}"
-                line, column = record.position(pointer)
                 first = record.position(f"/{owner[0]}")
                 problems.append(
-                    Problem(
-                        record.file,
-                        line,
-                        column,
-                        pointer,
+                    record.problem(
+                        f"/{number}/{step}",
                         "speaker-twice",
-                        ERROR,
                         f"{name!r} is already a name of {owner[1]!r} (entry at line {first[0]}); "
                         "a name belongs to one speaker",
                     )

@@ -110,7 +110,7 @@ def _too_large(records: list[Record], columns: Columns) -> Exception:
     """Whole numbers the table cannot hold (JSON Schema's integers have no bound, Int64 does), as
     located errors; found only when the frame could not be made."""
     from .errors import ValidationFailed
-    from .records import ERROR, Problem, pointer_join
+    from .records import pointer_join
     from .validate import ValidationResult
 
     problems = []
@@ -119,15 +119,10 @@ def _too_large(records: list[Record], columns: Columns) -> Exception:
         while todo:
             value, kind, pointer = todo.pop()
             if kind.type == "integer" and isinstance(value, int) and not -(2**63) <= value < 2**63:
-                line, column = record.position(pointer)
                 problems.append(
-                    Problem(
-                        record.file,
-                        line,
-                        column,
+                    record.problem(
                         pointer,
                         "too-large",
-                        ERROR,
                         f"the number {value} is too large for the table (whole numbers fit in 64 bits)",
                     )
                 )
