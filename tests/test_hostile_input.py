@@ -73,3 +73,26 @@ def test_arbitrary_bytes_give_a_clean_report(tmp_path, cli, data, suffix):
     path = tmp_path / ("input" + suffix)
     path.write_bytes(data)
     assert_clean_failure(cli, path)
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl", ".yaml", ".csv"])
+def test_a_number_longer_than_python_reads_is_a_clean_error(write, cli, suffix):
+    """Python refuses to read an integer of more than 4,300 digits from text (a ValueError that
+    once ended validation in a traceback): the number is reported, or kept as text where the schema
+    would type it, never a crash."""
+    import json
+
+    from conftest import valid_record
+
+    digits = "7" * 5000
+    record = json.dumps(valid_record())[:-1] + f', "priority": {digits}}}'
+    text = {".json": record, ".jsonl": record + "\n", ".yaml": f"id: abc-def\npriority: {digits}\n",
+            ".csv": f"id,priority\nabc-def,{digits}\n"}[suffix]
+    assert_clean_failure(cli, write("big" + suffix, text))
+
+
+def test_a_too_long_number_where_the_schema_asks_for_one_stays_text():
+    from toolkit.columns import Kind
+
+    assert Kind("integer").typed("7" * 5000) == "7" * 5000  # left for validation to report as "not a number"
+    assert Kind("integer").typed("42") == 42

@@ -103,8 +103,8 @@ class Kind:
         word = text.strip()
         if self.type == "boolean" and word in _BOOLEANS:
             return _BOOLEANS[word]
-        if self.type in ("integer", "number") and _is_integer(word):
-            return int(word)
+        if self.type in ("integer", "number") and len(word) <= 4_000 and _is_integer(word):
+            return int(word)  # (Python reads integers of at most 4,300 digits from text)
         if self.type == "number" and _is_number(word):
             return float(word)
         return text

@@ -26,6 +26,10 @@ _LITERALS = {"true": True, "false": False, "null": None}
 _NON_FINITE = {"NaN", "Infinity", "-Infinity", "+Infinity", "nan", "inf", "-inf"}
 
 
+# Python reads integers of at most 4,300 digits from text (sys.int_info.default_max_str_digits).
+MAX_NUMBER_CHARS = 4_000
+
+
 class JsonSyntaxError(Exception):
     """Text that is not JSON, with the position where reading stopped."""
 
@@ -140,6 +144,11 @@ class _Parser:
                 f"{word.group()} is not a JSON number; write a number or a string", rule="non-finite-number"
             )
         if number and not (word and len(word.group()) > len(number.group())):
+            if len(number.group()) > MAX_NUMBER_CHARS:  # Python refuses to read longer integers
+                raise self.fail(
+                    f"this number has {len(number.group()):,} characters; no claim field holds one that long",
+                    rule="number-too-long",
+                )
             self.at = number.end()
             return json.loads(number.group())
         if word and word.group() in _LITERALS:
