@@ -72,3 +72,15 @@ def test_publish_dry_run_in_a_new_repository_plans_the_first_version(tmp_path, c
     from huggingface_hub import HfApi
 
     assert not HfApi().repo_exists("desk/korea-claims", repo_type="dataset"), "a dry run creates nothing"
+
+
+def test_settings_with_yaml_characters_are_read_back_as_given(tmp_path, cli):
+    """A name with ': ' or ' #' is quoted in claims.yaml (it once made a file no command could read,
+    or cut the publisher's name at the '#'); a repository that is not ORG/NAME is refused."""
+    folder = tmp_path / "desk"
+    run = cli("init", folder, "--name", "Korea: claims", "--publisher", "Desk #1", "--repo", "desk/korea")
+    assert run.exit_code == 0, run.stderr
+    config = load_config(folder / "claims.yaml")
+    assert config.pretty_name == "Korea: claims" and dict(config.publisher)["name"] == "Desk #1"
+    refused = cli("init", tmp_path / "other", "--repo", "not a repo")
+    assert refused.exit_code == 2 and not (tmp_path / "other").exists()

@@ -9,6 +9,7 @@ replaces a file: if any of them exists, nothing is written.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from importlib.resources import files
@@ -16,8 +17,10 @@ from pathlib import Path
 
 from .errors import UsageError
 from .files import write_text
+from .fmt import reads_as_text
 from .new import schema_reference
 from .schema import load_schema
+from .targets import REPO_ID
 
 # Where each template goes in the new repository.
 LAYOUT = {
@@ -56,7 +59,14 @@ def init_repository(folder: str | os.PathLike, settings: Settings | None = None)
     existing = sorted(path for path in LAYOUT.values() if (folder / path).exists())
     if existing:
         raise UsageError(f"{folder}: {', '.join(existing)} exist(s) already; claims init never replaces a file")
-    values = {**settings.__dict__, "schema": schema_reference(load_schema(), folder / "claims")}
+    if not REPO_ID.match(settings.repo_id):
+        raise UsageError(f"{settings.repo_id!r} is not a Hub dataset repository: write ORG/NAME")
+    # Values go into YAML: written plain where every YAML reader reads them as that text, else quoted.
+    values = {
+        name: value if reads_as_text(value) else json.dumps(value, ensure_ascii=False)
+        for name, value in settings.__dict__.items()
+    }
+    values["schema"] = schema_reference(load_schema(), folder / "claims")
     templates = files("toolkit") / "templates"
     for template, path in LAYOUT.items():
         write_text(folder / path, templates.joinpath(template).read_text(encoding="utf-8").format(**values))

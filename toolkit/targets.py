@@ -11,7 +11,7 @@ from typing import Protocol
 
 from .errors import UsageError
 
-_REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*$")
+REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*$")
 
 
 class Target(Protocol):
@@ -61,7 +61,7 @@ def open_target(spec: str, *, token: str | None = None) -> Target:
 
         path = spec[len("file://") :] if spec.startswith("file://") else spec
         return ReleaseStore(Path(path).expanduser())
-    if _REPO_ID.match(spec):
+    if REPO_ID.match(spec):
         from .hub import HubTarget
 
         return HubTarget(spec, token=token)
