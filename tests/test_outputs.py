@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import CLAIMS, FIXTURES, ROOT
 from toolkit.build import build, write_folder
 from toolkit.errors import OutputRefused
 from toolkit.outputs import BUILD_MARKER, check_file_output
@@ -257,3 +257,23 @@ def test_temporary_files_of_a_killed_export_are_removed_by_the_next_run(tmp_path
     run = cli("export", FIXTURES, "--format", "csv", "--out", out)
     assert run.exit_code == 0, run.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*others, "claims.csv", ".claims-exports"])
+
+
+def test_pull_and_the_import_report_never_replace_a_file_without_force(tmp_path, cli):
+    """Review findings: `pull --out` and `import --report` replaced any file; now they refuse like
+    export, and a pulled file is marked as an export so that discovery passes it over."""
+    from toolkit.publish import publish
+
+    publish([CLAIMS], str(tmp_path / "store"))
+    mine = tmp_path / "mine.csv"
+    mine.write_text("my own notes\n")
+    refused = cli("pull", tmp_path / "store", "--out", mine)
+    assert refused.exit_code == 2 and mine.read_text() == "my own notes\n"
+    assert cli("pull", tmp_path / "store", "--out", mine, "--force").exit_code == 0
+    assert "mine.csv" in (tmp_path / ".claims-exports").read_text()
+
+    report = tmp_path / "report.csv"
+    report.write_text("keep me\n")
+    source = Path(__file__).parent / "data" / "factcheck-api.json"
+    run = cli("import", source, "--out", tmp_path / "imported.yaml", "--report", report)
+    assert run.exit_code == 2 and report.read_text() == "keep me\n" and not (tmp_path / "imported.yaml").exists()

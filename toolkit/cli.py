@@ -384,7 +384,7 @@ def export_command(
     """
     from .build import build
     from .export import export, writer
-    from .outputs import EXPORT_MARKER, check_file_output, mark_export
+    from .outputs import check_file_output
 
     fmt = output_format.value
     if bom and fmt != "csv":
@@ -403,16 +403,23 @@ def export_command(
         summary = export(table, fmt, out, publisher=desk, all_reviews=all_reviews)
     else:
         summary = export(table, fmt, out, bom=bom)
-    try:
-        mark_export(out)
-    except OSError as error:  # the export is written; only discovery's hint is missing
-        typer.echo(
-            f"claims: warning: cannot write {EXPORT_MARKER} beside {out} ({error.strerror or error}); "
-            f"claims validate of this folder would read the export as claims",
-            err=True,
-        )
+    _mark_export(out)
     left_out = f"; left out {summary.left_out:,} ({summary.reason})" if summary.left_out else ""
     typer.echo(f"wrote {plural(summary.rows, 'claim')} to {summary.path}{left_out}")
+
+
+def _mark_export(out: Path) -> None:
+    """Name `out` in its folder's export marker, so that discovery passes it over."""
+    from .outputs import EXPORT_MARKER, mark_export
+
+    try:
+        mark_export(out)
+    except OSError as error:  # the file is written; only discovery's hint is missing
+        typer.echo(
+            f"claims: warning: cannot write {EXPORT_MARKER} beside {out} ({error.strerror or error}); "
+            f"claims validate of this folder would read the file as claims",
+            err=True,
+        )
 
 
 @command(name="import")
@@ -458,6 +465,8 @@ def import_(
     if table_map is not None and from_format not in ("csv", "tsv"):
         raise UsageError(f"--map is for --from csv or tsv, not {from_format}")
     check_file_output(out, inputs=[source], also_read=[ratings, table_map], force=force)
+    if report is not None:
+        check_file_output(report, inputs=[source, out], also_read=[ratings, table_map], force=force)
     summary = import_claims(
         source,
         out,
@@ -592,21 +601,27 @@ def pull_command(
     revision: str | None = typer.Option(
         None, "--revision", "-r", help="Version tag (v1.0.0), X.Y.Z, or main. Default: the latest version."
     ),
-    out: Path = typer.Option(..., "--out", "-o", help="File to write: .parquet, .csv or .jsonl."),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="File to write: .parquet, .csv or .jsonl; an existing file only with --force."
+    ),
+    force: bool = ForceOption,
 ) -> None:
     """Download one published version and write it as Parquet, CSV or JSON Lines.
 
     Example: claims pull my-desk/korea-claims --revision v1.0.0 --out claims.csv
     """
     from .export import export
+    from .outputs import check_file_output
     from .publish import load
 
     formats = {".parquet": "parquet", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
     fmt = formats.get(out.suffix.lower())
     if fmt is None:
         raise typer.BadParameter("the file must end in .parquet, .csv or .jsonl", param_hint="--out")
+    check_file_output(out, force=force)
     table = load(target, revision)
     export(table, fmt, out)
+    _mark_export(out)
     typer.echo(f"wrote {plural(table.height, 'claim')} to {out}")
 
 
