@@ -89,3 +89,15 @@ def test_hub_progress_bars_stay_off_the_logs(data, hub, cli, tmp_path):
     assert run.exit_code == 0 and run.stderr == "", "no progress bar when stderr is not a terminal"
     run = cli("publish", data(second_edition()), "--repo", REPO)
     assert run.exit_code == 0 and run.stderr == ""
+
+
+def test_listing_the_files_fails_as_the_toolkit_s_own_error(data, hub):
+    """`list_repo_tree` is a generator: its requests run while it is listed, so they are now made
+    inside the call that turns Hub errors into ours (review finding: a missing revision surfaced as
+    a raw client error, which the CLI showed as "cannot read or write")."""
+    from toolkit.errors import ClaimsError
+    from toolkit.hub import HubTarget
+
+    publish([data(first_edition())], REPO)
+    with pytest.raises(ClaimsError):
+        HubTarget(REPO).files("0" * 40)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .errors import AccessDenied, HubUnavailable, PublishConflict, PublishError, TagExists, TargetNotFound
 
@@ -101,7 +103,11 @@ class HubTarget:
         return self._call("list the versions of", self.api.list_repo_refs, read=True)
 
     def files(self, revision: str) -> dict[str, str]:
-        entries = self._call("list the files of", self.api.list_repo_tree, revision=revision, recursive=True, read=True)
+        # `list_repo_tree` is a generator: listed inside the call, so that its requests are retried
+        # and their errors turned into ours like every other call's.
+        entries = self._call(
+            "list the files of", _listed(self.api.list_repo_tree), revision=revision, recursive=True, read=True
+        )
         found = {}
         for entry in entries:
             if not hasattr(entry, "blob_id"):
@@ -174,6 +180,11 @@ def _main(refs) -> str | None:
 
 def _endpoint() -> str:
     return _hf().constants.ENDPOINT
+
+
+def _listed(function: Callable[..., Iterable[Any]]) -> Callable[..., list[Any]]:
+    """A call that returns a generator, made to fetch everything before it returns."""
+    return lambda *args, **kwargs: list(function(*args, **kwargs))
 
 
 def _reason(error) -> str:
