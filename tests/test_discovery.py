@@ -144,3 +144,11 @@ def test_an_export_whose_marker_cannot_be_written_is_still_an_export(repo):
     run = claims("export", "claims", "--format", "csv", "--out", "claims.csv", cwd=repo)
     assert run.returncode == 0 and (repo / "claims.csv").is_file()
     assert "cannot write .claims-exports beside claims.csv" in run.stderr
+
+
+def test_a_glob_no_regular_expression_can_hold_is_a_usage_error(cli):
+    """Review finding: `--exclude '[z-a]*'` ended in a re.error traceback."""
+    from conftest import FIXTURES
+
+    run = cli("validate", FIXTURES, "--exclude", "[z-a]*")
+    assert run.exit_code == 2 and "the glob '[z-a]*' cannot be read" in run.stderr

@@ -130,3 +130,30 @@ def test_csv_without_a_map_or_with_a_missing_column_is_refused(tmp_path, cli):
     assert run.exit_code == 2 and "no column 'Aussage'" in run.stderr
     run = cli("import", DATA / "liar-sample.tsv", "--from", "xlsx", "--out", tmp_path / "out.yaml")
     assert run.exit_code == 2 and "claimreview, csv, tsv, liar" in run.stderr
+
+
+def test_a_map_or_table_that_cannot_be_read_is_a_usage_error(tmp_path, cli):
+    """Review findings: numbered columns named by text, constants that are not a mapping and a
+    cell over the csv module's limit ended in tracebacks."""
+    table = tmp_path / "t.csv"
+    table.write_text("Anna,Rents rose.,2023-03-12,false\n")
+    for text, said in (("header: false\ncolumns: {speaker: speaker}\n", "numbered from 0"),
+                       ("columns: {speaker: speaker}\nconstants: [1, 2]\n", "constants is a mapping")):
+        (tmp_path / "m.yaml").write_text(text)
+        run = cli("import", table, "--from", "csv", "--map", tmp_path / "m.yaml", "--out", tmp_path / "o.yaml")
+        assert run.exit_code == 2 and said in run.stderr and "Traceback" not in run.stderr
+    huge = tmp_path / "huge.csv"
+    huge.write_text("speaker,claim\nAnna," + "x" * 200_000 + "\n")
+    (tmp_path / "m.yaml").write_text("columns: {speaker: speaker, claim: claim}\n")
+    run = cli("import", huge, "--from", "csv", "--map", tmp_path / "m.yaml", "--out", tmp_path / "o.yaml")
+    assert run.exit_code == 2 and "row 2 cannot be read" in run.stderr and not (tmp_path / "o.yaml").exists()
+
+
+def test_the_csv_report_of_skipped_items_is_safe_in_a_spreadsheet(tmp_path):
+    from toolkit.imports.records import Skipped
+    from toolkit.imports.summary import ImportSummary, write_report
+
+    skipped = (Skipped("=1+1", "https://example.org/a", "@SUM(A1)"), Skipped("item 2", None, "no claimant"))
+    write_report(tmp_path / "report.csv", ImportSummary(None, 2, 2, 0, skipped=skipped))
+    assert (tmp_path / "report.csv").read_text().splitlines()[1:] == [
+        "'=1+1,https://example.org/a,'@SUM(A1)", "item 2,,no claimant"]

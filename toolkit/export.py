@@ -43,11 +43,9 @@ from .columns import CONTRACT
 from .dates import written_expr
 from .errors import ExportError, UsageError
 from .files import atomic_path, write_text
+from .text import FORMULA_START
 
 JOIN = "; "
-# Cells a spreadsheet reads as a formula or a command (OWASP, "CSV Injection"), and cells that
-# would look like one once the reader removed the quote we add.
-FORMULA_START = r"^'*[=+\-@\t\r]"
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ import re
 import subprocess
 from collections.abc import Iterable
 
+from .errors import UsageError
+
 VENV_MARKER = "pyvenv.cfg"
 PACKAGE_FOLDERS = frozenset({"site-packages", "node_modules", "__pycache__"})
 
@@ -31,7 +33,14 @@ PACKAGE_FOLDERS = frozenset({"site-packages", "node_modules", "__pycache__"})
 def compile_globs(patterns: Iterable[str]) -> re.Pattern | None:
     """One regular expression matching a path (with `/`, relative to the patterns' folder) that
     any of `patterns` matches, or a path inside a folder one matches; None for no pattern."""
-    parts = [_translate(p) for p in patterns if p.strip("/ ")]
+    parts = []
+    for pattern in (p for p in patterns if p.strip("/ ")):
+        part = _translate(pattern)
+        try:
+            re.compile(part)
+        except re.error as error:  # a character class no regular expression can hold: `[z-a]`
+            raise UsageError(f"the glob {pattern!r} cannot be read: {error}") from None
+        parts.append(part)
     return re.compile("(?:" + "|".join(parts) + ")") if parts else None
 
 

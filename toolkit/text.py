@@ -13,6 +13,21 @@ _SPACE = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"[^\w\s]")
 
 
+# Cells a spreadsheet reads as a formula or a command (OWASP, "CSV Injection"), also after
+# quotes that an earlier neutralisation added.
+FORMULA_START = r"^'*[=+\-@\t\r]"
+_FORMULA = re.compile(FORMULA_START)
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A CSV cell a spreadsheet shows instead of running: a leading `'` before a formula.
+
+    >>> spreadsheet_safe("=HYPERLINK(1)"), spreadsheet_safe("plain")
+    ("'=HYPERLINK(1)", 'plain')
+    """
+    return "'" + cell if _FORMULA.match(cell) else cell
+
+
 def plural(count: int, noun: str) -> str:
     """`1 claim`, `2 claims`, `1,000 claims`: counts as people write them.
 

@@ -21,12 +21,13 @@ from ..errors import ClaimsError, ExportError, UsageError
 from ..files import write_text
 from ..ratings import RatingMap, load_ratings
 from ..schema import load_schema
+from ..text import plural
 from .factcheck_api import reviews_from_api
 from .jsonld import review_from_jsonld
 from .records import Disagreement, Outcome, Skipped, to_records
 from .review import Review
 from .shapes import Item, read_items, walk
-from .summary import REPORT_SUFFIXES, ImportSummary, count, render, write_report
+from .summary import REPORT_SUFFIXES, ImportSummary, render, write_report
 from .tabular import LIAR, load_map, reviews_from_table
 
 __all__ = [
@@ -121,14 +122,14 @@ def import_claims(
     if not records:
         reasons = "; ".join(f"{n} {reason}" for reason, n in summary.skipped_by_reason.items())
         raise ClaimsError(
-            f"{path}: no record imported from {count(summary.items, 'item')}"
+            f"{path}: no record imported from {plural(summary.items, 'item')}"
             + (f" ({reasons})" if reasons else f": no {source} item found")
             + f"; {out} not written"
         )
     if strict and summary.unmapped:
         listed = ", ".join(f'"{words}" ({publisher or "no publisher"})' for words, publisher in summary.unmapped)
         raise ClaimsError(
-            f"{path}: {count(sum(summary.unmapped.values()), 'review')} with unmapped ratings: {listed}; "
+            f"{path}: {plural(sum(summary.unmapped.values()), 'review')} with unmapped ratings: {listed}; "
             f"map them with --ratings FILE.yaml; {out} not written (--strict)"
         )
     try:

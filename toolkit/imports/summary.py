@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import ExportError
 from ..files import write_text
+from ..text import plural, spreadsheet_safe
 from .records import Disagreement, Skipped
 
 REPORT_SUFFIXES = (".json", ".csv")
@@ -66,7 +67,11 @@ def write_report(path: Path, summary: ImportSummary) -> None:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, ["position", "url", "reason"], lineterminator="\n")
         writer.writeheader()
-        writer.writerows(s.as_dict() for s in summary.skipped)
+        # Positions, urls and reasons come from the input: defused for spreadsheets, as exports are.
+        writer.writerows(
+            {k: None if v is None else spreadsheet_safe(str(v)) for k, v in s.as_dict().items()}
+            for s in summary.skipped
+        )
         text = buffer.getvalue()
     try:
         write_text(path, text)
@@ -77,8 +82,8 @@ def write_report(path: Path, summary: ImportSummary) -> None:
 def render(summary: ImportSummary, report: str | None = None) -> str:
     """The summary as lines for a terminal: counts, then every unmapped rating and disagreement."""
     lines = [
-        f"read {count(summary.items, 'item')} ({count(summary.reviews, 'review')}); "
-        f"wrote {count(summary.written, 'record')} ({count(summary.reviews_kept, 'review')} kept) to {summary.path}"
+        f"read {plural(summary.items, 'item')} ({plural(summary.reviews, 'review')}); "
+        f"wrote {plural(summary.written, 'record')} ({plural(summary.reviews_kept, 'review')} kept) to {summary.path}"
     ]
     if summary.skipped:
         reasons = ", ".join(f"{n} {reason}" for reason, n in summary.skipped_by_reason.items())
@@ -97,7 +102,7 @@ def render(summary: ImportSummary, report: str | None = None) -> str:
             )
     if summary.disagreements:
         lines.append(
-            f"{count(len(summary.disagreements), 'claim')} with reviews that disagree "
+            f"{plural(len(summary.disagreements), 'claim')} with reviews that disagree "
             "(every review kept; the record's status is the most recent mapped one):"
         )
         for d in summary.disagreements[:SHOWN_DISAGREEMENTS]:
@@ -109,7 +114,3 @@ def render(summary: ImportSummary, report: str | None = None) -> str:
                 f"({report if report and report.endswith('.json') else '--report FILE.json'} lists every one)"
             )
     return "\n".join(lines) + "\n"
-
-
-def count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")

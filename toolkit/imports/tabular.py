@@ -129,6 +129,11 @@ def load_map(path: str | os.PathLike | None, delimiter: str) -> TableMap:
             "use columns, dates, labels, constants, header"
         )
     constants = data.get("constants") or {}
+    if not isinstance(constants, dict):
+        raise UsageError(f"--map {path}: constants is a mapping of field -> value")
+    header = bool(data.get("header", True))
+    if not header and not all(isinstance(c, int) or (isinstance(c, str) and c.isdigit()) for c in data["columns"]):
+        raise UsageError(f"--map {path}: with header: false, columns are numbered from 0 (0: speaker, 3: claim, ...)")
     for target in [*data["columns"].values(), *constants]:
         if target not in TARGETS and target not in RECORD_FIELDS:
             raise UsageError(
@@ -153,7 +158,7 @@ def load_map(path: str | os.PathLike | None, delimiter: str) -> TableMap:
         dates=tuple(dates),
         labels=labels,
         constants=constants,
-        header=bool(data.get("header", True)),
+        header=header,
         delimiter=delimiter,
     )
 
@@ -170,10 +175,16 @@ def reviews_from_table(path: str | os.PathLike, table: TableMap) -> Iterator[Rev
                 f"{path}: no column {', '.join(map(repr, missing))} in the header "
                 f"({', '.join(header)}); the map names columns by their header"
             )
-    for number, row in enumerate(rows, start=2 if table.header else 1):
-        if not any(cell.strip() for cell in row):
-            continue
-        yield _row(f"row {number}", row, header, table)
+    number = 1 if table.header else 0
+    try:
+        for number, row in enumerate(rows, start=2 if table.header else 1):
+            if not any(cell.strip() for cell in row):
+                continue
+            yield _row(f"row {number}", row, header, table)
+    except csv.Error as error:  # a cell over the csv module's limit, a stray NUL byte
+        raise UsageError(
+            f"{path}: row {number + 1} cannot be read as {table.delimiter!r}-separated values: {error}"
+        ) from None
 
 
 def _row(
