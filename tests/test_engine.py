@@ -51,7 +51,7 @@ def _errors(errors) -> list[tuple]:
 
 
 def test_every_fixture_record():
-    layout = SCHEMA.csv_layout
+    layout = SCHEMA.record_kind
     found = [item for source in readers.discover([FIXTURES]) for item in readers.read(source, layout)
              if isinstance(item, toolkit.Record)]
     assert len(found) == 14

@@ -29,7 +29,7 @@ from typing import Any
 import orjson
 
 from .checker import Checker
-from .duplicates import UniqueIndex, claim_digest, speaker_digest
+from .duplicates import UniqueIndex, claim_digest, speaker_digest, text_or_none
 from .files import write_bytes
 from .findings import Findings
 from .readers.source import Source
@@ -55,11 +55,7 @@ class RecordingIndex(UniqueIndex):
 
     def add_many(self, ids, speakers, claims, dates, refs) -> None:
         for identifier, speaker, claim, date, ref in zip(ids, speakers, claims, dates, refs):
-            self.add(_text(identifier), _text(speaker), _text(claim), _text(date), ref)
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+            self.add(text_or_none(identifier), text_or_none(speaker), text_or_none(claim), text_or_none(date), ref)
 
 
 def stable_keys(identifier: str | None, speaker: str | None, claim: str | None, date: str | None) -> list[int | None]:

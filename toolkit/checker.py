@@ -63,7 +63,7 @@ class Checker:
         """Read and check one file of any format, record by record; yields every record read."""
         by_line = readers.FORMATS.get(source.path.suffix.lower()) == "jsonl"
         ordinal = 0
-        for item in readers.read(source, self.schema.csv_layout):
+        for item in readers.read(source, self.schema.record_kind):
             if isinstance(item, Problem):
                 self.problems.append(item)
                 continue
@@ -180,7 +180,7 @@ class Checker:
                 self.check(item, reference(index, number), raw)
 
     def _located(self, source: Source) -> Iterator[Record]:
-        for item in readers.read(source, self.schema.csv_layout):
+        for item in readers.read(source, self.schema.record_kind):
             if isinstance(item, Record):
                 yield item
 

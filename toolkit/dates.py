@@ -11,16 +11,35 @@ when its first day is.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import polars as pl
 
 UNKNOWN = "unknown"
+# A day written loosely: one-digit months and days, `/` or `.` between the parts, spaces around.
+_LOOSE_DAY = re.compile(r"\s*([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})\s*")
 # Length of the text -> its precision; anything else (a full date-time, garbage) is not a claim date.
 PRECISIONS = {10: "day", 7: "month", 4: "year"}
 # How each precision is written from the period's first day.
 WRITTEN = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+
+
+def day_written_right(value: Any) -> str | None:
+    """`2018-12-4` (or `2018/12/04`) as `2018-12-04`: the same day written as the schema wants, if
+    it is a real day; None otherwise. `fmt` writes it so, `explain` suggests it.
+
+    >>> day_written_right("2018-12-4"), day_written_right("2018-02-30")
+    ('2018-12-04', None)
+    """
+    match = _LOOSE_DAY.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    try:
+        return dt.date(*map(int, match.groups())).isoformat()
+    except ValueError:
+        return None
 
 
 def precision(text: Any) -> str | None:

@@ -36,7 +36,11 @@ class UniqueIndex:
 
     def add_record(self, data: dict, ref: int) -> None:
         self.add(
-            _text(data.get("id")), _text(data.get("speaker")), _text(data.get("claim")), _text(data.get("date")), ref
+            text_or_none(data.get("id")),
+            text_or_none(data.get("speaker")),
+            text_or_none(data.get("claim")),
+            text_or_none(data.get("date")),
+            ref,
         )
 
     def add(self, identifier: str | None, speaker: str | None, claim: str | None, date: str | None, ref: int) -> None:
@@ -62,7 +66,7 @@ class UniqueIndex:
                 digests = None
         if digests is None:
             for identifier, speaker, claim, date, ref in zip(ids, speakers, claims, dates, refs):
-                self.add(_text(identifier), _text(speaker), _text(claim), _text(date), ref)
+                self.add(text_or_none(identifier), text_or_none(speaker), text_or_none(claim), text_or_none(date), ref)
             return
         self.ids.fromlist(list(map(hash, ids)))  # fromlist: a third faster than extend(map)
         self.id_refs.fromlist(refs)
@@ -188,7 +192,8 @@ def duplicate_claims(records: list[Record]) -> Iterator[Problem]:
             )
 
 
-def _text(value: Any) -> str | None:
+def text_or_none(value: Any) -> str | None:
+    """A field as the index takes it: text, or None for anything else."""
     return value if isinstance(value, str) else None
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from jsonschema import ValidationError
 
 from .claim_rules import unknown_field_hint
+from .dates import day_written_right
 from .records import ERROR, Problem, Record, pointer_join
 
 _TYPE_WORDS = {
@@ -90,22 +91,6 @@ def _pattern_fails(error: ValidationError) -> bool:
         return False
 
 
-_LOOSE_DAY = re.compile(r"\s*([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})\s*")
-
-
-def _day_written_right(value: Any) -> str | None:
-    """`2018-12-4` -> `2018-12-04`: the same day written as the schema wants, if it is one."""
-    import datetime as dt
-
-    match = _LOOSE_DAY.fullmatch(value) if isinstance(value, str) else None
-    if match is None:
-        return None
-    try:
-        return dt.date(*map(int, match.groups())).isoformat()
-    except ValueError:
-        return None
-
-
 def _hint(schema: Any, pattern: Any) -> str:
     """What a value should look like, in the schema's own words: the `description` of the part of
     the schema whose `pattern` refused it (the schema is the one source of such facts)."""
@@ -141,7 +126,7 @@ def message(error: ValidationError, pointer: str) -> str:
         if pointer == "/date" and isinstance(value, str) and _DAY_SHAPE.match(value):
             # The claim's date: its pattern spells out the calendar (see schema 2's claim_date).
             return f"{value!r} is not a real calendar date"
-        day = _day_written_right(value) if name == "date" else None
+        day = day_written_right(value) if name == "date" else None
         if day is not None:
             return f"{value!r} is not a valid date: write it as {day} (YYYY-MM-DD, with zeros)"
         return f"{value!r} is not a valid {name}: {_hint(error.schema, expected)}"

@@ -117,7 +117,7 @@ class Findings:
                             found[reference(index, number)] = item
                 continue
             ordinal = 0
-            for item in readers.read(source, self.schema.csv_layout):
+            for item in readers.read(source, self.schema.record_kind):
                 if isinstance(item, Record):
                     if ordinal in ordinals:
                         found[reference(index, ordinal)] = item

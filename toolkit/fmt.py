@@ -15,11 +15,9 @@ be read is reported and left alone; the others are still formatted.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,12 +33,12 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarStrin
 
 from . import readers
 from .columns import partial_date
+from .dates import day_written_right
 from .files import write_text
 from .schema import ClaimSchema, load_schema
 
 FORMATTED = ("yaml", "json")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_LOOSE_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
 @dataclass
@@ -187,13 +185,7 @@ def _wants_text(node: dict[str, Any]) -> bool:
 
 def _day(text: str) -> str:
     """`2018-12-4` as `2018-12-04` when it is a real day; anything else as written."""
-    match = _LOOSE_DAY.match(text)
-    if not match:
-        return text
-    try:
-        return dt.date(*map(int, match.groups())).isoformat()
-    except ValueError:
-        return text
+    return day_written_right(text) or text
 
 
 def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

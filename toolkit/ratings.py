@@ -63,11 +63,6 @@ class Verdict:
     status: str | None
     how: str  # "ours" (our own word), "mapped", "no verdict", "unmapped"
 
-    @property
-    def keeps_words(self) -> bool:
-        """Whether the publisher's words must be kept beside the status (they are not ours)."""
-        return self.how != "ours"
-
 
 def label_key(text: str) -> str:
     """What ratings are compared by: lower case, no accents or diacritics (Latin, Arabic,

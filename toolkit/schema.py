@@ -69,7 +69,7 @@ class ClaimSchema:
         return columns_of(self)
 
     @property
-    def csv_layout(self) -> Kind:
+    def record_kind(self) -> Kind:
         """What the readers give plain YAML and CSV values: the kind at each place of a record."""
         return self.columns.record
 
