@@ -24,7 +24,7 @@ from .readers import as_paths
 from .schema import SCHEMA_NAME, ClaimSchema, load_schema
 from .speakers import find_registry, load_speakers
 from .table import BuildReport, frame_of, input_columns, merge
-from .validate import ValidationResult, read_frame, read_records
+from .validate import ValidationResult, valid_frame
 from .versions import changelog
 
 DATA_DIR = "data"
@@ -58,16 +58,10 @@ def build(
     """
     paths = as_paths(paths)
     schema = schema if isinstance(schema, ClaimSchema) else load_schema(schema)
-    # Large JSON Lines inputs go straight into columns; anything else is read record by record.
-    validation, frame = read_frame(paths, schema, columns=input_columns(schema.columns)) or (None, None)
-    if frame is None and (validation is None or validation.valid):
-        validation, records = read_records(paths, schema)
-        if validation.valid:  # only valid records make a frame: the report, never a traceback
-            frame = frame_of(records, schema.columns)
-    assert validation is not None  # from read_frame, else from read_records
-    if not validation.valid:
-        raise ValidationFailed(validation)
-    assert frame is not None  # valid records always make a frame, one way or the other
+    columns = schema.columns
+    validation, frame = valid_frame(
+        paths, schema, columns=input_columns(columns), rows=lambda records: frame_of(records, columns)
+    )
     registry = load_speakers(speakers if speakers is not None else find_registry(paths))
     table, report = merge(frame, registry, schema.columns)
     if strict and report.conflicts:

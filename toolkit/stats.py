@@ -17,12 +17,12 @@ import polars as pl
 from rich.table import Table
 
 from .dates import start_expr
-from .errors import ExportError, UsageError, ValidationFailed
+from .errors import ExportError, UsageError
 from .files import atomic_path
 from .schema import ClaimSchema, load_schema
 from .speakers import SpeakerRegistry, find_registry, load_speakers
 from .text import tidy_expr
-from .validate import read_frame, read_records
+from .validate import valid_frame
 from .vocabulary import STATUSES
 
 PLOT_SPEAKERS = 15  # the figure shows the speakers with most claims; the counts keep them all
@@ -75,17 +75,14 @@ def count(
     """
     paths = [os.fspath(p) for p in paths]
     schema = schema if isinstance(schema, ClaimSchema) else load_schema(schema)
-    validation, frame = read_frame(paths, schema, columns=COUNTED) or (None, None)
-    if frame is None and (validation is None or validation.valid):
-        validation, records = read_records(paths, schema)
-        if validation.valid:  # only valid records make a frame: the report, never a traceback
-            frame = pl.DataFrame(
-                [{name: r.data.get(name) for name in COUNTED} for r in records], schema=COUNTED, strict=False
-            )
-    assert validation is not None  # from read_frame, else from read_records
-    if not validation.valid:
-        raise ValidationFailed(validation)
-    assert frame is not None  # valid records always make a frame, one way or the other
+    _, frame = valid_frame(
+        paths,
+        schema,
+        columns=COUNTED,
+        rows=lambda records: pl.DataFrame(
+            [{name: r.data.get(name) for name in COUNTED} for r in records], schema=COUNTED, strict=False
+        ),
+    )
     registry = load_speakers(speakers if speakers is not None else find_registry(paths))
     return stats(frame.with_columns(canonical_speakers(frame["speaker"], registry), start_expr(pl.col("date"))))
 

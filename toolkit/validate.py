@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from . import pieces, readers
 from .checker import Checker
+from .errors import ValidationFailed
 from .findings import Findings, ValidationResult
 from .records import Record
 from .schema import ClaimSchema, load_schema
@@ -123,6 +124,29 @@ def read_frame(
         frames.append(frame.with_columns(pl.lit(source.display, dtype=pl.String).alias("source_file")))
     frame = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
     return result, (frame if frame.height == result.records else None)
+
+
+def valid_frame(
+    paths: Iterable[str | os.PathLike],
+    schema: ClaimSchema,
+    *,
+    columns: pl.Schema,
+    rows: Callable[[list[Record]], pl.DataFrame],
+) -> tuple[ValidationResult, pl.DataFrame]:
+    """Validate, and give the records as a frame of `columns`: JSON Lines straight into columns
+    (`read_frame`), anything else through `rows(records)`. Raise ValidationFailed with the report
+    when anything is invalid: only valid records make a frame, so a later stage never meets one
+    it cannot hold (the report, never a traceback)."""
+    validation, frame = read_frame(paths, schema, columns=columns) or (None, None)
+    if frame is None and (validation is None or validation.valid):
+        validation, records = read_records(paths, schema)
+        if validation.valid:
+            frame = rows(records)
+    assert validation is not None  # from read_frame, else from read_records
+    if not validation.valid:
+        raise ValidationFailed(validation)
+    assert frame is not None  # valid records always make a frame, one way or the other
+    return validation, frame
 
 
 def _schema(schema: str | os.PathLike | ClaimSchema | None) -> ClaimSchema:
