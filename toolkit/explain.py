@@ -13,7 +13,7 @@ from jsonschema import ValidationError
 
 from .claim_rules import unknown_field_hint
 from .dates import day_written_right
-from .records import ERROR, Problem, Record, pointer_join
+from .records import Problem, Record, pointer_join
 
 _TYPE_WORDS = {
     "string": "text",
@@ -66,18 +66,15 @@ def problems_for(record: Record, error: ValidationError) -> Iterator[Problem]:
         for key in error.instance:
             if key in allowed:
                 continue
-            key_pointer = pointer_join(pointer, key)
-            line, column = record.position(key_pointer, key=True)
             guess = closest(key, tuple(allowed), 0.6)
             hint = f"; did you mean {guess!r}?" if guess else f"; known fields: {', '.join(allowed)}"
             if older := unknown_field_hint(key, pointer):
                 hint = f": {older}"
-            yield Problem(record.file, line, column, key_pointer, keyword, ERROR, f"unknown field {key!r}{hint}")
+            yield record.problem(pointer_join(pointer, key), keyword, f"unknown field {key!r}{hint}", key=True)
         return
     if keyword == "format" and _pattern_fails(error):
         return  # the value does not even look right: its `pattern` error says all (one problem a value)
-    line, column = record.position(pointer)
-    yield Problem(record.file, line, column, pointer, keyword, ERROR, message(error, pointer))
+    yield record.problem(pointer, keyword, message(error, pointer))
 
 
 def _pattern_fails(error: ValidationError) -> bool:

@@ -84,9 +84,9 @@ class Record:
     def position(self, pointer: str, *, key: bool = False) -> Position:
         return self.positions.of(pointer, key=key)
 
-    def problem(self, pointer: str, rule: str, message: str, severity: str = ERROR) -> Problem:
-        """A problem at `pointer` inside this record, located."""
-        line, column = self.position(pointer)
+    def problem(self, pointer: str, rule: str, message: str, severity: str = ERROR, *, key: bool = False) -> Problem:
+        """A problem at `pointer` inside this record, located (at its key, with `key`)."""
+        line, column = self.position(pointer, key=key)
         return Problem(self.file, line, column, pointer, rule, severity, message)
 
 

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from itertools import accumulate
 from typing import Any
 
-from .records import ERROR, Problem, Record, pointer_join
+from .records import Problem, Record, pointer_join
 
 # The fields where line breaks and tabs are part of the text (a quote over several lines).
 PROSE_FIELDS = frozenset({"/claim", "/context"})
@@ -148,10 +148,7 @@ def suspect_lines(lines: list[bytes]) -> list[int]:
 
 def problems(record: Record) -> list[Problem]:
     """Every text rule the record breaks, located at the text (or key) that breaks it."""
-    return [
-        Problem(record.file, *record.position(pointer, key=key), pointer, rule, ERROR, message)
-        for pointer, key, rule, message in findings(record.data)
-    ]
+    return [record.problem(pointer, rule, message, key=key) for pointer, key, rule, message in findings(record.data)]
 
 
 def findings(data: Any) -> list[tuple[str, bool, str, str]]:
