@@ -32,6 +32,7 @@ from typing import Any
 import polars as pl
 
 from .dates import UNKNOWN, written
+from .records import present
 from .vocabulary import STATUSES
 
 CONTEXT = "https://schema.org"
@@ -83,7 +84,7 @@ def _claim_review(row: dict[str, Any], review: dict[str, Any], publisher: dict[s
     rating = _rating(review)
     if rating is None:
         return None
-    speaker = _present(
+    speaker = present(
         {
             "@type": AUTHOR_TYPES.get(row.get("speaker_type") or "", "Thing"),
             "name": row["speaker"],
@@ -93,19 +94,19 @@ def _claim_review(row: dict[str, Any], review: dict[str, Any], publisher: dict[s
     # The first appearance is the earliest dated one (else the first listed); the others follow.
     listed = sorted(row.get("appearances") or [], key=lambda a: (a.get("date") is None, a.get("date") or dt.date.min))
     appearances = [
-        _present(
+        present(
             {"@type": "CreativeWork", "url": a["url"], "name": a.get("title"), "datePublished": _day(a.get("date"))}
         )
         for a in listed
     ]
     claim_date = written(row["date"], row.get("date_precision"))
-    return _present(
+    return present(
         {
             "@context": CONTEXT,
             "@type": "ClaimReview",
             "url": review.get("url"),
             "claimReviewed": row["claim"],
-            "itemReviewed": _present(
+            "itemReviewed": present(
                 {
                     "@type": "Claim",
                     "identifier": row["id"],
@@ -116,7 +117,7 @@ def _claim_review(row: dict[str, Any], review: dict[str, Any], publisher: dict[s
                     "inLanguage": row.get("language"),
                 }
             ),
-            "author": _present({"@type": "Organization", **publisher}) if publisher else None,
+            "author": present({"@type": "Organization", **publisher}) if publisher else None,
             "creator": {"@type": "Person", "name": review["author"]} if review.get("author") else None,
             "datePublished": _day(review.get("date")),
             "reviewRating": rating,
@@ -144,7 +145,7 @@ def _rating(review: dict[str, Any]) -> dict[str, Any] | None:
     words = given.get("text") or (ours.alternate_name if ours is not None and given.get("value") is None else None)
     if not words and not scale:
         return None
-    return _present({"@type": "Rating", **scale, "alternateName": words})
+    return present({"@type": "Rating", **scale, "alternateName": words})
 
 
 def _number(value: Any) -> Any:
@@ -154,7 +155,3 @@ def _number(value: Any) -> Any:
 
 def _day(value: Any) -> str | None:
     return value.isoformat() if isinstance(value, dt.date) else value
-
-
-def _present(mapping: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in mapping.items() if value is not None and value != [] and value != {}}

@@ -94,3 +94,8 @@ def pointer_join(base: str, part: str | int) -> str:
     """Extend a JSON Pointer by one step, escaping as RFC 6901 asks."""
     text = str(part).replace("~", "~0").replace("/", "~1")
     return f"{base}/{text}"
+
+
+def present(mapping: dict[str, Any]) -> dict[str, Any]:
+    """The mapping without its empty values (None, [], {}): what a record or a ClaimReview writes."""
+    return {key: value for key, value in mapping.items() if value is not None and value != [] and value != {}}

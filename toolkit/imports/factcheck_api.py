@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..records import present
 from .review import Review
-from .values import day, get, present, text, url
+from .values import day, get, text, url
 
 
 def reviews_from_api(position: str, claim: dict) -> Iterator[Review | tuple[str, str | None, str]]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..records import present
 from .review import Review
 from .shapes import types
-from .values import as_list, claim_date, day, first, get, name, present, text, url
+from .values import as_list, claim_date, day, first, get, name, text, url
 
 # schema.org types of a claim's author, as `speaker_type` (subtypes of Organization included).
 SPEAKER_TYPES = {

@@ -22,11 +22,12 @@ from typing import Any
 
 from ..dates import UNKNOWN, period_start
 from ..ratings import RatingMap, from_scale
+from ..records import present
 from ..schema import ClaimSchema
 from ..text import claim_key
 from .ids import stable_id
 from .review import Review
-from .values import present, rating_text
+from .values import rating_text
 
 REASON_CHARS = 200
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

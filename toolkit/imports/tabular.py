@@ -41,10 +41,11 @@ from typing import Any
 import yaml
 
 from ..errors import UsageError
+from ..records import present
 from ..vocabulary import FROM_LIAR, STATUSES
 from .review import Review
 from .shapes import read_text
-from .values import day, present, text, url
+from .values import day, text, url
 
 # Where a mapped field goes: target -> the `Review` attribute (record fields not listed here go
 # to `Review.fields`, as the record keeps them).

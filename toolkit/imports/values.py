@@ -91,8 +91,3 @@ def first(value: Any) -> Any:
 
 def as_list(value: Any) -> list:
     return value if isinstance(value, list) else [] if value is None else [value]
-
-
-def present(mapping: dict[str, Any]) -> dict[str, Any]:
-    """The mapping without its empty values (None, [], {})."""
-    return {key: value for key, value in mapping.items() if value is not None and value != [] and value != {}}
