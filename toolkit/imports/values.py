@@ -9,6 +9,7 @@ import re
 from typing import Any
 from urllib.parse import quote
 
+from ..dates import precision
 from ..text import tidy
 
 _DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -26,9 +27,6 @@ def day(value: Any) -> str | None:
     return text
 
 
-_PERIOD = re.compile(r"^([0-9]{4})(?:-([0-9]{2}))?$")
-
-
 def claim_date(value: Any) -> str | None:
     """A claim's date as schema 2 keeps it: a day (cut from a date-time), or a month or a year
     when that is all the source says (`2018-12`, `2018`); None for anything else.
@@ -41,10 +39,8 @@ def claim_date(value: Any) -> str | None:
     found = day(value)
     if found or not isinstance(value, str):
         return found
-    match = _PERIOD.match(value.strip())
-    if not match or (match.group(2) and not 1 <= int(match.group(2)) <= 12):
-        return None
-    return match.group(0)
+    period = value.strip()
+    return period if precision(period) in ("month", "year") else None
 
 
 def url(value: Any) -> str | None:
