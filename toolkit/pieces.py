@@ -227,9 +227,9 @@ def _check_jsonl(
         with source.path.open("rb") as stream:
             stream.seek(offset)
             data = stream.read() if length is None else stream.read(length)
-        lines = data.split(b"\n")
-        if lines and not lines[-1]:
-            lines.pop()
+        if data.endswith(b"\n"):
+            data = data[:-1]
+        lines = data.split(b"\n") if data else []
         if length is not None and lines:
             # Each block of MARK_EVERY lines takes its lines' lengths and as many newlines.
             blocks = [
@@ -238,7 +238,7 @@ def _check_jsonl(
             marks[index] = [
                 (first_line + k * MARK_EVERY, start) for k, start in enumerate(accumulate(blocks[:-1], initial=offset))
             ]
-        return checker.check_lines(index, source, lines, first_line)
+        return checker.check_lines(index, source, lines, first_line, data)
     except RecursionError:
         checker.problems.append(source.problem("the file is nested too deeply to read", rule="too-deep"))
     except OSError as error:

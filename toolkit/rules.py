@@ -24,9 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
-from bisect import bisect_right
 from collections.abc import Iterator
-from itertools import accumulate
 from typing import Any
 
 from .records import Problem, Record, pointer_join
@@ -119,31 +117,42 @@ def suspect(raw: bytes) -> bool:
     return any(part.search(text) for part in _SUSPECT_PARTS)
 
 
-def suspect_lines(lines: list[bytes]) -> list[int]:
-    """The indexes of the JSON lines (vouched for by the line decoder: no raw control character
-    inside a string) that may hold a text breaking a rule. The lines are read together: escapes
-    and strings that may look empty by RE2, one call per pattern over an Arrow array of the
-    lines' bytes (`re` if RE2 cannot), raw controls by `re`."""
+def suspect_lines(lines: list[bytes], data: bytes | None = None) -> list[int]:
+    """The indexes of the JSON lines that may hold a text breaking a rule (a line the decoder
+    refuses may be flagged or not: the careful reader checks it anyway). `data`, if given, is
+    `b"\\n".join(lines)`, the bytes as read, searched as they are. Escapes and strings that may
+    look empty are found by RE2, one call per pattern over an Arrow array of the lines (`re`
+    reads each line if RE2 cannot); raw controls by `re`."""
     if not lines:
         return []
-    joined = b"\n".join(lines)
-    # Line k is joined[starts[k]:starts[k + 1]] (with its newline, but for the last).
-    starts = array("q", accumulate(map((1).__add__, map(len, lines)), initial=0))
-    starts[-1] = len(joined)
+    text = b"\n".join(lines) if data is None else data
     hits: set[int] = set()
     for first, pattern in _RAW_CONTROLS:
-        if first in joined:
-            hits.update(bisect_right(starts, match.start()) - 1 for match in pattern.finditer(joined))
+        if first in text:
+            hits.update(_lines_of(text, (match.start() for match in pattern.finditer(text))))
     try:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        arrow = pa.LargeStringArray.from_buffers(len(lines), pa.py_buffer(starts), pa.py_buffer(joined))
-        for regex in (_ESCAPES, _LOOKS_EMPTY):
+        whole = pa.LargeStringArray.from_buffers(1, pa.py_buffer(array("q", (0, len(text)))), pa.py_buffer(text))
+        arrow = pc.list_flatten(pc.split_pattern(whole, "\n"))
+        if len(arrow) != len(lines):
+            raise ValueError("data is not the lines joined by newlines")
+        for regex in (_ESCAPES, _LOOKS_EMPTY) if b"\\" in text else (_LOOKS_EMPTY,):
             hits.update(pc.indices_nonzero(pc.match_substring_regex(arrow, regex)).to_pylist())
     except Exception:  # no pyarrow, or RE2 refuses: `re` reads each line
         hits.update(k for k, line in enumerate(lines) if suspect(line))
     return sorted(hits)
+
+
+def _lines_of(text: bytes, positions: Iterator[int]) -> Iterator[int]:
+    """The line (by index) of each of the increasing `positions` in `text`: newlines counted
+    once, from one position to the next."""
+    line, last = 0, 0
+    for position in positions:
+        line += text.count(b"\n", last, position)
+        last = position
+        yield line
 
 
 def problems(record: Record) -> list[Problem]:
