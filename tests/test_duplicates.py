@@ -14,15 +14,23 @@ from toolkit.text import claim_key
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(max_size=60) | st.text(string.printable, max_size=60))
+@given(st.text(max_size=60) | st.text(string.printable, max_size=60) | st.text("“”—–’«» éÉŒœﬁ1_-.!?", max_size=60))
 def test_claim_digest_is_claim_key_without_spaces(text):
     assert claim_digest(text) == claim_key(text).replace(" ", "").encode("utf-8")
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(st.one_of(TEXT, st.none()), st.sampled_from(["Moon Jae-in", "Zoë"]),
-                          st.one_of(TEXT, st.just("Ｃａｆé ﬁne")),
-                          st.one_of(DAY, st.just("2018-02-30"), st.none(), st.integers())), max_size=8))
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(TEXT, st.none()),
+            st.sampled_from(["Moon Jae-in", "Zoë"]),
+            st.one_of(TEXT, st.just("Ｃａｆé ﬁne")),
+            st.one_of(DAY, st.just("2018-02-30"), st.none(), st.integers()),
+        ),
+        max_size=8,
+    )
+)
 def test_indexing_many_records_is_indexing_each(rows):
     one, many = UniqueIndex(), UniqueIndex()
     for ref, (identifier, speaker, claim, day) in enumerate(rows):
@@ -47,7 +55,9 @@ def test_sorted_pieces_give_the_same_repeats(pieces):
         part.sort()
         merged.merge(part)
     for keys, refs in (("ids", "id_refs"), ("claims", "claim_refs")):
-        assert repeated(getattr(merged, keys), getattr(merged, refs)) == repeated(getattr(plain, keys), getattr(plain, refs))
+        assert repeated(getattr(merged, keys), getattr(merged, refs)) == repeated(
+            getattr(plain, keys), getattr(plain, refs)
+        )
 
 
 def test_repeats_come_in_reading_order_whatever_the_order_indexed():

@@ -12,9 +12,8 @@ import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from functools import lru_cache
 from itertools import compress, repeat
-from typing import Any
+from typing import Any, cast
 
 from . import claim_rules
 from .records import Problem, Record
@@ -58,17 +57,18 @@ class UniqueIndex:
         """`add` for many records, with C loops (`map`) where `add` has Python steps; records
         whose fields are not all text are added one by one."""
         digests = None
-        if set(map(type, ids)) == {str} and set(map(type, dates)) == {str}:
-            try:  # a speaker or claim that is not text fails here (`str.encode`, `str.isascii`)
+        if set(map(type, dates)) == {str}:
+            try:  # a field that is not text fails here (`str.__hash__`, `str.encode`, `claim_digest`)
+                id_hashes = list(map(str.__hash__, ids))
                 digests = list(map(bytes.translate, map(str.encode, claims), repeat(_ASCII_FOLD), repeat(_ASCII_DROP)))
-                speaker_keys = list(map(speaker_digest, speakers))
+                speaker_keys = speaker_digests(speakers)
             except (TypeError, AttributeError):
                 digests = None
         if digests is None:
             for identifier, speaker, claim, date, ref in zip(ids, speakers, claims, dates, refs):
                 self.add(text_or_none(identifier), text_or_none(speaker), text_or_none(claim), text_or_none(date), ref)
             return
-        self.ids.fromlist(list(map(hash, ids)))  # fromlist: a third faster than extend(map)
+        self.ids.fromlist(id_hashes)  # fromlist: a third faster than extend(map)
         self.id_refs.fromlist(refs)
         if not all(map(str.isascii, claims)):
             for k, claim in enumerate(claims):
@@ -202,15 +202,38 @@ def text_or_none(value: Any) -> str | None:
 # leaves ASCII alone, and this table lower-cases it and drops what `[^\w\s]` and `\s` match.
 _ASCII_FOLD = bytes(code + 32 if 65 <= code <= 90 else code for code in range(256))
 _ASCII_DROP = bytes(code for code in range(128) if not (chr(code).isalnum() or chr(code) == "_"))
-_NOT_WORD = re.compile(r"\W")
+_NOT_WORD_BEYOND_ASCII = re.compile(r"[^\x00-\x7f\w]")
 
 
 def claim_digest(text: str) -> bytes:
     """`text.claim_key(text)` without spaces, as bytes: what the claim index hashes. Without its
-    spaces, the key keeps exactly the word characters of the folded text."""
+    spaces, the key keeps exactly the word characters of the folded text. Beyond ASCII, the few
+    distinct characters that are not word characters (quotation marks, dashes) are removed one
+    by one, then ASCII's by the table: a third faster than one `re.sub` over the whole text."""
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_FOLD, _ASCII_DROP)
-    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).lower()).encode("utf-8")
+    folded = unicodedata.normalize("NFKC", text).lower()
+    for char in set(_NOT_WORD_BEYOND_ASCII.findall(folded)):
+        folded = folded.replace(char, "")
+    return folded.encode("utf-8").translate(None, _ASCII_DROP)
 
 
-speaker_digest = lru_cache(maxsize=1 << 16)(claim_digest)  # the same few speakers, again and again
+# The digests of the speakers seen lately: the same few speakers come again and again.
+_SPEAKERS: dict[str, bytes] = {}
+
+
+def speaker_digest(speaker: str) -> bytes:
+    """`claim_digest` of a speaker's name, remembered."""
+    return speaker_digests([speaker])[0]
+
+
+def speaker_digests(speakers: list[str]) -> list[bytes]:
+    """`claim_digest` of each speaker: one C loop (`map` of `dict.get`) when all were seen lately."""
+    digests = list(map(_SPEAKERS.get, speakers))
+    if None in digests:
+        if len(_SPEAKERS) > 1 << 16:
+            _SPEAKERS.clear()  # a bound on memory: names seen once are let go now and then
+        for k, speaker in enumerate(speakers):
+            if digests[k] is None:
+                digests[k] = _SPEAKERS[speaker] = claim_digest(speaker)
+    return cast("list[bytes]", digests)
