@@ -42,6 +42,22 @@ def test_deep_nesting(write, cli, suffix, text):
     assert_clean_failure(cli, path)
 
 
+@pytest.mark.parametrize("depth", [254, 300, 600, 1100])
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_nesting_between_what_orjson_writes_and_reads_is_reported_and_the_rest_checked(write, cli, depth, suffix):
+    """orjson reads 1,024 levels but writes 254, and Python recurses about 1,000 frames deep:
+    a record nested in between was a traceback (writing it again to place a problem)."""
+    record = '{"id":"abc-def","speaker":"A","claim":"B","date":"2018-12-04","status":"true"'
+    deep = record + ',"extra":' + "[" * depth + "]" * depth + "}"
+    after = record.replace("abc-def", "abc-deg").replace('"B"', '"C"').replace('"true"', '"maybe"') + "}"
+    path = write("deep" + suffix, deep + "\n" + after + "\n" if suffix == ".jsonl" else deep)
+    assert_clean_failure(cli, path)
+    rules = {(p.line, p.rule) for p in toolkit.validate([path]).problems}
+    assert rules & {(1, "additionalProperties"), (1, "too-deep")}
+    if suffix == ".jsonl":
+        assert (2, "enum") in rules  # the line after it is still checked
+
+
 @pytest.mark.parametrize("suffix", SUFFIXES)
 def test_fifty_megabyte_line(write, cli, suffix):
     big = "x" * (50 * 1024 * 1024)

@@ -192,12 +192,15 @@ class Checker:
                 )
 
     def _check_line(self, index: int, source: Source, raw: bytes, number: int) -> None:
-        for item in jsonl.read_line(source, raw, number):
-            if isinstance(item, Problem):
-                self.problems.append(item)
-            else:
-                self.records += 1
-                self.check(item, reference(index, number), raw)
+        try:
+            for item in jsonl.read_line(source, raw, number):
+                if isinstance(item, Problem):
+                    self.problems.append(item)
+                else:
+                    self.records += 1
+                    self.check(item, reference(index, number), raw)
+        except RecursionError:  # a record nested too deeply to explain: said, and the next line read
+            self.problems.append(source.problem("the line is nested too deeply to read", (number, 1), rule="too-deep"))
 
     def _located(self, source: Source) -> Iterator[Record]:
         for item in readers.read(source, self.schema.record_kind):
@@ -228,7 +231,10 @@ def written_twice(raws: list[bytes], values: list[Any]) -> set[int]:
     For another line without a backslash, every `"` opens or closes a key or a text, in the line
     as in orjson's encoding of its value, and a key written twice adds at least two; a line with
     escapes has its keys counted instead (`jsonl.read_line` does the same)."""
-    dumped = list(map(orjson.dumps, values))
+    try:
+        dumped = list(map(orjson.dumps, values))
+    except orjson.JSONEncodeError:  # a value nested deeper than orjson writes: the careful way
+        return set(range(len(raws)))
     if dumped == raws:
         return set()
     differ = list(compress(range(len(raws)), map(ne, raws, dumped)))

@@ -42,7 +42,10 @@ def read_line(source: Source, raw: bytes, number: int) -> Iterator[Record | Prob
         value = None
         fast = False
     else:
-        fast = count_keys(value) == keys_written(raw)
+        try:
+            fast = count_keys(value) == keys_written(raw)
+        except RecursionError:  # nested deeper than Python counts: the located parser says so
+            fast = False
     if fast:
         yield Record(value, source.display, number, LinePositions(raw, number, value))
         return
@@ -108,14 +111,20 @@ class LinePositions:
             if match and self.raw[: match.end()].isascii():
                 return (self.number, match.end() + 1)
         if self.compact is None:
-            self.compact = orjson.dumps(self.value) == self.raw.rstrip(b"\r\n")
+            try:
+                self.compact = orjson.dumps(self.value) == self.raw.rstrip(b"\r\n")
+            except orjson.JSONEncodeError:  # nested deeper than orjson writes (it reads deeper)
+                self.compact = False
         if self.compact:
             offset = compact_offset(self.value, pointer, key=key)
             prefix = self.raw[:offset]
             return (self.number, (offset if prefix.isascii() else len(prefix.decode("utf-8"))) + 1)
         if self.parsed is None:
             text = self.raw.decode("utf-8").rstrip("\r\n")
-            document = located_json.parse(text, first_line=self.number)
+            try:
+                document = located_json.parse(text, first_line=self.number)
+            except located_json.JsonSyntaxError:  # nested deeper than the located parser reads
+                return self.of("")
             self.parsed = Positions(document.values, document.keys)
         return self.parsed.of(pointer, key=key)
 
