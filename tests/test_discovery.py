@@ -66,6 +66,22 @@ def test_git_ignored_paths_and_exclude_globs_are_passed_over(repo):
     assert claims("validate", cwd=repo).returncode == 1, "without --exclude, old-1.yaml is read and fails"
 
 
+def test_globs_are_read_as_git_reads_a_gitignore(repo):
+    """The globs are pathspec's GitIgnoreSpec: a later `!` takes a file back, a leading `/` holds
+    to the folder of claims.yaml (both were read otherwise by the translator it replaced)."""
+    record_file(repo / "claims" / "drafts" / "keep.yaml", id="claim-keep", claim="Kept from the drafts.")
+    record_file(repo / "claims" / "drafts" / "draft.yaml", id="x")  # invalid, excluded
+    record_file(repo / "archive" / "claims" / "old.yaml", id="x")  # invalid, excluded
+    (repo / "claims.yaml").write_text("exclude: ['claims/drafts/*', '!claims/drafts/keep.yaml', 'archive/']\n")
+    run = claims("validate", cwd=repo)
+    assert run.returncode == 0 and "3 records in 3 files" in run.stdout, run.stdout
+    (repo / "claims" / "drafts" / "draft.yaml").unlink()
+    record_file(repo / "drafts" / "root.yaml", id="x")  # invalid, excluded by `/drafts`
+    (repo / "claims.yaml").write_text("exclude: [/drafts, archive/]\n")
+    anchored = claims("validate", cwd=repo)
+    assert anchored.returncode == 0 and "3 records in 3 files" in anchored.stdout, anchored.stdout  # claims/drafts read
+
+
 def test_include_globs_say_where_the_claims_are(repo):
     (repo / "claims.yaml").write_text("include: ['claims/**/*.yaml']\n")
     (repo / "claims" / "notes.json").write_text('{"not": "a claim"}')
@@ -88,11 +104,13 @@ def test_include_globs_say_where_the_claims_are(repo):
     ("data/[ab]-?.json", ["data/a-1.json", "data/b-x.json"], ["data/c-1.json", "data/a-12.json"]),
     ("data/[!a]*.json", ["data/b.json"], ["data/a.json"]),
     ("./claims/old/", ["claims/old/a.yaml"], ["claims/older/a.yaml"]),
+    ("/drafts", ["drafts/a.yaml"], ["x/drafts/a.yaml"]),
+    ("claims\\old", ["claims/old/a.yaml"], ["claims/older/a.yaml"]),
 ])
 def test_globs(pattern, matched, not_matched):
-    regex = compile_globs([pattern])
-    assert [p for p in matched if not regex.match(p)] == []
-    assert [p for p in not_matched if regex.match(p)] == []
+    spec = compile_globs([pattern])
+    assert [p for p in matched if not spec.match_file(p)] == []
+    assert [p for p in not_matched if spec.match_file(p)] == []
 
 
 def test_configuration_is_found_upward_and_named(repo):

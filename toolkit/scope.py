@@ -4,8 +4,10 @@ A walk passes over what is not the desk's claims, so that `claims validate` with
 repository, reads what a person would call the dataset:
 
 - `include` and `exclude` globs of claims.yaml (relative to it) and `--exclude` globs (relative
-  to the current folder): `*` is any text within a name, `**` any number of folders, a pattern
-  without `/` matches a name at any depth, and a pattern that matches a folder takes everything in it;
+  to the current folder), read as .gitignore reads them: `*` is any text within a name, `**` any
+  number of folders, a pattern without `/` matches a name at any depth, one that starts with `/`
+  only from the folder, a pattern that matches a folder takes everything in it, and a later
+  `!pattern` takes back what it matches;
 - paths git ignores (`.gitignore`, `.git/info/exclude`, the global excludes file), asked of git
   once per repository, inside a git work tree only; a tracked file is never ignored;
 - virtual environments and packages: a folder holding `pyvenv.cfg`, and folders named
@@ -23,60 +25,40 @@ import os
 import re
 import subprocess
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 VENV_MARKER = "pyvenv.cfg"
 PACKAGE_FOLDERS = frozenset({"site-packages", "node_modules", "__pycache__"})
 
 
-def compile_globs(patterns: Iterable[str]) -> re.Pattern | None:
-    """One regular expression matching a path (with `/`, relative to the patterns' folder) that
-    any of `patterns` matches, or a path inside a folder one matches; None for no pattern."""
-    parts = []
-    for pattern in (p for p in patterns if p.strip("/ ")):
-        part = _translate(pattern)
+def compile_globs(patterns: Iterable[str]) -> GitIgnoreSpec | None:
+    """What matches a path (with `/`, relative to the patterns' folder; a folder's ends with `/`)
+    that `patterns` match, read as git reads a .gitignore (pathspec's `GitIgnoreSpec`); None for
+    no pattern. pathspec is imported only when a glob is given."""
+    lines = [_plain(pattern) for pattern in patterns if pattern.strip("/ ")]
+    if not lines:
+        return None
+    from pathspec import GitIgnoreSpec
+
+    for line in lines:
         try:
-            re.compile(part)
-        except re.error as error:  # a character class no regular expression can hold: `[z-a]`
-            raise UsageError(f"the glob {pattern!r} cannot be read: {error}") from None
-        parts.append(part)
-    return re.compile("(?:" + "|".join(parts) + ")") if parts else None
+            GitIgnoreSpec.from_lines([line])
+        except (re.error, ValueError) as error:  # a character class no regular expression can hold: `[z-a]`
+            raise UsageError(f"the glob {line!r} cannot be read: {error}") from None
+    return GitIgnoreSpec.from_lines(lines)
 
 
-def _translate(pattern: str) -> str:
-    pattern = pattern.strip().replace("\\", "/").strip("/")
+def _plain(pattern: str) -> str:
+    """A glob as typed on any system (`\\` between folders, a leading `./`) as git reads it."""
+    pattern = pattern.strip().replace("\\", "/")
     while pattern.startswith("./"):
         pattern = pattern[2:]
-    segments = pattern.split("/")
-    anywhere = len(segments) == 1  # like .gitignore: a name alone matches at any depth
-    body = []
-    for k, segment in enumerate(segments):
-        last = k == len(segments) - 1
-        if segment == "**":
-            body.append(".*" if last else "(?:[^/]+/)*")
-            continue
-        body.append(_segment(segment) + ("" if last else "/"))
-    return ("(?:[^/]+/)*" if anywhere else "") + "".join(body) + "(?:/.*)?\\Z"
-
-
-def _segment(segment: str) -> str:
-    out, k = [], 0
-    while k < len(segment):
-        char = segment[k]
-        if char == "*":
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "[" and segment.find("]", k + 2) > 0:
-            end = segment.find("]", k + 2)
-            inner = segment[k + 1 : end].replace("\\", "\\\\")
-            out.append("[^" + inner[1:] + "]" if inner.startswith("!") else "[" + inner + "]")
-            k = end
-        else:
-            out.append(re.escape(char))
-        k += 1
-    return "".join(out)
+    return pattern
 
 
 def static_prefix(pattern: str) -> str:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import scope
 from ..columns import Kind
@@ -21,6 +21,9 @@ from ..outputs import BUILD_MARKER, EXPORT_MARKER
 from ..records import ERROR, Problem, Record
 from . import csv, json, jsonl, yaml
 from .source import FileProblem, Source
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 FORMATS = {
     ".yaml": "yaml",
@@ -138,7 +141,7 @@ class _Walk:
         self.met = 0  # claim files met, read already or not
         self.base = base  # globs are relative to this real folder
         self.exclude = scope.compile_globs(exclude)
-        self.include: re.Pattern | None = None
+        self.include: GitIgnoreSpec | None = None
         self.ignored: dict[str, frozenset[str]] = {}  # work tree -> the real paths git ignores
         self.skipped: Counter[str] = Counter()
 
@@ -270,9 +273,9 @@ class _Walk:
             return False
         relative = real[len(self.base) + 1 :] if real.startswith(self.base + os.sep) else os.path.basename(real)
         relative = relative.replace(os.sep, "/") + ("/" if folder else "")
-        if self.exclude is not None and self.exclude.match(relative):
+        if self.exclude is not None and self.exclude.match_file(relative):
             return True
-        return not folder and self.include is not None and not self.include.match(relative)
+        return not folder and self.include is not None and not self.include.match_file(relative)
 
     def git_ignored(self, real: str) -> frozenset[str]:
         """What git ignores in the work tree holding `real`, asked once per tree."""
