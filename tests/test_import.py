@@ -310,3 +310,27 @@ def test_a_terminal_shows_twenty_disagreements_and_the_json_report_every_one(tmp
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert len(report["disagreements"]) == 25
     assert toolkit.validate([tmp_path / "out.yaml"]).valid
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+@pytest.mark.parametrize("name, options", [
+    ("factcheck-api-arabic.json", ["--default-speaker", "Unknown speaker"]),
+    ("afp-fr.html", []),
+    ("numeric-ratings.jsonld", []),
+    ("plain-claims-list.json", []),
+    ("lines-mixed.jsonl", []),
+    ("checks.csv", ["--from", "csv", "--map", str(DATA / "checks.map.yaml")]),
+    ("liar-sample.tsv", ["--from", "liar"]),
+])
+def test_what_import_writes_is_already_in_fmts_canonical_form(tmp_path, cli, name, options, suffix):
+    """Review finding: imported YAML was PyYAML's (single quotes, lists not indented, numbers
+    written as text by a first fix), so a desk whose CI runs `claims fmt --check` failed on every
+    import. Numbers stay numbers: the file validates."""
+    out = tmp_path / "claims" / f"imported{suffix}"
+    run = cli("import", DATA / name, "--out", out, *options)
+    assert run.exit_code == 0, run.stdout + run.stderr
+    before = out.read_text(encoding="utf-8")
+    check = cli("fmt", out, "--check")
+    assert check.exit_code == 0, check.stdout + check.stderr
+    assert out.read_text(encoding="utf-8") == before
+    assert toolkit.validate([out]).valid

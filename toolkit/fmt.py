@@ -60,9 +60,13 @@ class _TextResolver(VersionedResolver):
         return super().resolve(kind, value, implicit)
 
 
-def _round_trip() -> YAML:
+def _round_trip(*, typed: bool = False) -> YAML:
+    """ruamel.yaml's round trip in the canonical layout. It reads every plain scalar as text; with
+    `typed`, for records made in Python, it writes numbers, booleans and nulls plain (their texts
+    are quoted by `_canonical` wherever a reader could take them for anything else)."""
     handler = YAML(typ="rt")
-    handler.Resolver = _TextResolver
+    if not typed:
+        handler.Resolver = _TextResolver
     handler.indent(mapping=2, sequence=4, offset=2)
     handler.width = 4096  # never fold a long claim onto new lines
     handler.preserve_quotes = False
@@ -120,12 +124,22 @@ def format_paths(
 def format_text(text: str, kind: str, schema: ClaimSchema) -> str:
     """One file's text in canonical form (`kind` is "yaml" or "json")."""
     if kind == "json":
-        data = json.loads(text, object_pairs_hook=_no_repeated_keys)
+        return canonical_text(json.loads(text, object_pairs_hook=_no_repeated_keys), kind, schema)
+    return _yaml_text(list(_round_trip().load_all(text)), schema, _round_trip())
+
+
+def canonical_text(data: Any, kind: str, schema: ClaimSchema) -> str:
+    """Records made in Python as a file's text in canonical form: for "json" the file's one value
+    (a record or a list of them), for "yaml" its documents (a list: `---` between them). What
+    `claims new` and `claims import` write, so that `claims fmt --check` passes on it."""
+    if kind == "json":
         return json.dumps(_canonical(data, _record_node(schema, data), schema), ensure_ascii=False, indent=2) + "\n"
-    handler = _round_trip()
-    documents = list(handler.load_all(text))
-    for document in documents:
-        _canonical(document, _record_node(schema, document), schema)
+    # a plain record becomes a round-trip map, which keeps the schema's key order as dumped
+    return _yaml_text([CommentedMap(document) for document in data], schema, _round_trip(typed=True))
+
+
+def _yaml_text(documents: list[Any], schema: ClaimSchema, handler: YAML) -> str:
+    documents = [_canonical(document, _record_node(schema, document), schema) for document in documents]
     stream = io.StringIO()
     if len(documents) == 1:
         handler.dump(documents[0], stream)
@@ -136,9 +150,7 @@ def format_text(text: str, kind: str, schema: ClaimSchema) -> str:
 
 def to_yaml(record: dict[str, Any], schema: ClaimSchema) -> str:
     """One record as canonical YAML text."""
-    stream = io.StringIO()
-    _round_trip().dump(_canonical(CommentedMap(record), schema.document, schema), stream)
-    return stream.getvalue()
+    return canonical_text([record], "yaml", schema)
 
 
 def _record_node(schema: ClaimSchema, data: Any) -> dict[str, Any]:

@@ -15,8 +15,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import ClaimsError, ExportError, UsageError
 from ..files import write_text
 from ..ratings import RatingMap, load_ratings
@@ -206,13 +204,15 @@ def _convert(
 
 
 def _serialiser(out: Path) -> Callable[[list[dict[str, Any]]], str]:
-    """How records are written in the claim format `out`'s suffix names (one the readers read)."""
+    """How records are written in the claim format `out`'s suffix names (one the readers read):
+    YAML and JSON in `claims fmt`'s canonical form (so that `claims fmt --check` passes on them)."""
+    from ..fmt import canonical_text
+
     suffix = out.suffix.lower()
     if suffix in (".yaml", ".yml"):
-        # `---` between records; long lines are not folded, so a claim stays on one line.
-        return lambda records: yaml.safe_dump_all(records, sort_keys=False, allow_unicode=True, width=1_000_000)
+        return lambda records: canonical_text(records, "yaml", load_schema(None))
     if suffix == ".json":
-        return lambda records: json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+        return lambda records: canonical_text(records, "json", load_schema(None))
     if suffix in (".jsonl", ".ndjson"):
         return lambda records: "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     raise ExportError(f"cannot write claims to {out}: use a .yaml, .json or .jsonl file")
