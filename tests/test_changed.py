@@ -159,7 +159,9 @@ def test_a_cold_cache_checked_by_worker_processes_gives_the_full_run_s_answer(tm
     full = toolkit.validate(["."])
     wanted = ["claims/c03.yaml", "claims/c07.yaml", "claims/c57.yaml", "claims/c58.yaml", "claims/c59.yaml"]
     for run in ("cold", "warm"):
-        part = toolkit.validate(["."], only=wanted, cache=".")
+        heard: list[str] = []
+        part = toolkit.validate(["."], only=wanted, cache=".", on_file=heard.append)
         assert part.problems == tuple(p for p in full.problems if p.file in wanted), run
+        assert len(heard) == len(set(heard)) == 60, "the progress line hears of every file (review finding)"
         assert {p.rule for p in part.problems} >= {"duplicate-id", "enum"}, run
     assert len(json.loads((folder / ".claims-cache" / "index.json").read_bytes())["seen"]) == 55

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -162,10 +162,11 @@ def run(
     where: str | os.PathLike,
     *,
     fresh: set[str] | frozenset[str] = frozenset(),
+    on_file: Callable[[str], None] | None = None,
 ) -> None:
     """Check `sources` (those `findings` discovered) into `findings` as `pieces.run` does, taking what the cache in `where`
     holds for files unchanged since they were checked; files whose real path is in `fresh`, and
-    JSON Lines files, are checked now whatever the cache holds."""
+    JSON Lines files, are checked now whatever the cache holds. `on_file` hears of each file done."""
     cache = Cache(where, key(findings.schema.text, today))
     misses: list[tuple[int, Source, str | None]] = []
     rows: list[tuple] = []
@@ -180,8 +181,12 @@ def run(
             misses.append((index, source, digest))
         else:
             _apply(findings, index, source, entry, rows)
+            if on_file:
+                on_file(source.display)
     for (index, source, digest), entry in zip(misses, _check(findings, [(i, s) for i, s, _ in misses], today)):
         _apply(findings, index, source, entry, rows)
+        if on_file:
+            on_file(source.display)
         if digest is not None:
             cache.entries[digest] = entry
             cache.changed = True

@@ -63,7 +63,7 @@ def validate(
         from . import cache as cached
 
         fresh = (wanted or set()) | {real for real in findings.real if folders and real.startswith(folders)}
-        cached.run(findings, sources, day, cache, fresh=fresh)
+        cached.run(findings, sources, day, cache, fresh=fresh, on_file=on_file)
     else:
         pieces.run(findings, sources, day, on_file=on_file, workers=workers)
     result = findings.result()
