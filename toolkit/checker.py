@@ -225,23 +225,35 @@ def _fields(records: list[dict], names: tuple[str, ...]) -> list[list[Any]]:
 
 
 def written_twice(raws: list[bytes], values: list[Any]) -> set[int]:
-    """Which lines (by index) may write a key twice: orjson keeps the last, so such a line writes
-    more than its value holds. A line written exactly as orjson writes its value (compact JSON, as
-    most programs write JSON Lines) holds each key once: one C loop clears a whole batch of them.
-    For another line without a backslash, every `"` opens or closes a key or a text, in the line
-    as in orjson's encoding of its value, and a key written twice adds at least two; a line with
-    escapes has its keys counted instead (`jsonl.read_line` does the same)."""
+    """Which lines (by index) write a key twice: orjson keeps the last, so such a line writes more
+    than its value holds. A line written exactly as orjson writes its value (compact JSON, as most
+    programs write JSON Lines) holds each key once: one C loop clears a whole batch of them. For
+    another line, the quotes that open or close a key or a text (`structural_quotes`) are as many
+    in the line as in orjson's encoding of its value, and a key written twice adds at least two."""
     try:
         dumped = list(map(orjson.dumps, values))
     except orjson.JSONEncodeError:  # a value nested deeper than orjson writes: the careful way
         return set(range(len(raws)))
+    if raws and raws[0].endswith(b"\r"):  # written on Windows: the line's end is no part of its JSON
+        raws = list(map(bytes.rstrip, raws, repeat(b"\r")))
     if dumped == raws:
         return set()
     differ = list(compress(range(len(raws)), map(ne, raws, dumped)))
     escaped = set(compress(differ, map(bytes.__contains__, map(raws.__getitem__, differ), repeat(b"\\"))))
     plain = [k for k in differ if k not in escaped] if escaped else differ
+    # Without a backslash in the line (nor in its encoding, then), every quote is structural.
     quotes = map(bytes.count, map(raws.__getitem__, plain), repeat(b'"'))
     encoded = map(bytes.count, map(dumped.__getitem__, plain), repeat(b'"'))
     suspect = set(compress(plain, map(ne, quotes, encoded)))
-    suspect.update(k for k in escaped if jsonl.count_keys(values[k]) != jsonl.keys_written(raws[k]))
+    suspect.update(k for k in escaped if structural_quotes(raws[k]) != structural_quotes(dumped[k]))
     return suspect
+
+
+def structural_quotes(text: bytes) -> int:
+    """The quotes of a JSON text that open or close a key or a text: all but the escaped ones, which
+    are those still after a backslash once every escaped backslash (`\\\\`) is set aside.
+
+    >>> structural_quotes(rb'{"a":"say \\"hi\\"","b\\\\":"\\\\"}')
+    8
+    """
+    return text.count(b'"') - text.replace(b"\\\\", b"").count(b'\\"')
