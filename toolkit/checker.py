@@ -228,7 +228,7 @@ def written_twice(raws: list[bytes], values: list[Any]) -> set[int]:
     """Which lines (by index) write a key twice: orjson keeps the last, so such a line writes more
     than its value holds. A line written exactly as orjson writes its value (compact JSON, as most
     programs write JSON Lines) holds each key once: one C loop clears a whole batch of them. For
-    another line, the quotes that open or close a key or a text (`structural_quotes`) are as many
+    another line, the quotes that open or close a key or a text (`jsonl.structural_quotes`) are as many
     in the line as in orjson's encoding of its value, and a key written twice adds at least two."""
     try:
         dumped = list(map(orjson.dumps, values))
@@ -245,15 +245,5 @@ def written_twice(raws: list[bytes], values: list[Any]) -> set[int]:
     quotes = map(bytes.count, map(raws.__getitem__, plain), repeat(b'"'))
     encoded = map(bytes.count, map(dumped.__getitem__, plain), repeat(b'"'))
     suspect = set(compress(plain, map(ne, quotes, encoded)))
-    suspect.update(k for k in escaped if structural_quotes(raws[k]) != structural_quotes(dumped[k]))
+    suspect.update(k for k in escaped if jsonl.structural_quotes(raws[k]) != jsonl.structural_quotes(dumped[k]))
     return suspect
-
-
-def structural_quotes(text: bytes) -> int:
-    """The quotes of a JSON text that open or close a key or a text: all but the escaped ones, which
-    are those still after a backslash once every escaped backslash (`\\\\`) is set aside.
-
-    >>> structural_quotes(rb'{"a":"say \\"hi\\"","b\\\\":"\\\\"}')
-    8
-    """
-    return text.count(b'"') - text.replace(b"\\\\", b"").count(b'\\"')

@@ -7,18 +7,15 @@ twice, a list of records, or when a problem asks where something is.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import orjson
 
 from ..records import Positions, Problem, Record
 from . import located_json
-from .jsonl import count_keys
+from .jsonl import each_key_once
 from .source import Source
 from .split import records_of
-
-_KEY_TOKEN = re.compile(r'"\s*:')
 
 
 def read(source: Source) -> Iterator[Record | Problem]:
@@ -38,14 +35,14 @@ def read(source: Source) -> Iterator[Record | Problem]:
 
 def _quickly(text: str):
     """The record a one-record file holds, when orjson reads it and nothing needs the located
-    parser: no key twice (the keys written are counted), no nesting deeper than it allows."""
+    parser: no key twice (`jsonl.each_key_once`), no nesting deeper than it allows."""
     if text.count("{") + text.count("[") > located_json.MAX_DEPTH:
         return None
     try:
         value = orjson.loads(text)
     except orjson.JSONDecodeError:
         return None
-    if not isinstance(value, dict) or count_keys(value) != len(_KEY_TOKEN.findall(text)):
+    if not isinstance(value, dict) or not each_key_once(text.encode("utf-8"), value):
         return None
     return value
 

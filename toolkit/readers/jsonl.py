@@ -17,8 +17,6 @@ from . import located_json
 from .source import FileProblem, Source, decode
 from .split import records_of
 
-_KEY_TOKEN = re.compile(rb'"\s*:')
-_QUOTE_SPACE = re.compile(rb'"\s')
 _ID_VALUE = re.compile(rb'^\s*\{\s*"id"\s*:\s*')
 
 
@@ -42,10 +40,7 @@ def read_line(source: Source, raw: bytes, number: int) -> Iterator[Record | Prob
         value = None
         fast = False
     else:
-        try:
-            fast = count_keys(value) == keys_written(raw)
-        except RecursionError:  # nested deeper than Python counts: the located parser says so
-            fast = False
+        fast = each_key_once(raw, value)
     if fast:
         yield Record(value, source.display, number, LinePositions(raw, number, value))
         return
@@ -68,21 +63,28 @@ def read_line(source: Source, raw: bytes, number: int) -> Iterator[Record | Prob
     yield from records_of(source, document.value, positions, document.duplicate_keys)
 
 
-def keys_written(raw: bytes) -> int:
-    """How many keys the line writes: `"` then `:` (an upper bound, as `":` inside a string
-    counts too). Compared with the keys parsed, it finds a key written twice."""
-    if _QUOTE_SPACE.search(raw) is None:
-        return raw.count(b'":')  # the same count, without building a list
-    return len(_KEY_TOKEN.findall(raw))
+def each_key_once(raw: bytes, value: Any) -> bool:
+    """Whether the JSON text `raw`, which orjson read as `value`, writes each key once: orjson keeps
+    the last of a key written twice, so such a text has more keys and texts than its value. Its
+    structural quotes are compared with those of orjson's encoding of the value (False for a value
+    nested deeper than orjson writes: the located parser reads it)."""
+    try:
+        encoded = orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return False
+    return encoded == raw or structural_quotes(raw) == structural_quotes(encoded)
 
 
-def count_keys(value: Any) -> int:
-    """How many keys the parsed value holds, at every depth."""
-    if isinstance(value, dict):
-        return len(value) + sum(count_keys(item) for item in value.values() if isinstance(item, (dict, list)))
-    if isinstance(value, list):
-        return sum(count_keys(item) for item in value if isinstance(item, (dict, list)))
-    return 0
+def structural_quotes(text: bytes) -> int:
+    """The quotes of a JSON text that open or close a key or a text: all but the escaped ones, which
+    are those still after a backslash once every escaped backslash (`\\\\`) is set aside.
+
+    >>> structural_quotes(rb'{"a":"say \\"hi\\"","b\\\\":"\\\\"}')
+    8
+    """
+    if b"\\" not in text:
+        return text.count(b'"')
+    return text.count(b'"') - text.replace(b"\\\\", b"").count(b'\\"')
 
 
 class LinePositions:
