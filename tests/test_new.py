@@ -57,3 +57,38 @@ def test_ids_are_readable_and_unique():
     assert unique_id("Moon Jae-in", "Peace.", {"moon-jae-in-peace", "moon-jae-in-peace-2"}) == "moon-jae-in-peace-3"
     arabic = unique_id("محمد", "خبر", set())
     assert arabic.startswith("claim-") and len(arabic) == 14
+
+
+def test_new_reads_the_dataset_once_unless_its_id_is_taken(tmp_path, monkeypatch):
+    """Review finding: `claims new` read the whole dataset twice (its ids, then the validation);
+    the readable id is now tried first, and the ids are read only when the dataset has it."""
+    import toolkit.new as new
+
+    calls = {"validate": 0, "ids": 0}
+    real_validate, real_ids = new.validate, new._ids
+    monkeypatch.setattr(new, "validate", lambda *a, **k: calls.__setitem__("validate", calls["validate"] + 1) or real_validate(*a, **k))
+    monkeypatch.setattr(new, "_ids", lambda *a, **k: calls.__setitem__("ids", calls["ids"] + 1) or real_ids(*a, **k))
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    options = dict(speaker="Moon Jae-in", date="2018-12-12", status="unverified", source="https://example.org/moon")
+    first = new.new_record(folder, claim="A new milestone in the history of the two Koreas.", **options)
+    assert calls == {"validate": 1, "ids": 0}
+    base = first.id
+    # The same first words again, twice: the dataset has the id, then its variant.
+    (folder / "renamed.yaml").write_text((folder / f"{base}.yaml").read_text().replace(base, f"{base}-2")
+                                         .replace("the two Koreas", "both Koreas"))
+    (folder / f"{base}.yaml").rename(folder / "moved.yaml")  # the file name is free, the id is not
+    third = new.new_record(folder, claim="A new milestone in the history of the peninsula.", **options)
+    assert third.id == f"{base}-3" and calls == {"validate": 3, "ids": 1}
+    assert toolkit.validate([folder]).valid
+
+
+def test_new_takes_the_next_id_when_a_file_of_that_name_exists(tmp_path):
+    from toolkit.new import new_record
+
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    (folder / "moon-jae-in-peace.yaml").write_text("id: someone-else\nspeaker: X\nclaim: Y.\ndate: 2018-01-01\nstatus: unverified\n")
+    written = new_record(folder, speaker="Moon Jae-in", claim="Peace.", date="2018-12-12", status="unverified",
+                         source="https://example.org/a")
+    assert written.id == "moon-jae-in-peace-2" and written.path.name == "moon-jae-in-peace-2.yaml"

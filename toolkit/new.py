@@ -16,9 +16,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError, ValidationFailed
+from .errors import ValidationFailed
 from .files import write_text
 from .fmt import to_yaml
+from .records import Problem
 from .schema import ClaimSchema, default_schema_path, load_schema
 from .validate import ValidationResult, read_records, validate
 
@@ -56,29 +57,45 @@ def new_record(
     schema = schema if isinstance(schema, ClaimSchema) else load_schema(schema)
     folder = Path(folder)
     dataset = [os.fspath(p) for p in (dataset or ([folder] if folder.is_dir() else []))]
-    taken = _ids(dataset, schema)
-    identifier = unique_id(speaker, claim, taken)
-    data = {
-        "id": identifier,
-        "speaker": speaker,
-        "claim": claim,
-        "date": date,
-        "status": status,
-        "sources": [{"url": source}],
-    }
-    target = folder / f"{identifier}.yaml"
-    if target.exists():
-        raise UsageError(f"{target} exists already; nothing was written")
-    text = f"# yaml-language-server: $schema={schema_reference(schema, folder)}\n" + to_yaml(data, schema)
+    # The readable id is tried first: the validation that must run anyway says whether the dataset
+    # has it. Only then are all its ids read, once, so that the next try is free (one read of the
+    # dataset in the usual case, three when the id is taken, however many variants it has).
+    taken: set[str] = set()
+    learnt = False
+    while True:
+        identifier = unique_id(speaker, claim, taken)
+        target = folder / f"{identifier}.yaml"
+        if target.exists():  # a file of that name, whatever id it holds
+            taken.add(identifier)
+            continue
+        data = {
+            "id": identifier,
+            "speaker": speaker,
+            "claim": claim,
+            "date": date,
+            "status": status,
+            "sources": [{"url": source}],
+        }
+        text = f"# yaml-language-server: $schema={schema_reference(schema, folder)}\n" + to_yaml(data, schema)
+        own = _checked(text, target, dataset, schema)
+        if any(p.rule == "duplicate-id" for p in own) and not learnt:
+            taken |= {identifier} | _ids(dataset, schema)
+            learnt = True
+            continue
+        if any(p.severity == "error" for p in own):
+            raise ValidationFailed(ValidationResult(1, 1, own))
+        write_text(target, text)
+        return NewRecord(target, identifier, data)
+
+
+def _checked(text: str, target: Path, dataset: list[str | os.PathLike], schema: ClaimSchema) -> tuple[Problem, ...]:
+    """The problems of the draft `text` (to be written at `target`), validated with the whole
+    dataset, as they would be reported once it is written."""
     with tempfile.TemporaryDirectory(prefix="claims-new-") as scratch:
         draft = Path(scratch) / target.name
         draft.write_text(text, encoding="utf-8")
         checked = validate([*dataset, draft], schema)
-        own = tuple(p for p in checked.problems if p.file == str(draft))
-        if any(p.severity == "error" for p in own):
-            raise ValidationFailed(ValidationResult(1, 1, tuple(replace(p, file=str(target)) for p in own)))
-    write_text(target, text)
-    return NewRecord(target, identifier, data)
+    return tuple(replace(p, file=str(target)) for p in checked.problems if p.file == str(draft))
 
 
 def unique_id(speaker: str, claim: str, taken: set[str]) -> str:
