@@ -298,6 +298,20 @@ def test_a_day_without_its_zero_is_one_error_with_the_right_spelling(write):
     assert (impossible.rule, impossible.message) == ("pattern", "'2018-02-30' is not a real calendar date")
 
 
+@pytest.mark.parametrize("written, suggested", [
+    ("12/6/2007", "write it YYYY-MM-DD, 2007-12-06 if the month comes first, 2007-06-12 if the day does"),
+    ("25.12.2018", "write it as 2018-12-25 (YYYY-MM-DD)"),
+    ("5/5/2018", "write it as 2018-05-05 (YYYY-MM-DD)"),
+    ("13/13/2018", "a day (2018-12-04), a month (2018-12), a year (2018), or unknown"),
+])
+def test_a_day_as_spreadsheets_write_it_gets_its_possible_readings(write, written, suggested):
+    """A US or European spreadsheet writes the year last; which of month and day comes first
+    depends on its locale, so both readings are offered where both are real days."""
+    problem = only_problem(write("a.yaml", YAML_RECORD.replace("2018-12-12", written)))
+    assert (problem.line, problem.pointer, problem.rule) == (4, "/date", "pattern")
+    assert problem.message == f"{written!r} is not a valid date: {suggested}"
+
+
 def test_item_type_errors_name_the_list(write):
     problems = toolkit.validate([write("a.jsonl", jsonl(valid_record(sources=[1])))]).problems
     assert problems[0].message == "each entry of 'sources' must be a mapping of fields, not the number 1"

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 UNKNOWN = "unknown"
 # A day written loosely: one-digit months and days, `/` or `.` between the parts, spaces around.
 _LOOSE_DAY = re.compile(r"\s*([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})\s*")
+# A day as spreadsheets write it, the year last: 12/6/2007, 25.12.2018.
+_YEAR_LAST = re.compile(r"\s*([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})\s*")
 # Length of the text -> its precision; anything else (a full date-time, garbage) is not a claim date.
 PRECISIONS = {10: "day", 7: "month", 4: "year"}
 # How each precision is written from the period's first day.
@@ -38,6 +40,28 @@ def day_written_right(value: Any) -> str | None:
         return None
     try:
         return dt.date(*map(int, match.groups())).isoformat()
+    except ValueError:
+        return None
+
+
+def year_last(value: Any) -> tuple[str | None, str | None]:
+    """`12/6/2007` read month first and day first, as YYYY-MM-DD (None where that reading is no
+    real day; both None for anything else). Which one a spreadsheet meant depends on its locale,
+    so `explain` offers what is possible and `fmt` changes nothing.
+
+    >>> year_last("12/6/2007"), year_last("25.12.2018"), year_last("2018-12-04")
+    (('2007-12-06', '2007-06-12'), (None, '2018-12-25'), (None, None))
+    """
+    match = _YEAR_LAST.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        return None, None
+    first, second, year = map(int, match.groups())
+    return _real_day(year, first, second), _real_day(year, second, first)
+
+
+def _real_day(year: int, month: int, day: int) -> str | None:
+    try:
+        return dt.date(year, month, day).isoformat()
     except ValueError:
         return None
 

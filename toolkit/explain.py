@@ -12,7 +12,7 @@ from typing import Any
 from jsonschema import ValidationError
 
 from .claim_rules import unknown_field_hint
-from .dates import day_written_right
+from .dates import day_written_right, year_last
 from .records import Problem, Record, pointer_join
 
 _TYPE_WORDS = {
@@ -126,6 +126,14 @@ def message(error: ValidationError, pointer: str) -> str:
         day = day_written_right(value) if name == "date" else None
         if day is not None:
             return f"{value!r} is not a valid date: write it as {day} (YYYY-MM-DD, with zeros)"
+        month_first, day_first = year_last(value) if name == "date" else (None, None)
+        if month_first and day_first and month_first != day_first:
+            return (
+                f"{value!r} is not a valid date: write it YYYY-MM-DD, {month_first} if the month comes first, "
+                f"{day_first} if the day does"
+            )
+        if month_first or day_first:
+            return f"{value!r} is not a valid date: write it as {month_first or day_first} (YYYY-MM-DD)"
         return f"{value!r} is not a valid {name}: {_hint(error.schema, expected)}"
     if keyword == "format":
         if expected == "date":
