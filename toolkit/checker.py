@@ -155,7 +155,7 @@ class Checker:
                 value = orjson.loads(raw)
             except (OSError, orjson.JSONDecodeError):
                 value = None  # the careful path says what is wrong
-            if isinstance(value, dict) and self.engine.is_valid(value) and not written_twice([raw], [value]):
+            if isinstance(value, dict) and self.engine.is_valid(value) and jsonl.each_key_once(raw, value):
                 self.records += 1
                 self.apply_rules([value], _text_suspect(value, raw), lambda _: next(self._located(source)))
                 self.index.add_record(value, reference(index, 0))
