@@ -167,3 +167,65 @@ def test_unmapped_ratings_are_listed_with_count_and_publisher_and_strict_refuses
     assert not (tmp_path / "strict.yaml").exists()
     with pytest.raises(ClaimsError, match="unmapped"):
         import_claimreview(source, tmp_path / "strict.yaml", strict=True)
+
+
+@pytest.mark.parametrize("language, words, status", [
+    ("en", "partly not true", "mixed"), ("en", "not entirely true", "mixed"), ("en", "mostly not true", "mostly-false"),
+    ("en", "not completely false", "mixed"),
+    ("de", "teilweise nicht wahr", "mixed"), ("de", "nicht ganz richtig", "mixed"),
+    ("de", "größtenteils nicht wahr", "mostly-false"),
+    ("es", "no es del todo cierto", "mixed"), ("es", "parcialmente no cierto", "mixed"),
+    ("fr", "pas tout à fait vrai", "mixed"), ("fr", "pas entièrement faux", "mixed"),
+    ("it", "non del tutto vero", "mixed"), ("it", "parzialmente non vero", "mixed"),
+    ("pt", "não é totalmente verdadeiro", "mixed"), ("pt", "em parte não é verdade", "mixed"),
+    ("ar", "غير صحيح جزئيا", "mixed"), ("ar", "زائف جزئي", "mixed"), ("ar", "غير صحيح في الغالب", "mostly-false"),
+])
+def test_a_qualified_negation_is_never_a_plain_verdict(language, words, status):
+    verdict = RatingMap().verdict(words)
+    assert verdict.status not in ("true", "false"), (language, words)
+    assert verdict.status == status
+
+
+@pytest.mark.parametrize("words", ["completely untrue", "not true at all", "Not true", "totalmente falso"])
+def test_a_negation_qualified_only_by_its_force_stays_false(words):
+    assert RatingMap().verdict(words).status == "false"
+
+
+@pytest.mark.parametrize("words, status", [
+    ("مش حقيقي", "false"), ("مفبرك", "false"), ("مُفبرك", "false"), ("معدل", "false"), ("تضليل", "misleading"),
+    ("نصف حقيقي", "mixed"), ("غير مثبت", "unproven"), ("محتوى ناقص", "misleading"), ("Excitement", "misleading"),
+    # AVeriTeC's four labels
+    ("Supported", "true"), ("Refuted", "false"), ("Not Enough Evidence", "unproven"),
+    ("Conflicting Evidence/Cherrypicking", "misleading"),
+])
+def test_words_desks_meet_are_mapped(words, status):
+    assert RatingMap().verdict(words).status == status
+
+
+def _label_agreement():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("label_agreement", ROOT / "bench" / "label_agreement.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_label_agreement_reports_coverage_and_agreement_apart():
+    bench = _label_agreement()
+    result = bench.agreement(
+        [("", "False", "false"), ("", "Two Thumbs Sideways", "other"), ("", "Satire", "other"), ("", "True", "false")],
+        {None: "other"},
+    )
+    # the unmapped label is a coverage miss, never an agreement ("other" against "other")
+    assert (result["labels"], result["read_by_our_map"], result["agree"]) == (4, 3, 2)
+    assert result["coverage"] == 0.75 and result["agreement"] == round(2 / 3, 3)
+
+
+def test_the_held_out_set_is_read_whole_and_labelled_in_our_statuses():
+    bench = _label_agreement()
+    labels = bench.heldout_labels()
+    assert len(labels) > 50 and {status for _, _, status in labels} <= {*VERDICTS, "none"}
+    rows = [line for line in bench.HELD_OUT.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    languages = {row.split("\t")[0] for row in rows[1:]}
+    assert {"en", "de", "es", "fr", "it", "pt", "ar"} <= languages

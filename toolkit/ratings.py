@@ -6,11 +6,16 @@ accents, diacritics and punctuation ignored):
 
 1. the user's map for this publisher, then the user's global map (`--ratings FILE.yaml`), then the
    shipped labels (`ratings.yaml`): an exact match;
-2. negation next to a verdict word: "not true", "no es cierto", "doğru değil" read as false; a
+2. qualifiers around a verdict word, before any negation, so that a qualified negation is never a
+   plain true or false: "partly" near it ("partly correct", "Partiellement faux", "teilweise nicht
+   wahr", "غير صحيح جزئيا") reads as mixed; a negation with "mostly" ("mostly not true") as the
+   opposite's mostly; a negation of "entirely" ("not entirely true", "no es del todo cierto", "pas
+   tout à fait vrai") as mixed;
+3. negation next to a verdict word: "not true", "no es cierto", "doğru değil" read as false; a
    negated false ("Not false") is *not* read as true, since a checker who meant true would say so:
-   it stays unmapped for the curator to decide (a `--ratings` entry settles it);
-3. qualifiers next to a verdict word: "partly correct", "Partiellement faux", "teilweise falsch"
-   read as mixed; "mostly inaccurate", "plutôt faux" as mostly-false; "mostly true" as mostly-true;
+   it stays unmapped for the curator to decide (a `--ratings` entry settles it); then "mostly"
+   next to a verdict word: "mostly inaccurate", "plutôt faux" as mostly-false, "mostly true" as
+   mostly-true;
 4. keywords anywhere in the words, in the shipped order (no-verdict words such as satire first,
    then misleading, unproven, mixed, false, true): "False Context" is misleading, not false;
 5. the words before the first full stop, colon or dash, exactly ("Prawda. Według danych ...").
@@ -82,18 +87,45 @@ class _Rules:
     """The shipped language data, compiled: exact labels, qualifier and negation patterns, keywords."""
 
     labels: Mapping[str, str | None]
+    true: re.Pattern  # a verdict word of either polarity, as a whole word
+    false: re.Pattern
+    negation_before: re.Pattern
+    negation_after: re.Pattern
+    partly: re.Pattern
+    mostly: re.Pattern
+    negated_whole: re.Pattern  # "not entirely", "no es del todo": a negation, then a word of wholeness
     negated_true: re.Pattern
     negated_false: re.Pattern
-    partly: re.Pattern
     mostly_true: re.Pattern
     mostly_false: re.Pattern
     keywords: tuple[tuple[str | None, re.Pattern], ...]
+
+    def qualified(self, key: str) -> str | None:
+        """The status of a verdict word with a qualifier around it (up to `AROUND` words before and
+        two after), or None where no qualifier is near one."""
+        for match in re.finditer(rf"{self.true.pattern}|{self.false.pattern}", key):
+            before = " ".join(key[: match.start()].split()[-AROUND:])
+            after = " ".join(key[match.end() :].split()[:2])
+            near = f"{before} {after}"
+            if self.partly.search(near):
+                return "mixed"
+            if not (self.negation_before.search(before) or self.negation_after.search(after)):
+                continue
+            if self.mostly.search(near):
+                return "mostly-false" if self.true.fullmatch(match.group()) else "mostly-true"
+            if self.negated_whole.search(before):
+                return "mixed"
+        return None
 
 
 def _words(words: list[str]) -> str:
     """An alternation of whole keys, longest first, for use between (?<!\\S) and (?!\\S)."""
     keys = sorted({label_key(w) for w in words if label_key(w)}, key=len, reverse=True)
     return "(?:" + "|".join(map(re.escape, keys)) + ")"
+
+
+def _whole(words: str) -> re.Pattern:
+    return re.compile(rf"(?<!\S){words}(?!\S)")
 
 
 def _near(first: str, second: str) -> re.Pattern:
@@ -110,18 +142,23 @@ def _rules() -> _Rules:
             labels.setdefault(label_key(word), None if status == NO_VERDICT else status)
     groups = {next(iter(g)): next(iter(g.values())) for g in data["keywords"]}
     true, false = _words(groups["true"]), _words(groups["false"])
-    verdict = f"(?:{true}|{false})"
     q = data["qualifiers"]
     before, after = _words(q["negation_before"]), _words(q["negation_after"])
-    partly, mostly = _words(q["partly"]), _words(q["mostly"])
+    mostly, whole = _words(q["mostly"]), _words(q["whole"])
     negated = lambda word: re.compile(  # noqa: E731
         rf"(?<!\S){before} (?:\S+ )?{word}(?!\S)|(?<!\S){word} {after}(?!\S)"
     )
     return _Rules(
         labels=labels,
+        true=_whole(true),
+        false=_whole(false),
+        negation_before=_whole(before),
+        negation_after=_whole(after),
+        partly=_whole(_words(q["partly"])),
+        mostly=_whole(mostly),
+        negated_whole=re.compile(rf"(?<!\S){before}(?: \S+)* {whole}$"),
         negated_true=negated(true),
         negated_false=negated(false),
-        partly=re.compile(_near(partly, verdict).pattern + "|" + _near(verdict, partly).pattern),
         mostly_true=_near(mostly, true),
         mostly_false=_near(mostly, false),
         keywords=tuple(
@@ -132,6 +169,7 @@ def _rules() -> _Rules:
     )
 
 
+AROUND = 4  # words before a verdict word that may qualify it: "no es del todo cierto", "pas tout à fait vrai"
 _OURS = {label_key(text): name for name in VERDICTS for text in (name, STATUSES[name].alternate_name)}
 _FIRST_PART = re.compile(r"[.:;(\[]| [-–—] ")
 
@@ -164,12 +202,13 @@ class RatingMap:
         rules = _rules()
         if key in rules.labels:
             return _found(rules.labels[key])
+        qualified = rules.qualified(key)
+        if qualified:
+            return Verdict(qualified, "mapped")
         if rules.negated_true.search(key):
             return Verdict("false", "mapped")
         if rules.negated_false.search(key):
             return Verdict(None, "unmapped")
-        if rules.partly.search(key):
-            return Verdict("mixed", "mapped")
         if rules.mostly_false.search(key):
             return Verdict("mostly-false", "mapped")
         if rules.mostly_true.search(key):
