@@ -12,6 +12,7 @@ dates: ["%d/%m/%Y", "%B %Y", "%Y"]   # strptime patterns, tried in order; precis
 labels: {"Pants on Fire": "false", "Flip": none}   # rating words -> status (none: no verdict)
 constants: {review.publisher: PolitiFact, speaker_type: person}   # fields every record takes
 header: true             # false: the first row is data
+quoting: true            # false: `"` is an ordinary character (a file written without quoting, as LIAR is)
 ```
 
 A date takes the precision of the pattern that reads it (`%d.%m.%Y` a day, `%m/%Y` a month, `%Y`
@@ -45,7 +46,7 @@ from ..records import present
 from ..vocabulary import FROM_LIAR, STATUSES
 from .review import Review
 from .shapes import read_text
-from .values import day, text, url
+from .values import as_written, day, text, url
 
 # Where a mapped field goes: target -> the `Review` attribute (record fields not listed here go
 # to `Review.fields`, as the record keeps them).
@@ -88,6 +89,7 @@ class TableMap:
     constants: Mapping[str, Any] = field(default_factory=dict)
     header: bool = True
     delimiter: str = ","
+    quoting: bool = True  # False: no cell is quoted, `"` is text and every line is one row
 
 
 LIAR = TableMap(
@@ -110,6 +112,7 @@ LIAR = TableMap(
     },
     header=False,
     delimiter="\t",
+    quoting=False,  # LIAR's statements open with `"` and close with `''`: quoting would glue rows
 )
 
 
@@ -123,11 +126,11 @@ def load_map(path: str | os.PathLike | None, delimiter: str) -> TableMap:
         raise UsageError(f"--map {path}: cannot read it: {getattr(error, 'strerror', None) or error}") from None
     if not isinstance(data, dict) or not isinstance(data.get("columns"), dict) or not data["columns"]:
         raise UsageError(f"--map {path}: needs `columns:`, a mapping of column -> field")
-    unknown = set(data) - {"columns", "dates", "labels", "constants", "header"}
+    unknown = set(data) - {"columns", "dates", "labels", "constants", "header", "quoting"}
     if unknown:
         raise UsageError(
             f"--map {path}: unknown keys {', '.join(sorted(map(str, unknown)))}; "
-            "use columns, dates, labels, constants, header"
+            "use columns, dates, labels, constants, header, quoting"
         )
     constants = data.get("constants") or {}
     if not isinstance(constants, dict):
@@ -161,12 +164,17 @@ def load_map(path: str | os.PathLike | None, delimiter: str) -> TableMap:
         constants=constants,
         header=header,
         delimiter=delimiter,
+        quoting=bool(data.get("quoting", True)),
     )
 
 
 def reviews_from_table(path: str | os.PathLike, table: TableMap) -> Iterator[Review | tuple[str, str | None, str]]:
     """A Review per row, or (position, url, reason) for a row that cannot be read."""
-    rows = csv.reader(io.StringIO(read_text(path), newline=""), delimiter=table.delimiter)
+    rows = csv.reader(
+        io.StringIO(read_text(path), newline=""),
+        delimiter=table.delimiter,
+        quoting=csv.QUOTE_MINIMAL if table.quoting else csv.QUOTE_NONE,
+    )
     header: list[str] | None = None
     if table.header:
         header = next(rows, [])
@@ -222,7 +230,7 @@ def _row(
     appearances = (present({"url": where, "date": when}),) if where else ()
     return Review(
         position=position,
-        claim=text(found.get("claim")),
+        claim=as_written(found.get("claim")),
         speaker=text(found.get("speaker")),
         date=date,
         url=url(found.get("url")),

@@ -58,6 +58,13 @@ def text(value: Any) -> str | None:
     return tidy(value) or None
 
 
+def as_written(value: Any) -> str | None:
+    """A table cell's claim exactly as its row holds it (ends trimmed): a statement is quoted, not tidied."""
+    if not isinstance(value, str):
+        return None
+    return value.strip() or None
+
+
 def rating_text(value: Any) -> str | None:
     """A rating value as words: "6", "NaN", "1e999" as the publisher wrote them."""
     if isinstance(value, bool) or value is None:
