@@ -138,7 +138,7 @@ def test_a_map_or_table_that_cannot_be_read_is_a_usage_error(tmp_path, cli):
     table = tmp_path / "t.csv"
     table.write_text("Anna,Rents rose.,2023-03-12,false\n")
     for text, said in (("header: false\ncolumns: {speaker: speaker}\n", "numbered from 0"),
-                       ("columns: {speaker: speaker}\nconstants: [1, 2]\n", "constants is a mapping")):
+                       ("columns: {speaker: speaker}\nconstants: [1, 2]\n", "constants: a mapping")):
         (tmp_path / "m.yaml").write_text(text)
         run = cli("import", table, "--from", "csv", "--map", tmp_path / "m.yaml", "--out", tmp_path / "o.yaml")
         assert run.exit_code == 2 and said in run.stderr and "Traceback" not in run.stderr
@@ -157,3 +157,28 @@ def test_the_csv_report_of_skipped_items_is_safe_in_a_spreadsheet(tmp_path):
     write_report(tmp_path / "report.csv", ImportSummary(None, 2, 2, 0, skipped=skipped))
     assert (tmp_path / "report.csv").read_text().splitlines()[1:] == [
         "'=1+1,https://example.org/a,'@SUM(A1)", "item 2,,no claimant"]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('columns: {Statement: claim}\ndates: ["%Y%Y"]\n', ":2:8: dates: '%Y%Y' cannot read a date"),
+        ('columns: {Statement: claim}\ndates: ["%Q"]\n', "dates: '%Q' cannot read a date"),
+        ("columns: {Statement: claim}\nlabels: [a, b]\n", ":2:9: labels: a mapping (words: status), not a list"),
+        ("columns: {Statement: claim, Who: [speaker]}\n", "columns.Who: a column maps to one field"),
+        ("columns:\n  Statement: claim\n  Statement: speaker\n", ":3:3: the key 'Statement' is written twice"),
+        ("columns: {Statement: claim}\nheader: maybe\n", "header: true or false, not 'maybe'"),
+        ("columns: {Statement: claim}\nlabels: {Wrong: {a: 1}}\n", "labels.Wrong: maps to a mapping, not a status"),
+    ],
+)
+def test_a_hostile_map_is_a_usage_error_naming_the_place(tmp_path, cli, text, said):
+    """B34, B51: a map's mistakes ended in tracebacks (re.error, AttributeError, TypeError) or, for
+    a key written twice, silently kept the last."""
+    table = tmp_path / "c.csv"
+    table.write_text("Statement,Who\nRents rose.,Anna\n", encoding="utf-8")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(text, encoding="utf-8")
+    run = cli("import", table, "--from", "csv", "--map", mapping, "--out", tmp_path / "o.yaml")
+    assert run.exit_code == 2, run.stderr
+    assert run.stderr.startswith(f"claims: --map {mapping}") and said in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "o.yaml").exists()

@@ -424,15 +424,20 @@ def _mark_export(out: Path) -> None:
 
 @command(name="import")
 def import_(
-    source: Path = typer.Argument(
+    sources: list[Path] = typer.Argument(
         ...,
         help="ClaimReview JSON-LD (object, list, @graph), an HTML page with JSON-LD, "
         "a Fact Check Tools API claims:search answer or list of its claims, or JSON Lines of these; "
-        "a CSV or TSV table (with --map); LIAR's TSV.",
+        "a CSV or TSV table, or JSON records (with --map); LIAR's TSV. Several files are one input.",
     ),
-    from_format: str = typer.Option("claimreview", "--from", help="The input format: claimreview, csv, tsv or liar."),
+    from_format: str = typer.Option(
+        "claimreview", "--from", help="The input format: claimreview, csv, tsv, liar, json or jsonl."
+    ),
     table_map: Path | None = typer.Option(
-        None, "--map", help="For --from csv|tsv: YAML map of columns to fields, date formats, labels, constants."
+        None,
+        "--map",
+        help="For --from csv|tsv|json|jsonl: YAML map of columns (or dotted paths) to fields, "
+        "date formats, labels, constants.",
     ),
     out: Path = typer.Option(
         ..., "--out", "-o", help="Claim file to write: .yaml, .json or .jsonl; an existing file only with --force."
@@ -457,18 +462,18 @@ def import_(
     Example: claims import factcheck.json --from claimreview --out claims/imported.yaml
     """
     from .errors import UsageError
-    from .imports import SOURCES, import_claims, render
+    from .imports import MAPPED, SOURCES, import_claims, render
     from .outputs import check_file_output
 
     if from_format not in SOURCES:
         raise UsageError(f"--from takes {', '.join(SOURCES)}, not {from_format!r}")
-    if table_map is not None and from_format not in ("csv", "tsv"):
-        raise UsageError(f"--map is for --from csv or tsv, not {from_format}")
-    check_file_output(out, inputs=[source], also_read=[ratings, table_map], force=force)
+    if table_map is not None and from_format not in MAPPED:
+        raise UsageError(f"--map is for --from {' or '.join(MAPPED)}, not {from_format}")
+    check_file_output(out, inputs=sources, also_read=[ratings, table_map], force=force)
     if report is not None:
-        check_file_output(report, inputs=[source, out], also_read=[ratings, table_map], force=force)
+        check_file_output(report, inputs=[*sources, out], also_read=[ratings, table_map], force=force)
     summary = import_claims(
-        source,
+        sources,
         out,
         source=from_format,
         table_map=table_map,

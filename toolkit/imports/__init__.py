@@ -8,10 +8,11 @@ stable id from `ids`. Nothing is written unless at least one record is made.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,12 @@ from ..schema import load_schema
 from ..text import plural
 from .factcheck_api import reviews_from_api
 from .jsonld import review_from_jsonld
+from .maps import LIAR, TableMap, load_map
 from .records import Disagreement, Outcome, Skipped, to_records
 from .review import Review
 from .shapes import Item, read_items, walk
 from .summary import REPORT_SUFFIXES, ImportSummary, render, write_report
-from .tabular import LIAR, load_map, reviews_from_table
+from .tabular import reviews_from_records, reviews_from_table
 
 __all__ = [
     "ImportSummary",
@@ -42,11 +44,12 @@ __all__ = [
 ]
 
 
-SOURCES = ("claimreview", "csv", "tsv", "liar")
+SOURCES = ("claimreview", "csv", "tsv", "liar", "json", "jsonl")
+MAPPED = ("csv", "tsv", "json", "jsonl")  # the sources read through a --map
 
 
 def read_claims(
-    path: str | os.PathLike,
+    path: str | os.PathLike | Sequence[str | os.PathLike],
     *,
     source: str = "claimreview",
     table_map: str | os.PathLike | None = None,
@@ -54,10 +57,20 @@ def read_claims(
     default_speaker: str | None = None,
     today: dt.date | None = None,
 ) -> tuple[list[dict[str, Any]], ImportSummary]:
-    """The records in a file of `source`'s shape (ClaimReview or Fact Check API JSON of any shape
-    `shapes` reads; a CSV or TSV table through `table_map`; LIAR's TSV), and the summary (its
+    """The records in a file (or several, read as one input: the same claim in two files is one
+    record) of `source`'s shape (ClaimReview or Fact Check API JSON of any shape `shapes` reads;
+    a CSV or TSV table, or JSON records, through `table_map`; LIAR's TSV), and the summary (its
     `path` is None)."""
-    return _convert(_items(path, source, table_map), ratings, default_speaker, today)
+    paths = _paths(path)
+    if source in MAPPED:
+        table = load_map(table_map, "\t" if source == "tsv" else ",", source)
+    elif table_map is not None:
+        raise UsageError(f"--map is for --from {' or '.join(MAPPED)}, not {source}")
+    else:
+        table = LIAR
+    named = len(paths) > 1
+    items = (_placed(item, Path(p).name if named else None) for p in paths for item in _items(p, source, table))
+    return _convert(items, ratings, default_speaker, today)
 
 
 def read_claimreview(path: str | os.PathLike, **options: Any) -> tuple[list[dict[str, Any]], ImportSummary]:
@@ -77,7 +90,7 @@ def from_claimreview(
 
 
 def import_claims(
-    path: str | os.PathLike,
+    path: str | os.PathLike | Sequence[str | os.PathLike],
     out: str | os.PathLike,
     *,
     source: str = "claimreview",
@@ -88,7 +101,7 @@ def import_claims(
     report: str | os.PathLike | None = None,
     today: dt.date | None = None,
 ) -> ImportSummary:
-    """Read fact-checks from `path` (see `read_claims`); write their records to `out` (.yaml,
+    """Read fact-checks from `path`, one file or several (see `read_claims`); write their records to `out` (.yaml,
     .json or .jsonl).
 
     Nothing is written when no record was made, or with `strict` when a rating is unmapped
@@ -104,8 +117,8 @@ def import_claims(
     if report is not None and Path(report).suffix.lower() not in REPORT_SUFFIXES:
         raise UsageError(f"--report {report}: use a .json or .csv file")
     for other in (out, report):
-        if other is not None and Path(other).resolve() == Path(path).resolve():
-            raise UsageError(f"{other} is the input; write to another file")
+        if other is not None and any(Path(other).resolve() == Path(p).resolve() for p in _paths(path)):
+            raise UsageError(f"{other} is an input; write to another file")
     records, summary = read_claims(
         path,
         source=source,
@@ -120,14 +133,14 @@ def import_claims(
     if not records:
         reasons = "; ".join(f"{n} {reason}" for reason, n in summary.skipped_by_reason.items())
         raise ClaimsError(
-            f"{path}: no record imported from {plural(summary.items, 'item')}"
+            f"{', '.join(map(str, _paths(path)))}: no record imported from {plural(summary.items, 'item')}"
             + (f" ({reasons})" if reasons else f": no {source} item found")
             + f"; {out} not written"
         )
     if strict and summary.unmapped:
         listed = ", ".join(f'"{words}" ({publisher or "no publisher"})' for words, publisher in summary.unmapped)
         raise ClaimsError(
-            f"{path}: {plural(sum(summary.unmapped.values()), 'review')} with unmapped ratings: {listed}; "
+            f"{', '.join(map(str, _paths(path)))}: {plural(sum(summary.unmapped.values()), 'review')} with unmapped ratings: {listed}; "
             f"map them with --ratings FILE.yaml; {out} not written (--strict)"
         )
     try:
@@ -142,10 +155,30 @@ def import_claimreview(path: str | os.PathLike, out: str | os.PathLike, **option
     return import_claims(path, out, source="claimreview", **options)
 
 
-def _items(path: str | os.PathLike, source: str, table_map: str | os.PathLike | None) -> Iterator[Any]:
+def _paths(path: str | os.PathLike | Sequence[str | os.PathLike]) -> list[str | os.PathLike]:
+    paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)
+    if not paths:
+        raise UsageError("no file to import")
+    return paths
+
+
+def _placed(item: Any, name: str | None) -> Any:
+    """An item of one of several files, its positions prefixed with the file's name."""
+    if name is None:
+        return item
+    if isinstance(item, Skipped):
+        return dataclasses.replace(item, position=f"{name} {item.position}")
+    return [
+        dataclasses.replace(r, position=f"{name} {r.position}") if isinstance(r, Review) else (f"{name} {r[0]}", *r[1:])
+        for r in item
+    ]
+
+
+def _items(path: str | os.PathLike, source: str, table: TableMap) -> Iterator[Any]:
     if source == "claimreview":
         return _claimreview_items(read_items(path))
-    table = LIAR if source == "liar" else load_map(table_map, "\t" if source == "tsv" else ",")
+    if source in ("json", "jsonl"):
+        return ([record] for record in reviews_from_records(path, table, lines=source == "jsonl"))
     return ([row] for row in reviews_from_table(path, table))
 
 

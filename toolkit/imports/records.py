@@ -161,7 +161,7 @@ def _record(
         identifier = identity
     else:
         identifier = stable_id(speaker, claim, url=identity, date=own or UNKNOWN, publisher=None)
-    fields = dict(members[0].fields)
+    fields = _fields(members)
     return present(
         {
             "id": identifier,
@@ -173,12 +173,31 @@ def _record(
             "date": date,
             "status": status,
             "appearances": _appearances(members),
+            "sources": [{"url": u} for u in dict.fromkeys(u for m in _canonical(members) for u in m.sources)],
             "reviews": reviews,
             **fields,
             "language": next((m.claim_language for m in members if m.claim_language), None)
             or next((r["language"] for r in reviews if r.get("language")), None),
         }
     )
+
+
+def _canonical(members: list[Review]) -> list[Review]:
+    """The reviews of one claim in an order that does not depend on the order of the input."""
+    return sorted(members, key=lambda m: repr(tuple(v for k, v in vars(m).items() if k != "position")))
+
+
+def _fields(members: list[Review]) -> dict[str, Any]:
+    """The other record fields of a claim's reviews: each from the first review that gives it,
+    tags united (a claim in several topic files keeps the keywords of every copy)."""
+    fields: dict[str, Any] = {}
+    for member in _canonical(members):
+        for key, value in member.fields:
+            if key == "tags":
+                fields["tags"] = list(dict.fromkeys([*fields.get("tags", []), *value]))
+            else:
+                fields.setdefault(key, value)
+    return fields
 
 
 def _review(review: Review, outcome: Outcome, ratings: RatingMap) -> dict[str, Any] | None:
@@ -298,6 +317,7 @@ def _fit(record: dict[str, Any], schema: ClaimSchema, outcome: Outcome) -> dict[
             path = list(error.absolute_path)
             if error.validator == "maxItems" and path:
                 _at(record, path[:-1])[path[-1]] = _at(record, path)[: error.validator_value]
+                outcome.notes[f"{path[-1]} cut to the schema's {error.validator_value} (the rest left out)"] += 1
             elif path and path[0] not in ("id", "speaker", "claim", "date", "status"):
                 parent = _at(record, path[:-1])
                 if isinstance(parent, dict):

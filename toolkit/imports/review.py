@@ -27,6 +27,7 @@ class Review:
     author: str | None = None  # the checker's name
     speaker_type: str | None = None  # person, organization, group (None: not known)
     appearances: tuple[dict[str, str], ...] = field(default_factory=tuple)  # where the claim was made
+    sources: tuple[str, ...] = ()  # urls of the evidence (a research set's answers' sources)
     identity: str | None = None  # the claim's id as the source gives it (ours, after an export; LIAR's)
     status: str | None = None  # a status the source gives in our vocabulary (a tabular label map)
     fields: tuple[tuple[str, Any], ...] = ()  # other record fields the source gives (party, job, context...)

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from ..readers.jsonl import each_key_once
+from ..readers.located_json import MAX_DEPTH as MAX_NESTING  # as `claims validate` reads JSON
 
 MAX_DEPTH = 4
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
@@ -48,25 +50,84 @@ def read_text(path: str | os.PathLike) -> str:
         raise UsageError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
 
 
+class TooDeep(ValueError):
+    """JSON nested deeper than Python's reader goes (it would raise RecursionError)."""
+
+    def __init__(self) -> None:
+        super().__init__(f"nesting is deeper than {MAX_NESTING} levels")
+
+
+class WrittenTwice(dict):
+    """A JSON object that writes a key more than once: which value is meant cannot be known."""
+
+    twice: tuple[str, ...] = ()
+
+
+def load_json(text: str, *, strict: bool = True) -> Any:
+    """Parsed JSON in which an object that writes a key twice is a `WrittenTwice` (the test is
+    `jsonl.each_key_once`, the validator's; only a text that fails it is read again, slowly).
+    Raises json.JSONDecodeError, or TooDeep for nesting Python's reader cannot follow."""
+    try:
+        data = json.loads(text, strict=strict)
+        if each_key_once(text.encode("utf-8", "surrogatepass"), data):
+            return data
+        return json.loads(text, strict=strict, object_pairs_hook=_object)
+    except RecursionError:
+        raise TooDeep() from None
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    marked = WrittenTwice(result)
+    marked.twice = tuple(sorted({key for key, _ in pairs if sum(1 for k, _ in pairs if k == key) > 1}))
+    return marked
+
+
+def written_twice(value: Any) -> tuple[str, ...]:
+    """The keys written twice in any object of `value` (empty for nearly every value)."""
+    stack: list[Any] = [value]
+    found: list[str] = []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, WrittenTwice):
+            found.extend(node.twice)
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return tuple(sorted(set(found)))
+
+
+def twice_reason(keys: tuple[str, ...]) -> str:
+    shown = ", ".join(repr(k) for k in keys)
+    return f"the key {shown} is written twice in one object: which value is meant cannot be known"
+
+
 def read_items(path: str | os.PathLike) -> Iterator[Item]:
     """The items of a file of any shape above; a file that is none of them is a usage error."""
     text = read_text(path)
     if text.lstrip().startswith("<"):
         return _html_items(path, text)
     try:
-        data = json.loads(text)
+        data = load_json(text)
+    except TooDeep as error:
+        raise UsageError(f"{path}: {error}") from None
     except json.JSONDecodeError as error:
         lines = [line for line in text.splitlines() if line.strip()]
         if Path(path).suffix.lower() in JSON_LINES_SUFFIXES or (len(lines) > 1 and _parses(lines[0])):
             return _json_lines_items(text)
         raise UsageError(f"{path}: cannot read JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
-    return walk(data)
+    if isinstance(data, WrittenTwice) and not _is_item(data):
+        raise UsageError(f"{path}: {twice_reason(data.twice)}")
+    return _checked(walk(data))
 
 
 def _parses(line: str) -> bool:
     try:
-        json.loads(line)
-    except json.JSONDecodeError:
+        load_json(line)
+    except (json.JSONDecodeError, TooDeep):
         return False
     return True
 
@@ -76,11 +137,25 @@ def _json_lines_items(text: str) -> Iterator[Item]:
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
+            data = load_json(line)
+        except TooDeep as error:
+            yield Item(f"line {number}", "skip", None, reason=str(error))
+            continue
         except json.JSONDecodeError as error:
             yield Item(f"line {number}", "skip", None, reason=f"not JSON ({error.msg}, column {error.colno})")
             continue
-        yield from walk(data, f"line {number} ")
+        yield from _checked(walk(data, f"line {number} "))
+
+
+def _checked(items: Iterator[Item]) -> Iterator[Item]:
+    """Items with a key written twice anywhere in them are skipped, the keys named."""
+    for item in items:
+        twice = written_twice(item.node) if item.kind != "skip" else ()
+        yield Item(item.position, "skip", item.node, item.graph, twice_reason(twice)) if twice else item
+
+
+def _is_item(data: dict) -> bool:
+    return "claimReview" in data or "ClaimReview" in types(data)
 
 
 class _ScriptBlocks(HTMLParser):
@@ -114,18 +189,20 @@ def _html_items(path: str | os.PathLike, text: str) -> Iterator[Item]:
             f'{path}: an HTML page with no <script type="application/ld+json"> block, so no ClaimReview '
             "to read; give the fact-check page itself (its JSON-LD holds the ClaimReview), or a JSON file"
         )
-    return _script_items(parser.blocks)
+    return _script_items(path, parser.blocks)
 
 
-def _script_items(blocks: list[str]) -> Iterator[Item]:
+def _script_items(path: str | os.PathLike, blocks: list[str]) -> Iterator[Item]:
     for number, block in enumerate(blocks, start=1):
         try:
             # strict=False: pages often carry raw newlines or tabs inside JSON strings.
-            data = json.loads(block, strict=False)
+            data = load_json(block, strict=False)
+        except TooDeep as error:
+            raise UsageError(f"{path}: script {number}: {error}") from None
         except json.JSONDecodeError as error:
             yield Item(f"script {number}", "skip", None, reason=f"not JSON ({error.msg}, line {error.lineno})")
             continue
-        yield from walk(data, f"script {number} ", quiet=True)
+        yield from _checked(walk(data, f"script {number} ", quiet=True))
 
 
 def walk(
