@@ -8,6 +8,7 @@ only that target's names, only this pattern, never a live writer's file.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
@@ -84,3 +85,11 @@ def write_bytes(target: str | os.PathLike, data: bytes) -> None:
 
 def write_text(target: str | os.PathLike, text: str) -> None:
     write_bytes(target, text.encode("utf-8"))
+
+
+def identities(path: Path) -> set[str]:
+    """The names a file's content goes by: its git blob id and its sha256 (LFS files are known by
+    the latter on the Hub), so a file can be recognised as unchanged on either kind of target."""
+    data = path.read_bytes()
+    blob = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+    return {f"git:{blob}", f"sha256:{hashlib.sha256(data).hexdigest()}"}

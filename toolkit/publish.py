@@ -30,9 +30,9 @@ from .errors import (
     UsageError,
     VersionNotFound,
 )
-from .files import write_text
+from .files import identities, write_text
 from .schema import SCHEMA_NAME
-from .targets import Target, identities, is_local, open_target
+from .targets import Target, is_local, open_target
 from .versions import (
     CHANGES_NAME,
     Diff,

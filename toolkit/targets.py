@@ -4,7 +4,6 @@ publishing and loading never ask which one they hold."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 from typing import Protocol
@@ -24,7 +23,7 @@ class Target(Protocol):
         """The commit `main` points at now, or None for a repository with no commit."""
 
     def files(self, revision: str) -> dict[str, str]:
-        """The files at a revision, each with its identity (see `identities`)."""
+        """The files at a revision, each with its identity (see `files.identities`)."""
 
     def fetch(self, revision: str, patterns: list[str]) -> Path:
         """A local folder holding the files matching `patterns` at that revision."""
@@ -40,14 +39,6 @@ class Target(Protocol):
     ) -> str:
         """One commit on `main` whose parent must be `parent`, tagged `tag` (an existing tag is never
         moved); returns the commit's id."""
-
-
-def identities(path: Path) -> set[str]:
-    """The names a file's content goes by: its git blob id and its sha256 (LFS files are known by
-    the latter on the Hub), so a file can be recognised as unchanged on either kind of target."""
-    data = path.read_bytes()
-    blob = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
-    return {f"git:{blob}", f"sha256:{hashlib.sha256(data).hexdigest()}"}
 
 
 def is_local(spec: str) -> bool:

@@ -31,7 +31,8 @@ Not implemented: model and space repos, pull requests, branches other than `main
 multipart LFS uploads, gated repos, organisations and per-repo permissions (a valid write token
 may write any repo, any valid token may read private repos).
 
-Test hooks: `fail_next(op, status=...)` injects errors; `requests` logs every request with its
+Test hooks: `fail_next(op, status=...)` injects errors (or, with `body=`, `hold=`, `drip=`, answers
+that are not the Hub API, held or dripped one byte at a time); `requests` logs every request with its
 operation name; `lfs_uploads` lists the LFS objects actually uploaded.
 
 Modules: `http` (requests, answers, routing), `storage` (git objects, commits, refs, LFS),

@@ -9,10 +9,13 @@ transport) expects.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any, Callable
 from urllib.parse import urlsplit
+
+MAX_DELAY = 60.0  # the longest a held or dripped answer may take: the server always stops by itself
 
 
 class HubError(Exception):
@@ -72,6 +75,8 @@ class Response:
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    hold: float = 0.0  # injected: seconds to wait before answering
+    drip: float = 0.0  # injected: seconds between the bytes of the answer
 
     @classmethod
     def json(cls, payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -159,6 +164,13 @@ class RequestHandler(BaseHTTPRequestHandler):
     def _handle(self) -> None:
         parts = urlsplit(self.path)
         response = self.local_hub.dispatch(self.command, parts.path, parts.query, self.headers, self._read_body())
+        stopping = self.local_hub.stopping
+        if response.hold and stopping.wait(min(response.hold, MAX_DELAY)):
+            self.close_connection = True
+            return
+        if response.drip:
+            self._drip(response)
+            return
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
@@ -166,6 +178,24 @@ class RequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
+
+    def _drip(self, response: Response) -> None:
+        """Send the whole answer, status line first, one byte at a time (a Hub behind a
+        struggling proxy); the connection closes after it."""
+        self.close_connection = True
+        headers = {**response.headers, "Content-Length": str(len(response.body)), "Connection": "close"}
+        head = f"HTTP/1.1 {response.status} {self.responses.get(response.status, ('',))[0]}\r\n"
+        head += "".join(f"{name}: {value}\r\n" for name, value in headers.items()) + "\r\n"
+        answer = head.encode() + (response.body if self.command != "HEAD" else b"")
+        started = time.monotonic()
+        for byte in answer:
+            if self.local_hub.stopping.wait(response.drip) or time.monotonic() - started > MAX_DELAY:
+                return
+            try:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+            except OSError:  # the client gave up
+                return
 
     def _read_body(self) -> bytes:
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():

@@ -29,11 +29,25 @@ OPERATIONS = tuple(dict.fromkeys(route.op for route in ROUTES))
 @dataclass
 class _Fault:
     op: str
-    status: int
+    status: int | None  # None: the real answer (only held or dripped)
     message: str
     remaining: int  # how many more requests to fail
     skip: int  # requests of `op` to let through first
     apply: bool  # let the request take effect, only the answer is an error
+    body: bytes | None = None  # the answer's body as it is (garbage, empty, `{}`, the wrong shape)
+    hold: float = 0.0  # seconds to wait before answering
+    drip: float = 0.0  # seconds between the bytes of the answer
+
+    def answer(self, real: Response | None) -> Response:
+        if self.status is None:
+            assert real is not None  # a fault keeping the real answer lets the request through
+            response = real
+        elif self.body is not None:
+            response = Response(self.status, self.body, {"Content-Type": "application/json"})
+        else:
+            response = HubError(self.status, self.message).response()
+        response.hold, response.drip = self.hold, self.drip
+        return response
 
 
 class LocalHub:
@@ -55,6 +69,7 @@ class LocalHub:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._connections: set[socket.socket] = set()
+        self.stopping = threading.Event()  # wakes held and dripping answers when the server stops
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -64,6 +79,7 @@ class LocalHub:
 
         self._server = ThreadingHTTPServer((self.host, 0), Handler)
         self._server.daemon_threads = True
+        self.stopping.clear()
         self.endpoint = f"http://{self.host}:{self._server.server_address[1]}"
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="LocalHub", daemon=True
@@ -74,6 +90,7 @@ class LocalHub:
     def stop(self) -> None:
         if self._server is None:
             return
+        self.stopping.set()
         self._server.shutdown()
         with self._lock:  # drop kept-alive client connections so their threads end now
             for conn in list(self._connections):
@@ -107,18 +124,27 @@ class LocalHub:
     def fail_next(
         self,
         op: str,
-        status: int = 500,
+        status: int | None = 500,
         message: str | None = None,
         *,
         times: int = 1,
         after: int = 0,
         apply: bool = False,
+        body: bytes | None = None,
+        hold: float = 0.0,
+        drip: float = 0.0,
     ) -> None:
         """Answer `times` requests of operation `op` (see OPERATIONS) with an error `status`.
 
         `after` lets that many requests of `op` succeed first (e.g. fail the second commit
         of a publish). By default the failed request changes nothing; `apply=True` lets it
         take effect and only loses the answer, like a timeout after the Hub committed.
+
+        `body` answers those bytes instead of the Hub's JSON error (with `status=200`: garbage,
+        an empty body, `{}` or JSON of the wrong shape where the client expects an answer).
+        `hold` waits that many seconds before answering, `drip` sends the answer (status line,
+        headers, body) one byte every `drip` seconds; `status=None` keeps the real answer (a
+        slow Hub). Both end when the server stops, and never last more than `http.MAX_DELAY`.
 
         The client retries some calls by itself on 429/5xx (preupload, lfs_batch,
         lfs_upload, lfs_verify, tree, and the HEAD in hf_hub_download), sleeping 1, 2, 4,
@@ -127,10 +153,13 @@ class LocalHub:
         """
         if op not in OPERATIONS:
             raise ValueError(f"Unknown operation {op!r}; expected one of {OPERATIONS}")
-        if times < 1 or after < 0:
-            raise ValueError("times must be >= 1 and after >= 0")
+        if times < 1 or after < 0 or hold < 0 or drip < 0:
+            raise ValueError("times must be >= 1, and after, hold and drip >= 0")
+        if status is None and (body is not None or not (hold or drip)):
+            raise ValueError("status=None (the real answer) is for a held or dripped answer, without a body")
+        message = message or f"Injected failure for {op}"
         with self._lock:
-            self._faults.append(_Fault(op, status, message or f"Injected failure for {op}", times, after, apply))
+            self._faults.append(_Fault(op, status, message, times, after, apply, body, hold, drip))
 
     def requests_for(self, op: str) -> list[LoggedRequest]:
         return [r for r in self.requests if r.op == op]
@@ -184,12 +213,11 @@ class LocalHub:
                 if handler is None:
                     raise HubError(404, f"LocalHub does not implement {method} {raw_path}")
                 fault = self._take_fault(op)
-                if fault is not None and not fault.apply:
-                    raise HubError(fault.status, fault.message)
-                req.account = self._authenticate(req, op)
-                response = handler(self, req)
-                if fault is not None:
-                    raise HubError(fault.status, fault.message)
+                if fault is not None and not fault.apply and fault.status is not None:
+                    response = fault.answer(None)
+                else:
+                    req.account = self._authenticate(req, op)
+                    response = handler(self, req) if fault is None else fault.answer(handler(self, req))
             except HubError as err:
                 response = err.response()
             except Exception as exc:  # a bug in the double: answer 500 and keep it for the test to see
