@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,11 +48,21 @@ class Run:
 def cli():
     runner = CliRunner()
 
-    def run(*args: str) -> Run:
-        result = runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+    def run(*args: str, input: str | None = None) -> Run:
+        result = runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
         return Run(result.exit_code, result.stdout, result.stderr)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def built_wheel(tmp_path_factory) -> Path:
+    """The toolkit's wheel, built from this checkout as `make dist` builds it (hatchling, no
+    network: the build backend of the test environment)."""
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
+                   check=True, capture_output=True)
+    return next(out.glob("claims_toolkit-*.whl"))
 
 
 @pytest.fixture

@@ -36,9 +36,9 @@ SchemaOption = typer.Option(
 
 def _print_version(asked: bool) -> None:
     if asked:
-        from importlib.metadata import version
+        from .distribution import installed_version
 
-        typer.echo(f"claims {version('claims-toolkit')}")
+        typer.echo(f"claims {installed_version()}")
         raise typer.Exit()
 
 
@@ -82,8 +82,14 @@ def command(function: Callable | None = None, *, name: str | None = None) -> Cal
         except ClaimsError as error:
             if isinstance(error, ValidationFailed):
                 sys.stdout.write(report.as_text(error.result))
+            elif kwargs.get("output_format") == "github":
+                sys.stdout.write(report.usage_annotation(str(error)))
             typer.echo(f"claims: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
+        except typer.BadParameter as error:  # a bad option value found by the command itself
+            if kwargs.get("output_format") == "github":
+                sys.stdout.write(report.usage_annotation(error.format_message()))
+            raise
         except ModuleNotFoundError as error:
             if (error.name or "").split(".")[0] not in BUILD_EXTRA:
                 raise
@@ -736,7 +742,19 @@ def migrate(
         f"{plural(changed, 'file')} {'would be migrated' if check else 'migrated'} to schema 2, "
         f"{plural(len(result.unchanged), 'file')} already schema 2"
     )
+    if not check:
+        _desk_schema_in_step(_paths(paths))
     raise typer.Exit(1 if result.failed or (check and changed) else 0)
+
+
+def _desk_schema_in_step(paths: list[str]) -> None:
+    """After a migration the desk's copy of the toolkit's schema (`schema:` of claims.yaml) is the
+    installed toolkit's too, as the records now are; a schema of the desk's own is left alone."""
+    from .desk_schema import in_step, is_toolkits, write_schema
+
+    configured = _schema(None, paths)
+    if configured and is_toolkits(configured) and not in_step(configured):
+        typer.echo(f"{configured}: {write_schema(configured)} to the installed toolkit's schema")
 
 
 @command
@@ -793,36 +811,80 @@ def _claims_folder() -> Path:
     return Path("claims")
 
 
+def at_terminal() -> bool:
+    """Whether a person can be asked (standard input is a terminal); tests set it."""
+    return sys.stdin.isatty()
+
+
 @command
 def init(
     folder: Path = typer.Argument(
         Path("."), help="The folder to make a data repository of (missing or without the files)."
     ),
     name: str | None = typer.Option(None, "--name", help="Dataset name (default: the folder's name)."),
-    repo: str | None = typer.Option(None, "--repo", help="Hugging Face dataset repository, ORG/NAME."),
-    license: str = typer.Option("cc-by-4.0", "--license", help="License of the data."),
-    publisher: str = typer.Option("Our fact-checking desk", "--publisher", help="Your desk's name."),
+    repo: str | None = typer.Option(None, "--repo", help="Hugging Face dataset repository to publish to, ORG/NAME."),
+    license: str | None = typer.Option(None, "--license", help="License of the data, e.g. cc-by-4.0."),
+    publisher: str | None = typer.Option(None, "--publisher", help="Your desk's name: the curator of the dataset."),
+    publisher_url: str | None = typer.Option(None, "--publisher-url", help="Your desk's web address (optional)."),
 ) -> None:
-    """Make a ready data repository: claims/, claims.yaml, speakers.yaml, a card, .gitignore,
-    pre-commit and GitHub Actions workflows. Never replaces a file.
+    """Make a ready data repository: claims/, claims.yaml, speakers.yaml, a card, the schema,
+    .gitignore, pre-commit and GitHub Actions workflows. Never replaces a file. The Hub repository,
+    the license and the publisher are the desk's choices: asked at a terminal, else required.
 
-    Example: claims init korea-claims --repo factcheck-desk/korea-claims --publisher "Korea Desk"
+    Example: claims init korea-claims --repo factcheck-desk/korea-claims --license cc-by-4.0 --publisher "Korea Desk"
     """
+    from .errors import UsageError
     from .init import Settings, init_repository
+    from .targets import REPO_ID
 
-    title = folder.resolve().name
-    settings = Settings(name=name or title, repo_id=repo or f"ORG/{title}", license=license, publisher=publisher)
+    choices = {"--repo": repo, "--license": license, "--publisher": publisher}
+    missing = [option for option, value in choices.items() if not value]
+    if missing and not at_terminal():
+        raise UsageError(
+            f"missing {', '.join(missing)}: the Hub repository (ORG/NAME), the license of the data and the desk's "
+            "name are the desk's to choose (or run it at a terminal to be asked)"
+        )
+    while at_terminal() and not (repo and REPO_ID.match(repo)):
+        if repo:
+            typer.echo(f"{repo!r} is not a Hub dataset repository: write ORG/NAME", err=True)
+        repo = typer.prompt("Hugging Face dataset repository (ORG/NAME)")
+    license = license or typer.prompt("license of the data (a Hub license id, e.g. cc-by-4.0)")
+    publisher = publisher or typer.prompt("your desk's name (the curator)")
+    if publisher_url is None and "--publisher" in missing:
+        publisher_url = typer.prompt("your desk's web address (empty: none)", default="", show_default=False) or None
+    assert repo and license and publisher  # given, or asked for above
+    settings = Settings(folder.resolve().name if name is None else name, repo, license, publisher, publisher_url)
     for path in init_repository(folder, settings):
         typer.echo(f"  wrote {folder / path}")
-    typer.echo(f"a claims repository is ready in {folder}; review claims.yaml (license: {license})")
+    typer.echo(f"a claims repository is ready in {folder}; its example claim is never published: edit or delete it")
 
 
 @command
-def schema(schema: Path | None = SchemaOption) -> None:
-    """Print the path of the schema in use (for editors and other JSON Schema tools).
+def schema(
+    schema: Path | None = SchemaOption,
+    write: bool = typer.Option(
+        False, "--write", help="Put the installed toolkit's schema where claims.yaml's `schema:` says (or schema/)."
+    ),
+    force: bool = typer.Option(False, "--force", help="With --write: replace a schema of the desk's own too."),
+) -> None:
+    """Print the path of the schema in use (for editors and other JSON Schema tools); with --write,
+    bring the desk's copy of the toolkit's schema in step with the installed toolkit.
 
-    Example: claims schema
+    Example: claims schema --write
     """
     from .schema import load_schema
 
-    typer.echo(str(load_schema(_schema(schema, ["."])).path.resolve()))
+    configured = _schema(schema, ["."])  # --schema, else `schema:` of claims.yaml
+    if not write:
+        typer.echo(str(load_schema(configured).path.resolve()))
+        return
+    from .config import find_config
+    from .desk_schema import DESK_SCHEMA, write_schema
+    from .distribution import installed_version
+
+    found = find_config(["."])
+    target = Path(configured) if configured else (found.parent if found else Path(".")) / DESK_SCHEMA
+    done = write_schema(target, force=force)
+    typer.echo(f"{target}: {done} (the schema of claims-toolkit {installed_version()})")
+    if configured is None:
+        typer.echo(f"name it in claims.yaml so that every command uses it: schema: {DESK_SCHEMA}")

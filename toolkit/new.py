@@ -2,7 +2,8 @@
 
 The id is derived from the speaker and the first words of the claim (readable, and unique among the
 ids already in the dataset); the file is YAML in `fmt`'s canonical form and starts with the
-`yaml-language-server` line that lets editors check it against the schema as it is typed.
+`yaml-language-server` line that lets editors check it against the schema in use as it is typed
+(a path relative to the file; the desk's copy of the schema that `claims init` writes).
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ def new_record(
             "status": status,
             "sources": [{"url": source}],
         }
-        text = f"# yaml-language-server: $schema={schema_reference(schema, folder)}\n" + to_yaml(data, schema)
+        reference = schema_reference(schema, folder)
+        text = (f"# yaml-language-server: $schema={reference}\n" if reference else "") + to_yaml(data, schema)
         own = _checked(text, target, dataset, schema)
         if any(p.rule == "duplicate-id" for p in own) and not learnt:
             taken |= {identifier} | _ids(dataset, schema)
@@ -131,11 +133,12 @@ def _ids(dataset: list[str | os.PathLike], schema: ClaimSchema) -> set[str]:
     return {r.data["id"] for r in records if isinstance(r.data, dict) and isinstance(r.data.get("id"), str)}
 
 
-def schema_reference(schema: ClaimSchema, folder: Path) -> str:
-    """The schema as an editor finds it from a file in `folder`: the packaged schema by its `$id`
-    (the same on every machine), a desk's own schema by its path relative to the file."""
-    if schema.path.resolve() == default_schema_path().resolve() and "$id" in schema.document:
-        return str(schema.document["$id"])
+def schema_reference(schema: ClaimSchema, folder: Path) -> str | None:
+    """The schema in use as an editor finds it from a file in `folder`: its path relative to the
+    file (the desk's copy that `claims init` writes, or a schema of its own). None for the
+    packaged schema, which lives inside an installation: nothing serves it at its `$id`."""
+    if schema.path.resolve() == default_schema_path().resolve():
+        return None
     try:
         return Path(os.path.relpath(schema.path.resolve(), folder.resolve())).as_posix()
     except ValueError:  # another drive

@@ -85,6 +85,12 @@ def as_github(result: ValidationResult, *, first: Iterable[str] = ()) -> str:
     return "\n".join(lines) + "\n"
 
 
+def usage_annotation(message: str) -> str:
+    """A usage problem (exit 2: an unknown REF, a broken schema) as a workflow command, so that
+    it shows on the run's page like the problems do, not only in the log."""
+    return f"::error title=claims::{_data(message)}\n"
+
+
 def _changed_first(problems: Iterable[Problem], first: Iterable[str]) -> list[Problem]:
     wanted = {os.path.realpath(path) for path in first}
     if not wanted:
