@@ -20,6 +20,7 @@ from .config import DatasetConfig
 from .errors import ValidationFailed
 from .files import atomic_path, write_text
 from .outputs import build_folder
+from .provenance import Origin
 from .readers import as_paths
 from .schema import SCHEMA_NAME, ClaimSchema, load_schema
 from .speakers import find_registry, load_speakers
@@ -136,6 +137,7 @@ def write_folder(
     history: str | None = None,
     force: bool = False,
     mark: bool = True,
+    origin: Origin | None = None,
 ) -> list[str]:
     """Write the publishable folder (shards, card, changelog, schema, build report); returns the
     paths written, relative to it. Unpublished builds get an "unreleased" card and changelog.
@@ -161,6 +163,7 @@ def write_folder(
             version=version,
             changelog_entry=entry,
             num_bytes=num_bytes,
+            origin=origin,
         )
         write_text(out / CARD_NAME, card)
         write_text(out / CHANGELOG_NAME, changelog(history, entry or "## Unreleased\n"))

@@ -591,6 +591,13 @@ def publish_command(
     )
     for claim, status in result.change.status_changes.items():
         typer.echo(f"  status of {claim}: {status.old} -> {status.new}")
+    if result.origin is not None:
+        typer.echo(f"  from {result.origin.describe()}, released on {result.origin.date}")
+        for path in result.origin.unsaved:
+            typer.echo(
+                f"  warning: {path} is not committed (changed or untracked): the version holds what no commit has",
+                err=True,
+            )
     for planned in result.files:
         action = (
             ("upload" if planned.upload else "unchanged")

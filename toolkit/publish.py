@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -22,6 +22,7 @@ import polars as pl
 from .build import CHANGELOG_NAME, build, write_folder
 from .config import DatasetConfig, find_config, load_config
 from .errors import (
+    PlaceholdersFound,
     PublishConflict,
     PublishError,
     TagExists,
@@ -31,6 +32,8 @@ from .errors import (
     VersionNotFound,
 )
 from .files import identities, write_text
+from .placeholders import placeholders
+from .provenance import Origin, origin
 from .schema import SCHEMA_NAME
 from .targets import Target, is_local, open_target
 from .versions import (
@@ -69,6 +72,7 @@ class PublishResult:
     claims_before: int = 0  # in the latest version
     claims_after: int = 0  # in this one
     refused: str | None = None  # a dry run's plan that the real publish would refuse, and why
+    origin: Origin | None = None  # the desk's commit and the day (None: nothing published)
 
 
 def latest_version(tags: dict[str, str]) -> Version | None:
@@ -113,6 +117,12 @@ def publish(
             "give --license; the toolkit never chooses one for you"
         )
     built = build(paths, schema=schema, speakers=speakers, strict=strict)
+    found = placeholders(config, target, built.table)
+    if found:
+        raise PlaceholdersFound(
+            "nothing was published: what claims init left for the desk to replace is still there:\n  - "
+            + "\n  - ".join(found)
+        )
     try:
         parent = where.head()  # read before the tags: if main moves after this, the release is refused
         tags = where.tags()
@@ -128,8 +138,9 @@ def publish(
     change = diff(old_table, built.table, compare_schemas(old_schema, built.schema.document))
     before = old_table["id"].n_unique() if old_table is not None else 0
     after = built.table["id"].n_unique()
-    if latest and change.empty and not version:
+    if latest and change.empty and not version:  # the data decides; the day and commit never do
         return PublishResult(where.name, None, latest, change, claims_before=before, claims_after=after)
+    source = origin(paths[0] if paths else ".", built.table["source_file"].unique().to_list())
     removals = None if allow_removals else _removals_refused(change, before, latest)
     if removals and not dry_run:
         raise TooManyRemovals(f"this publish would {removals[0]}; nothing was published. {removals[1]}")
@@ -141,9 +152,11 @@ def publish(
         config = config.with_overrides(repo_id=target)
     staging = Path(tempfile.mkdtemp(prefix="claims-release-"))
     try:
-        entry = changelog_entry(new_version, change)
-        names = write_folder(built, staging, config, version=str(new_version), entry=entry, history=history, mark=False)
-        changes = changes_document(new_version, latest, change)
+        entry = changelog_entry(new_version, change, source)
+        names = write_folder(
+            built, staging, config, version=str(new_version), entry=entry, history=history, mark=False, origin=source
+        )
+        changes = changes_document(new_version, latest, change, source)
         write_text(staging / CHANGES_NAME, json.dumps(changes, ensure_ascii=False, indent=2, default=str) + "\n")
         names = sorted([*names, CHANGES_NAME])
         remote = where.files(parent) if parent else {}
@@ -151,19 +164,21 @@ def publish(
             PlannedFile(n, (staging / n).stat().st_size, remote.get(n) not in identities(staging / n)) for n in names
         ]
         stale = sorted(p for p in remote if p.startswith("data/") and p not in names)
+        plan = PublishResult(
+            where.name,
+            new_version,
+            latest,
+            change,
+            planned,
+            stale,
+            dry_run=dry_run,
+            refused=refused,
+            claims_before=before,
+            claims_after=after,
+            origin=source,
+        )
         if dry_run:
-            return PublishResult(
-                where.name,
-                new_version,
-                latest,
-                change,
-                planned,
-                stale,
-                dry_run=True,
-                refused=refused,
-                claims_before=before,
-                claims_after=after,
-            )
+            return plan
         where.prepare(private)
         if parent is None:  # a new repository: the Hub gives it a first commit; nobody may have published since
             parent = where.head()
@@ -172,11 +187,9 @@ def publish(
                     f"someone else published to {where.name} while this publish was planned; nothing was changed"
                 )
         upload = [f.path for f in planned if f.upload]
-        message = f"Release {new_version}: {change.summary()}"
+        message = f"Release {new_version}: {change.summary()}\n\nReleased on {source.date} from {source.describe()}."
         commit = where.release(staging, upload, stale, message, parent, new_version.tag)
-        return PublishResult(
-            where.name, new_version, latest, change, planned, stale, commit, claims_before=before, claims_after=after
-        )
+        return replace(plan, commit=commit)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

@@ -16,6 +16,7 @@ import polars as pl
 
 from .columns import curated
 from .errors import UsageError
+from .provenance import Origin
 
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)$")
 
@@ -200,12 +201,15 @@ def describe_changes(change: Diff, limit: int | None = None) -> list[str]:
     return lines
 
 
-def changes_document(version: Version, previous: Version | None, change: Diff) -> dict[str, Any]:
+def changes_document(
+    version: Version, previous: Version | None, change: Diff, origin: Origin | None = None
+) -> dict[str, Any]:
     """Every id a version added, removed or changed (the changelog names at most
-    LISTED_PER_KIND of each), as plain data for `changes.json`."""
+    LISTED_PER_KIND of each), and where the version came from, as plain data for `changes.json`."""
     return {
         "version": str(version),
         "previous": str(previous) if previous else None,
+        **(origin.as_dict() if origin else {}),
         "added": change.added,
         "removed": change.removed,
         "changed": {
@@ -215,9 +219,12 @@ def changes_document(version: Version, previous: Version | None, change: Diff) -
     }
 
 
-def changelog_entry(version: Version, change: Diff) -> str:
+def changelog_entry(version: Version, change: Diff, origin: Origin | None = None) -> str:
+    """A version's entry: dated, with the desk's commit, when `origin` is given."""
     body = "\n".join(describe_changes(change, LISTED_PER_KIND)) or "- No changes to the claims."
-    return f"## {version}\n\n{change.summary()}.\n\n{body}\n"
+    if origin is None:
+        return f"## {version}\n\n{change.summary()}.\n\n{body}\n"
+    return f"## {version} ({origin.date})\n\n{change.summary()}; from {origin.describe()}.\n\n{body}\n"
 
 
 def changelog(previous: str | None, entry: str) -> str:
