@@ -7,50 +7,70 @@ new optional fields is minor; edits to existing claims is patch.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import total_ordering
 from typing import Any
 
 import polars as pl
+import semver
 
 from .columns import curated
 from .errors import UsageError
 from .provenance import Origin
 
-_VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)$")
-
 
 @total_ordering
 @dataclass(frozen=True)
 class Version:
+    """A version of the dataset: semantic versioning 2.0.0, read and ordered by `semver`, so that
+    pre-releases (`2.0.0-rc.1`) are versions too, and come before their release."""
+
     major: int
     minor: int
     patch: int
+    prerelease: str | None = None
 
     @classmethod
     def parse(cls, text: str) -> Version:
-        match = _VERSION.match(text.strip())
-        if not match:
-            raise UsageError(f"{text!r} is not a version: write MAJOR.MINOR.PATCH, like 1.2.0")
-        return cls(*(int(part) for part in match.groups()))
+        try:
+            parsed = semver.Version.parse(text.strip().removeprefix("v"))
+        except ValueError:
+            parsed = None
+        if parsed is None or parsed.build:
+            raise UsageError(
+                f"{text!r} is not a version: write MAJOR.MINOR.PATCH, like 1.2.0, or a pre-release, like 2.0.0-rc.1"
+            )
+        return cls(parsed.major, parsed.minor, parsed.patch, parsed.prerelease)
 
     @classmethod
     def from_tag(cls, tag: str) -> Version | None:
-        match = _VERSION.match(tag)
-        return cls(*(int(p) for p in match.groups())) if match and tag.startswith("v") else None
+        if not tag.startswith("v"):
+            return None
+        try:
+            return cls.parse(tag)
+        except UsageError:
+            return None
 
     @property
     def tag(self) -> str:
         return f"v{self}"
 
+    def _semver(self) -> semver.Version:
+        return semver.Version(self.major, self.minor, self.patch, self.prerelease)
+
     def __str__(self) -> str:
-        return f"{self.major}.{self.minor}.{self.patch}"
+        return str(self._semver())
 
     def __lt__(self, other: Version) -> bool:
-        return (self.major, self.minor, self.patch) < (other.major, other.minor, other.patch)
+        return self._semver() < other._semver()
 
     def bump(self, level: str) -> Version:
+        """The next version at `level`; from a pre-release, its own release when that is at the
+        level (2.0.0-rc.1 then major is 2.0.0), as npm's semver does."""
+        if self.prerelease and (
+            level == "patch" or (level == "minor" and self.patch == 0) or (self.minor == self.patch == 0)
+        ):
+            return Version(self.major, self.minor, self.patch)
         if level == "major":
             return Version(self.major + 1, 0, 0)
         if level == "minor":
