@@ -4,12 +4,15 @@ rendered, and toolkit errors become a message and an exit code here, in one plac
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
+from contextvars import ContextVar
 from enum import StrEnum
 from pathlib import Path
+from typing import TextIO
 
 import typer
 
@@ -76,12 +79,13 @@ def command(function: Callable | None = None, *, name: str | None = None) -> Cal
         return functools.partial(command, name=name)
 
     @functools.wraps(function)
-    def run(*args, **kwargs):
+    def run(*args, quiet: bool = False, **kwargs):
         try:
-            return function(*args, **kwargs)
+            with _quiet_if(quiet):
+                return function(*args, **kwargs)
         except ClaimsError as error:
             if isinstance(error, ValidationFailed):
-                sys.stdout.write(report.as_text(error.result))
+                sys.stdout.write((report.errors_as_text if quiet else report.as_text)(error.result))
             elif kwargs.get("output_format") == "github":
                 sys.stdout.write(report.usage_annotation(str(error)))
             typer.echo(f"claims: {error}", err=True)
@@ -107,7 +111,52 @@ def command(function: Callable | None = None, *, name: str | None = None) -> Cal
             typer.echo(f"claims: cannot read or write{where}: {error.strerror or error}", err=True)
             raise typer.Exit(1) from None
 
+    # Every command takes -q/--quiet: declared here once, beside the command's own options.
+    signature = inspect.signature(function)
+    run.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[
+            *signature.parameters.values(),
+            inspect.Parameter("quiet", inspect.Parameter.KEYWORD_ONLY, default=QuietOption, annotation=bool),
+        ]
+    )
+    run.__annotations__ = {**function.__annotations__, "quiet": bool}
     return app.command(name=name)(run)
+
+
+QuietOption = typer.Option(
+    False, "--quiet", "-q", help="Less output: only errors (and what is asked for on standard output)."
+)
+_product: ContextVar[TextIO | None] = ContextVar("product", default=None)
+
+
+@contextmanager
+def _quiet_if(quiet: bool) -> Iterator[None]:
+    """With -q, what a command says on stdout goes nowhere; what it was asked to produce there
+    (`product()`: problems, `--out -`, `fmt -`) still goes out. stderr (errors) is untouched."""
+    token = _product.set(sys.stdout)
+    try:
+        if not quiet:
+            yield
+            return
+        with open(os.devnull, "w", encoding="utf-8") as nowhere, redirect_stdout(nowhere):
+            yield
+    finally:
+        _product.reset(token)
+
+
+def product() -> TextIO:
+    """Where a command writes what it was asked to produce: stdout, even with -q."""
+    return _product.get() or sys.stdout
+
+
+def quiet() -> bool:
+    """Whether -q is in force (stdout is not the product's)."""
+    return product() is not sys.stdout
+
+
+def at_terminal() -> bool:
+    """Whether a person can be asked (standard input is a terminal); tests set it."""
+    return sys.stdin.isatty()
 
 
 def _paths(paths: list[Path] | None) -> list[str]:
@@ -236,7 +285,10 @@ def validate_command(
                 ".gitignore); not checked",
                 err=True,
             )
-    sys.stdout.write(report.render(result, output_format, max_problems=max_problems, first=only or ()))
+    if quiet() and output_format == "text":
+        product().write(report.errors_as_text(result, max_problems=max_problems))
+    else:
+        product().write(report.render(result, output_format, max_problems=max_problems, first=only or ()))
     if output_format == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
             summary.write(report.step_summary(result, first=only or ()))
@@ -400,18 +452,39 @@ def export_command(
     writer(fmt)  # the writer exists (checked before the build)
     given = _paths(paths)
     schema_in_use = _schema(schema, given)
-    check_file_output(out, inputs=given, also_read=[speakers, schema_in_use], force=force)
+    to_stdout = str(out) == "-"
+    if not to_stdout:
+        check_file_output(out, inputs=given, also_read=[speakers, schema_in_use], force=force)
     table = build(given, schema=schema_in_use, speakers=speakers).table
+    options: dict = {"bom": bom}
     if fmt == "claimreview":
         from .config import find_config, load_config
 
-        desk = dict(load_config(find_config(given)).publisher) or None
-        summary = export(table, fmt, out, publisher=desk, all_reviews=all_reviews)
-    else:
-        summary = export(table, fmt, out, bom=bom)
-    _mark_export(out)
+        options = {"publisher": dict(load_config(find_config(given)).publisher) or None, "all_reviews": all_reviews}
+    with _written_to(out) as path:
+        summary = export(table, fmt, path, **options)
     left_out = f"; left out {summary.left_out:,} ({summary.reason})" if summary.left_out else ""
-    typer.echo(f"wrote {plural(summary.rows, 'claim')} to {summary.path}{left_out}")
+    if not (to_stdout and quiet()):
+        typer.echo(f"wrote {plural(summary.rows, 'claim')} to {out}{left_out}", err=to_stdout)
+
+
+@contextmanager
+def _written_to(out: Path) -> Iterator[Path]:
+    """The file to write: `out`, marked as an export afterwards; for `-`, a scratch file whose
+    bytes then go to standard output (the message goes to stderr, so stdout holds the data alone)."""
+    if str(out) != "-":
+        yield out
+        _mark_export(out)
+        return
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="claims-export-") as scratch:
+        path = Path(scratch) / "export"
+        yield path
+        stream = product()
+        stream.flush()
+        stream.buffer.write(path.read_bytes()) if hasattr(stream, "buffer") else stream.write(path.read_text("utf-8"))
+        stream.flush()
 
 
 def _mark_export(out: Path) -> None:
@@ -712,6 +785,8 @@ def fmt(
     from .fmt import format_paths
 
     given = _paths(paths)
+    if given == ["-"]:
+        _format_standard_input(_schema(schema, ["."]), check=check)
     result = format_paths(given, _schema(schema, given), check=check)
     for name in result.changed:
         typer.echo(f"{'would reformat' if check else 'reformatted'} {name}")
@@ -725,6 +800,26 @@ def fmt(
         else "no YAML or JSON claim file found"
     )
     raise typer.Exit(1 if result.failed or (check and result.changed) else 0)
+
+
+def _format_standard_input(schema: str | None, *, check: bool) -> None:
+    """`claims fmt -`: a record file's text from standard input (JSON, else YAML) to standard
+    output in canonical form, as editors' format-on-save expects; with --check, only the exit status."""
+    from .fmt import format_text
+    from .schema import load_schema
+
+    text = sys.stdin.read()
+    kind = "json" if text.lstrip().startswith(("{", "[")) else "yaml"
+    try:
+        formatted = format_text(text, kind, load_schema(schema))
+    except Exception as error:  # noqa: BLE001 - any parse error: the input is not a record file
+        typer.echo(
+            f"claims: cannot format -: {str(error).splitlines()[0] if str(error) else type(error).__name__}", err=True
+        )
+        raise typer.Exit(1) from None
+    if not check:
+        product().write(formatted)
+    raise typer.Exit(1 if check and formatted != text else 0)
 
 
 @command
@@ -784,25 +879,37 @@ def new(
     Example: claims new --speaker "John Bolton" --claim "They have not lived up to it." --date 2018-12-04 --status true --source https://example.org/a
     """
     from .errors import UsageError
-    from .new import new_record
+    from .new import fields_at_fault, new_record
 
     asked = {"speaker": speaker, "claim": claim, "date": date, "status": status, "source": source}
     missing = [name for name, value in asked.items() if not value]
-    if missing and not sys.stdin.isatty():
+    if missing and not at_terminal():
         raise UsageError(f"missing {', '.join('--' + name for name in missing)} (or run it at a terminal to be asked)")
     answers: dict[str, str] = {
         name: value or typer.prompt(name, default="unverified" if name == "status" else None)
         for name, value in asked.items()
     }  # asks for the missing ones, in order
-    written = new_record(
-        folder or _claims_folder(),
-        speaker=answers["speaker"],
-        claim=answers["claim"],
-        date=answers["date"],
-        status=answers["status"],
-        source=answers["source"],
-        schema=_schema(schema, ["."]),
-    )
+    while True:
+        try:
+            written = new_record(
+                folder or _claims_folder(),
+                speaker=answers["speaker"],
+                claim=answers["claim"],
+                date=answers["date"],
+                status=answers["status"],
+                source=answers["source"],
+                schema=_schema(schema, ["."]),
+            )
+            break
+        except ValidationFailed as failed:
+            wrong = fields_at_fault(failed.result.problems)
+            if not wrong or not at_terminal():
+                raise
+            for problem in failed.result.problems:  # the wrong answers, said; every other answer kept
+                if problem.severity == "error":
+                    typer.echo(f"{problem.pointer.lstrip('/').split('/')[0]}: {problem.message}", err=True)
+            for name in wrong:
+                answers[name] = typer.prompt(f"{name} (again)")
     typer.echo(str(written.path))
 
 
@@ -816,11 +923,6 @@ def _claims_folder() -> Path:
             fixed = Path(*[part for part in Path(pattern).parts if not any(c in part for c in "*?[")] or ["."])
             return found.parent / fixed
     return Path("claims")
-
-
-def at_terminal() -> bool:
-    """Whether a person can be asked (standard input is a terminal); tests set it."""
-    return sys.stdin.isatty()
 
 
 @command

@@ -128,6 +128,21 @@ def format_text(text: str, kind: str, schema: ClaimSchema) -> str:
     return _yaml_text(list(_round_trip().load_all(text)), schema, _round_trip())
 
 
+def format_unnamed(text: str, schema: ClaimSchema) -> str:
+    """A record file's text with no name to tell its kind (`claims fmt -`): JSON when it starts
+    with `{` or `[`, else YAML; ValueError saying why when it cannot be read.
+
+    >>> print(format_unnamed('status: true\\nid: abc\\n', load_schema()), end="")
+    id: abc
+    status: "true"
+    """
+    kind = "json" if text.lstrip().startswith(("{", "[")) else "yaml"
+    try:
+        return format_text(text, kind, schema)
+    except (ValueError, YAMLError) as error:
+        raise ValueError(_why(error)) from None
+
+
 def canonical_text(data: Any, kind: str, schema: ClaimSchema) -> str:
     """Records made in Python as a file's text in canonical form: for "json" the file's one value
     (a record or a list of them), for "yaml" its documents (a list: `---` between them). What

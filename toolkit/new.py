@@ -13,6 +13,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,24 @@ def new_record(
             raise ValidationFailed(ValidationResult(1, 1, own))
         write_text(target, text)
         return NewRecord(target, identifier, data)
+
+
+# The fields `claims new` asks for, by the record field a problem points at.
+ASKED = {"speaker": "speaker", "claim": "claim", "date": "date", "status": "status", "sources": "source"}
+
+
+def fields_at_fault(problems: Iterable[Problem]) -> list[str]:
+    """The asked fields the problems are about, in the order they are asked (`claims new` asks
+    for each again instead of throwing every answer away); empty when a problem is about none.
+
+    >>> fields_at_fault([Problem("x.yaml", 5, 7, "/status", "enum", "error", "not a status")])
+    ['status']
+    """
+    problems = [p for p in problems if p.severity == "error"]
+    wrong = {ASKED.get(p.pointer.split("/")[1]) if p.pointer.count("/") else None for p in problems}
+    if None in wrong or not problems:
+        return []
+    return [name for name in ASKED.values() if name in wrong]
 
 
 def _checked(text: str, target: Path, dataset: list[str | os.PathLike], schema: ClaimSchema) -> tuple[Problem, ...]:

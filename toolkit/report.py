@@ -57,6 +57,12 @@ def as_text(result: ValidationResult, *, max_problems: int | None = MAX_PROBLEMS
     return "\n\n".join(blocks) + "\n"
 
 
+def errors_as_text(result: ValidationResult, *, max_problems: int | None = MAX_PROBLEMS) -> str:
+    """The errors alone, a line each, nothing more (`-q`: only errors)."""
+    errors = [p for p in result.problems if p.severity == "error"]
+    return "".join(_text_line(p) + "\n" for p in (errors if max_problems is None else errors[:max_problems]))
+
+
 def _text_line(problem: Problem) -> str:
     return f"{problem.file}:{problem.line}:{problem.column}: {problem.severity}: {problem.message} [{problem.rule}]"
 
