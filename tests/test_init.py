@@ -50,6 +50,15 @@ def test_init_never_replaces_a_file(tmp_path, cli):
     assert not (tmp_path / "speakers.yaml").exists()
 
 
+def test_init_into_a_file_is_a_usage_problem(tmp_path, cli):
+    """B50: a file where the folder should be is exit 2 saying so, not exit 1 "File exists"."""
+    (tmp_path / "afile").write_text("mine\n")
+    for folder in (tmp_path / "afile", tmp_path / "afile" / "desk"):
+        run = cli("init", folder, *CHOICES)
+        assert run.exit_code == 2 and "afile is a file, not a folder" in run.stderr
+    assert (tmp_path / "afile").read_text() == "mine\n"
+
+
 def test_init_requires_the_desks_choices_and_writes_no_placeholder(tmp_path, cli):
     """Without a terminal, the Hub repository, the license and the publisher must be given: none
     is made up (a desk once published `ORG/...`, cc-by-4.0 it never chose, and example.org)."""

@@ -60,6 +60,11 @@ def init_repository(folder: str | os.PathLike, settings: Settings) -> list[str]:
     ['.github/workflows/publish.yml', ..., 'schema/claim.schema.json', 'speakers.yaml']
     """
     folder = Path(folder)
+    existing_part = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if existing_part is not None and not existing_part.is_dir():
+        raise UsageError(
+            f"{existing_part} is a file, not a folder: give claims init a folder (new, or without the files)"
+        )
     if not REPO_ID.match(settings.repo_id):
         raise UsageError(f"{settings.repo_id!r} is not a Hub dataset repository: write ORG/NAME")
     for choice in ("name", "license", "publisher"):
