@@ -11,7 +11,7 @@ import pytest
 
 import toolkit
 from conftest import FIXTURES, valid_record
-from toolkit.build import build, write_folder
+from toolkit.building import build, write_folder
 from toolkit.schema import load_schema
 
 SCHEMA = load_schema().columns.table_schema()
@@ -176,9 +176,9 @@ def test_columns_and_records_give_the_same_bytes(tmp_path, monkeypatch):
     Both ways must give the same shards, byte for byte (regression: the shard count once came
     from the in-memory layout, which differed between the two)."""
     from toolkit.table import input_columns
-    from toolkit.validate import read_frame
+    from toolkit.validation import read_frame
 
-    monkeypatch.setattr("toolkit.build.SHARD_BYTES", 3000)  # several shards
+    monkeypatch.setattr("toolkit.building.SHARD_BYTES", 3000)  # several shards
     records = [valid_record(id=f"claim-{n:03d}", claim=f"Claim number {n}.", tags=["a", f"t{n}"]) for n in range(40)]
     shards = {}
     for way, text in (("columns", jsonl(*records)), ("records", "\ufeff" + jsonl(*records))):

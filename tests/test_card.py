@@ -10,7 +10,7 @@ import yaml
 from huggingface_hub import DatasetCard
 
 from conftest import FIXTURES
-from toolkit.build import build, write_folder
+from toolkit.building import build, write_folder
 from toolkit.config import DatasetConfig, find_config, load_config
 from toolkit.errors import UsageError
 from toolkit.vocabulary import STATUSES
@@ -95,7 +95,7 @@ def test_card_and_changelog_stay_small_at_twenty_thousand_claims(tmp_path):
     version's changes.json."""
     import json
 
-    from toolkit.publish import publish
+    from toolkit.publishing import publish
 
     def edition(count: int, status: str) -> str:
         return "".join(json.dumps({"id": f"claim-{n:05d}", "speaker": f"Speaker {n % 3000}", "claim": f"Claim {n}.",

@@ -22,11 +22,11 @@ from .errors import (
 )
 from .records import Problem, Record
 from .schema import load_schema
-from .validate import ValidationResult, read_records, validate
+from .validation import ValidationResult, read_records, validate
 
 # The heavier stages (Polars, the Hub) load on first use, so `claims validate` starts fast.
-# (`build`, `publish` and `export` are modules of the same name: `toolkit.build.build(...)`.)
-_LAZY = {"load": "publish", "diff": "versions"}
+# (`build`, `publish` and `export` live in `building`, `publishing` and `exporting`.)
+_LAZY = {"load": "publishing", "diff": "versions"}
 
 
 def __getattr__(name: str):

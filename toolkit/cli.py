@@ -16,7 +16,7 @@ import typer
 from . import report
 from .errors import ClaimsError, ValidationFailed
 from .text import plural
-from .validate import ValidationResult, validate
+from .validation import ValidationResult, validate
 
 app = typer.Typer(
     name="claims",
@@ -313,7 +313,7 @@ def build_command(
 
     Example: claims build claims/ --out build/
     """
-    from .build import build, write_folder
+    from .building import build, write_folder
     from .config import find_config, in_use, load_config
     from .outputs import check_build_folder, left_beside
 
@@ -382,8 +382,8 @@ def export_command(
 
     Example: claims export claims/ --format csv --out claims.csv
     """
-    from .build import build
-    from .export import export, writer
+    from .building import build
+    from .exporting import export, writer
     from .outputs import check_file_output
 
     fmt = output_format.value
@@ -503,7 +503,7 @@ def stats_command(
     """
     from rich.console import Console
 
-    from .stats import count, plot_stats, render_stats
+    from .counting import count, plot_stats, render_stats
 
     given = _paths(paths)
     counts = count(given, schema=_schema(schema, given), speakers=speakers)
@@ -551,7 +551,7 @@ def publish_command(
     """
     from .config import find_config, load_config
     from .errors import TooManyRemovals, UsageError
-    from .publish import publish
+    from .publishing import publish
 
     given = _paths(paths)
     config = load_config(find_config(given)).with_overrides(
@@ -615,9 +615,9 @@ def pull_command(
 
     Example: claims pull my-desk/korea-claims --revision v1.0.0 --out claims.csv
     """
-    from .export import export
+    from .exporting import export
     from .outputs import check_file_output
-    from .publish import load
+    from .publishing import load
 
     formats = {".parquet": "parquet", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
     fmt = formats.get(out.suffix.lower())
@@ -650,7 +650,7 @@ def diff_command(
 def _table_at(spec: str):
     """A built folder, a Parquet file, or TARGET@REVISION, as a claims table (one with `id`)."""
     from .errors import UsageError
-    from .publish import load
+    from .publishing import load
 
     path = Path(spec)
     if path.is_dir():

@@ -21,7 +21,7 @@ from .files import write_text
 from .fmt import to_yaml
 from .records import Problem
 from .schema import ClaimSchema, default_schema_path, load_schema
-from .validate import ValidationResult, read_records, validate
+from .validation import ValidationResult, read_records, validate
 
 ID_WORDS = 6
 ID_LENGTH = 60

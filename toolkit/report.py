@@ -12,7 +12,7 @@ import orjson
 
 from .records import Problem
 from .text import plural
-from .validate import ValidationResult
+from .validation import ValidationResult
 
 FORMATS = ("text", "json", "github")
 

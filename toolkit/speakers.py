@@ -136,7 +136,7 @@ def load_speakers(path: str | os.PathLike | None) -> SpeakerRegistry:
     registry, problems = check_registry(path)
     if problems:
         from .errors import ValidationFailed
-        from .validate import ValidationResult
+        from .validation import ValidationResult
 
         raise ValidationFailed(ValidationResult(1, 0, tuple(problems)))
     return registry

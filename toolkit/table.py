@@ -111,7 +111,7 @@ def _too_large(records: list[Record], columns: Columns) -> Exception:
     located errors; found only when the frame could not be made."""
     from .errors import ValidationFailed
     from .records import pointer_join
-    from .validate import ValidationResult
+    from .validation import ValidationResult
 
     problems = []
     for record in records:

@@ -22,7 +22,7 @@ from .files import atomic_path
 from .schema import ClaimSchema, load_schema
 from .speakers import SpeakerRegistry, find_registry, load_speakers
 from .text import tidy_expr
-from .validate import valid_frame
+from .validation import valid_frame
 from .vocabulary import STATUSES
 
 PLOT_SPEAKERS = 15  # the figure shows the speakers with most claims; the counts keep them all
@@ -100,7 +100,7 @@ def stats(table: pl.DataFrame) -> Stats:
     """Count the table's claims three ways (a built table, or any frame with canonical `speaker`,
     `status` and a date `date`).
 
-    >>> from toolkit.build import build
+    >>> from toolkit.building import build
     >>> stats(build(["fixtures/"]).table).by_status["true"]
     4
     """

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
-from .build import CHANGELOG_NAME, build, write_folder
+from .building import CHANGELOG_NAME, build, write_folder
 from .config import DatasetConfig, find_config, load_config
 from .errors import (
     PublishConflict,

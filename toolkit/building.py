@@ -24,7 +24,7 @@ from .readers import as_paths
 from .schema import SCHEMA_NAME, ClaimSchema, load_schema
 from .speakers import find_registry, load_speakers
 from .table import BuildReport, frame_of, input_columns, merge
-from .validate import ValidationResult, valid_frame
+from .validation import ValidationResult, valid_frame
 from .versions import changelog
 
 DATA_DIR = "data"

@@ -37,7 +37,7 @@ from typing import Any
 
 import polars as pl
 
-from .build import write_parquet
+from .building import write_parquet
 from .claimreview import to_claimreview
 from .columns import CONTRACT
 from .dates import written_expr
@@ -73,7 +73,7 @@ def export(
     `outputs.check_file_output`'s to say, before the work. `publisher` (the desk, from
     claims.yaml) and `all_reviews` are for ClaimReview (see `claimreview`).
 
-    >>> from toolkit.build import build
+    >>> from toolkit.building import build
     >>> export(build(["fixtures/"]).table, "csv", "claims.csv").rows
     14
     """
