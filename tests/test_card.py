@@ -11,7 +11,8 @@ from huggingface_hub import DatasetCard
 
 from conftest import FIXTURES
 from toolkit.building import build, write_folder
-from toolkit.config import DatasetConfig, find_config, load_config
+from toolkit.config import DatasetConfig, load_config
+from toolkit.dataset import Dataset
 from toolkit.errors import UsageError
 from toolkit.vocabulary import STATUSES
 
@@ -19,7 +20,7 @@ from toolkit.vocabulary import STATUSES
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
     out = tmp_path_factory.mktemp("release")
-    config = load_config(find_config([str(FIXTURES)]))
+    config = Dataset.open([FIXTURES]).config
     write_folder(build([FIXTURES]), out, config, version="1.2.0", entry="## 1.2.0\n\n- Added `x`\n")
     return out
 

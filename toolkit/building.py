@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,14 +16,14 @@ import polars as pl
 
 from .card import render_card
 from .config import DatasetConfig
+from .dataset import Dataset, Paths
 from .errors import ValidationFailed
 from .files import atomic_path, write_text
 from .outputs import build_folder
-from .readers import as_paths
-from .schema import SCHEMA_NAME, ClaimSchema, load_schema
-from .speakers import find_registry, load_speakers
+from .records import ValidationResult
+from .schema import SCHEMA_NAME, ClaimSchema
 from .table import BuildReport, frame_of, input_columns, merge
-from .validation import ValidationResult, valid_frame
+from .validation import valid_frame
 from .versions import changelog
 
 DATA_DIR = "data"
@@ -43,27 +42,28 @@ class Build:
     report: BuildReport
     validation: ValidationResult
     schema: ClaimSchema
+    written: tuple[str, ...] = ()  # the files written into the folder (`toolkit.build(..., out)`), relative to it
 
 
 def build(
-    paths: Iterable[str | os.PathLike],
+    dataset: Dataset | Paths,
     *,
     schema: str | os.PathLike | ClaimSchema | None = None,
     speakers: str | os.PathLike | None = None,
     strict: bool = False,
 ) -> Build:
-    """Validate and merge; raise ValidationFailed (with the located report) if anything is wrong.
+    """Validate and merge the claims of `dataset` (a `Dataset`, or the paths to open one with
+    `schema` and `speakers`); raise ValidationFailed (with the located report) if anything is wrong.
 
     With `strict`, repeats of a claim that disagree on status are errors too.
     """
-    paths = as_paths(paths)
-    schema = schema if isinstance(schema, ClaimSchema) else load_schema(schema)
+    dataset = Dataset.of(dataset, schema=schema, speakers=speakers)
+    schema = dataset.schema
     columns = schema.columns
     validation, frame = valid_frame(
-        paths, schema, columns=input_columns(columns), rows=lambda records: frame_of(records, columns)
+        dataset, columns=input_columns(columns), rows=lambda records: frame_of(records, columns)
     )
-    registry = load_speakers(speakers if speakers is not None else find_registry(paths))
-    table, report = merge(frame, registry, schema.columns)
+    table, report = merge(frame, dataset.speakers, schema.columns)
     if strict and report.conflicts:
         raise ValidationFailed(_conflicts_as_problems(validation, report))
     return Build(table, report, validation, schema)

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import typer
 
-from . import report
+from . import commands, report
+from .dataset import Dataset
 from .errors import ClaimsError, ValidationFailed
+from .records import ValidationResult
 from .text import plural
-from .validation import ValidationResult, validate
 
 app = typer.Typer(
     name="claims",
@@ -108,16 +109,6 @@ def _paths(paths: list[Path] | None) -> list[str]:
     return [str(p) for p in paths] if paths else ["."]
 
 
-def _schema(given: Path | None, paths: list[str]) -> str | None:
-    """The schema in use: --schema, else `schema:` in the claims.yaml of the inputs (`config.find_upward`), else
-    None (the packaged schema)."""
-    if given is not None:
-        return str(given)
-    from .config import find_config, load_config
-
-    return load_config(find_config(paths)).schema
-
-
 @contextmanager
 def _progress(label: str) -> Iterator:
     """A progress line on stderr for people at a terminal; nothing in CI or when piped."""
@@ -191,49 +182,42 @@ def validate_command(
 
     Example: claims validate --changed-since origin/main --format github
     """
-    from .config import dataset_folder, in_use
-
     if output_format not in report.FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(report.FORMATS)}", param_hint="--format")
-    given = _paths(paths)
-    only, cache = None, None
-    if changed_since is not None or dataset:
-        from .changes import changed_since as changed
-
-        if dataset and changed_since is None and not paths:
-            raise typer.BadParameter("name the files (or folders) to report on", param_hint="--dataset")
-        if changed_since is not None and paths:
-            raise typer.BadParameter(
-                "checks the files changed in the whole dataset: give no paths with it", param_hint="--changed-since"
-            )
-        cache = dataset_folder(given)
-        only = sorted(changed(changed_since, cache)) if changed_since is not None else given
-        given = [cache]
-    schema_in_use = _schema(schema, given)
-    if verbose:
-        for line in in_use(given, schema=schema_in_use):
-            typer.echo(line, err=True)
-    with _progress("validating") as on_file, _standard_input(given) as (given, named):
-        result = named(validate(given, schema_in_use, on_file=on_file, exclude=exclude or (), only=only, cache=cache))
+    if dataset and changed_since is None and not paths:
+        raise typer.BadParameter("name the files (or folders) to report on", param_hint="--dataset")
+    if changed_since is not None and paths:
+        raise typer.BadParameter(
+            "checks the files changed in the whole dataset: give no paths with it", param_hint="--changed-since"
+        )
+    with _standard_input(_paths(paths)) as (given, named):
+        desk = Dataset.open(given, schema=schema, exclude=exclude or ())
+        if verbose:
+            for line in report.settings_lines(desk):
+                typer.echo(line, err=True)
+        with _progress("validating") as on_file:
+            result = named(commands.validate(desk, within=dataset, changed_since=changed_since, on_file=on_file))
     if verbose:
         skipped = ", ".join(plural(count, rule) for rule, count in result.skipped)
         typer.echo(f"passed over: {skipped or 'nothing'}", err=True)
-        if cache is not None:
+        if dataset or changed_since is not None:
             typer.echo(
-                f"dataset: {cache} ({result.files:,} files); cache: {os.path.join(cache, '.claims-cache')} (safe to delete)",
+                f"dataset: {desk.folder} ({result.files:,} files); "
+                f"cache: {os.path.join(desk.folder, '.claims-cache')} (safe to delete)",
                 err=True,
             )
     if changed_since is None:  # --dataset: a file given that is not a claim file is said to be passed over
         for path in result.outside:
             typer.echo(
-                f"claims: {path} is not a claim file of the dataset {cache} (include/exclude of claims.yaml, "
+                f"claims: {path} is not a claim file of the dataset {desk.folder} (include/exclude of claims.yaml, "
                 ".gitignore); not checked",
                 err=True,
             )
-    sys.stdout.write(report.render(result, output_format, max_problems=max_problems, first=only or ()))
+    first = result.reported if dataset or changed_since is not None else ()
+    sys.stdout.write(report.render(result, output_format, max_problems=max_problems, first=first))
     if output_format == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
-            summary.write(report.step_summary(result, first=only or ()))
+            summary.write(report.step_summary(result, first=first))
     raise typer.Exit(0 if result.valid else 1)
 
 
@@ -313,21 +297,18 @@ def build_command(
 
     Example: claims build claims/ --out build/
     """
-    from .building import build, write_folder
-    from .config import find_config, in_use, load_config
-    from .outputs import check_build_folder, left_beside
+    from .outputs import left_beside
+    from .report import settings_lines
 
-    given = _paths(paths)
-    check_build_folder(out, force=force)
-    schema_in_use = _schema(schema, given)
-    result = build(given, schema=schema_in_use, speakers=speakers, strict=strict)
-    written = write_folder(result, out, load_config(find_config(given)), force=force)
+    desk = Dataset.open(_paths(paths), schema=schema, speakers=speakers)
+    result = commands.build(desk, out, strict=strict, force=force)
+    written = result.written
     report = result.report
     typer.echo(
         f"built {plural(report.claims, 'claim')} ({report.unique_claims:,} distinct, {plural(report.repeats, 'repeat')}, "
         f"{plural(len(report.conflicts), 'status conflict')}) into {out}/"
     )
-    for line in in_use(given, schema=schema_in_use, speakers=speakers):
+    for line in settings_lines(desk):
         typer.echo(f"  {line}")
     for link in report.links:
         typer.echo(f"  repeat: {link['id']} -> {link['repeat_of']}")
@@ -382,41 +363,25 @@ def export_command(
 
     Example: claims export claims/ --format csv --out claims.csv
     """
-    from .building import build
-    from .exporting import export, writer
-    from .outputs import check_file_output
-
     fmt = output_format.value
     if bom and fmt != "csv":
         raise typer.BadParameter(f"--bom is for CSV only, not {fmt}", param_hint="--bom")
     if all_reviews and fmt != "claimreview":
         raise typer.BadParameter(f"--all-reviews is for claimreview only, not {fmt}", param_hint="--all-reviews")
-    writer(fmt)  # the writer exists (checked before the build)
-    given = _paths(paths)
-    schema_in_use = _schema(schema, given)
-    check_file_output(out, inputs=given, also_read=[speakers, schema_in_use], force=force)
-    table = build(given, schema=schema_in_use, speakers=speakers).table
-    if fmt == "claimreview":
-        from .config import find_config, load_config
-
-        desk = dict(load_config(find_config(given)).publisher) or None
-        summary = export(table, fmt, out, publisher=desk, all_reviews=all_reviews)
-    else:
-        summary = export(table, fmt, out, bom=bom)
-    _mark_export(out)
+    desk = Dataset.open(_paths(paths), schema=schema, speakers=speakers)
+    summary = commands.export(desk, fmt, out, bom=bom, all_reviews=all_reviews, force=force)
+    _warn_unmarked(out, summary.unmarked)
     left_out = f"; left out {summary.left_out:,} ({summary.reason})" if summary.left_out else ""
     typer.echo(f"wrote {plural(summary.rows, 'claim')} to {summary.path}{left_out}")
 
 
-def _mark_export(out: Path) -> None:
-    """Name `out` in its folder's export marker, so that discovery passes it over."""
-    from .outputs import EXPORT_MARKER, mark_export
+def _warn_unmarked(out: Path, why: str | None) -> None:
+    """The file is written; only discovery's hint that it is an export is missing."""
+    from .scope import EXPORT_MARKER
 
-    try:
-        mark_export(out)
-    except OSError as error:  # the file is written; only discovery's hint is missing
+    if why is not None:
         typer.echo(
-            f"claims: warning: cannot write {EXPORT_MARKER} beside {out} ({error.strerror or error}); "
+            f"claims: warning: cannot write {EXPORT_MARKER} beside {out} ({why}); "
             f"claims validate of this folder would read the file as claims",
             err=True,
         )
@@ -503,10 +468,9 @@ def stats_command(
     """
     from rich.console import Console
 
-    from .counting import count, plot_stats, render_stats
+    from .counting import plot_stats, render_stats
 
-    given = _paths(paths)
-    counts = count(given, schema=_schema(schema, given), speakers=speakers)
+    counts = commands.stats(_paths(paths), schema=schema, speakers=speakers)
     Console().print(render_stats(counts, top=top or None))
     if plot:
         plot_stats(counts, plot)
@@ -549,26 +513,17 @@ def publish_command(
 
     Example: claims publish claims/ --repo my-desk/korea-claims --dry-run
     """
-    from .config import find_config, load_config
-    from .errors import TooManyRemovals, UsageError
-    from .publishing import publish
+    from .errors import TooManyRemovals
 
-    given = _paths(paths)
-    config = load_config(find_config(given)).with_overrides(
-        pretty_name=name, license=license, description=description, citation=citation
-    )
-    repo = repo or config.repo_id
-    if not repo:
-        raise UsageError("say where to publish: --repo ORG/NAME (or a release store path), or repo_id in claims.yaml")
-    result = publish(
-        given,
+    result = commands.publish(
+        _paths(paths),
         repo,
+        schema=schema,
+        settings=commands.Settings(name, license, description, citation),
         bump=bump,
         version=version,
         dry_run=dry_run,
         private=private,
-        config=config,
-        schema=_schema(schema, given),
         allow_removals=allow_removals,
     )
     if result.version is None:
@@ -626,7 +581,7 @@ def pull_command(
     check_file_output(out, force=force)
     table = load(target, revision)
     export(table, fmt, out)
-    _mark_export(out)
+    _warn_unmarked(out, commands._mark_export(out))
     typer.echo(f"wrote {plural(table.height, 'claim')} to {out}")
 
 
@@ -639,50 +594,12 @@ def diff_command(
 
     Example: claims diff ./releases@v1.0.0 ./releases@v1.1.0
     """
-    from .versions import describe_changes, diff
+    from .versions import describe_changes
 
-    change = diff(_table_at(old), _table_at(new))
+    change = commands.diff(old, new)
     for line in describe_changes(change):
         typer.echo(line)
     typer.echo(change.summary())
-
-
-def _table_at(spec: str):
-    """A built folder, a Parquet file, or TARGET@REVISION, as a claims table (one with `id`)."""
-    from .errors import UsageError
-    from .publishing import load
-
-    path = Path(spec)
-    if path.is_dir():
-        shards = sorted((path / "data").glob("*.parquet"))
-        if not shards:
-            raise UsageError(f"{spec}: not a built folder (no data/*.parquet in it)")
-        table = _read_parquet(spec, *shards)
-    elif path.is_file():
-        table = _read_parquet(spec, path)
-    elif "@" in spec:
-        target, revision = spec.rsplit("@", 1)
-        table = load(target, revision)
-    else:
-        raise UsageError(f"{spec}: not a folder, a Parquet file or REPO@REVISION")
-    if "id" not in table.columns:
-        raise UsageError(f"{spec}: not a claims table (no `id` column; it has {', '.join(table.columns) or 'none'})")
-    return table
-
-
-def _read_parquet(spec: str, *files: Path):
-    import polars as pl
-
-    from .errors import UsageError
-
-    try:
-        return pl.concat([pl.read_parquet(f) for f in files])
-    except pl.exceptions.PolarsError as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise UsageError(
-            f"{spec}: not a Parquet file diff can read ({first}); diff compares Parquet files, "
-            "built folders and REPO@REVISION (a CSV: `claims export --format parquet` first)"
-        ) from None
 
 
 @command
@@ -698,8 +615,7 @@ def fmt(
     """
     from .fmt import format_paths
 
-    given = _paths(paths)
-    result = format_paths(given, _schema(schema, given), check=check)
+    result = format_paths(Dataset.open(_paths(paths), schema=schema), check=check)
     for name in result.changed:
         typer.echo(f"{'would reformat' if check else 'reformatted'} {name}")
     for name, why in result.failed:
@@ -769,27 +685,25 @@ def new(
         name: value or typer.prompt(name, default="unverified" if name == "status" else None)
         for name, value in asked.items()
     }  # asks for the missing ones, in order
+    desk = Dataset.open(["."], schema=schema)
     written = new_record(
-        folder or _claims_folder(),
+        folder or _claims_folder(desk),
         speaker=answers["speaker"],
         claim=answers["claim"],
         date=answers["date"],
         status=answers["status"],
         source=answers["source"],
-        schema=_schema(schema, ["."]),
+        schema=desk.schema,
     )
     typer.echo(str(written.path))
 
 
-def _claims_folder() -> Path:
+def _claims_folder(desk: Dataset) -> Path:
     """The folder of the first `include` glob of claims.yaml (its part before any wildcard), or claims/."""
-    from .config import find_config, load_config
-
-    found = find_config(["."])
-    if found:
-        for pattern in load_config(found).include:
+    if desk.config_file is not None:
+        for pattern in desk.config.include:
             fixed = Path(*[part for part in Path(pattern).parts if not any(c in part for c in "*?[")] or ["."])
-            return found.parent / fixed
+            return desk.config_file.parent / fixed
     return Path("claims")
 
 
@@ -823,6 +737,4 @@ def schema(schema: Path | None = SchemaOption) -> None:
 
     Example: claims schema
     """
-    from .schema import load_schema
-
-    typer.echo(str(load_schema(_schema(schema, ["."])).path.resolve()))
+    typer.echo(str(Dataset.open(["."], schema=schema).schema.path.resolve()))

@@ -57,6 +57,7 @@ class ExportSummary:
     rows: int
     left_out: int = 0
     reason: str | None = None
+    unmarked: str | None = None  # why the export marker could not name the file (None: it does)
 
 
 def export(

@@ -33,9 +33,10 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarStrin
 
 from . import readers
 from .columns import partial_date
+from .dataset import Dataset
 from .dates import day_written_right
 from .files import write_text
-from .schema import ClaimSchema, load_schema
+from .schema import ClaimSchema
 
 FORMATTED = ("yaml", "json")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -89,20 +90,21 @@ def reads_as_text(text: str) -> bool:
 
 
 def format_paths(
-    paths: Iterable[str | os.PathLike],
+    paths: Dataset | Iterable[str | os.PathLike],
     schema: str | os.PathLike | ClaimSchema | None = None,
     *,
     check: bool = False,
 ) -> FormatResult:
-    """Rewrite the YAML and JSON claim files under `paths` canonically (with `check`, only say
-    which files would change).
+    """Rewrite the YAML and JSON claim files of `paths` (a `Dataset`, or the paths to open one with
+    `schema`) canonically (with `check`, only say which files would change).
 
     >>> format_paths(["fixtures/"], check=True).failed
     []
     """
-    schema = schema if isinstance(schema, ClaimSchema) else load_schema(schema)
+    dataset = Dataset.of(paths, schema=schema)
+    schema = dataset.schema
     result = FormatResult()
-    for source in readers.discover(paths):
+    for source in dataset.sources:
         kind = readers.FORMATS.get(source.path.suffix.lower())
         if kind not in FORMATTED:
             continue

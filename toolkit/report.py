@@ -1,5 +1,5 @@
-"""Rendering a validation result for a person (text), a script (json) or CI (github). Rendering
-only: nothing here decides what is a problem."""
+"""Rendering a validation result for a person (text), a script (json) or CI (github), and the
+settings a run uses (`settings_lines`). Rendering only: nothing here decides what is a problem."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ import json
 import os
 from collections.abc import Iterable
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 import orjson
 
-from .records import Problem
+from .records import Problem, ValidationResult
 from .text import plural
-from .validation import ValidationResult
+
+if TYPE_CHECKING:
+    from .dataset import Dataset
 
 FORMATS = ("text", "json", "github")
 
@@ -133,3 +136,22 @@ def _data(text: str) -> str:
 
 def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def settings_lines(dataset: Dataset) -> list[str]:
+    """Lines naming the settings a run uses, and saying once what was not found (`claims validate
+    -v`, `claims build`): nothing is taken silently."""
+    where = (
+        "from the inputs' folder up to the repository root"
+        if dataset.in_repository
+        else "beside the inputs (not in a git repository)"
+    )
+    config, registry = dataset.config_file, dataset.speakers_file
+    return [
+        f"configuration: {config}" if config else f"configuration: no claims.yaml found {where}; defaults used",
+        f"speakers: {registry}" if registry else f"speakers: no speakers.yaml found {where}; speakers not merged",
+        f"schema: {dataset.schema_path} ({SCHEMA_ORIGINS[dataset.schema_origin]})",
+    ]
+
+
+SCHEMA_ORIGINS = {"--schema": "--schema", "claims.yaml": "from claims.yaml", "packaged": "packaged"}

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from .. import scope
 from ..columns import Kind
 from ..errors import UsageError
-from ..outputs import BUILD_MARKER, EXPORT_MARKER
 from ..records import ERROR, Problem, Record
 from . import csv, json, jsonl, yaml
 from .source import FileProblem, Source
@@ -60,34 +59,36 @@ def as_paths(paths: Iterable[str | os.PathLike] | str | os.PathLike) -> list[str
     return [os.fsdecode(p) for p in paths]
 
 
-def find(paths: Iterable[str | os.PathLike] | str | os.PathLike, *, exclude: Iterable[str] = ()) -> Found:
+def find(
+    paths: Iterable[str | os.PathLike] | str | os.PathLike,
+    *,
+    exclude: Iterable[str] = (),
+    rules: scope.Rules | None = None,
+) -> Found:
     """The claim files under `paths`, and the problems of the paths themselves.
 
     A file named on the command line is always read. Folders are searched recursively; hidden
     entries, schemas (`*.schema.json`), files of other types and, in the folder given itself, the
     configuration files are passed over, and so is what `scope` says is not the dataset (`exclude`
     globs of claims.yaml and of `exclude`, relative to the current folder, paths git ignores,
-    virtual environments, the toolkit's own outputs). The folder of claims.yaml, given, is read as
-    its `include` globs say. Folders reached through a symbolic link are read too, each real folder once
+    virtual environments, the toolkit's own outputs). `rules` are what claims.yaml says (none: no
+    claims.yaml; `Dataset.rules` gives them): its folder, given, is read as its `include` globs say. Folders reached through a symbolic link are read too, each real folder once
     (under its own path first, so a link to a folder already read, or a loop, adds nothing); the
     same file named twice is read once. A folder given that holds no claim file is an error: a
     misspelt folder must not look like a dataset without claims.
     """
-    from ..config import find_config, load_config
-
     paths = as_paths(paths)
-    config_path = find_config(paths)
-    config = load_config(config_path)
-    base = os.path.realpath(os.path.dirname(config_path) if config_path is not None else ".")
-    walk = _Walk(base, [*config.exclude, *_from_here(exclude, base)])
+    rules = rules or scope.Rules(os.path.realpath("."))
+    base = rules.folder
+    walk = _Walk(base, [*rules.exclude, *_from_here(exclude, base)])
     problems: list[Problem] = []
     for given in paths:
         if os.path.isdir(given):
             real = os.path.realpath(given)
             if real in walk.folders:
                 continue  # given twice, or inside a folder given before: read already
-            if real == base and config.include and config_path is not None:
-                problems.extend(walk.included(given, config.include, os.fspath(config_path)))
+            if real == base and rules.include and rules.settings_file is not None:
+                problems.extend(walk.included(given, rules.include, rules.settings_file))
             elif not walk.tree(given, real):
                 known = ", ".join(sorted(FORMATS))
                 problems.append(
@@ -114,9 +115,14 @@ def find(paths: Iterable[str | os.PathLike] | str | os.PathLike, *, exclude: Ite
     return Found(tuple(walk.sources), tuple(problems), tuple(sorted(walk.skipped.items())), tuple(walk.real))
 
 
-def discover(paths: Iterable[str | os.PathLike] | str | os.PathLike, *, exclude: Iterable[str] = ()) -> list[Source]:
+def discover(
+    paths: Iterable[str | os.PathLike] | str | os.PathLike,
+    *,
+    exclude: Iterable[str] = (),
+    rules: scope.Rules | None = None,
+) -> list[Source]:
     """The claim files under `paths`, in a stable order (see `find`)."""
-    return list(find(paths, exclude=exclude).sources)
+    return list(find(paths, exclude=exclude, rules=rules).sources)
 
 
 def _from_here(patterns: Iterable[str], base: str) -> list[str]:
@@ -219,9 +225,9 @@ class _Walk:
                 continue  # an unreadable folder is passed over, as `os.walk` does
             names = {entry.name for entry in entries}
             if not at_root and (names & _NOT_CLAIMS):
-                self.skipped["build folder" if BUILD_MARKER in names else "virtual environment"] += 1
+                self.skipped["build folder" if scope.BUILD_MARKER in names else "virtual environment"] += 1
                 continue
-            exported = _exported(folder) if EXPORT_MARKER in names else frozenset()
+            exported = scope.exported_files(folder) if scope.EXPORT_MARKER in names else frozenset()
             subfolders = []
             # Paths joined as text, once per entry (`os.path.join` twice per file cost a fifth of the walk).
             shown_in = shown if shown.endswith(os.sep) else shown + os.sep
@@ -287,14 +293,7 @@ class _Walk:
         return self.ignored[root]
 
 
-_NOT_CLAIMS = frozenset({BUILD_MARKER, scope.VENV_MARKER})
-
-
-def _exported(folder: str) -> frozenset[str]:
-    """The files `claims export` wrote into `folder`, as its marker lists them."""
-    from ..outputs import exported_files
-
-    return exported_files(folder)
+_NOT_CLAIMS = frozenset({scope.BUILD_MARKER, scope.VENV_MARKER})
 
 
 def _is_utf8(path: str) -> bool:
