@@ -6,18 +6,23 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from enum import StrEnum
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import typer
 
 from . import commands, report
 from .dataset import Dataset
-from .errors import ClaimsError, ValidationFailed
-from .records import ValidationResult
-from .text import plural
+from .errors import ClaimsError
+from .options import (
+    CheckOption,
+    ExportFormat,
+    ForceOption,
+    PathsArgument,
+    SchemaOption,
+    SpeakersOption,
+    TargetArgument,
+)
 
 app = typer.Typer(
     name="claims",
@@ -25,13 +30,6 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-PathsArgument = typer.Argument(None, help="Claim files or folders (searched recursively). Default: the current folder.")
-SchemaOption = typer.Option(
-    None,
-    "--schema",
-    help="JSON Schema to validate against (default: `schema:` in claims.yaml, else the packaged schema v2).",
 )
 
 
@@ -45,30 +43,13 @@ def _print_version(asked: bool) -> None:
 
 @app.callback()
 def _group(
-    version: bool = typer.Option(
-        False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
-    ),
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True, help="Print the version."),
 ) -> None:
     """Validate, merge, export and publish datasets of fact-checked public claims."""
 
 
 def main() -> None:
     app()
-
-
-# `export.FORMATS`, named here so that the CLI starts without Polars (a test keeps them equal).
-# A class, not `Enum(...)` of a computed mapping, so that mypy knows the members; Typer lists them.
-class ExportFormat(StrEnum):
-    csv = "csv"
-    parquet = "parquet"
-    jsonl = "jsonl"
-    claimreview = "claimreview"
-
-
-EXPORT_FORMATS = tuple(member.value for member in ExportFormat)
-
-# What the `build` extra installs: the packages only the table, exports and publishing need.
-BUILD_EXTRA = frozenset({"polars", "pyarrow", "numpy", "datasets", "huggingface_hub", "matplotlib"})
 
 
 def command(function: Callable | None = None, *, name: str | None = None) -> Callable:
@@ -80,27 +61,15 @@ def command(function: Callable | None = None, *, name: str | None = None) -> Cal
     def run(*args, **kwargs):
         try:
             return function(*args, **kwargs)
-        except ClaimsError as error:
-            if isinstance(error, ValidationFailed):
-                sys.stdout.write(report.as_text(error.result))
-            typer.echo(f"claims: {error}", err=True)
-            raise typer.Exit(error.exit_code) from None
-        except ModuleNotFoundError as error:
-            if (error.name or "").split(".")[0] not in BUILD_EXTRA:
-                raise
-            typer.echo(
-                f"claims: {name or function.__name__} needs {error.name}, which the light install (validation "
-                "alone) leaves out: pip install 'claims-toolkit[build]'",
-                err=True,
-            )
-            raise typer.Exit(2) from None
         except BrokenPipeError:  # the reader went away (`claims ... | head`): nothing more to say
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit either
             raise typer.Exit(141) from None
-        except OSError as error:  # a disk full, a folder we may not write: say so, no traceback
-            where = f" {error.filename}" if error.filename else ""
-            typer.echo(f"claims: cannot read or write{where}: {error.strerror or error}", err=True)
-            raise typer.Exit(1) from None
+        except (ClaimsError, ModuleNotFoundError, OSError) as error:
+            said = report.failure(error, name or function.__name__)
+            if said is None:
+                raise
+            _say(said[0])
+            raise typer.Exit(said[1]) from None
 
     return app.command(name=name)(run)
 
@@ -109,38 +78,11 @@ def _paths(paths: list[Path] | None) -> list[str]:
     return [str(p) for p in paths] if paths else ["."]
 
 
-@contextmanager
-def _progress(label: str) -> Iterator:
-    """A progress line on stderr for people at a terminal; nothing in CI or when piped."""
-    if not (sys.stderr.isatty() and sys.stdout.isatty()) or os.environ.get("CI"):
-        yield None
-        return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        SpinnerColumn(),
-        TextColumn(f"{label} {{task.completed:,}} files"),
-        TimeElapsedColumn(),
-        transient=True,
-        console=_stderr_console(),
-    ) as progress:
-        task = progress.add_task(label, total=None)
-        yield lambda _name: progress.advance(task)
-
-
-def _stderr_console():
-    from rich.console import Console
-
-    return Console(stderr=True)
-
-
 @command(name="validate")
 def validate_command(
     paths: list[Path] | None = PathsArgument,
     schema: Path | None = SchemaOption,
-    output_format: str = typer.Option(
-        "text", "--format", "-f", help="text (people), json (scripts) or github (Actions)."
-    ),
+    output_format: str = typer.Option("text", "--format", "-f", help="text, json (scripts) or github (Actions)."),
     max_problems: int = typer.Option(
         report.MAX_PROBLEMS,
         "--max-problems",
@@ -190,86 +132,21 @@ def validate_command(
         raise typer.BadParameter(
             "checks the files changed in the whole dataset: give no paths with it", param_hint="--changed-since"
         )
-    with _standard_input(_paths(paths)) as (given, named):
-        desk = Dataset.open(given, schema=schema, exclude=exclude or ())
-        if verbose:
-            for line in report.settings_lines(desk):
-                typer.echo(line, err=True)
-        with _progress("validating") as on_file:
-            result = named(commands.validate(desk, within=dataset, changed_since=changed_since, on_file=on_file))
-    if verbose:
-        skipped = ", ".join(plural(count, rule) for rule, count in result.skipped)
-        typer.echo(f"passed over: {skipped or 'nothing'}", err=True)
-        if dataset or changed_since is not None:
-            typer.echo(
-                f"dataset: {desk.folder} ({result.files:,} files); "
-                f"cache: {os.path.join(desk.folder, '.claims-cache')} (safe to delete)",
-                err=True,
-            )
-    if changed_since is None:  # --dataset: a file given that is not a claim file is said to be passed over
-        for path in result.outside:
-            typer.echo(
-                f"claims: {path} is not a claim file of the dataset {desk.folder} (include/exclude of claims.yaml, "
-                ".gitignore); not checked",
-                err=True,
-            )
-    first = result.reported if dataset or changed_since is not None else ()
-    sys.stdout.write(report.render(result, output_format, max_problems=max_problems, first=first))
+    desk = Dataset.open(_paths(paths), schema=schema, exclude=exclude or ())
+    _say(report.Line(line, err=True) for line in (report.settings_lines(desk) if verbose else ()))
+    with report.progress("validating") as on_file:
+        result = commands.validate(desk, within=dataset, changed_since=changed_since, on_file=on_file)
+    _say(report.validated(result, desk, verbose=verbose, within=dataset, changed=changed_since is not None))
+    sys.stdout.write(report.render(result, output_format, max_problems=max_problems, first=result.reported))
     if output_format == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
-            summary.write(report.step_summary(result, first=first))
+            summary.write(report.step_summary(result, first=result.reported))
     raise typer.Exit(0 if result.valid else 1)
 
 
-@contextmanager
-def _standard_input(paths: list[str]) -> Iterator[tuple[list[str], Callable[[ValidationResult], ValidationResult]]]:
-    """`-` among the paths: standard input, kept in a file of its kind while it is checked; the
-    result names it `-` again."""
-    if "-" not in paths:
-        yield paths, lambda result: result
-        return
-    import dataclasses
-    import tempfile
-
-    data = sys.stdin.buffer.read()
-    with tempfile.TemporaryDirectory(prefix="claims-stdin-") as scratch:
-        kept = os.path.join(scratch, f"stdin.{_kind_of(data)}")
-        with open(kept, "wb") as stream:
-            stream.write(data)
-
-        def named(result: ValidationResult) -> ValidationResult:
-            problems = tuple(
-                dataclasses.replace(p, file="-" if p.file == kept else p.file, message=p.message.replace(kept, "-"))
-                for p in result.problems
-            )
-            return dataclasses.replace(result, problems=problems)
-
-        yield [kept if path == "-" else path for path in paths], named
-
-
-def _kind_of(data: bytes) -> str:
-    """A record file's kind told from its text: JSON (one value), JSON Lines (an object a line), CSV
-    (a header naming `id` among comma-separated names), else YAML."""
-    text = data.lstrip(b"\xef\xbb\xbf").strip()
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if (
-        text.startswith(b"{")
-        and len(lines) > 1
-        and all(line.startswith(b"{") and line.endswith(b"}") for line in lines)
-    ):
-        return "jsonl"
-    if text.startswith((b"{", b"[")):
-        return "json"
-    header = lines[0].replace(b'"', b"").split(b",") if lines else []
-    return "csv" if len(header) > 1 and b"id" in [name.strip().lower() for name in header] else "yaml"
-
-
-ForceOption = typer.Option(
-    False,
-    "--force",
-    help="Write even where files this command did not write are in the way "
-    "(they are replaced, never deleted; an input file is never replaced).",
-)
+def _say(lines: Iterable[report.Line]) -> None:
+    for line in lines:
+        typer.echo(line.text, err=line.err)
 
 
 @command(name="build")
@@ -283,11 +160,7 @@ def build_command(
         "It must be missing, empty, or written by an earlier build.",
     ),
     schema: Path | None = SchemaOption,
-    speakers: Path | None = typer.Option(
-        None,
-        "--speakers",
-        help="Speaker registry (default: speakers.yaml beside the inputs or above, up to the repository root).",
-    ),
+    speakers: Path | None = SpeakersOption,
     strict: bool = typer.Option(False, "--strict", help="Treat repeats that disagree on status as errors."),
     force: bool = ForceOption,
 ) -> None:
@@ -298,59 +171,20 @@ def build_command(
     Example: claims build claims/ --out build/
     """
     from .outputs import left_beside
-    from .report import settings_lines
 
     desk = Dataset.open(_paths(paths), schema=schema, speakers=speakers)
     result = commands.build(desk, out, strict=strict, force=force)
-    written = result.written
-    report = result.report
-    typer.echo(
-        f"built {plural(report.claims, 'claim')} ({report.unique_claims:,} distinct, {plural(report.repeats, 'repeat')}, "
-        f"{plural(len(report.conflicts), 'status conflict')}) into {out}/"
-    )
-    for line in settings_lines(desk):
-        typer.echo(f"  {line}")
-    for link in report.links:
-        typer.echo(f"  repeat: {link['id']} -> {link['repeat_of']}")
-    for conflict in report.conflicts:
-        statuses = "; ".join(f"{status}: {', '.join(ids)}" for status, ids in conflict.statuses.items())
-        typer.echo(
-            f"  warning: repeats of {conflict.claim_id} disagree on status ({statuses}) at {', '.join(conflict.places)}",
-            err=True,
-        )
-    if report.review_disagreements:
-        typer.echo(
-            f"{plural(len(report.review_disagreements), 'claim')} with reviews that disagree (all kept; "
-            "build-report.json lists them):"
-        )
-        for shown in report.review_disagreements[:20]:
-            statuses = "; ".join(f"{status}: {', '.join(names)}" for status, names in shown["statuses"].items())
-            typer.echo(f"  {shown['claim']}: {statuses}")
-    for name in written:
-        typer.echo(f"  wrote {name}")
-    for name in left_beside(out, written):
-        typer.echo(
-            f"  warning: {name} is not this build's and was left as it was; loaders of the folder will read it too",
-            err=True,
-        )
+    _say(report.built(result, out, desk, left_beside(out, result.written)))
 
 
 @command(name="export")
 def export_command(
     paths: list[Path] | None = PathsArgument,
     output_format: ExportFormat = typer.Option(..., "--format", "-f", help="What to write."),
-    out: Path = typer.Option(
-        ..., "--out", "-o", help="File to write; an existing file only with --force, never an input."
-    ),
+    out: Path = typer.Option(..., "--out", "-o", help="File to write (replaced only with --force; never an input)."),
     schema: Path | None = SchemaOption,
-    speakers: Path | None = typer.Option(
-        None,
-        "--speakers",
-        help="Speaker registry (default: speakers.yaml beside the inputs or above, up to the repository root).",
-    ),
-    bom: bool = typer.Option(
-        False, "--bom", help="CSV only: start the file with the UTF-8 byte-order mark Excel needs."
-    ),
+    speakers: Path | None = SpeakersOption,
+    bom: bool = typer.Option(False, "--bom", help="CSV only: start with the UTF-8 byte-order mark Excel needs."),
     all_reviews: bool = typer.Option(
         False, "--all-reviews", help="ClaimReview only: also export the reviews of other publishers, under their names."
     ),
@@ -363,28 +197,9 @@ def export_command(
 
     Example: claims export claims/ --format csv --out claims.csv
     """
-    fmt = output_format.value
-    if bom and fmt != "csv":
-        raise typer.BadParameter(f"--bom is for CSV only, not {fmt}", param_hint="--bom")
-    if all_reviews and fmt != "claimreview":
-        raise typer.BadParameter(f"--all-reviews is for claimreview only, not {fmt}", param_hint="--all-reviews")
     desk = Dataset.open(_paths(paths), schema=schema, speakers=speakers)
-    summary = commands.export(desk, fmt, out, bom=bom, all_reviews=all_reviews, force=force)
-    _warn_unmarked(out, summary.unmarked)
-    left_out = f"; left out {summary.left_out:,} ({summary.reason})" if summary.left_out else ""
-    typer.echo(f"wrote {plural(summary.rows, 'claim')} to {summary.path}{left_out}")
-
-
-def _warn_unmarked(out: Path, why: str | None) -> None:
-    """The file is written; only discovery's hint that it is an export is missing."""
-    from .scope import EXPORT_MARKER
-
-    if why is not None:
-        typer.echo(
-            f"claims: warning: cannot write {EXPORT_MARKER} beside {out} ({why}); "
-            f"claims validate of this folder would read the file as claims",
-            err=True,
-        )
+    summary = commands.export(desk, output_format.value, out, bom=bom, all_reviews=all_reviews, force=force)
+    _say(report.exported(summary, out))
 
 
 @command(name="import")
@@ -426,18 +241,9 @@ def import_(
 
     Example: claims import factcheck.json --from claimreview --out claims/imported.yaml
     """
-    from .errors import UsageError
-    from .imports import MAPPED, SOURCES, import_claims, render
-    from .outputs import check_file_output
+    from .imports import render
 
-    if from_format not in SOURCES:
-        raise UsageError(f"--from takes {', '.join(SOURCES)}, not {from_format!r}")
-    if table_map is not None and from_format not in MAPPED:
-        raise UsageError(f"--map is for --from {' or '.join(MAPPED)}, not {from_format}")
-    check_file_output(out, inputs=sources, also_read=[ratings, table_map], force=force)
-    if report is not None:
-        check_file_output(report, inputs=[*sources, out], also_read=[ratings, table_map], force=force)
-    summary = import_claims(
+    summary = commands.import_claims(
         sources,
         out,
         source=from_format,
@@ -446,6 +252,7 @@ def import_(
         default_speaker=default_speaker,
         strict=strict,
         report=report,
+        force=force,
     )
     sys.stdout.write(render(summary, str(report) if report else None))
 
@@ -456,11 +263,7 @@ def stats_command(
     plot: Path | None = typer.Option(None, "--plot", help="Also draw the counts as a PNG chart."),
     top: int = typer.Option(20, "--top", min=0, help="How many speakers to list (most claims first); 0 lists all."),
     schema: Path | None = SchemaOption,
-    speakers: Path | None = typer.Option(
-        None,
-        "--speakers",
-        help="Speaker registry (default: speakers.yaml beside the inputs or above, up to the repository root).",
-    ),
+    speakers: Path | None = SpeakersOption,
 ) -> None:
     """Count claims by status, speaker (canonical names, as build merges them) and year.
 
@@ -477,11 +280,6 @@ def stats_command(
         typer.echo(f"drew {plot}")
 
 
-TargetArgument = typer.Argument(
-    ..., help="ORG/NAME on the Hugging Face Hub, or a local release store (/path, ./path, ~/path, file://...)."
-)
-
-
 @command(name="publish")
 def publish_command(
     paths: list[Path] | None = PathsArgument,
@@ -491,9 +289,7 @@ def publish_command(
         help="Where to publish: ORG/NAME on the Hub, or a local release store path (default: repo_id of claims.yaml).",
     ),
     bump: str = typer.Option("auto", "--bump", help="auto (from the diff), major, minor or patch."),
-    version: str | None = typer.Option(
-        None, "--version", help="Set the version by hand (above the latest); not with --bump."
-    ),
+    version: str | None = typer.Option(None, "--version", help="Set the version (above the latest; not with --bump)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; change nothing."),
     allow_removals: bool = typer.Option(
         False, "--allow-removals", help="Allow removing every claim or more than a tenth of the latest version's."
@@ -501,9 +297,7 @@ def publish_command(
     private: bool = typer.Option(False, "--private", help="Create the Hub repository as private."),
     name: str | None = typer.Option(None, "--name", help="Dataset name (overrides claims.yaml pretty_name)."),
     license: str | None = typer.Option(None, "--license", help="License id, e.g. cc-by-4.0 (overrides claims.yaml)."),
-    description: str | None = typer.Option(
-        None, "--description", help="One-paragraph description (overrides claims.yaml)."
-    ),
+    description: str | None = typer.Option(None, "--description", help="Description (overrides claims.yaml)."),
     citation: str | None = typer.Option(None, "--citation", help="BibTeX citation (overrides claims.yaml)."),
     schema: Path | None = SchemaOption,
 ) -> None:
@@ -526,31 +320,7 @@ def publish_command(
         private=private,
         allow_removals=allow_removals,
     )
-    if result.version is None:
-        assert result.previous is not None  # nothing to publish happens only after a first version
-        typer.echo(f"nothing changed since {result.previous.tag} on {result.target}: no commit, no tag")
-        return
-    previous = f"after {result.previous.tag}" if result.previous else "the first version"
-    verb = "would publish" if result.dry_run else "published"
-    typer.echo(f"{verb} {result.version.tag} to {result.target} ({previous}): {result.change.summary()}")
-    change = result.change
-    typer.echo(
-        f"  claims: {result.claims_before:,} -> {result.claims_after:,} ({len(change.added):,} added, "
-        f"{len(change.changed):,} changed, {len(change.removed):,} removed)"
-    )
-    for claim, status in result.change.status_changes.items():
-        typer.echo(f"  status of {claim}: {status.old} -> {status.new}")
-    for planned in result.files:
-        action = (
-            ("upload" if planned.upload else "unchanged")
-            if result.dry_run
-            else ("uploaded" if planned.upload else "unchanged")
-        )
-        typer.echo(f"  {action:>9}  {planned.size:>12,}  {planned.path}")
-    for stale in result.deleted:
-        typer.echo(f"  {'delete' if result.dry_run else 'deleted':>9}  {'':>12}  {stale}")
-    if result.commit:
-        typer.echo(f"commit {result.commit}, tag {result.version.tag}")
+    _say(report.published(result))
     if result.refused:
         raise TooManyRemovals(result.refused)
 
@@ -570,19 +340,7 @@ def pull_command(
 
     Example: claims pull my-desk/korea-claims --revision v1.0.0 --out claims.csv
     """
-    from .exporting import export
-    from .outputs import check_file_output
-    from .publishing import load
-
-    formats = {".parquet": "parquet", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-    fmt = formats.get(out.suffix.lower())
-    if fmt is None:
-        raise typer.BadParameter("the file must end in .parquet, .csv or .jsonl", param_hint="--out")
-    check_file_output(out, force=force)
-    table = load(target, revision)
-    export(table, fmt, out)
-    _warn_unmarked(out, commands._mark_export(out))
-    typer.echo(f"wrote {plural(table.height, 'claim')} to {out}")
+    _say(report.exported(commands.pull(target, out, revision, force=force), out))
 
 
 @command(name="diff")
@@ -594,18 +352,13 @@ def diff_command(
 
     Example: claims diff ./releases@v1.0.0 ./releases@v1.1.0
     """
-    from .versions import describe_changes
-
-    change = commands.diff(old, new)
-    for line in describe_changes(change):
-        typer.echo(line)
-    typer.echo(change.summary())
+    _say(report.diffed(commands.diff(old, new)))
 
 
 @command
 def fmt(
     paths: list[Path] | None = PathsArgument,
-    check: bool = typer.Option(False, "--check", help="Change nothing; exit 1 and name the files that would change."),
+    check: bool = CheckOption,
     schema: Path | None = SchemaOption,
 ) -> None:
     """Rewrite YAML and JSON claim files in canonical form: the schema's key order, dates as
@@ -616,24 +369,14 @@ def fmt(
     from .fmt import format_paths
 
     result = format_paths(Dataset.open(_paths(paths), schema=schema), check=check)
-    for name in result.changed:
-        typer.echo(f"{'would reformat' if check else 'reformatted'} {name}")
-    for name, why in result.failed:
-        typer.echo(f"claims: cannot format {name}: {why}", err=True)
-    files = len(result.changed) + len(result.unchanged)
-    verb = "would be reformatted" if check else "reformatted"
-    typer.echo(
-        f"{plural(len(result.changed), 'file')} {verb}, {plural(len(result.unchanged), 'file')} left as they were"
-        if files
-        else "no YAML or JSON claim file found"
-    )
+    _say(report.formatted(result, check=check))
     raise typer.Exit(1 if result.failed or (check and result.changed) else 0)
 
 
 @command
 def migrate(
     paths: list[Path] | None = PathsArgument,
-    check: bool = typer.Option(False, "--check", help="Change nothing; exit 1 and name the files that would change."),
+    check: bool = CheckOption,
 ) -> None:
     """Rewrite schema 1 claim files as schema 2, in place: review becomes reviews[0] (its reviewer
     the author, the record's status its status); YAML comments kept; each file reported.
@@ -642,17 +385,9 @@ def migrate(
     """
     from .migrate import migrate_paths
 
-    result = migrate_paths(_paths(paths), check=check)
-    for name, records in result.migrated.items():
-        typer.echo(f"{'would migrate' if check else 'migrated'} {name} ({plural(records, 'record')})")
-    for name, why in result.failed:
-        typer.echo(f"claims: cannot migrate {name}: {why}", err=True)
-    changed = len(result.migrated)
-    typer.echo(
-        f"{plural(changed, 'file')} {'would be migrated' if check else 'migrated'} to schema 2, "
-        f"{plural(len(result.unchanged), 'file')} already schema 2"
-    )
-    raise typer.Exit(1 if result.failed or (check and changed) else 0)
+    result = migrate_paths(Dataset.open(_paths(paths)), check=check)
+    _say(report.migrated(result, check=check))
+    raise typer.Exit(1 if result.failed or (check and result.migrated) else 0)
 
 
 @command
@@ -660,9 +395,7 @@ def new(
     speaker: str | None = typer.Option(None, "--speaker", help="Who said it."),
     claim: str | None = typer.Option(None, "--claim", help="What was said."),
     date: str | None = typer.Option(None, "--date", help="The day it was said, YYYY-MM-DD."),
-    status: str | None = typer.Option(
-        None, "--status", help="Where the check stands (default when asked: unverified)."
-    ),
+    status: str | None = typer.Option(None, "--status", help="Where the check stands (asked: unverified)."),
     source: str | None = typer.Option(None, "--source", help="URL where the claim can be read."),
     folder: Path | None = typer.Option(
         None, "--folder", help="Where to write (default: the claims folder of claims.yaml's include, or claims/)."
@@ -675,7 +408,6 @@ def new(
     Example: claims new --speaker "John Bolton" --claim "They have not lived up to it." --date 2018-12-04 --status true --source https://example.org/a
     """
     from .errors import UsageError
-    from .new import new_record
 
     asked = {"speaker": speaker, "claim": claim, "date": date, "status": status, "source": source}
     missing = [name for name, value in asked.items() if not value]
@@ -685,32 +417,14 @@ def new(
         name: value or typer.prompt(name, default="unverified" if name == "status" else None)
         for name, value in asked.items()
     }  # asks for the missing ones, in order
-    desk = Dataset.open(["."], schema=schema)
-    written = new_record(
-        folder or _claims_folder(desk),
-        speaker=answers["speaker"],
-        claim=answers["claim"],
-        date=answers["date"],
-        status=answers["status"],
-        source=answers["source"],
-        schema=desk.schema,
-    )
+    written = commands.new(["."], schema=schema, folder=folder, **answers)
     typer.echo(str(written.path))
-
-
-def _claims_folder(desk: Dataset) -> Path:
-    """The folder of the first `include` glob of claims.yaml (its part before any wildcard), or claims/."""
-    if desk.config_file is not None:
-        for pattern in desk.config.include:
-            fixed = Path(*[part for part in Path(pattern).parts if not any(c in part for c in "*?[")] or ["."])
-            return desk.config_file.parent / fixed
-    return Path("claims")
 
 
 @command
 def init(
     folder: Path = typer.Argument(
-        Path("."), help="The folder to make a data repository of (missing or without the files)."
+        Path("."), help="Folder for the new data repository (missing, or without the files)."
     ),
     name: str | None = typer.Option(None, "--name", help="Dataset name (default: the folder's name)."),
     repo: str | None = typer.Option(None, "--repo", help="Hugging Face dataset repository, ORG/NAME."),

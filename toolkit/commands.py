@@ -14,7 +14,7 @@ The heavy stages (Polars, the Hub) are imported inside the calls that need them,
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -24,12 +24,15 @@ from .schema import ClaimSchema
 
 if TYPE_CHECKING:
     import datetime as dt
+    from pathlib import Path
 
     import polars as pl
 
     from .building import Build
     from .counting import Stats
     from .exporting import ExportSummary
+    from .imports import ImportSummary
+    from .new import NewRecord
     from .publishing import PublishResult
     from .versions import Diff
 
@@ -51,21 +54,27 @@ def validate(
     other. `within` (`--dataset`): report on these files only, checked against the whole dataset
     (its folder), with the cache of unchanged files; `changed_since` (`--changed-since REF`): the
     same for the files git says changed since REF. `only` and `cache` are those two steps by hand
-    (see `validation.validate`).
+    (see `validation.validate`). A path `-` is standard input (`readers.stdin`), reported as `-`.
 
     >>> validate(["fixtures/"]).records
     14
     """
     from . import validation
+    from .readers.stdin import standard_input
 
     dataset = Dataset.of(dataset, schema=schema, exclude=tuple(exclude))
-    if changed_since is not None or within:
-        from .changes import changed_since as changed
+    with standard_input(list(dataset.paths)) as (paths, named):
+        if paths != list(dataset.paths):
+            dataset = dataset.reading(paths)  # the settings of the folder standard input is read in
+        if changed_since is not None or within:
+            from .changes import changed_since as changed
 
-        only = sorted(changed(changed_since, dataset.folder)) if changed_since is not None else list(dataset.paths)
-        cache = dataset.folder
-        dataset = dataset.whole()
-    return validation.validate(dataset, today=today, on_file=on_file, workers=workers, only=only, cache=cache)
+            only = sorted(changed(changed_since, dataset.folder)) if changed_since is not None else paths
+            cache = dataset.folder
+            dataset = dataset.whole()
+        return named(
+            validation.validate(dataset, today=today, on_file=on_file, workers=workers, only=only, cache=cache)
+        )
 
 
 def build(
@@ -112,9 +121,14 @@ def export(
     the run's inputs or settings, and replaces another file only with `force`; it is named in its
     folder's export marker, so that discovery passes it over (`unmarked` says why when it is not)."""
     from . import building, exporting
+    from .errors import UsageError
     from .outputs import check_file_output
 
     exporting.writer(fmt)  # the format exists (checked before the build)
+    if bom and fmt != "csv":
+        raise UsageError(f"--bom is for CSV only, not {fmt}")
+    if all_reviews and fmt != "claimreview":
+        raise UsageError(f"--all-reviews is for claimreview only, not {fmt}")
     dataset = Dataset.of(dataset, schema=schema, speakers=speakers)
     check_file_output(out, dataset=dataset, force=force)
     table = building.build(dataset).table
@@ -205,6 +219,27 @@ def publish(
     )
 
 
+def pull(
+    target: str, out: str | os.PathLike, revision: str | None = None, *, force: bool = False, token: str | None = None
+) -> ExportSummary:
+    """`claims pull`: one published version written to `out` as Parquet, CSV or JSON Lines (told
+    by its ending); an existing file is replaced only with `force`."""
+    from . import exporting
+    from .errors import UsageError
+    from .outputs import check_file_output
+    from .publishing import load as fetch
+
+    fmt = PULLED.get(os.path.splitext(os.fspath(out))[1].lower())
+    if fmt is None:
+        raise UsageError(f"--out {out}: the file must end in .parquet, .csv or .jsonl")
+    check_file_output(out, force=force)
+    summary = exporting.export(fetch(target, revision, token=token), fmt, out)
+    return replace(summary, unmarked=_mark_export(out))
+
+
+PULLED = {".parquet": "parquet", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+
 def load(target: str, revision: str | None = None, *, token: str | None = None) -> pl.DataFrame:
     """One published version as a Polars DataFrame (default: the latest version)."""
     from .publishing import load as fetch
@@ -219,3 +254,84 @@ def diff(old: str, new: str) -> Diff:
     from .versions import diff as compare
 
     return compare(table_at(old), table_at(new))
+
+
+def import_claims(
+    path: str | os.PathLike | Sequence[str | os.PathLike],
+    out: str | os.PathLike,
+    *,
+    source: str = "claimreview",
+    table_map: str | os.PathLike | None = None,
+    ratings: str | os.PathLike | None = None,
+    default_speaker: str | None = None,
+    strict: bool = False,
+    report: str | os.PathLike | None = None,
+    force: bool = False,
+) -> ImportSummary:
+    """`claims import`: fact-checks published as ClaimReview, or tables of them, as claim records
+    in `out` (see `imports.import_claims`; several files are one input); `out` and `report` are
+    never an input, a map or a ratings file, and replace another file only with `force`."""
+    from .errors import UsageError
+    from .imports import MAPPED, SOURCES
+    from .imports import import_claims as read_and_write
+    from .outputs import check_file_output
+
+    if source not in SOURCES:
+        raise UsageError(f"--from takes {', '.join(SOURCES)}, not {source!r}")
+    if table_map is not None and source not in MAPPED:
+        raise UsageError(f"--map is for --from {' or '.join(MAPPED)}, not {source}")
+    sources = [path] if isinstance(path, (str, os.PathLike)) else list(path)
+    check_file_output(out, inputs=sources, also_read=[ratings, table_map], force=force)
+    if report is not None:
+        check_file_output(report, inputs=[*sources, out], also_read=[ratings, table_map], force=force)
+    return read_and_write(
+        path,
+        out,
+        source=source,
+        table_map=table_map,
+        ratings=ratings,
+        default_speaker=default_speaker,
+        strict=strict,
+        report=report,
+    )
+
+
+def new(
+    dataset: Dataset | Paths | None = None,
+    *,
+    speaker: str,
+    claim: str,
+    date: str,
+    status: str,
+    source: str,
+    folder: str | os.PathLike | None = None,
+    schema: str | os.PathLike | ClaimSchema | None = None,
+) -> NewRecord:
+    """`claims new`: one claim file in `folder` (default: the claims folder of claims.yaml's
+    `include`, or claims/), checked against the schema in use and the whole dataset first."""
+    from pathlib import Path
+
+    from .new import new_record
+
+    dataset = Dataset.of(dataset, schema=schema)
+    where = Path(folder) if folder is not None else claims_folder(dataset)
+    return new_record(
+        where,
+        speaker=speaker,
+        claim=claim,
+        date=date,
+        status=status,
+        source=source,
+        dataset=dataset.reading([where]),  # a folder not made yet holds no record
+    )
+
+
+def claims_folder(dataset: Dataset) -> Path:
+    """The folder of the first `include` glob of claims.yaml (its part before any wildcard), or claims/."""
+    from pathlib import Path
+
+    if dataset.config_file is not None:
+        for pattern in dataset.config.include:
+            fixed = Path(*[part for part in Path(pattern).parts if not any(c in part for c in "*?[")] or ["."])
+            return dataset.config_file.parent / fixed
+    return Path("claims")

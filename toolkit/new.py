@@ -58,7 +58,7 @@ def new_record(
     """
     folder = Path(folder)
     if isinstance(dataset, Dataset):
-        paths = list(Dataset.of(dataset, schema=schema).paths)
+        paths = [path for path in Dataset.of(dataset, schema=schema).paths if os.path.exists(path)]
     else:
         paths = [os.fspath(p) for p in (dataset or ([folder] if folder.is_dir() else []))]
         dataset = Dataset.open(paths or ["."], schema=schema)  # the settings of the paths, else of here

@@ -1,21 +1,33 @@
-"""Rendering a validation result for a person (text), a script (json) or CI (github), and the
-settings a run uses (`settings_lines`). Rendering only: nothing here decides what is a problem."""
+"""What the commands say, in one place: a validation result for a person (text), a script (json)
+or CI (github), the settings a run uses (`settings_lines`), and the lines of build, export,
+publish, fmt and migrate (`Line`s, each for stdout or stderr). Rendering only: nothing here
+decides what is a problem, and nothing is printed here (the CLI prints)."""
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from itertools import groupby
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import orjson
 
+from .errors import ClaimsError, ValidationFailed
 from .records import Problem, ValidationResult
+from .scope import EXPORT_MARKER
 from .text import plural
 
 if TYPE_CHECKING:
+    from .building import Build
     from .dataset import Dataset
+    from .exporting import ExportSummary
+    from .fmt import FormatResult
+    from .migrate import MigrateResult
+    from .publishing import PublishResult
+    from .versions import Diff
 
 FORMATS = ("text", "json", "github")
 
@@ -155,3 +167,217 @@ def settings_lines(dataset: Dataset) -> list[str]:
 
 
 SCHEMA_ORIGINS = {"--schema": "--schema", "claims.yaml": "from claims.yaml", "packaged": "packaged"}
+
+
+class Line(NamedTuple):
+    """One line a command says: on standard output, or on standard error (`err`: a warning, a
+    note on what was used or passed over)."""
+
+    text: str
+    err: bool = False
+
+
+def validated(result: ValidationResult, dataset: Dataset, *, verbose: bool, within: bool, changed: bool) -> list[Line]:
+    """What `claims validate` says on stderr besides the report: what was passed over (`-v`),
+    the dataset and its cache (`-v` with --dataset or --changed-since), and the files given with
+    --dataset that are not claim files of the dataset."""
+    lines = []
+    if verbose:
+        skipped = ", ".join(plural(count, rule) for rule, count in result.skipped)
+        lines.append(Line(f"passed over: {skipped or 'nothing'}", err=True))
+        if within or changed:
+            cache = os.path.join(dataset.folder, ".claims-cache")
+            lines.append(
+                Line(f"dataset: {dataset.folder} ({result.files:,} files); cache: {cache} (safe to delete)", err=True)
+            )
+    if not changed:
+        lines.extend(
+            Line(
+                f"claims: {path} is not a claim file of the dataset {dataset.folder} (include/exclude of "
+                "claims.yaml, .gitignore); not checked",
+                err=True,
+            )
+            for path in result.outside
+        )
+    return lines
+
+
+def built(result: Build, out: str | os.PathLike, dataset: Dataset, left: Iterable[str]) -> list[Line]:
+    """What `claims build` says: the counts, the settings used, repeats and conflicts, the files
+    written, and the files left beside them that loaders would read too (`left`)."""
+    report = result.report
+    lines = [
+        Line(
+            f"built {plural(report.claims, 'claim')} ({report.unique_claims:,} distinct, "
+            f"{plural(report.repeats, 'repeat')}, {plural(len(report.conflicts), 'status conflict')}) into {out}/"
+        ),
+        *(Line(f"  {line}") for line in settings_lines(dataset)),
+        *(Line(f"  repeat: {link['id']} -> {link['repeat_of']}") for link in report.links),
+    ]
+    for conflict in report.conflicts:
+        statuses = "; ".join(f"{status}: {', '.join(ids)}" for status, ids in conflict.statuses.items())
+        lines.append(
+            Line(
+                f"  warning: repeats of {conflict.claim_id} disagree on status ({statuses}) at "
+                f"{', '.join(conflict.places)}",
+                err=True,
+            )
+        )
+    if report.review_disagreements:
+        lines.append(
+            Line(
+                f"{plural(len(report.review_disagreements), 'claim')} with reviews that disagree (all kept; "
+                "build-report.json lists them):"
+            )
+        )
+        for shown in report.review_disagreements[:20]:
+            statuses = "; ".join(f"{status}: {', '.join(names)}" for status, names in shown["statuses"].items())
+            lines.append(Line(f"  {shown['claim']}: {statuses}"))
+    lines.extend(Line(f"  wrote {name}") for name in result.written)
+    lines.extend(
+        Line(
+            f"  warning: {name} is not this build's and was left as it was; loaders of the folder will read it too",
+            err=True,
+        )
+        for name in left
+    )
+    return lines
+
+
+def exported(summary: ExportSummary, out: str | os.PathLike) -> list[Line]:
+    """What `claims export` and `claims pull` say: what was written, what was left out and why,
+    and a warning when the export marker could not name the file."""
+    lines = []
+    if summary.unmarked is not None:
+        lines.append(
+            Line(
+                f"claims: warning: cannot write {EXPORT_MARKER} beside {out} ({summary.unmarked}); "
+                "claims validate of this folder would read the file as claims",
+                err=True,
+            )
+        )
+    left_out = f"; left out {summary.left_out:,} ({summary.reason})" if summary.left_out else ""
+    lines.append(Line(f"wrote {plural(summary.rows, 'claim')} to {summary.path}{left_out}"))
+    return lines
+
+
+def published(result: PublishResult) -> list[Line]:
+    """What `claims publish` says: the version, the change, each file uploaded or not, the commit."""
+    if result.version is None:
+        assert result.previous is not None  # nothing to publish happens only after a first version
+        return [Line(f"nothing changed since {result.previous.tag} on {result.target}: no commit, no tag")]
+    previous = f"after {result.previous.tag}" if result.previous else "the first version"
+    verb = "would publish" if result.dry_run else "published"
+    change = result.change
+    lines = [
+        Line(f"{verb} {result.version.tag} to {result.target} ({previous}): {change.summary()}"),
+        Line(
+            f"  claims: {result.claims_before:,} -> {result.claims_after:,} ({len(change.added):,} added, "
+            f"{len(change.changed):,} changed, {len(change.removed):,} removed)"
+        ),
+        *(
+            Line(f"  status of {claim}: {status.old} -> {status.new}")
+            for claim, status in change.status_changes.items()
+        ),
+    ]
+    for planned in result.files:
+        action = (
+            ("upload" if planned.upload else "unchanged")
+            if result.dry_run
+            else ("uploaded" if planned.upload else "unchanged")
+        )
+        lines.append(Line(f"  {action:>9}  {planned.size:>12,}  {planned.path}"))
+    lines.extend(
+        Line(f"  {'delete' if result.dry_run else 'deleted':>9}  {'':>12}  {stale}") for stale in result.deleted
+    )
+    if result.commit:
+        lines.append(Line(f"commit {result.commit}, tag {result.version.tag}"))
+    return lines
+
+
+def diffed(change: Diff) -> list[Line]:
+    """What `claims diff` says: each claim added, removed or changed (field by field), then the counts."""
+    from .versions import describe_changes
+
+    return [*(Line(line) for line in describe_changes(change)), Line(change.summary())]
+
+
+def formatted(result: FormatResult, *, check: bool) -> list[Line]:
+    """What `claims fmt` says: each file (re)formatted, each that could not be, and the counts."""
+    lines = [Line(f"{'would reformat' if check else 'reformatted'} {name}") for name in result.changed]
+    lines.extend(Line(f"claims: cannot format {name}: {why}", err=True) for name, why in result.failed)
+    verb = "would be reformatted" if check else "reformatted"
+    lines.append(
+        Line(
+            f"{plural(len(result.changed), 'file')} {verb}, {plural(len(result.unchanged), 'file')} left as they were"
+            if result.changed or result.unchanged
+            else "no YAML or JSON claim file found"
+        )
+    )
+    return lines
+
+
+def migrated(result: MigrateResult, *, check: bool) -> list[Line]:
+    """What `claims migrate` says: each file migrated (and how many records), each that could not
+    be, and the counts."""
+    lines = [
+        Line(f"{'would migrate' if check else 'migrated'} {name} ({plural(records, 'record')})")
+        for name, records in result.migrated.items()
+    ]
+    lines.extend(Line(f"claims: cannot migrate {name}: {why}", err=True) for name, why in result.failed)
+    lines.append(
+        Line(
+            f"{plural(len(result.migrated), 'file')} {'would be migrated' if check else 'migrated'} to schema 2, "
+            f"{plural(len(result.unchanged), 'file')} already schema 2"
+        )
+    )
+    return lines
+
+
+@contextmanager
+def progress(label: str) -> Iterator[Callable[[str], None] | None]:
+    """A progress line on stderr for people at a terminal (told of each file done); nothing in
+    CI or when piped."""
+    if not (sys.stderr.isatty() and sys.stdout.isatty()) or os.environ.get("CI"):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn(f"{label} {{task.completed:,}} files"),
+        TimeElapsedColumn(),
+        transient=True,
+        console=Console(stderr=True),
+    ) as shown:
+        task = shown.add_task(label, total=None)
+        yield lambda _name: shown.advance(task)
+
+
+# What the `build` extra installs: the packages only the table, exports and publishing need.
+BUILD_EXTRA = frozenset({"polars", "pyarrow", "numpy", "datasets", "huggingface_hub", "matplotlib"})
+
+
+def failure(error: Exception, command: str) -> tuple[list[Line], int] | None:
+    """What a command says when it stops on `error`, and its exit code: a toolkit error's message
+    (a failed validation's report first), the build extra a light install lacks, a file that could
+    not be read or written (a full disk, a folder we may not write); None for anything else (a
+    bug: its traceback is the report)."""
+    if isinstance(error, ClaimsError):
+        report = [Line(as_text(error.result).rstrip("\n"))] if isinstance(error, ValidationFailed) else []
+        return [*report, Line(f"claims: {error}", err=True)], error.exit_code
+    if isinstance(error, ModuleNotFoundError):
+        if (error.name or "").split(".")[0] not in BUILD_EXTRA:
+            return None
+        return [
+            Line(
+                f"claims: {command} needs {error.name}, which the light install (validation alone) leaves out: "
+                "pip install 'claims-toolkit[build]'",
+                err=True,
+            )
+        ], 2
+    if isinstance(error, OSError):
+        where = f" {error.filename}" if error.filename else ""
+        return [Line(f"claims: cannot read or write{where}: {error.strerror or error}", err=True)], 1
+    return None
