@@ -94,6 +94,27 @@ def test_provenance_is_kept(write):
     assert not any(p.startswith("/") for p in table["source_file"]), "no absolute paths in the published bytes"
 
 
+def test_source_file_is_relative_to_the_dataset_whatever_folder_the_build_ran_in(tmp_path, cli, monkeypatch):
+    """Review finding B46: `source_file` was relative to the folder the command ran in, so two
+    curators published different bytes for the same data."""
+    desk = tmp_path / "desk"
+    (desk / "claims" / "2018").mkdir(parents=True)
+    (desk / "claims.yaml").write_text("pretty_name: Desk\nlicense: cc0-1.0\n")
+    (desk / "claims" / "2018" / "a.jsonl").write_text(jsonl(*REPEATS))
+    (desk / "claims" / "b.json").write_text(json.dumps(valid_record()))
+    (desk / ".git").mkdir()
+    outs = []
+    for here, given in ((desk, "claims"), (desk / "claims", "."), (desk / "claims" / "2018", "..")):
+        monkeypatch.chdir(here)
+        outs.append(tmp_path / f"out-{len(outs)}")
+        assert cli("build", given, "--out", outs[-1]).exit_code == 0
+    shards = [sorted((out / "data").iterdir()) for out in outs]
+    assert [[p.read_bytes() for p in files] for files in shards[1:]] == [[p.read_bytes() for p in shards[0]]] * 2
+    assert [(out / "build-report.json").read_bytes() for out in outs[1:]] == [(outs[0] / "build-report.json").read_bytes()] * 2
+    table = pl.read_parquet(shards[0][0])
+    assert sorted(set(table["source_file"])) == ["claims/2018/a.jsonl", "claims/b.json"]
+
+
 def test_invalid_input_never_builds(write, cli, tmp_path):
     bad = write("bad.jsonl", jsonl(valid_record(status="maybe")))
     with pytest.raises(toolkit.ValidationFailed) as caught:

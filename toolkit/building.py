@@ -63,19 +63,22 @@ def build(
     validation, frame = valid_frame(
         dataset, columns=input_columns(columns), rows=lambda records: frame_of(records, columns)
     )
-    table, report = merge(frame, dataset.speakers, schema.columns)
+    table, report = merge(frame, dataset.speakers, schema.columns, folder=dataset.folder)
     if strict and report.conflicts:
-        raise ValidationFailed(_conflicts_as_problems(validation, report))
+        raise ValidationFailed(_conflicts_as_problems(validation, report, dataset.folder))
     return Build(table, report, validation, schema)
 
 
-def _conflicts_as_problems(validation: ValidationResult, report: BuildReport) -> ValidationResult:
+def _conflicts_as_problems(validation: ValidationResult, report: BuildReport, folder: str) -> ValidationResult:
+    """The conflicts as problems at their places (relative to the dataset's `folder` in the table),
+    named as the report names files."""
     from .records import ERROR, Problem
 
     problems = []
     for conflict in report.conflicts:
         for place in conflict.places:
             file, line = place.rsplit(":", 1)
+            file = os.path.normpath(os.path.join(folder, file))
             statuses = ", ".join(f"{s} ({', '.join(ids)})" for s, ids in conflict.statuses.items())
             problems.append(
                 Problem(

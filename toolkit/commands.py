@@ -54,7 +54,10 @@ def validate(
     other. `within` (`--dataset`): report on these files only, checked against the whole dataset
     (its folder), with the cache of unchanged files; `changed_since` (`--changed-since REF`): the
     same for the files git says changed since REF. `only` and `cache` are those two steps by hand
-    (see `validation.validate`). A path `-` is standard input (`readers.stdin`), reported as `-`.
+    (see `validation.validate`). When those files hold a setting of the dataset (claims.yaml, the
+    schema in use, speakers.yaml), every record is checked and reported (`settings_changed` says
+    which): a pull request that changes the schema alone must not pass while it fails every
+    record. A path `-` is standard input (`readers.stdin`), reported as `-`.
 
     >>> validate(["fixtures/"]).records
     14
@@ -66,15 +69,23 @@ def validate(
     with standard_input(list(dataset.paths)) as (paths, named):
         if paths != list(dataset.paths):
             dataset = dataset.reading(paths)  # the settings of the folder standard input is read in
+        settings: tuple[str, ...] = ()
         if changed_since is not None or within:
             from .changes import changed_since as changed
 
             only = sorted(changed(changed_since, dataset.folder)) if changed_since is not None else paths
             cache = dataset.folder
+            settings = _settings_among(dataset, only)
+            only = None if settings else only  # any record's verdict may change: every one is reported
             dataset = dataset.whole()
-        return named(
-            validation.validate(dataset, today=today, on_file=on_file, workers=workers, only=only, cache=cache)
-        )
+        result = validation.validate(dataset, today=today, on_file=on_file, workers=workers, only=only, cache=cache)
+        return replace(named(result), settings_changed=settings)
+
+
+def _settings_among(dataset: Dataset, files: Iterable[str | os.PathLike]) -> tuple[str, ...]:
+    """The settings of `dataset` (claims.yaml, the schema in use, speakers.yaml) among `files`."""
+    real = {os.path.realpath(path) for path in files}
+    return tuple(os.fspath(path) for path in dataset.settings_files() if os.path.realpath(path) in real)
 
 
 def build(

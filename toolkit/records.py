@@ -112,6 +112,7 @@ class ValidationResult:
     skipped: tuple[tuple[str, int], ...] = ()  # what discovery passed over, by rule (`readers.Found`)
     outside: tuple[str, ...] = ()  # files to report on (`validate(only=...)`) that are not claim files of the dataset
     reported: tuple[str, ...] = ()  # the files reported on (`validate(only=...)`; none: every file read)
+    settings_changed: tuple[str, ...] = ()  # settings among the files to report on: every file was reported
 
     @property
     def errors(self) -> int:

@@ -181,7 +181,17 @@ def validated(result: ValidationResult, dataset: Dataset, *, verbose: bool, with
     """What `claims validate` says on stderr besides the report: what was passed over (`-v`),
     the dataset and its cache (`-v` with --dataset or --changed-since), and the files given with
     --dataset that are not claim files of the dataset."""
-    lines = []
+    lines = (
+        [
+            Line(
+                f"claims: {', '.join(result.settings_changed)} {'changed' if changed else 'given'}: every record "
+                "is checked and reported, as any record's verdict may change with the settings",
+                err=True,
+            )
+        ]
+        if result.settings_changed
+        else []
+    )
     if verbose:
         skipped = ", ".join(plural(count, rule) for rule, count in result.skipped)
         lines.append(Line(f"passed over: {skipped or 'nothing'}", err=True))

@@ -72,10 +72,13 @@ def find(
     configuration files are passed over, and so is what `scope` says is not the dataset (`exclude`
     globs of claims.yaml and of `exclude`, relative to the current folder, paths git ignores,
     virtual environments, the toolkit's own outputs). `rules` are what claims.yaml says (none: no
-    claims.yaml; `Dataset.rules` gives them): its folder, given, is read as its `include` globs say. Folders reached through a symbolic link are read too, each real folder once
+    claims.yaml; `Dataset.rules` gives them): its folder, given, is read as its `include` globs say.
+    Folders reached through a symbolic link are read too, each real folder once
     (under its own path first, so a link to a folder already read, or a loop, adds nothing); the
     same file named twice is read once. A folder given that holds no claim file is an error: a
-    misspelt folder must not look like a dataset without claims.
+    misspelt folder must not look like a dataset without claims. So is a folder that cannot be read
+    (or an entry that cannot be told apart, such as a link that loops): its claims would be left
+    out in silence.
     """
     paths = as_paths(paths)
     rules = rules or scope.Rules(os.path.realpath("."))
@@ -89,7 +92,7 @@ def find(
                 continue  # given twice, or inside a folder given before: read already
             if real == base and rules.include and rules.settings_file is not None:
                 problems.extend(walk.included(given, rules.include, rules.settings_file))
-            elif not walk.tree(given, real):
+            elif not walk.tree(given, real) and real not in walk.unreadable:
                 known = ", ".join(sorted(FORMATS))
                 problems.append(
                     Problem(
@@ -106,6 +109,8 @@ def find(
             walk.add(given, given, os.path.realpath(given))
         else:
             raise UsageError(f"{_shown(given)}: no such file or directory")
+    for shown, why in walk.unreadable.values():
+        problems.append(Problem(_shown(shown), 1, 1, "", "unreadable", ERROR, why))
     for source in walk.misnamed:
         problems.append(
             source.problem(
@@ -150,6 +155,7 @@ class _Walk:
         self.include: GitIgnoreSpec | None = None
         self.ignored: dict[str, frozenset[str]] = {}  # work tree -> the real paths git ignores
         self.skipped: Counter[str] = Counter()
+        self.unreadable: dict[str, tuple[str, str]] = {}  # real path -> (as shown, why it is an error)
 
     def add(self, path: str, shown: str, real: str) -> None:
         self.met += 1
@@ -221,8 +227,9 @@ class _Walk:
             try:
                 with os.scandir(folder) as listing:
                     entries = sorted(listing, key=lambda entry: entry.name)
-            except OSError:
-                continue  # an unreadable folder is passed over, as `os.walk` does
+            except OSError as error:  # never passed over in silence: its claims would be left out
+                self.unreadable[real] = (shown, FOLDER_UNREADABLE.format(why=error.strerror or error))
+                continue
             names = {entry.name for entry in entries}
             if not at_root and (names & _NOT_CLAIMS):
                 self.skipped["build folder" if scope.BUILD_MARKER in names else "virtual environment"] += 1
@@ -252,13 +259,20 @@ class _Walk:
                         else:
                             subfolders.append((entry.path, shown_in + name, where, False))
                         continue
-                except OSError:
-                    pass  # a broken link: the reader says what is wrong with it
+                except OSError as error:  # a link that loops, an entry we may not look at
+                    if os.path.splitext(name)[1].lower() not in FORMATS and not self.passed_over(where):
+                        self.unreadable[where] = (shown_in + name, ENTRY_UNREADABLE.format(why=error.strerror or error))
+                        continue  # a claim file's name goes on: its reader says what is wrong with it
                 if (
                     (at_root and name in CONFIG_FILES)
                     or name.endswith(SCHEMA_ENDING)
                     or os.path.splitext(name)[1].lower() not in FORMATS
                 ):
+                    if is_link and not os.path.exists(entry.path) and not self.passed_over(where):
+                        self.unreadable[where] = (
+                            shown_in + name,
+                            ENTRY_UNREADABLE.format(why="the link leads nowhere"),
+                        )
                     continue
                 if name in exported:
                     self.skipped["exported file"] += 1
@@ -272,6 +286,11 @@ class _Walk:
                 self.add(entry.path, shown_in + name, os.path.realpath(entry.path) if is_link else where)
             stack.extend(reversed(subfolders))
         return links
+
+    def passed_over(self, real: str) -> bool:
+        """Whether the rules pass over an entry whatever it is (git ignores it, a glob excludes it)."""
+        ignored = self.ignored.get(scope.work_tree(real) or "", frozenset())
+        return real in ignored or self.excluded(real, folder=True) or self.excluded(real, folder=False)
 
     def excluded(self, real: str, *, folder: bool) -> bool:
         """Whether an `exclude` glob matches the path, or an `include` glob in force does not."""
@@ -294,6 +313,14 @@ class _Walk:
 
 
 _NOT_CLAIMS = frozenset({scope.BUILD_MARKER, scope.VENV_MARKER})
+FOLDER_UNREADABLE = (
+    "the folder cannot be read ({why}): its claim files would be left out of every check, build and "
+    "publish; make it readable, or exclude it in claims.yaml"
+)
+ENTRY_UNREADABLE = (
+    "cannot tell what this is ({why}): a folder of claims behind it would be left out of every check, "
+    "build and publish; fix or remove it, or exclude it in claims.yaml"
+)
 
 
 def _is_utf8(path: str) -> bool:
