@@ -18,7 +18,7 @@ from .card import render_card
 from .config import DatasetConfig
 from .dataset import Dataset, Paths
 from .errors import ValidationFailed
-from .files import atomic_path, write_text
+from .files import write_parquet, write_text
 from .outputs import build_folder
 from .records import ValidationResult
 from .schema import SCHEMA_NAME, ClaimSchema
@@ -30,7 +30,6 @@ DATA_DIR = "data"
 REPORT_NAME = "build-report.json"
 CARD_NAME = "README.md"
 CHANGELOG_NAME = "CHANGELOG.md"
-ROW_GROUP_ROWS = 50_000
 SHARD_BYTES = 256 * 1024 * 1024  # of rows as JSON; Parquet with zstd is several times smaller
 
 
@@ -43,6 +42,7 @@ class Build:
     validation: ValidationResult
     schema: ClaimSchema
     written: tuple[str, ...] = ()  # the files written into the folder (`toolkit.build(..., out)`), relative to it
+    left_beside: tuple[str, ...] = ()  # files beside them that no build wrote (see `outputs.left_beside`)
 
 
 def build(
@@ -96,14 +96,6 @@ def _conflicts_as_problems(validation: ValidationResult, report: BuildReport, fo
 
 def shard_names(count: int) -> list[str]:
     return [f"{DATA_DIR}/train-{i:05d}-of-{count:05d}.parquet" for i in range(count)]
-
-
-def write_parquet(table: pl.DataFrame, target: str | os.PathLike) -> None:
-    """Fixed settings, so equal tables give equal bytes."""
-    with atomic_path(target) as temporary:
-        table.write_parquet(
-            temporary, compression="zstd", compression_level=9, statistics=True, row_group_size=ROW_GROUP_ROWS
-        )
 
 
 def content_bytes(table: pl.DataFrame) -> int:

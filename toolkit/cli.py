@@ -170,11 +170,8 @@ def build_command(
 
     Example: claims build claims/ --out build/
     """
-    from .outputs import left_beside
-
     desk = Dataset.open(_paths(paths), schema=schema, speakers=speakers)
-    result = commands.build(desk, out, strict=strict, force=force)
-    _say(report.built(result, out, desk, left_beside(out, result.written)))
+    _say(report.built(commands.build(desk, out, strict=strict, force=force), out, desk))
 
 
 @command(name="export")

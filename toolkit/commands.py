@@ -99,13 +99,14 @@ def build(
 ) -> Build:
     """`claims build`: validate and merge into the canonical table, and, given `out`, write the
     folder that gets published (see `outputs` for where it may write; `force` writes beside files
-    no build wrote). ValidationFailed carries the report when anything is invalid.
+    no build wrote): `written` names its files, `left_beside` the files in its subfolders that no
+    build wrote (loaders read them too). ValidationFailed carries the report when anything is invalid.
 
     >>> build(["fixtures/"]).table.height
     14
     """
     from . import building
-    from .outputs import check_build_folder
+    from .outputs import check_build_folder, left_beside
 
     dataset = Dataset.of(dataset, schema=schema, speakers=speakers)
     if out is not None:
@@ -113,7 +114,8 @@ def build(
     built = building.build(dataset, strict=strict)
     if out is None:
         return built
-    return replace(built, written=tuple(building.write_folder(built, out, dataset.config, force=force)))
+    written = building.write_folder(built, out, dataset.config, force=force)
+    return replace(built, written=tuple(written), left_beside=tuple(left_beside(out, written)))
 
 
 def export(

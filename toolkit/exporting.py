@@ -37,12 +37,11 @@ from typing import Any
 
 import polars as pl
 
-from .building import write_parquet
 from .claimreview import to_claimreview
 from .columns import CONTRACT
 from .dates import written_expr
 from .errors import ExportError, UsageError
-from .files import atomic_path, write_text
+from .files import atomic_path, write_parquet, write_text
 from .text import FORMULA_START
 
 JOIN = "; "

@@ -212,9 +212,9 @@ def validated(result: ValidationResult, dataset: Dataset, *, verbose: bool, with
     return lines
 
 
-def built(result: Build, out: str | os.PathLike, dataset: Dataset, left: Iterable[str]) -> list[Line]:
+def built(result: Build, out: str | os.PathLike, dataset: Dataset) -> list[Line]:
     """What `claims build` says: the counts, the settings used, repeats and conflicts, the files
-    written, and the files left beside them that loaders would read too (`left`)."""
+    written, and the files left beside them that loaders would read too."""
     report = result.report
     lines = [
         Line(
@@ -249,7 +249,7 @@ def built(result: Build, out: str | os.PathLike, dataset: Dataset, left: Iterabl
             f"  warning: {name} is not this build's and was left as it was; loaders of the folder will read it too",
             err=True,
         )
-        for name in left
+        for name in result.left_beside
     )
     return lines
 
