@@ -14,7 +14,7 @@ paths and options to open one. The heavier stages (Polars, the Hub) load on firs
 `import toolkit` and `claims validate` start fast.
 """
 
-from .commands import Settings, build, diff, export, load, publish, stats, validate
+from .commands import Settings, build, diff, export, import_claims, load, publish, pull, stats, validate
 from .dataset import Dataset
 from .errors import (
     AccessDenied,
@@ -61,9 +61,11 @@ __all__ = [
     "build",
     "diff",
     "export",
+    "import_claims",
     "load",
     "load_schema",
     "publish",
+    "pull",
     "read_records",
     "stats",
     "validate",
