@@ -155,9 +155,10 @@ def check_file_output(
     dataset: Dataset | None = None,
     force: bool = False,
 ) -> None:
-    """Refuse to replace one of the run's inputs, ever: a file in `inputs` or `also_read` (a map,
-    a ratings file), a claim file of `dataset` or one of its settings (claims.yaml, the schema,
-    the speaker registry); and any other existing file unless `force`."""
+    """Refuse to replace one of the run's inputs, ever: a file in `inputs` (or a claim file in a
+    folder of it) or in `also_read` (a map, a ratings file), a claim file of `dataset` or one of its
+    settings (claims.yaml, the schema, the speaker registry); and any other existing file unless
+    `force`."""
     out = Path(out)
     if not out.is_file():
         return  # nothing to lose; a folder or an unwritable place is the writer's error to give
@@ -177,6 +178,11 @@ def _run_inputs(
 ) -> Iterator[Path]:
     named = [*inputs, *also_read, *(dataset.paths if dataset is not None else ())]
     yield from (Path(p) for p in named if p is not None and Path(p).is_file())
+    folders = [os.fspath(p) for p in inputs if Path(p).is_dir()]
+    if folders:  # every file discovery could take there (claims.yaml's globs aside: more is safer)
+        from .readers import discover
+
+        yield from (source.path for source in discover(folders))
     if dataset is not None:
         yield from (source.path for source in dataset.sources)
         yield from dataset.settings_files()
