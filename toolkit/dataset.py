@@ -9,8 +9,8 @@ taken. What costs work (the schema, the registry, the walk over the files) is do
 once, and kept.
 
     >>> dataset = Dataset.open(["fixtures/"])
-    >>> str(dataset.config_file), dataset.schema_origin, len(dataset.sources)
-    ('fixtures/claims.yaml', 'packaged', 4)
+    >>> dataset.config_file.name, dataset.schema_origin, len(dataset.sources), dataset.config.license
+    ('claims.yaml', 'packaged', 4, 'cc-by-4.0')
 """
 
 from __future__ import annotations
