@@ -207,9 +207,7 @@ def import_(
         "a Fact Check Tools API claims:search answer or list of its claims, or JSON Lines of these; "
         "a CSV or TSV table, or JSON records (with --map); LIAR's TSV. Several files are one input.",
     ),
-    from_format: str = typer.Option(
-        "claimreview", "--from", help="The input format: claimreview, csv, tsv, liar, json or jsonl."
-    ),
+    from_format: str = typer.Option("claimreview", "--from", help="Input: claimreview, csv, tsv, liar, json or jsonl."),
     table_map: Path | None = typer.Option(
         None,
         "--map",
