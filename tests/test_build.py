@@ -11,7 +11,7 @@ import pytest
 
 import toolkit
 from conftest import FIXTURES, valid_record
-from toolkit.build import build, write_folder
+from toolkit.building import build, write_folder
 from toolkit.schema import load_schema
 
 SCHEMA = load_schema().columns.table_schema()
@@ -92,6 +92,27 @@ def test_provenance_is_kept(write):
     assert table["source_line"].to_list() == [1, 2]
     assert {p.rsplit("/", 2)[-2:] == ["d", "a.jsonl"] for p in table["source_file"]} == {True}
     assert not any(p.startswith("/") for p in table["source_file"]), "no absolute paths in the published bytes"
+
+
+def test_source_file_is_relative_to_the_dataset_whatever_folder_the_build_ran_in(tmp_path, cli, monkeypatch):
+    """Review finding B46: `source_file` was relative to the folder the command ran in, so two
+    curators published different bytes for the same data."""
+    desk = tmp_path / "desk"
+    (desk / "claims" / "2018").mkdir(parents=True)
+    (desk / "claims.yaml").write_text("pretty_name: Desk\nlicense: cc0-1.0\n")
+    (desk / "claims" / "2018" / "a.jsonl").write_text(jsonl(*REPEATS))
+    (desk / "claims" / "b.json").write_text(json.dumps(valid_record()))
+    (desk / ".git").mkdir()
+    outs = []
+    for here, given in ((desk, "claims"), (desk / "claims", "."), (desk / "claims" / "2018", "..")):
+        monkeypatch.chdir(here)
+        outs.append(tmp_path / f"out-{len(outs)}")
+        assert cli("build", given, "--out", outs[-1]).exit_code == 0
+    shards = [sorted((out / "data").iterdir()) for out in outs]
+    assert [[p.read_bytes() for p in files] for files in shards[1:]] == [[p.read_bytes() for p in shards[0]]] * 2
+    assert [(out / "build-report.json").read_bytes() for out in outs[1:]] == [(outs[0] / "build-report.json").read_bytes()] * 2
+    table = pl.read_parquet(shards[0][0])
+    assert sorted(set(table["source_file"])) == ["claims/2018/a.jsonl", "claims/b.json"]
 
 
 def test_invalid_input_never_builds(write, cli, tmp_path):
@@ -176,9 +197,9 @@ def test_columns_and_records_give_the_same_bytes(tmp_path, monkeypatch):
     Both ways must give the same shards, byte for byte (regression: the shard count once came
     from the in-memory layout, which differed between the two)."""
     from toolkit.table import input_columns
-    from toolkit.validate import read_frame
+    from toolkit.validation import read_frame
 
-    monkeypatch.setattr("toolkit.build.SHARD_BYTES", 3000)  # several shards
+    monkeypatch.setattr("toolkit.building.SHARD_BYTES", 3000)  # several shards
     records = [valid_record(id=f"claim-{n:03d}", claim=f"Claim number {n}.", tags=["a", f"t{n}"]) for n in range(40)]
     shards = {}
     for way, text in (("columns", jsonl(*records)), ("records", "\ufeff" + jsonl(*records))):

@@ -10,8 +10,9 @@ import yaml
 from huggingface_hub import DatasetCard
 
 from conftest import FIXTURES
-from toolkit.build import build, write_folder
-from toolkit.config import DatasetConfig, find_config, load_config
+from toolkit.building import build, write_folder
+from toolkit.config import DatasetConfig, load_config
+from toolkit.dataset import Dataset
 from toolkit.errors import UsageError
 from toolkit.vocabulary import STATUSES
 
@@ -19,7 +20,7 @@ from toolkit.vocabulary import STATUSES
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
     out = tmp_path_factory.mktemp("release")
-    config = load_config(find_config([str(FIXTURES)]))
+    config = Dataset.open([FIXTURES]).config
     write_folder(build([FIXTURES]), out, config, version="1.2.0", entry="## 1.2.0\n\n- Added `x`\n")
     return out
 
@@ -95,7 +96,7 @@ def test_card_and_changelog_stay_small_at_twenty_thousand_claims(tmp_path):
     version's changes.json."""
     import json
 
-    from toolkit.publish import publish
+    from toolkit.publishing import publish
 
     def edition(count: int, status: str) -> str:
         return "".join(json.dumps({"id": f"claim-{n:05d}", "speaker": f"Speaker {n % 3000}", "claim": f"Claim {n}.",

@@ -172,3 +172,43 @@ def test_a_cold_cache_checked_by_worker_processes_gives_the_full_run_s_answer(tm
         assert len(heard) == len(set(heard)) == 60, "the progress line hears of every file (review finding)"
         assert {p.rule for p in part.problems} >= {"duplicate-id", "enum"}, run
     assert len(json.loads((folder / ".claims-cache" / "index.json").read_bytes())["seen"]) == 55
+
+
+def test_a_pull_request_that_changes_only_the_schema_checks_every_record(repo):
+    """Review finding: a PR that only tightened the schema in use passed `--changed-since` while a
+    full validate failed every record; main broke after the merge."""
+    schema = json.loads((Path(__file__).resolve().parent.parent / "schema" / "claim.schema.json").read_text())
+    (repo / "claim.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    (repo / "claims.yaml").write_text("include: [claims/**]\nschema: claim.schema.json\n")
+    (repo / "claims" / "old-broken.yaml").unlink()
+    git("add", "-A", cwd=repo)
+    git("commit", "-qm", "the desk's own schema", cwd=repo)
+    assert claims("validate", "--changed-since", "main", cwd=repo).returncode == 0
+    git("switch", "-q", "-c", "tighten", cwd=repo)
+    schema["required"] = [*schema["required"], "desk_note"]
+    schema["properties"]["desk_note"] = {"type": "string"}
+    (repo / "claim.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    git("commit", "-qam", "every claim needs a desk note", cwd=repo)
+
+    run = claims("validate", "--changed-since", "main", "--format", "json", cwd=repo)
+    assert run.returncode == 1
+    assert len(json.loads(run.stdout)["problems"]) == 30, "every record is checked and reported, not only changed files"
+    assert "claim.schema.json changed: every record is checked and reported" in run.stderr
+    full = claims("validate", "--format", "json", cwd=repo)
+    assert json.loads(run.stdout) == json.loads(full.stdout)
+
+
+@pytest.mark.parametrize("setting", ["claims.yaml", "speakers.yaml"])
+def test_a_change_to_claims_yaml_or_speakers_yaml_checks_every_record(repo, setting):
+    (repo / "speakers.yaml").write_text("- name: John Bolton\n")
+    git("add", "-A", cwd=repo)
+    git("commit", "-qm", "speakers", cwd=repo)
+    git("switch", "-q", "-c", "settings", cwd=repo)
+    with (repo / setting).open("a") as changed:
+        changed.write("# reviewed\n")
+    run = claims("validate", "--changed-since", "main", "--format", "json", cwd=repo)
+    assert run.returncode == 1, "the broken record, which no changed file holds, is reported"
+    assert {p["file"] for p in json.loads(run.stdout)["problems"]} == {"claims/old-broken.yaml"}
+    assert f"claims: {setting} changed: every record is checked" in run.stderr
+    hook = claims("validate", "--dataset", setting, "claims/0/c01.yaml", cwd=repo)
+    assert hook.returncode == 1 and f"{setting} given: every record is checked" in hook.stderr

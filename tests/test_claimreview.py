@@ -11,10 +11,10 @@ import pytest
 
 import toolkit
 from conftest import FIXTURES, valid_record
-from toolkit.build import build
+from toolkit.building import build
 from toolkit.claimreview import to_claimreview
 from toolkit.imports import import_claimreview
-from toolkit.export import export
+from toolkit.exporting import export
 from toolkit.table import build_table
 from toolkit.vocabulary import STATUSES
 

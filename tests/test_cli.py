@@ -37,8 +37,8 @@ def test_schema_prints_the_schema_in_use(cli, tmp_path):
 
 
 def test_export_formats_are_listed_and_match_the_writers(cli):
-    from toolkit.cli import EXPORT_FORMATS
-    from toolkit.export import FORMATS
+    from toolkit.options import EXPORT_FORMATS
+    from toolkit.exporting import FORMATS
 
     assert set(EXPORT_FORMATS) == set(FORMATS)
     def words(text: str) -> str:  # the help is drawn in a box, wrapped at the terminal's width

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import subprocess
 
-from toolkit.config import find_config
+from toolkit.dataset import find_settings
+
+
+def find_config(paths):
+    return find_settings(paths).config_file
 
 
 def test_found_upward_up_to_the_repository_root(tmp_path, monkeypatch):

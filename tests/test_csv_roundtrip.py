@@ -13,8 +13,8 @@ from polars.testing import assert_frame_equal
 
 import toolkit
 from conftest import FIXTURES, valid_record
-from toolkit.build import build
-from toolkit.export import export
+from toolkit.building import build
+from toolkit.exporting import export
 
 PROVENANCE = ["source_file", "source_line"]
 

@@ -16,9 +16,9 @@ import yaml
 
 import toolkit
 from conftest import ROOT, valid_record
-from toolkit.build import build, write_folder
-from toolkit.export import FORMATS, export
-from toolkit.publish import load, publish
+from toolkit.building import build, write_folder
+from toolkit.exporting import FORMATS, export
+from toolkit.publishing import load, publish
 from toolkit.schema import load_schema
 from toolkit.versions import diff
 

@@ -4,13 +4,15 @@ the repository, as a desk runs it."""
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from desk import claims, git, record_file
+from desk import CLAIMS, claims, git, record_file
 from toolkit.scope import compile_globs
 
 
@@ -170,3 +172,50 @@ def test_a_glob_no_regular_expression_can_hold_is_a_usage_error(cli):
 
     run = cli("validate", FIXTURES, "--exclude", "[z-a]*")
     assert run.exit_code == 2 and "the glob '[z-a]*' cannot be read" in run.stderr
+
+
+def claims_as_a_desk_user(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """`claims` as a desk's user runs it, to whom a folder of mode 000 is closed: root reads such a
+    folder anyway, so as root the command runs without the two capabilities that let it
+    (setpriv drops them from its bounding set; the kernel then checks the mode for root too)."""
+    prefix = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
+    return subprocess.run([*prefix, str(CLAIMS), *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_a_folder_that_cannot_be_read_is_an_error_never_passed_over(tmp_path):
+    """Review finding B6: an unreadable subfolder was passed over in silence ("OK"), and publish
+    published the dataset without its claims."""
+    repo = tmp_path / "desk"
+    record_file(repo / "claims" / "2018" / "a.yaml", id="claim-a")
+    record_file(repo / "claims" / "2019" / "b.yaml", id="claim-b", claim="Another claim.")
+    git("init", "-q", cwd=repo)
+    locked = repo / "claims" / "2019"
+    locked.chmod(0)
+    try:
+        assert claims_as_a_desk_user("validate", "claims/2018", cwd=repo).returncode == 0, "the walk itself works"
+        run = claims_as_a_desk_user("validate", cwd=repo)
+        assert run.returncode == 1, run.stdout + run.stderr
+        assert "claims/2019:1:1: error: the folder cannot be read (Permission denied)" in run.stdout
+        assert "[unreadable]" in run.stdout
+        published = claims_as_a_desk_user("publish", "--repo", "./releases", "--license", "cc0-1.0", cwd=repo)
+        assert published.returncode == 1 and not (repo / "releases").exists()
+    finally:
+        locked.chmod(0o755)
+    assert claims("validate", cwd=repo).returncode == 0
+
+
+@pytest.mark.parametrize("target", ["2019", "/mnt/no-such-archive/2019"], ids=["loops", "leads-nowhere"])
+def test_a_link_that_cannot_be_followed_is_an_error(tmp_path, target):
+    """A folder of claims behind a link that loops, or that leads to a drive not mounted, would be
+    left out: said, with the link's place."""
+    repo = tmp_path / "desk"
+    record_file(repo / "claims" / "2018" / "a.yaml", id="claim-a")
+    (repo / "claims" / "2019").symlink_to(target)
+    (repo / "claims" / "ignored").symlink_to("/mnt/no-such-archive/ignored")
+    (repo / ".gitignore").write_text("claims/ignored\n")
+    git("init", "-q", cwd=repo)
+    run = claims("validate", "--format", "json", cwd=repo)
+    assert run.returncode == 1
+    [problem] = json.loads(run.stdout)["problems"]
+    assert (os.path.normpath(problem["file"]), problem["rule"]) == ("claims/2019", "unreadable")
+    assert problem["message"].startswith("cannot tell what this is (")

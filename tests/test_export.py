@@ -17,9 +17,9 @@ from polars.testing import assert_frame_equal
 
 import toolkit
 from conftest import FIXTURES, valid_record
-from toolkit.build import build
+from toolkit.building import build
 from toolkit.errors import ExportError, UsageError
-from toolkit.export import FORMATS, ExportSummary, export
+from toolkit.exporting import FORMATS, ExportSummary, export
 from toolkit.schema import load_schema
 from toolkit.table import build_table
 

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from toolkit.imports import from_claimreview, import_claimreview
-from toolkit.publish import publish
+from toolkit.publishing import publish
 
 DATA = Path(__file__).parent / "data"
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*-[0-9a-f]{8}$")

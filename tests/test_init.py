@@ -71,7 +71,7 @@ def test_init_requires_the_desks_choices_and_writes_no_placeholder(tmp_path, cli
 
 def test_init_asks_for_the_desks_choices_at_a_terminal(tmp_path, cli, monkeypatch):
     """At a terminal each missing choice is asked for; a repository that is not ORG/NAME is asked again."""
-    monkeypatch.setattr("toolkit.cli.at_terminal", lambda: True)
+    monkeypatch.setattr("toolkit.options.at_terminal", lambda: True)
     run = cli("init", tmp_path / "desk", input="not a repo\ndesk/asked\ncc-by-sa-4.0\nAsked Desk\nhttps://asked.test\n")
     assert run.exit_code == 0, run.stdout + run.stderr
     assert "'not a repo' is not a Hub dataset repository" in run.stderr

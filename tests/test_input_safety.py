@@ -98,7 +98,7 @@ def test_one_path_given_as_text_is_one_path(write):
     folder = write("data/a.jsonl", jsonl(valid_record())).parent
     result = toolkit.validate(str(folder))
     assert (result.valid, result.files) == (True, 1)
-    assert toolkit.build.build(str(folder)).table.height == 1
+    assert toolkit.building.build(str(folder)).table.height == 1
 
 
 def test_a_file_name_that_is_not_utf8_is_reported_not_a_crash(cli, tmp_path):

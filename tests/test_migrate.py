@@ -101,7 +101,7 @@ def test_validate_points_a_schema_1_record_at_migrate(write, cli):
 def test_a_migrated_dataset_publishes_a_major_version(tmp_path):
     from pathlib import Path
 
-    from toolkit.publish import publish
+    from toolkit.publishing import publish
 
     folder = tmp_path / "claims"
     folder.mkdir()

@@ -100,7 +100,7 @@ def test_new_at_a_terminal_asks_again_for_the_field_that_was_wrong(tmp_path, cli
     """A wrong date and a wrong status are said, and asked for again; the other answers are kept."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "claims").mkdir()
-    monkeypatch.setattr("toolkit.cli.at_terminal", lambda: True)
+    monkeypatch.setattr("toolkit.options.at_terminal", lambda: True)
     answers = ["Moon Jae-in", "A new milestone.", "2018-02-30", "nope", "https://news.test/moon",
                "2018-12-12", "unverified"]  # speaker, claim, date, status, source; then date and status again
     run = cli("new", input="\n".join(answers) + "\n")
@@ -111,6 +111,6 @@ def test_new_at_a_terminal_asks_again_for_the_field_that_was_wrong(tmp_path, cli
     assert (written["speaker"], written["date"], written["status"]) == ("Moon Jae-in", "2018-12-12", "unverified")
     assert written["sources"] == [{"url": "https://news.test/moon"}]
     # Not at a terminal, nothing is asked: the problems and exit 1, nothing written.
-    monkeypatch.setattr("toolkit.cli.at_terminal", lambda: False)
+    monkeypatch.setattr("toolkit.options.at_terminal", lambda: False)
     bad = cli("new", *ARGS[:-6], "--date", "2018-02-30", "--status", "nope", "--source", "https://news.test/x")
     assert bad.exit_code == 1 and len(list((tmp_path / "claims").iterdir())) == 1

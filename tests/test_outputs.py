@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CLAIMS, FIXTURES, ROOT
-from toolkit.build import build, write_folder
+from toolkit.building import build, write_folder
 from toolkit.errors import OutputRefused
 from toolkit.outputs import BUILD_MARKER, check_file_output
 
@@ -87,7 +87,7 @@ def test_force_writes_beside_other_files_and_deletes_none(repository):
 
 
 def test_a_build_folder_is_rebuilt_and_only_its_stale_shards_removed(tmp_path, monkeypatch):
-    monkeypatch.setattr("toolkit.build.SHARD_BYTES", 2000)  # several shards
+    monkeypatch.setattr("toolkit.building.SHARD_BYTES", 2000)  # several shards
     out = tmp_path / "build"
     result = build([FIXTURES])
     first = write_folder(result, out)
@@ -95,7 +95,7 @@ def test_a_build_folder_is_rebuilt_and_only_its_stale_shards_removed(tmp_path, m
     assert len(shards) > 1
     (out / DATA_DIR / "mine.parquet").write_bytes(b"a curator's file")
     (out / "notes.txt").write_text("mine too")
-    monkeypatch.setattr("toolkit.build.SHARD_BYTES", 10**9)  # one shard now
+    monkeypatch.setattr("toolkit.building.SHARD_BYTES", 10**9)  # one shard now
     second = write_folder(result, out)
     assert [name for name in second if name.startswith(f"{DATA_DIR}/")] == ["data/train-00000-of-00001.parquet"]
     assert sorted(p.name for p in (out / DATA_DIR).iterdir()) == ["mine.parquet", "train-00000-of-00001.parquet"]
@@ -115,7 +115,7 @@ def test_a_file_edited_since_the_build_is_neither_replaced_nor_deleted(tmp_path,
     # An edited shard that the next build would not write again stays too.
     shard = out / DATA_DIR / "train-00000-of-00001.parquet"
     shard.write_bytes(b"edited by hand")
-    monkeypatch.setattr("toolkit.build.SHARD_BYTES", 2000)
+    monkeypatch.setattr("toolkit.building.SHARD_BYTES", 2000)
     assert cli("build", FIXTURES, "--out", out, "--force").exit_code == 0
     assert shard.read_bytes() == b"edited by hand"
     assert (out / "README.md").read_text() != "my own notes"  # --force replaces
@@ -129,7 +129,7 @@ def test_a_build_killed_halfway_leaves_a_folder_the_next_build_may_write(tmp_pat
         raise RuntimeError("killed")
 
     with monkeypatch.context() as patch:
-        patch.setattr("toolkit.build.render_card", dies)
+        patch.setattr("toolkit.building.render_card", dies)
         with pytest.raises(RuntimeError):
             write_folder(result, out)
     assert (out / DATA_DIR / "train-00000-of-00001.parquet").exists() and not (out / "README.md").exists()
@@ -223,8 +223,8 @@ def test_the_same_file_under_another_name_is_still_an_input(tmp_path):
 KILLED_EXPORT = textwrap.dedent("""
     import sys, time
     import polars as pl
-    from toolkit.build import build
-    from toolkit.export import export
+    from toolkit.building import build
+    from toolkit.exporting import export
 
     def stuck(self, target, *args, **kwargs):
         with open(target, "wb") as handle:
@@ -262,7 +262,7 @@ def test_temporary_files_of_a_killed_export_are_removed_by_the_next_run(tmp_path
 def test_pull_and_the_import_report_never_replace_a_file_without_force(tmp_path, cli):
     """Review findings: `pull --out` and `import --report` replaced any file; now they refuse like
     export, and a pulled file is marked as an export so that discovery passes it over."""
-    from toolkit.publish import publish
+    from toolkit.publishing import publish
 
     publish([CLAIMS], str(tmp_path / "store"))
     mine = tmp_path / "mine.csv"

@@ -162,7 +162,7 @@ def test_json_files_are_read_quickly_with_the_same_positions(write):
 def test_read_frame_holds_what_the_records_hold(tmp_path_factory, values, blank):
 
     from toolkit.table import frame_of, input_columns
-    from toolkit.validate import read_frame
+    from toolkit.validation import read_frame
 
     # One date for the claim and its history, so that the history rules are met.
     values = [dict(v, id=f"{v['id']}-{n}", date="2018-12-04") for n, v in enumerate(values)]
@@ -181,7 +181,7 @@ def test_read_frame_declines_what_it_cannot_read_exactly(write):
     import polars as pl
 
     from toolkit.table import input_columns
-    from toolkit.validate import read_frame
+    from toolkit.validation import read_frame
 
     columns = pl.Schema({"id": pl.String})
     assert read_frame([write("x.jsonl", json.dumps(valid_record()) + "\n")], columns=columns)[1] is None  # a field it does not know

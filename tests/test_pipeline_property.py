@@ -13,13 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import toolkit
-from toolkit.build import build, write_folder
+from toolkit.building import build, write_folder
 from toolkit.config import DatasetConfig
 from toolkit.errors import ClaimsError
-from toolkit.export import export
-from toolkit.publish import publish, read_table
+from toolkit.exporting import export
+from toolkit.publishing import publish, read_table
 from toolkit.rules import findings
-from toolkit.stats import stats
+from toolkit.counting import stats
 from toolkit.text import claim_key
 from toolkit.versions import describe_changes, diff
 from toolkit.vocabulary import STATUSES

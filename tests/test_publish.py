@@ -14,9 +14,9 @@ from polars.testing import assert_frame_equal
 
 import toolkit
 from conftest import valid_record
-from toolkit.build import build
+from toolkit.building import build
 from toolkit.errors import PublishConflict, TagExists, UsageError, VersionNotFound
-from toolkit.publish import load, publish
+from toolkit.publishing import load, publish
 
 REPO = "factcheck-desk/korea-claims"
 
@@ -221,7 +221,7 @@ def test_load_dataset_with_a_warm_cache_keeps_versions_apart(data, hub):
 
 
 def test_hub_no_change_and_unchanged_shards(data, hub, monkeypatch):
-    monkeypatch.setattr("toolkit.build.SHARD_BYTES", 600)  # several small shards
+    monkeypatch.setattr("toolkit.building.SHARD_BYTES", 600)  # several small shards
     publish([data(first_edition())], REPO)
     shards = sorted(p for p in hub.files(REPO) if p.startswith("data/"))
     assert len(shards) > 2
@@ -241,10 +241,10 @@ def test_hub_no_change_and_unchanged_shards(data, hub, monkeypatch):
 
 
 def test_stale_shards_are_deleted_in_the_same_commit(data, hub, monkeypatch):
-    monkeypatch.setattr("toolkit.build.SHARD_BYTES", 600)
+    monkeypatch.setattr("toolkit.building.SHARD_BYTES", 600)
     publish([data(first_edition())], REPO)
     assert len([p for p in hub.files(REPO) if p.startswith("data/")]) > 1
-    monkeypatch.setattr("toolkit.build.SHARD_BYTES", 256 * 1024 * 1024)
+    monkeypatch.setattr("toolkit.building.SHARD_BYTES", 256 * 1024 * 1024)
     commits = len(hub.history(REPO))
     result = publish([data(second_edition())], REPO)
     assert len(hub.history(REPO)) == commits + 1

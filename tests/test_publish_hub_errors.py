@@ -9,7 +9,7 @@ from huggingface_hub import HfApi
 import toolkit
 from test_publish import REPO, data, first_edition, second_edition  # noqa: F401 (data is a fixture)
 from toolkit.errors import AccessDenied, HubUnavailable, PublishConflict, TargetNotFound
-from toolkit.publish import publish
+from toolkit.publishing import publish
 
 
 @pytest.fixture(autouse=True)

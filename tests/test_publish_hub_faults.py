@@ -18,7 +18,7 @@ from localhub import configure_hf_clients
 from test_publish import REPO, data, first_edition, second_edition  # noqa: F401 (data is a fixture)
 from toolkit.errors import HubUnavailable
 from toolkit.hub import redacted
-from toolkit.publish import publish
+from toolkit.publishing import publish
 
 NOT_THE_API = [
     b"\xff\xfe<html>captive portal</html>",

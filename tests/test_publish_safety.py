@@ -14,7 +14,7 @@ import pytest
 from conftest import CLAIMS, valid_record
 from test_publish import first_edition, git, jsonl, second_edition, someone_else_publishes_meanwhile
 from toolkit.errors import NotAReleaseStore, PublishConflict, PublishError, TagExists, TargetNotFound
-from toolkit.publish import load, publish
+from toolkit.publishing import load, publish
 from toolkit.store import MARKER, ReleaseStore
 
 

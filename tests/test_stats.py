@@ -10,8 +10,8 @@ from rich.console import Console
 
 import toolkit
 from conftest import FIXTURES, valid_record
-from toolkit.build import build
-from toolkit.stats import Stats, count, plot_stats, render_stats, stats
+from toolkit.building import build
+from toolkit.counting import Stats, count, plot_stats, render_stats, stats
 from toolkit.table import build_table
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -129,7 +129,7 @@ def test_a_claim_date_is_a_day_a_month_a_year_or_unknown(write, date, precision,
     result = toolkit.validate([path])
     assert {p.rule for p in result.problems} == rules
     if precision:
-        from toolkit.build import build
+        from toolkit.building import build
         table = build([path]).table
         assert table["date_precision"].to_list() == [precision]
 
@@ -305,7 +305,7 @@ def test_the_json_report_is_what_json_dumps_writes(found):
     control characters, non-ASCII and lone surrogates (left to `json`)."""
     from toolkit.records import ERROR, Problem
     from toolkit.report import as_json
-    from toolkit.validate import ValidationResult
+    from toolkit.validation import ValidationResult
 
     result = ValidationResult(1, len(found), tuple(Problem(f"a{k}.json", line, 1, "/id", rule, ERROR, message)
                                                    for k, (message, line, rule) in enumerate(found)))

@@ -120,7 +120,7 @@ def _vocabulary() -> str:
 
 
 def _counts(table: pl.DataFrame) -> str:
-    from .stats import stats
+    from .counting import stats
 
     counts = stats(table)
     parts = []

@@ -46,7 +46,7 @@ def to_claimreview(
 ) -> tuple[list[dict[str, Any]], int]:
     """The ClaimReviews of the table, in its order, and how many claims had none to publish.
 
-    >>> from toolkit.build import build
+    >>> from toolkit.building import build
     >>> reviews, left_out = to_claimreview(build(["fixtures/"]).table)
     >>> reviews[0]["reviewRating"]["alternateName"], left_out
     ('Unproven', 3)

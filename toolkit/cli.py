@@ -4,22 +4,27 @@ rendered, and toolkit errors become a message and an exit code here, in one plac
 from __future__ import annotations
 
 import functools
-import inspect
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, redirect_stdout
-from contextvars import ContextVar
-from enum import StrEnum
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TextIO
 
 import typer
 
-from . import report
-from .errors import ClaimsError, ValidationFailed
-from .text import plural
-from .validate import ValidationResult, validate
+from . import commands, options, report
+from .dataset import Dataset
+from .errors import ClaimsError
+from .options import (
+    CheckOption,
+    ExcludeOption,
+    ExportFormat,
+    ForceOption,
+    PathsArgument,
+    SchemaOption,
+    SpeakersOption,
+    TargetArgument,
+    with_quiet,
+)
 
 app = typer.Typer(
     name="claims",
@@ -29,48 +34,24 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-PathsArgument = typer.Argument(None, help="Claim files or folders (searched recursively). Default: the current folder.")
-SchemaOption = typer.Option(
-    None,
-    "--schema",
-    help="JSON Schema to validate against (default: `schema:` in claims.yaml, else the packaged schema v2).",
-)
-
 
 def _print_version(asked: bool) -> None:
     if asked:
-        from .distribution import installed_version
+        from importlib.metadata import version
 
-        typer.echo(f"claims {installed_version()}")
+        typer.echo(f"claims {version('claims-toolkit')}")
         raise typer.Exit()
 
 
 @app.callback()
 def _group(
-    version: bool = typer.Option(
-        False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
-    ),
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True, help="Print the version."),
 ) -> None:
     """Validate, merge, export and publish datasets of fact-checked public claims."""
 
 
 def main() -> None:
     app()
-
-
-# `export.FORMATS`, named here so that the CLI starts without Polars (a test keeps them equal).
-# A class, not `Enum(...)` of a computed mapping, so that mypy knows the members; Typer lists them.
-class ExportFormat(StrEnum):
-    csv = "csv"
-    parquet = "parquet"
-    jsonl = "jsonl"
-    claimreview = "claimreview"
-
-
-EXPORT_FORMATS = tuple(member.value for member in ExportFormat)
-
-# What the `build` extra installs: the packages only the table, exports and publishing need.
-BUILD_EXTRA = frozenset({"polars", "pyarrow", "numpy", "datasets", "huggingface_hub", "matplotlib"})
 
 
 def command(function: Callable | None = None, *, name: str | None = None) -> Callable:
@@ -81,142 +62,38 @@ def command(function: Callable | None = None, *, name: str | None = None) -> Cal
     @functools.wraps(function)
     def run(*args, quiet: bool = False, **kwargs):
         try:
-            with _quiet_if(quiet):
+            with report.quiet_output(quiet):
                 return function(*args, **kwargs)
-        except ClaimsError as error:
-            if isinstance(error, ValidationFailed):
-                sys.stdout.write((report.errors_as_text if quiet else report.as_text)(error.result))
-            elif kwargs.get("output_format") == "github":
-                sys.stdout.write(report.usage_annotation(str(error)))
-            typer.echo(f"claims: {error}", err=True)
-            raise typer.Exit(error.exit_code) from None
-        except typer.BadParameter as error:  # a bad option value found by the command itself
-            if kwargs.get("output_format") == "github":
-                sys.stdout.write(report.usage_annotation(error.format_message()))
-            raise
-        except ModuleNotFoundError as error:
-            if (error.name or "").split(".")[0] not in BUILD_EXTRA:
-                raise
-            typer.echo(
-                f"claims: {name or function.__name__} needs {error.name}, which the light install (validation "
-                "alone) leaves out: pip install 'claims-toolkit[build]'",
-                err=True,
-            )
-            raise typer.Exit(2) from None
         except BrokenPipeError:  # the reader went away (`claims ... | head`): nothing more to say
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit either
             raise typer.Exit(141) from None
-        except OSError as error:  # a disk full, a folder we may not write: say so, no traceback
-            where = f" {error.filename}" if error.filename else ""
-            typer.echo(f"claims: cannot read or write{where}: {error.strerror or error}", err=True)
-            raise typer.Exit(1) from None
+        except (ClaimsError, ModuleNotFoundError, OSError, typer.BadParameter) as error:
+            github = kwargs.get("output_format") == "github"  # a usage problem is an annotation too
+            lines, code = report.failure(error, name or run.__name__, quiet=quiet, github=github)
+            _say(lines)
+            if code is None:
+                raise
+            raise typer.Exit(code) from None
 
-    # Every command takes -q/--quiet: declared here once, beside the command's own options.
-    signature = inspect.signature(function)
-    run.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[
-            *signature.parameters.values(),
-            inspect.Parameter("quiet", inspect.Parameter.KEYWORD_ONLY, default=QuietOption, annotation=bool),
-        ]
-    )
-    run.__annotations__ = {**function.__annotations__, "quiet": bool}
-    return app.command(name=name)(run)
-
-
-QuietOption = typer.Option(
-    False, "--quiet", "-q", help="Less output: only errors (and what is asked for on standard output)."
-)
-_product: ContextVar[TextIO | None] = ContextVar("product", default=None)
-
-
-@contextmanager
-def _quiet_if(quiet: bool) -> Iterator[None]:
-    """With -q, what a command says on stdout goes nowhere; what it was asked to produce there
-    (`product()`: problems, `--out -`, `fmt -`) still goes out. stderr (errors) is untouched."""
-    token = _product.set(sys.stdout)
-    try:
-        if not quiet:
-            yield
-            return
-        with open(os.devnull, "w", encoding="utf-8") as nowhere, redirect_stdout(nowhere):
-            yield
-    finally:
-        _product.reset(token)
-
-
-def product() -> TextIO:
-    """Where a command writes what it was asked to produce: stdout, even with -q."""
-    return _product.get() or sys.stdout
-
-
-def quiet() -> bool:
-    """Whether -q is in force (stdout is not the product's)."""
-    return product() is not sys.stdout
-
-
-def at_terminal() -> bool:
-    """Whether a person can be asked (standard input is a terminal); tests set it."""
-    return sys.stdin.isatty()
+    return app.command(name=name)(with_quiet(run, function))  # -q/--quiet on every command
 
 
 def _paths(paths: list[Path] | None) -> list[str]:
     return [str(p) for p in paths] if paths else ["."]
 
 
-def _schema(given: Path | None, paths: list[str]) -> str | None:
-    """The schema in use: --schema, else `schema:` in the claims.yaml of the inputs (`config.find_upward`), else
-    None (the packaged schema)."""
-    if given is not None:
-        return str(given)
-    from .config import find_config, load_config
-
-    return load_config(find_config(paths)).schema
-
-
-@contextmanager
-def _progress(label: str) -> Iterator:
-    """A progress line on stderr for people at a terminal; nothing in CI or when piped."""
-    if not (sys.stderr.isatty() and sys.stdout.isatty()) or os.environ.get("CI"):
-        yield None
-        return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        SpinnerColumn(),
-        TextColumn(f"{label} {{task.completed:,}} files"),
-        TimeElapsedColumn(),
-        transient=True,
-        console=_stderr_console(),
-    ) as progress:
-        task = progress.add_task(label, total=None)
-        yield lambda _name: progress.advance(task)
-
-
-def _stderr_console():
-    from rich.console import Console
-
-    return Console(stderr=True)
-
-
 @command(name="validate")
 def validate_command(
     paths: list[Path] | None = PathsArgument,
     schema: Path | None = SchemaOption,
-    output_format: str = typer.Option(
-        "text", "--format", "-f", help="text (people), json (scripts) or github (Actions)."
-    ),
+    output_format: str = typer.Option("text", "--format", "-f", help="text, json (scripts) or github (Actions)."),
     max_problems: int = typer.Option(
         report.MAX_PROBLEMS,
         "--max-problems",
         min=0,
         help="Text format: show this many problems and count the rest (json and github list all).",
     ),
-    exclude: list[str] | None = typer.Option(
-        None,
-        "--exclude",
-        metavar="GLOB",
-        help="Pass over files and folders matching GLOB (relative to here; repeatable).",
-    ),
+    exclude: list[str] | None = ExcludeOption,
     dataset: bool = typer.Option(
         False,
         "--dataset",
@@ -246,104 +123,29 @@ def validate_command(
 
     Example: claims validate --changed-since origin/main --format github
     """
-    from .config import dataset_folder, in_use
-
     if output_format not in report.FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(report.FORMATS)}", param_hint="--format")
-    given = _paths(paths)
-    only, cache = None, None
-    if changed_since is not None or dataset:
-        from .changes import changed_since as changed
-
-        if dataset and changed_since is None and not paths:
-            raise typer.BadParameter("name the files (or folders) to report on", param_hint="--dataset")
-        if changed_since is not None and paths:
-            raise typer.BadParameter(
-                "checks the files changed in the whole dataset: give no paths with it", param_hint="--changed-since"
-            )
-        cache = dataset_folder(given)
-        only = sorted(changed(changed_since, cache)) if changed_since is not None else given
-        given = [cache]
-    schema_in_use = _schema(schema, given)
-    if verbose:
-        for line in in_use(given, schema=schema_in_use):
-            typer.echo(line, err=True)
-    with _progress("validating") as on_file, _standard_input(given) as (given, named):
-        result = named(validate(given, schema_in_use, on_file=on_file, exclude=exclude or (), only=only, cache=cache))
-    if verbose:
-        skipped = ", ".join(plural(count, rule) for rule, count in result.skipped)
-        typer.echo(f"passed over: {skipped or 'nothing'}", err=True)
-        if cache is not None:
-            typer.echo(
-                f"dataset: {cache} ({result.files:,} files); cache: {os.path.join(cache, '.claims-cache')} (safe to delete)",
-                err=True,
-            )
-    if changed_since is None:  # --dataset: a file given that is not a claim file is said to be passed over
-        for path in result.outside:
-            typer.echo(
-                f"claims: {path} is not a claim file of the dataset {cache} (include/exclude of claims.yaml, "
-                ".gitignore); not checked",
-                err=True,
-            )
-    if quiet() and output_format == "text":
-        product().write(report.errors_as_text(result, max_problems=max_problems))
-    else:
-        product().write(report.render(result, output_format, max_problems=max_problems, first=only or ()))
+    if dataset and changed_since is None and not paths:
+        raise typer.BadParameter("name the files (or folders) to report on", param_hint="--dataset")
+    if changed_since is not None and paths:
+        raise typer.BadParameter(
+            "checks the files changed in the whole dataset: give no paths with it", param_hint="--changed-since"
+        )
+    desk = Dataset.open(_paths(paths), schema=schema, exclude=exclude or ())
+    _say(report.Line(line, err=True) for line in (report.settings_lines(desk) if verbose else ()))
+    with report.progress("validating") as on_file:
+        result = commands.validate(desk, within=dataset, changed_since=changed_since, on_file=on_file)
+    _say(report.validated(result, desk, verbose=verbose, within=dataset, changed=changed_since is not None))
+    report.product().write(report.render(result, output_format, max_problems=max_problems, first=result.reported))
     if output_format == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
-            summary.write(report.step_summary(result, first=only or ()))
+            summary.write(report.step_summary(result, first=result.reported))
     raise typer.Exit(0 if result.valid else 1)
 
 
-@contextmanager
-def _standard_input(paths: list[str]) -> Iterator[tuple[list[str], Callable[[ValidationResult], ValidationResult]]]:
-    """`-` among the paths: standard input, kept in a file of its kind while it is checked; the
-    result names it `-` again."""
-    if "-" not in paths:
-        yield paths, lambda result: result
-        return
-    import dataclasses
-    import tempfile
-
-    data = sys.stdin.buffer.read()
-    with tempfile.TemporaryDirectory(prefix="claims-stdin-") as scratch:
-        kept = os.path.join(scratch, f"stdin.{_kind_of(data)}")
-        with open(kept, "wb") as stream:
-            stream.write(data)
-
-        def named(result: ValidationResult) -> ValidationResult:
-            problems = tuple(
-                dataclasses.replace(p, file="-" if p.file == kept else p.file, message=p.message.replace(kept, "-"))
-                for p in result.problems
-            )
-            return dataclasses.replace(result, problems=problems)
-
-        yield [kept if path == "-" else path for path in paths], named
-
-
-def _kind_of(data: bytes) -> str:
-    """A record file's kind told from its text: JSON (one value), JSON Lines (an object a line), CSV
-    (a header naming `id` among comma-separated names), else YAML."""
-    text = data.lstrip(b"\xef\xbb\xbf").strip()
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if (
-        text.startswith(b"{")
-        and len(lines) > 1
-        and all(line.startswith(b"{") and line.endswith(b"}") for line in lines)
-    ):
-        return "jsonl"
-    if text.startswith((b"{", b"[")):
-        return "json"
-    header = lines[0].replace(b'"', b"").split(b",") if lines else []
-    return "csv" if len(header) > 1 and b"id" in [name.strip().lower() for name in header] else "yaml"
-
-
-ForceOption = typer.Option(
-    False,
-    "--force",
-    help="Write even where files this command did not write are in the way "
-    "(they are replaced, never deleted; an input file is never replaced).",
-)
+def _say(lines: Iterable[report.Line]) -> None:
+    for line in lines:
+        typer.echo(line.text, err=line.err)
 
 
 @command(name="build")
@@ -357,11 +159,7 @@ def build_command(
         "It must be missing, empty, or written by an earlier build.",
     ),
     schema: Path | None = SchemaOption,
-    speakers: Path | None = typer.Option(
-        None,
-        "--speakers",
-        help="Speaker registry (default: speakers.yaml beside the inputs or above, up to the repository root).",
-    ),
+    speakers: Path | None = SpeakersOption,
     strict: bool = typer.Option(False, "--strict", help="Treat repeats that disagree on status as errors."),
     force: bool = ForceOption,
 ) -> None:
@@ -371,63 +169,18 @@ def build_command(
 
     Example: claims build claims/ --out build/
     """
-    from .build import build, write_folder
-    from .config import find_config, in_use, load_config
-    from .outputs import check_build_folder, left_beside
-
-    given = _paths(paths)
-    check_build_folder(out, force=force)
-    schema_in_use = _schema(schema, given)
-    result = build(given, schema=schema_in_use, speakers=speakers, strict=strict)
-    written = write_folder(result, out, load_config(find_config(given)), force=force)
-    report = result.report
-    typer.echo(
-        f"built {plural(report.claims, 'claim')} ({report.unique_claims:,} distinct, {plural(report.repeats, 'repeat')}, "
-        f"{plural(len(report.conflicts), 'status conflict')}) into {out}/"
-    )
-    for line in in_use(given, schema=schema_in_use, speakers=speakers):
-        typer.echo(f"  {line}")
-    for link in report.links:
-        typer.echo(f"  repeat: {link['id']} -> {link['repeat_of']}")
-    for conflict in report.conflicts:
-        statuses = "; ".join(f"{status}: {', '.join(ids)}" for status, ids in conflict.statuses.items())
-        typer.echo(
-            f"  warning: repeats of {conflict.claim_id} disagree on status ({statuses}) at {', '.join(conflict.places)}",
-            err=True,
-        )
-    if report.review_disagreements:
-        typer.echo(
-            f"{plural(len(report.review_disagreements), 'claim')} with reviews that disagree (all kept; "
-            "build-report.json lists them):"
-        )
-        for shown in report.review_disagreements[:20]:
-            statuses = "; ".join(f"{status}: {', '.join(names)}" for status, names in shown["statuses"].items())
-            typer.echo(f"  {shown['claim']}: {statuses}")
-    for name in written:
-        typer.echo(f"  wrote {name}")
-    for name in left_beside(out, written):
-        typer.echo(
-            f"  warning: {name} is not this build's and was left as it was; loaders of the folder will read it too",
-            err=True,
-        )
+    desk = Dataset.open(_paths(paths), schema=schema, speakers=speakers)
+    _say(report.built(commands.build(desk, out, strict=strict, force=force), out, desk))
 
 
 @command(name="export")
 def export_command(
     paths: list[Path] | None = PathsArgument,
     output_format: ExportFormat = typer.Option(..., "--format", "-f", help="What to write."),
-    out: Path = typer.Option(
-        ..., "--out", "-o", help="File to write; an existing file only with --force, never an input."
-    ),
+    out: Path = typer.Option(..., "--out", "-o", help="File to write (- for stdout); replaced only with --force."),
     schema: Path | None = SchemaOption,
-    speakers: Path | None = typer.Option(
-        None,
-        "--speakers",
-        help="Speaker registry (default: speakers.yaml beside the inputs or above, up to the repository root).",
-    ),
-    bom: bool = typer.Option(
-        False, "--bom", help="CSV only: start the file with the UTF-8 byte-order mark Excel needs."
-    ),
+    speakers: Path | None = SpeakersOption,
+    bom: bool = typer.Option(False, "--bom", help="CSV only: start with the UTF-8 byte-order mark Excel needs."),
     all_reviews: bool = typer.Option(
         False, "--all-reviews", help="ClaimReview only: also export the reviews of other publishers, under their names."
     ),
@@ -440,65 +193,10 @@ def export_command(
 
     Example: claims export claims/ --format csv --out claims.csv
     """
-    from .build import build
-    from .export import export, writer
-    from .outputs import check_file_output
-
-    fmt = output_format.value
-    if bom and fmt != "csv":
-        raise typer.BadParameter(f"--bom is for CSV only, not {fmt}", param_hint="--bom")
-    if all_reviews and fmt != "claimreview":
-        raise typer.BadParameter(f"--all-reviews is for claimreview only, not {fmt}", param_hint="--all-reviews")
-    writer(fmt)  # the writer exists (checked before the build)
-    given = _paths(paths)
-    schema_in_use = _schema(schema, given)
-    to_stdout = str(out) == "-"
-    if not to_stdout:
-        check_file_output(out, inputs=given, also_read=[speakers, schema_in_use], force=force)
-    table = build(given, schema=schema_in_use, speakers=speakers).table
-    options: dict = {"bom": bom}
-    if fmt == "claimreview":
-        from .config import find_config, load_config
-
-        options = {"publisher": dict(load_config(find_config(given)).publisher) or None, "all_reviews": all_reviews}
-    with _written_to(out) as path:
-        summary = export(table, fmt, path, **options)
-    left_out = f"; left out {summary.left_out:,} ({summary.reason})" if summary.left_out else ""
-    if not (to_stdout and quiet()):
-        typer.echo(f"wrote {plural(summary.rows, 'claim')} to {out}{left_out}", err=to_stdout)
-
-
-@contextmanager
-def _written_to(out: Path) -> Iterator[Path]:
-    """The file to write: `out`, marked as an export afterwards; for `-`, a scratch file whose
-    bytes then go to standard output (the message goes to stderr, so stdout holds the data alone)."""
-    if str(out) != "-":
-        yield out
-        _mark_export(out)
-        return
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="claims-export-") as scratch:
-        path = Path(scratch) / "export"
-        yield path
-        stream = product()
-        stream.flush()
-        stream.buffer.write(path.read_bytes()) if hasattr(stream, "buffer") else stream.write(path.read_text("utf-8"))
-        stream.flush()
-
-
-def _mark_export(out: Path) -> None:
-    """Name `out` in its folder's export marker, so that discovery passes it over."""
-    from .outputs import EXPORT_MARKER, mark_export
-
-    try:
-        mark_export(out)
-    except OSError as error:  # the file is written; only discovery's hint is missing
-        typer.echo(
-            f"claims: warning: cannot write {EXPORT_MARKER} beside {out} ({error.strerror or error}); "
-            f"claims validate of this folder would read the file as claims",
-            err=True,
-        )
+    desk = Dataset.open(_paths(paths), schema=schema, speakers=speakers)
+    with report.written_to(out) as path:  # `--out -`: standard output
+        summary = commands.export(desk, output_format.value, path, bom=bom, all_reviews=all_reviews, force=force)
+    _say(report.exported(summary, out))
 
 
 @command(name="import")
@@ -509,9 +207,7 @@ def import_(
         "a Fact Check Tools API claims:search answer or list of its claims, or JSON Lines of these; "
         "a CSV or TSV table, or JSON records (with --map); LIAR's TSV. Several files are one input.",
     ),
-    from_format: str = typer.Option(
-        "claimreview", "--from", help="The input format: claimreview, csv, tsv, liar, json or jsonl."
-    ),
+    from_format: str = typer.Option("claimreview", "--from", help="Input: claimreview, csv, tsv, liar, json or jsonl."),
     table_map: Path | None = typer.Option(
         None,
         "--map",
@@ -540,18 +236,9 @@ def import_(
 
     Example: claims import factcheck.json --from claimreview --out claims/imported.yaml
     """
-    from .errors import UsageError
-    from .imports import MAPPED, SOURCES, import_claims, render
-    from .outputs import check_file_output
+    from .imports import render
 
-    if from_format not in SOURCES:
-        raise UsageError(f"--from takes {', '.join(SOURCES)}, not {from_format!r}")
-    if table_map is not None and from_format not in MAPPED:
-        raise UsageError(f"--map is for --from {' or '.join(MAPPED)}, not {from_format}")
-    check_file_output(out, inputs=sources, also_read=[ratings, table_map], force=force)
-    if report is not None:
-        check_file_output(report, inputs=[*sources, out], also_read=[ratings, table_map], force=force)
-    summary = import_claims(
+    summary = commands.import_claims(
         sources,
         out,
         source=from_format,
@@ -560,6 +247,7 @@ def import_(
         default_speaker=default_speaker,
         strict=strict,
         report=report,
+        force=force,
     )
     sys.stdout.write(render(summary, str(report) if report else None))
 
@@ -570,11 +258,7 @@ def stats_command(
     plot: Path | None = typer.Option(None, "--plot", help="Also draw the counts as a PNG chart."),
     top: int = typer.Option(20, "--top", min=0, help="How many speakers to list (most claims first); 0 lists all."),
     schema: Path | None = SchemaOption,
-    speakers: Path | None = typer.Option(
-        None,
-        "--speakers",
-        help="Speaker registry (default: speakers.yaml beside the inputs or above, up to the repository root).",
-    ),
+    speakers: Path | None = SpeakersOption,
 ) -> None:
     """Count claims by status, speaker (canonical names, as build merges them) and year.
 
@@ -582,19 +266,13 @@ def stats_command(
     """
     from rich.console import Console
 
-    from .stats import count, plot_stats, render_stats
+    from .counting import plot_stats, render_stats
 
-    given = _paths(paths)
-    counts = count(given, schema=_schema(schema, given), speakers=speakers)
+    counts = commands.stats(_paths(paths), schema=schema, speakers=speakers)
     Console().print(render_stats(counts, top=top or None))
     if plot:
         plot_stats(counts, plot)
         typer.echo(f"drew {plot}")
-
-
-TargetArgument = typer.Argument(
-    ..., help="ORG/NAME on the Hugging Face Hub, or a local release store (/path, ./path, ~/path, file://...)."
-)
 
 
 @command(name="publish")
@@ -606,9 +284,7 @@ def publish_command(
         help="Where to publish: ORG/NAME on the Hub, or a local release store path (default: repo_id of claims.yaml).",
     ),
     bump: str = typer.Option("auto", "--bump", help="auto (from the diff), major, minor or patch."),
-    version: str | None = typer.Option(
-        None, "--version", help="Set the version by hand (above the latest); not with --bump."
-    ),
+    version: str | None = typer.Option(None, "--version", help="Set the version (above the latest; not with --bump)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; change nothing."),
     allow_removals: bool = typer.Option(
         False, "--allow-removals", help="Allow removing every claim or more than a tenth of the latest version's."
@@ -616,9 +292,7 @@ def publish_command(
     private: bool = typer.Option(False, "--private", help="Create the Hub repository as private."),
     name: str | None = typer.Option(None, "--name", help="Dataset name (overrides claims.yaml pretty_name)."),
     license: str | None = typer.Option(None, "--license", help="License id, e.g. cc-by-4.0 (overrides claims.yaml)."),
-    description: str | None = typer.Option(
-        None, "--description", help="One-paragraph description (overrides claims.yaml)."
-    ),
+    description: str | None = typer.Option(None, "--description", help="Description (overrides claims.yaml)."),
     citation: str | None = typer.Option(None, "--citation", help="BibTeX citation (overrides claims.yaml)."),
     schema: Path | None = SchemaOption,
 ) -> None:
@@ -628,60 +302,20 @@ def publish_command(
 
     Example: claims publish claims/ --repo my-desk/korea-claims --dry-run
     """
-    from .config import find_config, load_config
-    from .errors import TooManyRemovals, UsageError
-    from .publish import publish
+    from .errors import TooManyRemovals
 
-    given = _paths(paths)
-    config = load_config(find_config(given)).with_overrides(
-        pretty_name=name, license=license, description=description, citation=citation
-    )
-    repo = repo or config.repo_id
-    if not repo:
-        raise UsageError("say where to publish: --repo ORG/NAME (or a release store path), or repo_id in claims.yaml")
-    result = publish(
-        given,
+    result = commands.publish(
+        _paths(paths),
         repo,
+        schema=schema,
+        settings=commands.Settings(name, license, description, citation),
         bump=bump,
         version=version,
         dry_run=dry_run,
         private=private,
-        config=config,
-        schema=_schema(schema, given),
         allow_removals=allow_removals,
     )
-    if result.version is None:
-        assert result.previous is not None  # nothing to publish happens only after a first version
-        typer.echo(f"nothing changed since {result.previous.tag} on {result.target}: no commit, no tag")
-        return
-    previous = f"after {result.previous.tag}" if result.previous else "the first version"
-    verb = "would publish" if result.dry_run else "published"
-    typer.echo(f"{verb} {result.version.tag} to {result.target} ({previous}): {result.change.summary()}")
-    change = result.change
-    typer.echo(
-        f"  claims: {result.claims_before:,} -> {result.claims_after:,} ({len(change.added):,} added, "
-        f"{len(change.changed):,} changed, {len(change.removed):,} removed)"
-    )
-    for claim, status in result.change.status_changes.items():
-        typer.echo(f"  status of {claim}: {status.old} -> {status.new}")
-    if result.origin is not None:
-        typer.echo(f"  from {result.origin.describe()}, released on {result.origin.date}")
-        for path in result.origin.unsaved:
-            typer.echo(
-                f"  warning: {path} is not committed (changed or untracked): the version holds what no commit has",
-                err=True,
-            )
-    for planned in result.files:
-        action = (
-            ("upload" if planned.upload else "unchanged")
-            if result.dry_run
-            else ("uploaded" if planned.upload else "unchanged")
-        )
-        typer.echo(f"  {action:>9}  {planned.size:>12,}  {planned.path}")
-    for stale in result.deleted:
-        typer.echo(f"  {'delete' if result.dry_run else 'deleted':>9}  {'':>12}  {stale}")
-    if result.commit:
-        typer.echo(f"commit {result.commit}, tag {result.version.tag}")
+    _say(report.published(result))
     if result.refused:
         raise TooManyRemovals(result.refused)
 
@@ -701,19 +335,7 @@ def pull_command(
 
     Example: claims pull my-desk/korea-claims --revision v1.0.0 --out claims.csv
     """
-    from .export import export
-    from .outputs import check_file_output
-    from .publish import load
-
-    formats = {".parquet": "parquet", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-    fmt = formats.get(out.suffix.lower())
-    if fmt is None:
-        raise typer.BadParameter("the file must end in .parquet, .csv or .jsonl", param_hint="--out")
-    check_file_output(out, force=force)
-    table = load(target, revision)
-    export(table, fmt, out)
-    _mark_export(out)
-    typer.echo(f"wrote {plural(table.height, 'claim')} to {out}")
+    _say(report.exported(commands.pull(target, out, revision, force=force), out))
 
 
 @command(name="diff")
@@ -725,107 +347,34 @@ def diff_command(
 
     Example: claims diff ./releases@v1.0.0 ./releases@v1.1.0
     """
-    from .versions import describe_changes, diff
-
-    change = diff(_table_at(old), _table_at(new))
-    for line in describe_changes(change):
-        typer.echo(line)
-    typer.echo(change.summary())
-
-
-def _table_at(spec: str):
-    """A built folder, a Parquet file, or TARGET@REVISION, as a claims table (one with `id`)."""
-    from .errors import UsageError
-    from .publish import load
-
-    path = Path(spec)
-    if path.is_dir():
-        shards = sorted((path / "data").glob("*.parquet"))
-        if not shards:
-            raise UsageError(f"{spec}: not a built folder (no data/*.parquet in it)")
-        table = _read_parquet(spec, *shards)
-    elif path.is_file():
-        table = _read_parquet(spec, path)
-    elif "@" in spec:
-        target, revision = spec.rsplit("@", 1)
-        table = load(target, revision)
-    else:
-        raise UsageError(f"{spec}: not a folder, a Parquet file or REPO@REVISION")
-    if "id" not in table.columns:
-        raise UsageError(f"{spec}: not a claims table (no `id` column; it has {', '.join(table.columns) or 'none'})")
-    return table
-
-
-def _read_parquet(spec: str, *files: Path):
-    import polars as pl
-
-    from .errors import UsageError
-
-    try:
-        return pl.concat([pl.read_parquet(f) for f in files])
-    except pl.exceptions.PolarsError as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise UsageError(
-            f"{spec}: not a Parquet file diff can read ({first}); diff compares Parquet files, "
-            "built folders and REPO@REVISION (a CSV: `claims export --format parquet` first)"
-        ) from None
+    _say(report.diffed(commands.diff(old, new)))
 
 
 @command
 def fmt(
     paths: list[Path] | None = PathsArgument,
-    check: bool = typer.Option(False, "--check", help="Change nothing; exit 1 and name the files that would change."),
+    check: bool = CheckOption,
     schema: Path | None = SchemaOption,
 ) -> None:
-    """Rewrite YAML and JSON claim files in canonical form: the schema's key order, dates as
-    YYYY-MM-DD, text quoted wherever a YAML tool could read it as something else; comments kept.
+    """Rewrite claim files in canonical form (key order, YYYY-MM-DD, quoted where read otherwise; comments kept).
 
     Example: claims fmt claims/ --check
     """
-    from .fmt import format_paths
+    from .fmt import format_paths, format_unnamed
 
-    given = _paths(paths)
-    if given == ["-"]:
-        _format_standard_input(_schema(schema, ["."]), check=check)
-    result = format_paths(given, _schema(schema, given), check=check)
-    for name in result.changed:
-        typer.echo(f"{'would reformat' if check else 'reformatted'} {name}")
-    for name, why in result.failed:
-        typer.echo(f"claims: cannot format {name}: {why}", err=True)
-    files = len(result.changed) + len(result.unchanged)
-    verb = "would be reformatted" if check else "reformatted"
-    typer.echo(
-        f"{plural(len(result.changed), 'file')} {verb}, {plural(len(result.unchanged), 'file')} left as they were"
-        if files
-        else "no YAML or JSON claim file found"
-    )
+    if _paths(paths) == ["-"]:  # standard input to standard output (an editor's format-on-save)
+        formatted = format_unnamed(text := sys.stdin.read(), Dataset.open(["."], schema=schema).schema)
+        report.product().write("" if check else formatted)
+        raise typer.Exit(1 if check and formatted != text else 0)
+    result = format_paths(Dataset.open(_paths(paths), schema=schema), check=check)
+    _say(report.formatted(result, check=check))
     raise typer.Exit(1 if result.failed or (check and result.changed) else 0)
-
-
-def _format_standard_input(schema: str | None, *, check: bool) -> None:
-    """`claims fmt -`: a record file's text from standard input (JSON, else YAML) to standard
-    output in canonical form, as editors' format-on-save expects; with --check, only the exit status."""
-    from .fmt import format_text
-    from .schema import load_schema
-
-    text = sys.stdin.read()
-    kind = "json" if text.lstrip().startswith(("{", "[")) else "yaml"
-    try:
-        formatted = format_text(text, kind, load_schema(schema))
-    except Exception as error:  # noqa: BLE001 - any parse error: the input is not a record file
-        typer.echo(
-            f"claims: cannot format -: {str(error).splitlines()[0] if str(error) else type(error).__name__}", err=True
-        )
-        raise typer.Exit(1) from None
-    if not check:
-        product().write(formatted)
-    raise typer.Exit(1 if check and formatted != text else 0)
 
 
 @command
 def migrate(
     paths: list[Path] | None = PathsArgument,
-    check: bool = typer.Option(False, "--check", help="Change nothing; exit 1 and name the files that would change."),
+    check: bool = CheckOption,
 ) -> None:
     """Rewrite schema 1 claim files as schema 2, in place: review becomes reviews[0] (its reviewer
     the author, the record's status its status); YAML comments kept; each file reported.
@@ -834,29 +383,10 @@ def migrate(
     """
     from .migrate import migrate_paths
 
-    result = migrate_paths(_paths(paths), check=check)
-    for name, records in result.migrated.items():
-        typer.echo(f"{'would migrate' if check else 'migrated'} {name} ({plural(records, 'record')})")
-    for name, why in result.failed:
-        typer.echo(f"claims: cannot migrate {name}: {why}", err=True)
-    changed = len(result.migrated)
-    typer.echo(
-        f"{plural(changed, 'file')} {'would be migrated' if check else 'migrated'} to schema 2, "
-        f"{plural(len(result.unchanged), 'file')} already schema 2"
-    )
-    if not check:
-        _desk_schema_in_step(_paths(paths))
-    raise typer.Exit(1 if result.failed or (check and changed) else 0)
-
-
-def _desk_schema_in_step(paths: list[str]) -> None:
-    """After a migration the desk's copy of the toolkit's schema (`schema:` of claims.yaml) is the
-    installed toolkit's too, as the records now are; a schema of the desk's own is left alone."""
-    from .desk_schema import in_step, is_toolkits, write_schema
-
-    configured = _schema(None, paths)
-    if configured and is_toolkits(configured) and not in_step(configured):
-        typer.echo(f"{configured}: {write_schema(configured)} to the installed toolkit's schema")
+    desk = Dataset.open(_paths(paths))
+    result = migrate_paths(desk, check=check)
+    _say(report.migrated(result, check=check, schema=None if check else commands.schema_in_step(desk)))
+    raise typer.Exit(1 if result.failed or (check and result.migrated) else 0)
 
 
 @command
@@ -864,9 +394,7 @@ def new(
     speaker: str | None = typer.Option(None, "--speaker", help="Who said it."),
     claim: str | None = typer.Option(None, "--claim", help="What was said."),
     date: str | None = typer.Option(None, "--date", help="The day it was said, YYYY-MM-DD."),
-    status: str | None = typer.Option(
-        None, "--status", help="Where the check stands (default when asked: unverified)."
-    ),
+    status: str | None = typer.Option(None, "--status", help="Where the check stands (asked: unverified)."),
     source: str | None = typer.Option(None, "--source", help="URL where the claim can be read."),
     folder: Path | None = typer.Option(
         None, "--folder", help="Where to write (default: the claims folder of claims.yaml's include, or claims/)."
@@ -878,57 +406,14 @@ def new(
 
     Example: claims new --speaker "John Bolton" --claim "They have not lived up to it." --date 2018-12-04 --status true --source https://example.org/a
     """
-    from .errors import UsageError
-    from .new import fields_at_fault, new_record
-
-    asked = {"speaker": speaker, "claim": claim, "date": date, "status": status, "source": source}
-    missing = [name for name, value in asked.items() if not value]
-    if missing and not at_terminal():
-        raise UsageError(f"missing {', '.join('--' + name for name in missing)} (or run it at a terminal to be asked)")
-    answers: dict[str, str] = {
-        name: value or typer.prompt(name, default="unverified" if name == "status" else None)
-        for name, value in asked.items()
-    }  # asks for the missing ones, in order
-    while True:
-        try:
-            written = new_record(
-                folder or _claims_folder(),
-                speaker=answers["speaker"],
-                claim=answers["claim"],
-                date=answers["date"],
-                status=answers["status"],
-                source=answers["source"],
-                schema=_schema(schema, ["."]),
-            )
-            break
-        except ValidationFailed as failed:
-            wrong = fields_at_fault(failed.result.problems)
-            if not wrong or not at_terminal():
-                raise
-            for problem in failed.result.problems:  # the wrong answers, said; every other answer kept
-                if problem.severity == "error":
-                    typer.echo(f"{problem.pointer.lstrip('/').split('/')[0]}: {problem.message}", err=True)
-            for name in wrong:
-                answers[name] = typer.prompt(f"{name} (again)")
-    typer.echo(str(written.path))
-
-
-def _claims_folder() -> Path:
-    """The folder of the first `include` glob of claims.yaml (its part before any wildcard), or claims/."""
-    from .config import find_config, load_config
-
-    found = find_config(["."])
-    if found:
-        for pattern in load_config(found).include:
-            fixed = Path(*[part for part in Path(pattern).parts if not any(c in part for c in "*?[")] or ["."])
-            return found.parent / fixed
-    return Path("claims")
+    answers = {"speaker": speaker, "claim": claim, "date": date, "status": status, "source": source}
+    typer.echo(str(commands.new(["."], schema=schema, folder=folder, ask=options.asker(), **answers).path))
 
 
 @command
 def init(
     folder: Path = typer.Argument(
-        Path("."), help="The folder to make a data repository of (missing or without the files)."
+        Path("."), help="Folder for the new data repository (missing, or without the files)."
     ),
     name: str | None = typer.Option(None, "--name", help="Dataset name (default: the folder's name)."),
     repo: str | None = typer.Option(None, "--repo", help="Hugging Face dataset repository to publish to, ORG/NAME."),
@@ -936,64 +421,30 @@ def init(
     publisher: str | None = typer.Option(None, "--publisher", help="Your desk's name: the curator of the dataset."),
     publisher_url: str | None = typer.Option(None, "--publisher-url", help="Your desk's web address (optional)."),
 ) -> None:
-    """Make a ready data repository: claims/, claims.yaml, speakers.yaml, a card, the schema,
-    .gitignore, pre-commit and GitHub Actions workflows. Never replaces a file. The Hub repository,
-    the license and the publisher are the desk's choices: asked at a terminal, else required.
+    """Make a ready data repository (claims/, claims.yaml, the schema, a card, pre-commit, GitHub
+    workflows; never replacing a file). The Hub repository, license and publisher: asked, else required.
 
     Example: claims init korea-claims --repo factcheck-desk/korea-claims --license cc-by-4.0 --publisher "Korea Desk"
     """
-    from .errors import UsageError
-    from .init import Settings, init_repository
-    from .targets import REPO_ID
+    from .init import ask_settings, init_repository
 
-    choices = {"--repo": repo, "--license": license, "--publisher": publisher}
-    missing = [option for option, value in choices.items() if not value]
-    if missing and not at_terminal():
-        raise UsageError(
-            f"missing {', '.join(missing)}: the Hub repository (ORG/NAME), the license of the data and the desk's "
-            "name are the desk's to choose (or run it at a terminal to be asked)"
-        )
-    while at_terminal() and not (repo and REPO_ID.match(repo)):
-        if repo:
-            typer.echo(f"{repo!r} is not a Hub dataset repository: write ORG/NAME", err=True)
-        repo = typer.prompt("Hugging Face dataset repository (ORG/NAME)")
-    license = license or typer.prompt("license of the data (a Hub license id, e.g. cc-by-4.0)")
-    publisher = publisher or typer.prompt("your desk's name (the curator)")
-    if publisher_url is None and "--publisher" in missing:
-        publisher_url = typer.prompt("your desk's web address (empty: none)", default="", show_default=False) or None
-    assert repo and license and publisher  # given, or asked for above
-    settings = Settings(folder.resolve().name if name is None else name, repo, license, publisher, publisher_url)
-    for path in init_repository(folder, settings):
-        typer.echo(f"  wrote {folder / path}")
-    typer.echo(f"a claims repository is ready in {folder}; its example claim is never published: edit or delete it")
+    given = {"name": name, "repo_id": repo, "license": license, "publisher": publisher, "publisher_url": publisher_url}
+    _say(report.initialised(folder, init_repository(folder, ask_settings(folder, given, ask=options.asker()))))
 
 
 @command
 def schema(
     schema: Path | None = SchemaOption,
-    write: bool = typer.Option(
-        False, "--write", help="Put the installed toolkit's schema where claims.yaml's `schema:` says (or schema/)."
-    ),
+    write: bool = typer.Option(False, "--write", help="Put the installed toolkit's schema where `schema:` says."),
     force: bool = typer.Option(False, "--force", help="With --write: replace a schema of the desk's own too."),
 ) -> None:
     """Print the path of the schema in use (for editors and other JSON Schema tools); with --write,
-    bring the desk's copy of the toolkit's schema in step with the installed toolkit.
+    bring the desk's copy of the toolkit's schema (schema/claim.schema.json) in step with the toolkit.
 
     Example: claims schema --write
     """
-    from .schema import load_schema
-
-    configured = _schema(schema, ["."])  # --schema, else `schema:` of claims.yaml
+    desk = Dataset.open(["."], schema=schema)
     if not write:
-        typer.echo(str(load_schema(configured).path.resolve()))
+        typer.echo(str(desk.schema.path.resolve()))
         return
-    from .config import find_config
-    from .desk_schema import DESK_SCHEMA, write_schema
-    from .distribution import installed_version
-
-    found = find_config(["."])
-    target = Path(configured) if configured else (found.parent if found else Path(".")) / DESK_SCHEMA
-    done = write_schema(target, force=force)
-    typer.echo(f"{target}: {done} (the schema of claims-toolkit {installed_version()})")
-    if configured is None:
-        typer.echo(f"name it in claims.yaml so that every command uses it: schema: {DESK_SCHEMA}")
+    _say(report.schema_written(*commands.write_schema(desk, force=force), named=desk.schema_file is not None))

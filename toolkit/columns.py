@@ -45,7 +45,10 @@ BUILT = {
     "times_repeated": ("integer", "How many times the claim was made again after its first appearance (0: said once)."),
     "first_seen": ("date", "Date of the claim's first appearance."),
     "last_seen": ("date", "Date of the claim's latest appearance."),
-    "source_file": ("string", "The file the record came from, as given to the build."),
+    "source_file": (
+        "string",
+        "The file the record came from, relative to the dataset's folder (that of claims.yaml, else the repository root).",
+    ),
     "source_line": ("integer", "The line of that file where the record starts."),
 }
 

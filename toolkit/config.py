@@ -16,13 +16,13 @@ A small YAML file, `claims.yaml`, beside the claim files (every key optional):
     exclude: [claims/drafts/**]            # files and folders that are not claims (globs)
     card: dataset-card.md                  # the card sections the desk writes (default: this name, if present)
 
-Command-line options override each key (`--schema` overrides `schema`).
+Command-line options override each key (`--schema` overrides `schema`). Where claims.yaml is, and
+what else a run uses, is resolved once (`dataset.Dataset`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -51,35 +51,6 @@ class DatasetConfig:
 
     def with_overrides(self, **overrides) -> DatasetConfig:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
-
-
-def find_upward(paths: Iterable[str | os.PathLike], names: tuple[str, ...]) -> Path | None:
-    """The first file called one of `names` in the folder of the inputs or above it, up to the
-    root of the git repository that holds them (as git finds its own root); outside a repository,
-    only the inputs' own folder is searched, so a stray file in a parent folder is never taken."""
-    for given in paths:
-        start = Path(given).resolve()
-        folder = start if start.is_dir() else start.parent
-        above = [folder, *folder.parents]
-        root = next((k for k, candidate in enumerate(above) if (candidate / ".git").exists()), 0)
-        for candidate in above[: root + 1]:
-            for name in names:
-                if (candidate / name).is_file():
-                    return _as_given(candidate / name)
-    return None
-
-
-def _as_given(path: Path) -> Path:
-    """Relative to the working folder where it is below it, as people read paths."""
-    try:
-        return path.relative_to(Path.cwd())
-    except ValueError:
-        return path
-
-
-def find_config(paths: Iterable[str | os.PathLike]) -> Path | None:
-    """`claims.yaml` of the inputs (see `find_upward`)."""
-    return find_upward(paths, CONFIG_NAMES)
 
 
 def load_config(path: str | os.PathLike | None) -> DatasetConfig:
@@ -116,55 +87,3 @@ def load_config(path: str | os.PathLike | None) -> DatasetConfig:
 
 
 LISTS = ("language", "tags", "include", "exclude")
-
-
-def dataset_folder(paths: Iterable[str | os.PathLike] = (".",)) -> str:
-    """The folder that holds the whole dataset of `paths`: that of their claims.yaml, else the
-    root of their git repository, else the current folder; as a path people read (`.` here)."""
-    from .scope import work_tree
-
-    paths = list(paths) or ["."]
-    found = find_config(paths)
-    if found is not None:
-        return os.path.relpath(Path(found).resolve().parent)
-    root = work_tree(os.path.realpath(os.fspath(paths[0])))
-    return os.path.relpath(root) if root is not None else "."
-
-
-def in_use(
-    paths: Iterable[str | os.PathLike],
-    *,
-    schema: str | os.PathLike | None = None,
-    speakers: str | os.PathLike | None = None,
-) -> list[str]:
-    """Lines naming the configuration a run of `paths` uses, and saying once what was not
-    found (`claims validate -v`, `claims build`): nothing is taken silently."""
-    from .schema import default_schema_path
-    from .speakers import REGISTRY_NAMES, find_registry
-
-    given = [os.fspath(p) for p in paths]
-    config = find_config(given)
-    where = (
-        "from the inputs' folder up to the repository root"
-        if any(_in_repository(p) for p in given)
-        else "beside the inputs (not in a git repository)"
-    )
-    lines = [
-        f"configuration: {config}" if config else f"configuration: no {CONFIG_NAMES[0]} found {where}; defaults used"
-    ]
-    registry = speakers if speakers is not None else find_registry(given)
-    lines.append(
-        f"speakers: {registry}" if registry else f"speakers: no {REGISTRY_NAMES[0]} found {where}; speakers not merged"
-    )
-    if schema is not None:
-        origin = "from claims.yaml" if config and load_config(config).schema == os.fspath(schema) else "--schema"
-        lines.append(f"schema: {schema} ({origin})")
-    else:
-        lines.append(f"schema: {default_schema_path()} (packaged)")
-    return lines
-
-
-def _in_repository(path: str) -> bool:
-    from .scope import work_tree
-
-    return work_tree(os.path.realpath(path)) is not None

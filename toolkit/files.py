@@ -15,8 +15,13 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import polars as pl
 
 TEMPORARY_MARK = ".claims-tmp-"
+ROW_GROUP_ROWS = 50_000  # of a Parquet file the toolkit writes
 _OWNER = re.compile(r"(\d+)-[a-z0-9_]+\.tmp")  # what follows the prefix: the writer's pid, mkstemp's letters
 
 
@@ -93,3 +98,12 @@ def identities(path: Path) -> set[str]:
     data = path.read_bytes()
     blob = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
     return {f"git:{blob}", f"sha256:{hashlib.sha256(data).hexdigest()}"}
+
+
+def write_parquet(table: pl.DataFrame, target: str | os.PathLike) -> None:
+    """A table as Parquet, atomically, with fixed settings, so equal tables give equal bytes (the
+    build's shards, an export)."""
+    with atomic_path(target) as temporary:
+        table.write_parquet(
+            temporary, compression="zstd", compression_level=9, statistics=True, row_group_size=ROW_GROUP_ROWS
+        )

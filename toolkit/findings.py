@@ -6,54 +6,21 @@ Parts are merged in reading order, whichever process checked them; the checks th
 
 from __future__ import annotations
 
-import os
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from . import readers
 from .checker import Part, reference
 from .duplicates import UniqueIndex
 from .readers import jsonl
 from .readers.source import Source
-from .records import ERROR, WARNING, Problem, Record
+from .records import Problem, Record, ValidationResult
 from .schema import ClaimSchema
-from .speakers import registry_problems
 
-
-@dataclass(frozen=True)
-class ValidationResult:
-    """What `validate` found: how much it read and every problem, in file order."""
-
-    files: int
-    records: int
-    problems: tuple[Problem, ...]
-    skipped: tuple[tuple[str, int], ...] = ()  # what discovery passed over, by rule (`readers.Found`)
-    outside: tuple[str, ...] = ()  # files to report on (`validate(only=...)`) that are not claim files of the dataset
-
-    @property
-    def errors(self) -> int:
-        return sum(p.severity == ERROR for p in self.problems)
-
-    @property
-    def warnings(self) -> int:
-        return sum(p.severity == WARNING for p in self.problems)
-
-    @property
-    def valid(self) -> bool:
-        return self.errors == 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "valid": self.valid,
-            "files": self.files,
-            "records": self.records,
-            "errors": self.errors,
-            "warnings": self.warnings,
-            "problems": [p.as_dict() for p in self.problems],
-        }
+if TYPE_CHECKING:
+    from .dataset import Dataset
 
 
 class Findings:
@@ -72,17 +39,13 @@ class Findings:
         self.skipped: tuple[tuple[str, int], ...] = ()
         self.real: tuple[str, ...] = ()  # the real path of each source discovered, in order
 
-    def discover(
-        self, paths: Iterable[str | os.PathLike] | str | os.PathLike, *, exclude: Iterable[str] = ()
-    ) -> tuple[Source, ...]:
-        """The claim files under `paths` (less `exclude` globs); what is wrong with the paths
-        themselves (`readers.find`) and with the speaker registry a build would use becomes
-        problems, reported first."""
-        paths = readers.as_paths(paths)
-        found = readers.find(paths, exclude=exclude)
+    def discover(self, dataset: Dataset) -> tuple[Source, ...]:
+        """The claim files of `dataset`; what is wrong with the paths themselves (`readers.find`)
+        and with the speaker registry a build would use becomes problems, reported first."""
+        found = dataset.found
         self.skipped = found.skipped
         self.real = found.real
-        for problem in (*found.problems, *registry_problems(paths)):
+        for problem in (*found.problems, *dataset.registry[1]):
             self.order.setdefault(problem.file, len(self.order))  # a block each, before the files
             self.problems.append(problem)
         return tuple(found.sources)

@@ -33,9 +33,11 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarStrin
 
 from . import readers
 from .columns import partial_date
+from .dataset import Dataset
 from .dates import day_written_right
+from .errors import ClaimsError
 from .files import write_text
-from .schema import ClaimSchema, load_schema
+from .schema import ClaimSchema
 
 FORMATTED = ("yaml", "json")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -89,20 +91,21 @@ def reads_as_text(text: str) -> bool:
 
 
 def format_paths(
-    paths: Iterable[str | os.PathLike],
+    paths: Dataset | Iterable[str | os.PathLike],
     schema: str | os.PathLike | ClaimSchema | None = None,
     *,
     check: bool = False,
 ) -> FormatResult:
-    """Rewrite the YAML and JSON claim files under `paths` canonically (with `check`, only say
-    which files would change).
+    """Rewrite the YAML and JSON claim files of `paths` (a `Dataset`, or the paths to open one with
+    `schema`) canonically (with `check`, only say which files would change).
 
     >>> format_paths(["fixtures/"], check=True).failed
     []
     """
-    schema = schema if isinstance(schema, ClaimSchema) else load_schema(schema)
+    dataset = Dataset.of(paths, schema=schema)
+    schema = dataset.schema
     result = FormatResult()
-    for source in readers.discover(paths):
+    for source in dataset.sources:
         kind = readers.FORMATS.get(source.path.suffix.lower())
         if kind not in FORMATTED:
             continue
@@ -130,7 +133,7 @@ def format_text(text: str, kind: str, schema: ClaimSchema) -> str:
 
 def format_unnamed(text: str, schema: ClaimSchema) -> str:
     """A record file's text with no name to tell its kind (`claims fmt -`): JSON when it starts
-    with `{` or `[`, else YAML; ValueError saying why when it cannot be read.
+    with `{` or `[`, else YAML; ClaimsError saying why when it cannot be read (exit 1).
 
     >>> print(format_unnamed('status: true\\nid: abc\\n', load_schema()), end="")
     id: abc
@@ -140,7 +143,7 @@ def format_unnamed(text: str, schema: ClaimSchema) -> str:
     try:
         return format_text(text, kind, schema)
     except (ValueError, YAMLError) as error:
-        raise ValueError(_why(error)) from None
+        raise ClaimsError(f"cannot format -: {_why(error)}") from None
 
 
 def canonical_text(data: Any, kind: str, schema: ClaimSchema) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -49,6 +50,36 @@ class Settings:
     publisher: str
     publisher_url: str | None = None
     description: str = "Claims made by public figures, with where each fact-check stands and its sources."
+
+
+def ask_settings(
+    folder: str | os.PathLike, given: dict[str, str | None], ask: Callable[..., str] | None = None
+) -> Settings:
+    """The desk's choices from `given` (Settings' fields); those missing are asked for with
+    `ask(question, what_was_wrong)` (a person at a terminal), else a usage error names them:
+    nothing is chosen for the desk."""
+    needed = {"repo_id": "--repo", "license": "--license", "publisher": "--publisher"}
+    missing = [option for field, option in needed.items() if not given.get(field)]
+    if missing and ask is None:
+        raise UsageError(
+            f"missing {', '.join(missing)}: the Hub repository (ORG/NAME), the license of the data and the desk's "
+            "name are the desk's to choose (or run it at a terminal to be asked)"
+        )
+    values = dict(given)
+    while ask is not None and not REPO_ID.match(values.get("repo_id") or ""):
+        wrong = (
+            f"{values['repo_id']!r} is not a Hub dataset repository: write ORG/NAME" if values.get("repo_id") else None
+        )
+        values["repo_id"] = ask("Hugging Face dataset repository (ORG/NAME)", wrong)
+    if ask is not None:
+        values["license"] = values.get("license") or ask("license of the data (a Hub license id, e.g. cc-by-4.0)")
+        if not values.get("publisher"):
+            values["publisher"] = ask("your desk's name (the curator)")
+            values["publisher_url"] = (
+                values.get("publisher_url") or ask("your desk's web address (empty: none)") or None
+            )
+    values["name"] = Path(folder).resolve().name if values.get("name") is None else values["name"]
+    return Settings(**{key: value for key, value in values.items() if value is not None})
 
 
 def init_repository(folder: str | os.PathLike, settings: Settings) -> list[str]:

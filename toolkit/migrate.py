@@ -32,6 +32,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from . import readers
+from .dataset import Dataset
 from .files import write_text
 from .fmt import _round_trip, _why
 
@@ -48,14 +49,14 @@ class MigrateResult:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
-def migrate_paths(paths: Iterable[str | os.PathLike], *, check: bool = False) -> MigrateResult:
+def migrate_paths(paths: Dataset | Iterable[str | os.PathLike], *, check: bool = False) -> MigrateResult:
     """Rewrite the schema 1 records of the claim files under `paths` (with `check`, only count them).
 
     >>> migrate_paths(["fixtures/"], check=True).migrated
     {}
     """
     result = MigrateResult()
-    for source in readers.discover(paths):
+    for source in Dataset.of(paths).sources:
         kind = readers.FORMATS.get(source.path.suffix.lower())
         if kind not in MIGRATORS:
             continue

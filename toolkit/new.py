@@ -18,12 +18,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from .dataset import Dataset
 from .errors import ValidationFailed
 from .files import write_text
 from .fmt import to_yaml
-from .records import Problem
-from .schema import ClaimSchema, default_schema_path, load_schema
-from .validate import ValidationResult, read_records, validate
+from .records import Problem, ValidationResult
+from .schema import ClaimSchema, default_schema_path
+from .validation import read_records, validate
 
 ID_WORDS = 6
 ID_LENGTH = 60
@@ -46,19 +47,24 @@ def new_record(
     date: str,
     status: str,
     source: str,
-    dataset: list[str | os.PathLike] | None = None,
+    dataset: Dataset | list[str | os.PathLike] | None = None,
     schema: str | os.PathLike | ClaimSchema | None = None,
 ) -> NewRecord:
-    """Write `folder/ID.yaml` for one claim, checked against the schema and against every record
-    of `dataset` (default: `folder`); nothing is written when a check fails (ValidationFailed).
+    """Write `folder/ID.yaml` for one claim, checked against the schema in use and against every
+    record of `dataset` (a `Dataset`, or its paths; default: `folder`); nothing is written when a
+    check fails (ValidationFailed).
 
     >>> new_record("claims/", speaker="John Bolton", claim="They have not lived up to it.",
     ...            date="2018-12-04", status="true", source="https://example.org/a").id
     'john-bolton-they-have-not-lived-up-to'
     """
-    schema = schema if isinstance(schema, ClaimSchema) else load_schema(schema)
     folder = Path(folder)
-    dataset = [os.fspath(p) for p in (dataset or ([folder] if folder.is_dir() else []))]
+    if isinstance(dataset, Dataset):
+        paths = [path for path in Dataset.of(dataset, schema=schema).paths if os.path.exists(path)]
+    else:
+        paths = [os.fspath(p) for p in (dataset or ([folder] if folder.is_dir() else []))]
+        dataset = Dataset.open(paths or ["."], schema=schema)  # the settings of the paths, else of here
+    schema = dataset.schema
     # The readable id is tried first: the validation that must run anyway says whether the dataset
     # has it. Only then are all its ids read, once, so that the next try is free (one read of the
     # dataset in the usual case, three when the id is taken, however many variants it has).
@@ -80,9 +86,9 @@ def new_record(
         }
         reference = schema_reference(schema, folder)
         text = (f"# yaml-language-server: $schema={reference}\n" if reference else "") + to_yaml(data, schema)
-        own = _checked(text, target, dataset, schema)
+        own = _checked(text, target, dataset, paths)
         if any(p.rule == "duplicate-id" for p in own) and not learnt:
-            taken |= {identifier} | _ids(dataset, schema)
+            taken |= {identifier} | _ids(dataset, paths)
             learnt = True
             continue
         if any(p.severity == "error" for p in own):
@@ -109,13 +115,13 @@ def fields_at_fault(problems: Iterable[Problem]) -> list[str]:
     return [name for name in ASKED.values() if name in wrong]
 
 
-def _checked(text: str, target: Path, dataset: list[str | os.PathLike], schema: ClaimSchema) -> tuple[Problem, ...]:
+def _checked(text: str, target: Path, dataset: Dataset, paths: list[str]) -> tuple[Problem, ...]:
     """The problems of the draft `text` (to be written at `target`), validated with the whole
     dataset, as they would be reported once it is written."""
     with tempfile.TemporaryDirectory(prefix="claims-new-") as scratch:
         draft = Path(scratch) / target.name
         draft.write_text(text, encoding="utf-8")
-        checked = validate([*dataset, draft], schema)
+        checked = validate(dataset.reading([*paths, draft]))
     return tuple(replace(p, file=str(target)) for p in checked.problems if p.file == str(draft))
 
 
@@ -145,10 +151,10 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def _ids(dataset: list[str | os.PathLike], schema: ClaimSchema) -> set[str]:
-    if not dataset:
+def _ids(dataset: Dataset, paths: list[str]) -> set[str]:
+    if not paths:
         return set()
-    _, records = read_records(dataset, schema)
+    _, records = read_records(dataset.reading(paths))
     return {r.data["id"] for r in records if isinstance(r.data, dict) and isinstance(r.data.get("id"), str)}
 
 

@@ -20,14 +20,15 @@ import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from .errors import OutputRefused
 from .files import write_text
+from .scope import BUILD_MARKER, EXPORT_MARKER, exported_files
 
-BUILD_MARKER = ".claims-build"
-# `claims export` leaves this beside the files it wrote, naming them, so that discovery never
-# reads an export back as claims (a CSV export in the repository root looks like claims).
-EXPORT_MARKER = ".claims-exports"
+if TYPE_CHECKING:
+    from .dataset import Dataset
+
 _SHOWN = 5  # foreign files named in a refusal; the rest are counted
 
 
@@ -151,15 +152,18 @@ def check_file_output(
     *,
     inputs: Iterable[str | os.PathLike] = (),
     also_read: Iterable[str | os.PathLike | None] = (),
+    dataset: Dataset | None = None,
     force: bool = False,
 ) -> None:
-    """Refuse to replace one of the run's inputs, ever: a claim file found under `inputs` or a file
-    in `also_read` (a registry, a schema); and any other existing file unless `force`."""
+    """Refuse to replace one of the run's inputs, ever: a file in `inputs` (or a claim file in a
+    folder of it) or in `also_read` (a map, a ratings file), a claim file of `dataset` or one of its
+    settings (claims.yaml, the schema, the speaker registry); and any other existing file unless
+    `force`."""
     out = Path(out)
     if not out.is_file():
         return  # nothing to lose; a folder or an unwritable place is the writer's error to give
     target = _identity(out)
-    for path in _run_inputs(inputs, also_read):
+    for path in _run_inputs(inputs, also_read, dataset):
         if _identity(path) == target:
             raise OutputRefused(
                 f"{out} is one of this run's inputs ({path}); it is never replaced, "
@@ -169,14 +173,19 @@ def check_file_output(
         raise OutputRefused(f"{out} already exists: pass --force to replace it, or choose another --out")
 
 
-def _run_inputs(inputs: Iterable[str | os.PathLike], also_read: Iterable[str | os.PathLike | None]) -> Iterator[Path]:
-    from .readers import discover
-    from .speakers import find_registry
+def _run_inputs(
+    inputs: Iterable[str | os.PathLike], also_read: Iterable[str | os.PathLike | None], dataset: Dataset | None
+) -> Iterator[Path]:
+    named = [*inputs, *also_read, *(dataset.paths if dataset is not None else ())]
+    yield from (Path(p) for p in named if p is not None and Path(p).is_file())
+    folders = [os.fspath(p) for p in inputs if Path(p).is_dir()]
+    if folders:  # every file discovery could take there (claims.yaml's globs aside: more is safer)
+        from .readers import discover
 
-    inputs = [os.fspath(p) for p in inputs]
-    yield from (Path(p) for p in inputs if Path(p).is_file())
-    yield from (source.path for source in discover(inputs))
-    yield from (Path(p) for p in (*also_read, find_registry(inputs)) if p is not None and Path(p).is_file())
+        yield from (source.path for source in discover(folders))
+    if dataset is not None:
+        yield from (source.path for source in dataset.sources)
+        yield from dataset.settings_files()
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -195,17 +204,3 @@ def mark_export(out: str | os.PathLike) -> None:
     names = {name for name in exported_files(out.parent) if (out.parent / name).is_file()} | {out.name}
     document = {"written by": "claims export", "files": sorted(names)}
     write_text(out.parent / EXPORT_MARKER, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-
-
-def exported_files(folder: str | os.PathLike) -> frozenset[str]:
-    """The names of the files `claims export` wrote in `folder` (none, if its marker is missing
-    or broken: then the files are read as claims, which shows them rather than hides them)."""
-    try:
-        files = json.loads((Path(folder) / EXPORT_MARKER).read_text(encoding="utf-8"))["files"]
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
-        return frozenset()
-    return (
-        frozenset(name for name in files if isinstance(name, str) and "/" not in name)
-        if isinstance(files, list)
-        else frozenset()
-    )

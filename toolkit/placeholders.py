@@ -18,8 +18,9 @@ EXAMPLE_TEMPLATE = "example.yaml"
 PLACEHOLDER_PUBLISHER = "Our fact-checking desk"  # what claims init wrote before it asked
 
 
-def placeholders(config: DatasetConfig, target: str, table: pl.DataFrame) -> list[str]:
-    """Each placeholder found in the settings and the claims, said with what to do about it."""
+def placeholders(config: DatasetConfig, target: str, table: pl.DataFrame, folder: str = ".") -> list[str]:
+    """Each placeholder found in the settings and the claims (`table`, its `source_file` relative
+    to the dataset's `folder`), said with what to do about it."""
     found = []
     for where, repo in (("the target", target), ("repo_id of claims.yaml", config.repo_id or "")):
         if repo.startswith(PLACEHOLDER_ORG):
@@ -35,25 +36,26 @@ def placeholders(config: DatasetConfig, target: str, table: pl.DataFrame) -> lis
         )
     found += [
         f"{file} is the example claim of claims init ({_example()['id']}): make it a claim of yours, or delete it"
-        for file in example_claim_files(table)
+        for file in example_claim_files(table, folder)
     ]
     return found
 
 
-def example_claim_files(table: pl.DataFrame) -> list[str]:
-    """The files that still hold the template's example record as `claims init` wrote it."""
+def example_claim_files(table: pl.DataFrame, folder: str = ".") -> list[str]:
+    """The files that still hold the template's example record as `claims init` wrote it (as the
+    table names them, relative to the dataset's `folder`)."""
     example = _example()
     if "id" not in table.columns or "source_file" not in table.columns:
         return []
     candidates = table.filter(pl.col("id") == example["id"]).get_column("source_file").unique().to_list()
-    return sorted(file for file in candidates if example in _documents(file))
+    return sorted(file for file in candidates if example in _documents(Path(folder) / file))
 
 
 def _example() -> dict:
     return yaml.safe_load(files("toolkit").joinpath("templates", EXAMPLE_TEMPLATE).read_text(encoding="utf-8"))
 
 
-def _documents(file: str) -> list:
+def _documents(file: Path) -> list:
     try:
         return list(yaml.safe_load_all(Path(file).read_text(encoding="utf-8")))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):

@@ -46,7 +46,8 @@ def release_date() -> str:
 
 
 def origin(folder: str | os.PathLike, claim_files: Iterable[str]) -> Origin:
-    """The origin of a version made from `claim_files` (paths as read) in the repository of `folder`."""
+    """The origin of a version made from `claim_files` (relative to the dataset's `folder`, as the
+    table names them) in the repository of `folder`."""
     root = work_tree(os.path.realpath(folder))
     if root is None:
         return Origin(release_date())
@@ -55,7 +56,7 @@ def origin(folder: str | os.PathLike, claim_files: Iterable[str]) -> Origin:
     if head is None or status is None:  # no commit yet, or git cannot answer
         return Origin(release_date(), None, False, tuple(sorted(set(claim_files))))
     changed = {os.path.join(root, entry[3:]) for entry in status.split("\0") if len(entry) > 3}
-    unsaved = sorted(path for path in set(claim_files) if os.path.realpath(path) in changed)
+    unsaved = sorted(path for path in set(claim_files) if os.path.realpath(os.path.join(folder, path)) in changed)
     return Origin(release_date(), head.strip(), not changed, tuple(unsaved))
 
 

@@ -1,4 +1,5 @@
-"""Plain data that flows through the toolkit: a record as read from a file, and a problem found."""
+"""Plain data that flows through the toolkit: a record as read from a file, a problem found, and
+what a validation run found (`ValidationResult`)."""
 
 from __future__ import annotations
 
@@ -99,3 +100,38 @@ def pointer_join(base: str, part: str | int) -> str:
 def present(mapping: dict[str, Any]) -> dict[str, Any]:
     """The mapping without its empty values (None, [], {}): what a record or a ClaimReview writes."""
     return {key: value for key, value in mapping.items() if value is not None and value != [] and value != {}}
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """What `validate` found: how much it read and every problem, in file order."""
+
+    files: int
+    records: int
+    problems: tuple[Problem, ...]
+    skipped: tuple[tuple[str, int], ...] = ()  # what discovery passed over, by rule (`readers.Found`)
+    outside: tuple[str, ...] = ()  # files to report on (`validate(only=...)`) that are not claim files of the dataset
+    reported: tuple[str, ...] = ()  # the files reported on (`validate(only=...)`; none: every file read)
+    settings_changed: tuple[str, ...] = ()  # settings among the files to report on: every file was reported
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == ERROR for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == WARNING for p in self.problems)
+
+    @property
+    def valid(self) -> bool:
+        return self.errors == 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "files": self.files,
+            "records": self.records,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "problems": [p.as_dict() for p in self.problems],
+        }

@@ -12,8 +12,9 @@ repository, reads what a person would call the dataset:
   once per repository, inside a git work tree only; a tracked file is never ignored;
 - virtual environments and packages: a folder holding `pyvenv.cfg`, and folders named
   `site-packages` or `node_modules`;
-- what the toolkit wrote: a folder holding the build marker (`outputs.BUILD_MARKER`) and the
-  files that `claims export` lists in the marker it leaves beside them (`outputs.EXPORT_MARKER`).
+- what the toolkit wrote: a folder holding the build marker (`BUILD_MARKER`) and the files that
+  `claims export` lists in the marker it leaves beside them (`EXPORT_MARKER`); `outputs` writes
+  the markers, discovery reads them.
 
 A file named on the command line is read whatever these rules say of it; a folder named is walked
 whatever they say of the folder itself, and inside it they apply to what it holds.
@@ -21,10 +22,13 @@ whatever they say of the folder itself, and inside it they apply to what it hold
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import UsageError
@@ -34,6 +38,37 @@ if TYPE_CHECKING:
 
 VENV_MARKER = "pyvenv.cfg"
 PACKAGE_FOLDERS = frozenset({"site-packages", "node_modules", "__pycache__"})
+# `claims build` leaves this in the folder it wrote (naming the files, see `outputs`).
+BUILD_MARKER = ".claims-build"
+# `claims export` leaves this beside the files it wrote, naming them, so that discovery never
+# reads an export back as claims (a CSV export in the repository root looks like claims).
+EXPORT_MARKER = ".claims-exports"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What claims.yaml says of which files are claims: `include` and `exclude` globs, relative
+    to `folder` (a real path: claims.yaml's folder, else the current folder), written in
+    `settings_file` (None: no claims.yaml)."""
+
+    folder: str
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    settings_file: str | None = None
+
+
+def exported_files(folder: str | os.PathLike) -> frozenset[str]:
+    """The names of the files `claims export` wrote in `folder` (none, if its marker is missing
+    or broken: then the files are read as claims, which shows them rather than hides them)."""
+    try:
+        files = json.loads((Path(folder) / EXPORT_MARKER).read_text(encoding="utf-8"))["files"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return frozenset()
+    return (
+        frozenset(name for name in files if isinstance(name, str) and "/" not in name)
+        if isinstance(files, list)
+        else frozenset()
+    )
 
 
 def compile_globs(patterns: Iterable[str]) -> GitIgnoreSpec | None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -136,24 +135,10 @@ def load_speakers(path: str | os.PathLike | None) -> SpeakerRegistry:
     registry, problems = check_registry(path)
     if problems:
         from .errors import ValidationFailed
-        from .validate import ValidationResult
+        from .records import ValidationResult
 
         raise ValidationFailed(ValidationResult(1, 0, tuple(problems)))
     return registry
 
 
-def registry_problems(paths: list[str]) -> list[Problem]:
-    """What is wrong with the registry that a build of `paths` would use."""
-    registry = find_registry(paths)
-    return [] if registry is None else check_registry(registry)[1]
-
-
 REGISTRY_NAMES = ("speakers.yaml", "speakers.yml")
-
-
-def find_registry(paths: Iterable[str | os.PathLike]) -> Path | None:
-    """`speakers.yaml` of the inputs: beside them or above, up to the repository root, found
-    as claims.yaml is (`config.find_upward`)."""
-    from .config import find_upward
-
-    return find_upward(paths, REGISTRY_NAMES)

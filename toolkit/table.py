@@ -60,14 +60,15 @@ class BuildReport:
         }
 
 
-def _provenance(file: str) -> str:
-    """The file as given, but never an absolute path (the bytes must not depend on the machine)."""
-    if os.path.isabs(file):
+def _provenance(file: str, folder: str | os.PathLike | None = None) -> str:
+    """The file relative to the dataset's `folder` (None: to the current folder), with `/`, and
+    never an absolute path: the bytes depend neither on the machine nor on where the command ran."""
+    if folder is not None or os.path.isabs(file):
         try:
-            return os.path.relpath(file)
-        except ValueError:
-            return os.path.basename(file)
-    return file
+            file = os.path.relpath(os.path.abspath(file), os.path.abspath(folder or "."))
+        except ValueError:  # another drive
+            file = os.path.basename(file)
+    return file.replace(os.sep, "/")
 
 
 def _packaged(columns: Columns | None) -> Columns:
@@ -111,7 +112,7 @@ def _too_large(records: list[Record], columns: Columns) -> Exception:
     located errors; found only when the frame could not be made."""
     from .errors import ValidationFailed
     from .records import pointer_join
-    from .validate import ValidationResult
+    from .validation import ValidationResult
 
     problems = []
     for record in records:
@@ -146,14 +147,19 @@ def build_table(
 
 
 def merge(
-    frame: pl.DataFrame, speakers: SpeakerRegistry | None = None, columns: Columns | None = None
+    frame: pl.DataFrame,
+    speakers: SpeakerRegistry | None = None,
+    columns: Columns | None = None,
+    *,
+    folder: str | os.PathLike | None = None,
 ) -> tuple[pl.DataFrame, BuildReport]:
     """The canonical table from a frame of valid records (`input_columns`, `source_file` as
-    given), and what was linked and what conflicts."""
+    given), and what was linked and what conflicts; `source_file` becomes relative to the
+    dataset's `folder` (see `_provenance`)."""
     columns = _packaged(columns)
     files = frame["source_file"].unique().to_list()
     frame = frame.with_columns(
-        pl.col("source_file").replace_strict(files, [_provenance(f) for f in files], return_dtype=pl.String)
+        pl.col("source_file").replace_strict(files, [_provenance(f, folder) for f in files], return_dtype=pl.String)
     )
     frame = _normalise(frame.with_columns(_precision(columns)), columns)
     frame, renamed = _map_speakers(frame, speakers or SpeakerRegistry())

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from .. import scope
 from ..columns import Kind
 from ..errors import UsageError
-from ..outputs import BUILD_MARKER, EXPORT_MARKER
 from ..records import ERROR, Problem, Record
 from . import csv, json, jsonl, yaml
 from .source import FileProblem, Source
@@ -60,35 +59,40 @@ def as_paths(paths: Iterable[str | os.PathLike] | str | os.PathLike) -> list[str
     return [os.fsdecode(p) for p in paths]
 
 
-def find(paths: Iterable[str | os.PathLike] | str | os.PathLike, *, exclude: Iterable[str] = ()) -> Found:
+def find(
+    paths: Iterable[str | os.PathLike] | str | os.PathLike,
+    *,
+    exclude: Iterable[str] = (),
+    rules: scope.Rules | None = None,
+) -> Found:
     """The claim files under `paths`, and the problems of the paths themselves.
 
     A file named on the command line is always read. Folders are searched recursively; hidden
     entries, schemas (`*.schema.json`), files of other types and, in the folder given itself, the
     configuration files are passed over, and so is what `scope` says is not the dataset (`exclude`
     globs of claims.yaml and of `exclude`, relative to the current folder, paths git ignores,
-    virtual environments, the toolkit's own outputs). The folder of claims.yaml, given, is read as
-    its `include` globs say. Folders reached through a symbolic link are read too, each real folder once
+    virtual environments, the toolkit's own outputs). `rules` are what claims.yaml says (none: no
+    claims.yaml; `Dataset.rules` gives them): its folder, given, is read as its `include` globs say.
+    Folders reached through a symbolic link are read too, each real folder once
     (under its own path first, so a link to a folder already read, or a loop, adds nothing); the
     same file named twice is read once. A folder given that holds no claim file is an error: a
-    misspelt folder must not look like a dataset without claims.
+    misspelt folder must not look like a dataset without claims. So is a folder that cannot be read
+    (or an entry that cannot be told apart, such as a link that loops): its claims would be left
+    out in silence.
     """
-    from ..config import find_config, load_config
-
     paths = as_paths(paths)
-    config_path = find_config(paths)
-    config = load_config(config_path)
-    base = os.path.realpath(os.path.dirname(config_path) if config_path is not None else ".")
-    walk = _Walk(base, [*config.exclude, *_from_here(exclude, base)])
+    rules = rules or scope.Rules(os.path.realpath("."))
+    base = rules.folder
+    walk = _Walk(base, [*rules.exclude, *_from_here(exclude, base)])
     problems: list[Problem] = []
     for given in paths:
         if os.path.isdir(given):
             real = os.path.realpath(given)
             if real in walk.folders:
                 continue  # given twice, or inside a folder given before: read already
-            if real == base and config.include and config_path is not None:
-                problems.extend(walk.included(given, config.include, os.fspath(config_path)))
-            elif not walk.tree(given, real):
+            if real == base and rules.include and rules.settings_file is not None:
+                problems.extend(walk.included(given, rules.include, rules.settings_file))
+            elif not walk.tree(given, real) and real not in walk.unreadable:
                 known = ", ".join(sorted(FORMATS))
                 problems.append(
                     Problem(
@@ -105,6 +109,8 @@ def find(paths: Iterable[str | os.PathLike] | str | os.PathLike, *, exclude: Ite
             walk.add(given, given, os.path.realpath(given))
         else:
             raise UsageError(f"{_shown(given)}: no such file or directory")
+    for shown, why in walk.unreadable.values():
+        problems.append(Problem(_shown(shown), 1, 1, "", "unreadable", ERROR, why))
     for source in walk.misnamed:
         problems.append(
             source.problem(
@@ -114,9 +120,14 @@ def find(paths: Iterable[str | os.PathLike] | str | os.PathLike, *, exclude: Ite
     return Found(tuple(walk.sources), tuple(problems), tuple(sorted(walk.skipped.items())), tuple(walk.real))
 
 
-def discover(paths: Iterable[str | os.PathLike] | str | os.PathLike, *, exclude: Iterable[str] = ()) -> list[Source]:
+def discover(
+    paths: Iterable[str | os.PathLike] | str | os.PathLike,
+    *,
+    exclude: Iterable[str] = (),
+    rules: scope.Rules | None = None,
+) -> list[Source]:
     """The claim files under `paths`, in a stable order (see `find`)."""
-    return list(find(paths, exclude=exclude).sources)
+    return list(find(paths, exclude=exclude, rules=rules).sources)
 
 
 def _from_here(patterns: Iterable[str], base: str) -> list[str]:
@@ -144,6 +155,7 @@ class _Walk:
         self.include: GitIgnoreSpec | None = None
         self.ignored: dict[str, frozenset[str]] = {}  # work tree -> the real paths git ignores
         self.skipped: Counter[str] = Counter()
+        self.unreadable: dict[str, tuple[str, str]] = {}  # real path -> (as shown, why it is an error)
 
     def add(self, path: str, shown: str, real: str) -> None:
         self.met += 1
@@ -215,13 +227,14 @@ class _Walk:
             try:
                 with os.scandir(folder) as listing:
                     entries = sorted(listing, key=lambda entry: entry.name)
-            except OSError:
-                continue  # an unreadable folder is passed over, as `os.walk` does
+            except OSError as error:  # never passed over in silence: its claims would be left out
+                self.unreadable[real] = (shown, FOLDER_UNREADABLE.format(why=error.strerror or error))
+                continue
             names = {entry.name for entry in entries}
             if not at_root and (names & _NOT_CLAIMS):
-                self.skipped["build folder" if BUILD_MARKER in names else "virtual environment"] += 1
+                self.skipped["build folder" if scope.BUILD_MARKER in names else "virtual environment"] += 1
                 continue
-            exported = _exported(folder) if EXPORT_MARKER in names else frozenset()
+            exported = scope.exported_files(folder) if scope.EXPORT_MARKER in names else frozenset()
             subfolders = []
             # Paths joined as text, once per entry (`os.path.join` twice per file cost a fifth of the walk).
             shown_in = shown if shown.endswith(os.sep) else shown + os.sep
@@ -246,13 +259,20 @@ class _Walk:
                         else:
                             subfolders.append((entry.path, shown_in + name, where, False))
                         continue
-                except OSError:
-                    pass  # a broken link: the reader says what is wrong with it
+                except OSError as error:  # a link that loops, an entry we may not look at
+                    if os.path.splitext(name)[1].lower() not in FORMATS and not self.passed_over(where):
+                        self.unreadable[where] = (shown_in + name, ENTRY_UNREADABLE.format(why=error.strerror or error))
+                        continue  # a claim file's name goes on: its reader says what is wrong with it
                 if (
                     (at_root and name in CONFIG_FILES)
                     or name.endswith(SCHEMA_ENDING)
                     or os.path.splitext(name)[1].lower() not in FORMATS
                 ):
+                    if is_link and not os.path.exists(entry.path) and not self.passed_over(where):
+                        self.unreadable[where] = (
+                            shown_in + name,
+                            ENTRY_UNREADABLE.format(why="the link leads nowhere"),
+                        )
                     continue
                 if name in exported:
                     self.skipped["exported file"] += 1
@@ -266,6 +286,11 @@ class _Walk:
                 self.add(entry.path, shown_in + name, os.path.realpath(entry.path) if is_link else where)
             stack.extend(reversed(subfolders))
         return links
+
+    def passed_over(self, real: str) -> bool:
+        """Whether the rules pass over an entry whatever it is (git ignores it, a glob excludes it)."""
+        ignored = self.ignored.get(scope.work_tree(real) or "", frozenset())
+        return real in ignored or self.excluded(real, folder=True) or self.excluded(real, folder=False)
 
     def excluded(self, real: str, *, folder: bool) -> bool:
         """Whether an `exclude` glob matches the path, or an `include` glob in force does not."""
@@ -287,14 +312,15 @@ class _Walk:
         return self.ignored[root]
 
 
-_NOT_CLAIMS = frozenset({BUILD_MARKER, scope.VENV_MARKER})
-
-
-def _exported(folder: str) -> frozenset[str]:
-    """The files `claims export` wrote into `folder`, as its marker lists them."""
-    from ..outputs import exported_files
-
-    return exported_files(folder)
+_NOT_CLAIMS = frozenset({scope.BUILD_MARKER, scope.VENV_MARKER})
+FOLDER_UNREADABLE = (
+    "the folder cannot be read ({why}): its claim files would be left out of every check, build and "
+    "publish; make it readable, or exclude it in claims.yaml"
+)
+ENTRY_UNREADABLE = (
+    "cannot tell what this is ({why}): a folder of claims behind it would be left out of every check, "
+    "build and publish; fix or remove it, or exclude it in claims.yaml"
+)
 
 
 def _is_utf8(path: str) -> bool:

@@ -37,12 +37,11 @@ from typing import Any
 
 import polars as pl
 
-from .build import write_parquet
 from .claimreview import to_claimreview
 from .columns import CONTRACT
 from .dates import written_expr
 from .errors import ExportError, UsageError
-from .files import atomic_path, write_text
+from .files import atomic_path, write_parquet, write_text
 from .text import FORMULA_START
 
 JOIN = "; "
@@ -57,6 +56,7 @@ class ExportSummary:
     rows: int
     left_out: int = 0
     reason: str | None = None
+    unmarked: str | None = None  # why the export marker could not name the file (None: it does)
 
 
 def export(
@@ -73,7 +73,7 @@ def export(
     `outputs.check_file_output`'s to say, before the work. `publisher` (the desk, from
     claims.yaml) and `all_reviews` are for ClaimReview (see `claimreview`).
 
-    >>> from toolkit.build import build
+    >>> from toolkit.building import build
     >>> export(build(["fixtures/"]).table, "csv", "claims.csv").rows
     14
     """

@@ -13,14 +13,14 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
 
-from .build import CHANGELOG_NAME, build, write_folder
-from .config import DatasetConfig, find_config, load_config
+from .building import CHANGELOG_NAME, build, write_folder
+from .config import DatasetConfig
+from .dataset import Dataset, Paths
 from .errors import (
     PlaceholdersFound,
     PublishConflict,
@@ -88,7 +88,7 @@ def read_table(folder: Path) -> pl.DataFrame:
 
 
 def publish(
-    paths: Iterable[str | os.PathLike],
+    dataset: Dataset | Paths,
     target: str,
     *,
     bump: str = "auto",
@@ -102,22 +102,24 @@ def publish(
     strict: bool = False,
     allow_removals: bool = False,
 ) -> PublishResult:
-    """Build the claims under `paths` and publish them as the next version of `target`."""
+    """Build the claims of `dataset` (a `Dataset`, or the paths to open one with `schema` and
+    `speakers`) and publish them as the next version of `target`; `config` (default: the
+    dataset's claims.yaml) names and describes the version."""
     if bump not in BUMPS:
         raise UsageError(f"--bump takes {', '.join(BUMPS)}, not {bump!r}")
     if version and bump != "auto":
         raise UsageError("--bump and --version cannot be used together: --version sets the version by hand")
-    paths = [os.fspath(p) for p in paths]
+    dataset = Dataset.of(dataset, schema=schema, speakers=speakers)
     where = open_target(target, token=token)
     where.check_publishable()
-    config = config or load_config(find_config(paths))
+    config = config or dataset.config
     if not config.license:
         raise UsageError(
             "no license for the dataset: set license in claims.yaml (e.g. license: cc-by-4.0) or "
             "give --license; the toolkit never chooses one for you"
         )
-    built = build(paths, schema=schema, speakers=speakers, strict=strict)
-    found = placeholders(config, target, built.table)
+    built = build(dataset, strict=strict)
+    found = placeholders(config, target, built.table, dataset.folder)
     if found:
         raise PlaceholdersFound(
             "nothing was published: what claims init left for the desk to replace is still there:\n  - "
@@ -140,7 +142,7 @@ def publish(
     after = built.table["id"].n_unique()
     if latest and change.empty and not version:  # the data decides; the day and commit never do
         return PublishResult(where.name, None, latest, change, claims_before=before, claims_after=after)
-    source = origin(paths[0] if paths else ".", built.table["source_file"].unique().to_list())
+    source = origin(dataset.folder, built.table["source_file"].unique().to_list())
     removals = None if allow_removals else _removals_refused(change, before, latest)
     if removals and not dry_run:
         raise TooManyRemovals(f"this publish would {removals[0]}; nothing was published. {removals[1]}")
@@ -249,3 +251,34 @@ def load(target: str, revision: str | None = None, *, token: str | None = None) 
     where = open_target(target, token=token)
     _, commit = resolve(where, revision)
     return read_table(where.fetch(commit, DATA_PATTERNS))
+
+
+def table_at(spec: str) -> pl.DataFrame:
+    """A built folder, a Parquet file, or TARGET@REVISION, as a claims table (one with `id`)."""
+    path = Path(spec)
+    if path.is_dir():
+        shards = sorted((path / "data").glob("*.parquet"))
+        if not shards:
+            raise UsageError(f"{spec}: not a built folder (no data/*.parquet in it)")
+        table = _read_parquet(spec, *shards)
+    elif path.is_file():
+        table = _read_parquet(spec, path)
+    elif "@" in spec:
+        target, revision = spec.rsplit("@", 1)
+        table = load(target, revision)
+    else:
+        raise UsageError(f"{spec}: not a folder, a Parquet file or REPO@REVISION")
+    if "id" not in table.columns:
+        raise UsageError(f"{spec}: not a claims table (no `id` column; it has {', '.join(table.columns) or 'none'})")
+    return table
+
+
+def _read_parquet(spec: str, *files: Path) -> pl.DataFrame:
+    try:
+        return pl.concat([pl.read_parquet(f) for f in files])
+    except pl.exceptions.PolarsError as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise UsageError(
+            f"{spec}: not a Parquet file diff can read ({first}); diff compares Parquet files, "
+            "built folders and REPO@REVISION (a CSV: `claims export --format parquet` first)"
+        ) from None

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,22 +16,21 @@ import polars as pl
 
 from .card import render_card
 from .config import DatasetConfig
+from .dataset import Dataset, Paths
 from .errors import ValidationFailed
-from .files import atomic_path, write_text
+from .files import write_parquet, write_text
 from .outputs import build_folder
 from .provenance import Origin
-from .readers import as_paths
-from .schema import SCHEMA_NAME, ClaimSchema, load_schema
-from .speakers import find_registry, load_speakers
+from .records import ValidationResult
+from .schema import SCHEMA_NAME, ClaimSchema
 from .table import BuildReport, frame_of, input_columns, merge
-from .validate import ValidationResult, valid_frame
+from .validation import valid_frame
 from .versions import changelog
 
 DATA_DIR = "data"
 REPORT_NAME = "build-report.json"
 CARD_NAME = "README.md"
 CHANGELOG_NAME = "CHANGELOG.md"
-ROW_GROUP_ROWS = 50_000
 SHARD_BYTES = 256 * 1024 * 1024  # of rows as JSON; Parquet with zstd is several times smaller
 
 
@@ -44,39 +42,44 @@ class Build:
     report: BuildReport
     validation: ValidationResult
     schema: ClaimSchema
+    written: tuple[str, ...] = ()  # the files written into the folder (`toolkit.build(..., out)`), relative to it
+    left_beside: tuple[str, ...] = ()  # files beside them that no build wrote (see `outputs.left_beside`)
 
 
 def build(
-    paths: Iterable[str | os.PathLike],
+    dataset: Dataset | Paths,
     *,
     schema: str | os.PathLike | ClaimSchema | None = None,
     speakers: str | os.PathLike | None = None,
     strict: bool = False,
 ) -> Build:
-    """Validate and merge; raise ValidationFailed (with the located report) if anything is wrong.
+    """Validate and merge the claims of `dataset` (a `Dataset`, or the paths to open one with
+    `schema` and `speakers`); raise ValidationFailed (with the located report) if anything is wrong.
 
     With `strict`, repeats of a claim that disagree on status are errors too.
     """
-    paths = as_paths(paths)
-    schema = schema if isinstance(schema, ClaimSchema) else load_schema(schema)
+    dataset = Dataset.of(dataset, schema=schema, speakers=speakers)
+    schema = dataset.schema
     columns = schema.columns
     validation, frame = valid_frame(
-        paths, schema, columns=input_columns(columns), rows=lambda records: frame_of(records, columns)
+        dataset, columns=input_columns(columns), rows=lambda records: frame_of(records, columns)
     )
-    registry = load_speakers(speakers if speakers is not None else find_registry(paths))
-    table, report = merge(frame, registry, schema.columns)
+    table, report = merge(frame, dataset.speakers, schema.columns, folder=dataset.folder)
     if strict and report.conflicts:
-        raise ValidationFailed(_conflicts_as_problems(validation, report))
+        raise ValidationFailed(_conflicts_as_problems(validation, report, dataset.folder))
     return Build(table, report, validation, schema)
 
 
-def _conflicts_as_problems(validation: ValidationResult, report: BuildReport) -> ValidationResult:
+def _conflicts_as_problems(validation: ValidationResult, report: BuildReport, folder: str) -> ValidationResult:
+    """The conflicts as problems at their places (relative to the dataset's `folder` in the table),
+    named as the report names files."""
     from .records import ERROR, Problem
 
     problems = []
     for conflict in report.conflicts:
         for place in conflict.places:
             file, line = place.rsplit(":", 1)
+            file = os.path.normpath(os.path.join(folder, file))
             statuses = ", ".join(f"{s} ({', '.join(ids)})" for s, ids in conflict.statuses.items())
             problems.append(
                 Problem(
@@ -94,14 +97,6 @@ def _conflicts_as_problems(validation: ValidationResult, report: BuildReport) ->
 
 def shard_names(count: int) -> list[str]:
     return [f"{DATA_DIR}/train-{i:05d}-of-{count:05d}.parquet" for i in range(count)]
-
-
-def write_parquet(table: pl.DataFrame, target: str | os.PathLike) -> None:
-    """Fixed settings, so equal tables give equal bytes."""
-    with atomic_path(target) as temporary:
-        table.write_parquet(
-            temporary, compression="zstd", compression_level=9, statistics=True, row_group_size=ROW_GROUP_ROWS
-        )
 
 
 def content_bytes(table: pl.DataFrame) -> int:

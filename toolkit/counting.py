@@ -9,20 +9,20 @@ every text, its linking of repeats and the Parquet are not needed to count.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 from rich.table import Table
 
+from .dataset import Dataset, Paths
 from .dates import start_expr
 from .errors import ExportError, UsageError
 from .files import atomic_path
-from .schema import ClaimSchema, load_schema
-from .speakers import SpeakerRegistry, find_registry, load_speakers
+from .schema import ClaimSchema
+from .speakers import SpeakerRegistry
 from .text import tidy_expr
-from .validate import valid_frame
+from .validation import valid_frame
 from .vocabulary import STATUSES
 
 PLOT_SPEAKERS = 15  # the figure shows the speakers with most claims; the counts keep them all
@@ -62,28 +62,27 @@ class Stats:
 
 
 def count(
-    paths: Iterable[str | os.PathLike],
+    dataset: Dataset | Paths,
     *,
     schema: str | os.PathLike | ClaimSchema | None = None,
     speakers: str | os.PathLike | None = None,
 ) -> Stats:
-    """Validate the claims under `paths` (raising ValidationFailed with the report, like `build`)
-    and count them, speakers under their canonical names from the registry `build` would use.
+    """Validate the claims of `dataset` (a `Dataset`, or the paths to open one with `schema` and
+    `speakers`), raising ValidationFailed with the report like `build`, and count them, speakers
+    under their canonical names from the registry `build` would use.
 
     >>> count(["fixtures/"]).by_speaker["Donald Trump"]
     3
     """
-    paths = [os.fspath(p) for p in paths]
-    schema = schema if isinstance(schema, ClaimSchema) else load_schema(schema)
+    dataset = Dataset.of(dataset, schema=schema, speakers=speakers)
     _, frame = valid_frame(
-        paths,
-        schema,
+        dataset,
         columns=COUNTED,
         rows=lambda records: pl.DataFrame(
             [{name: r.data.get(name) for name in COUNTED} for r in records], schema=COUNTED, strict=False
         ),
     )
-    registry = load_speakers(speakers if speakers is not None else find_registry(paths))
+    registry = dataset.speakers
     return stats(frame.with_columns(canonical_speakers(frame["speaker"], registry), start_expr(pl.col("date"))))
 
 
@@ -100,7 +99,7 @@ def stats(table: pl.DataFrame) -> Stats:
     """Count the table's claims three ways (a built table, or any frame with canonical `speaker`,
     `status` and a date `date`).
 
-    >>> from toolkit.build import build
+    >>> from toolkit.building import build
     >>> stats(build(["fixtures/"]).table).by_status["true"]
     4
     """

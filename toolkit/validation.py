@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING
 
 from . import pieces, readers
 from .checker import Checker
+from .dataset import Dataset, Paths
 from .errors import ValidationFailed
-from .findings import Findings, ValidationResult
-from .records import Record
-from .schema import ClaimSchema, load_schema
+from .findings import Findings
+from .records import Record, ValidationResult
+from .schema import ClaimSchema
 
 if TYPE_CHECKING:
     import polars as pl
@@ -30,7 +31,7 @@ __all__ = ["ValidationResult", "read_frame", "read_records", "validate"]
 
 
 def validate(
-    paths: Iterable[str | os.PathLike],
+    dataset: Dataset | Paths,
     schema: str | os.PathLike | ClaimSchema | None = None,
     *,
     today: dt.date | None = None,
@@ -40,8 +41,8 @@ def validate(
     only: Iterable[str | os.PathLike] | None = None,
     cache: str | os.PathLike | None = None,
 ) -> ValidationResult:
-    """Check the claim files under `paths` (less the `exclude` globs); records are checked and
-    let go, never all held.
+    """Check the claim files of `dataset` (a `Dataset`, or the paths to open one with `schema`
+    and the `exclude` globs); records are checked and let go, never all held.
 
     `only`: report the problems of these files (and of the files in these folders) alone, checked against every id and claim under
     `paths` (the whole dataset), so that the checks that span files hold for them. `cache`: the
@@ -53,9 +54,10 @@ def validate(
     >>> result.valid, result.records
     (True, 14)
     """
-    findings = Findings(_schema(schema))
+    dataset = Dataset.of(dataset, schema=schema, exclude=tuple(exclude))
+    findings = Findings(dataset.schema)
     day = (today or dt.datetime.now(dt.UTC).date()).isoformat()
-    sources = findings.discover(paths, exclude=exclude)
+    sources = findings.discover(dataset)
     only = None if only is None else readers.as_paths(only)
     wanted = None if only is None else {os.path.realpath(p) for p in only}
     folders = tuple(real + os.sep for real in wanted or () if os.path.isdir(real))  # a folder given: the files in it
@@ -74,27 +76,28 @@ def validate(
     )
     read = set(findings.real)
     outside = tuple(p for p in only if os.path.realpath(p) not in read and not os.path.isdir(p))
-    return dataclasses.replace(result, problems=problems, outside=outside)
+    return dataclasses.replace(result, problems=problems, outside=outside, reported=tuple(only))
 
 
 def read_records(
-    paths: Iterable[str | os.PathLike],
+    dataset: Dataset | Paths,
     schema: str | os.PathLike | ClaimSchema | None = None,
     *,
     today: dt.date | None = None,
 ) -> tuple[ValidationResult, list[Record]]:
     """Validate and keep the records, for the stages that need them all (build, export)."""
-    findings = Findings(_schema(schema))
+    dataset = Dataset.of(dataset, schema=schema)
+    findings = Findings(dataset.schema)
     checker = Checker(findings.schema, today)
     records: list[Record] = []
-    for source in findings.discover(paths):
+    for source in findings.discover(dataset):
         records.extend(checker.read_source(findings.add_source(source), source))
     findings.absorb(checker.part())
     return findings.result(), records
 
 
 def read_frame(
-    paths: Iterable[str | os.PathLike],
+    dataset: Dataset | Paths,
     schema: str | os.PathLike | ClaimSchema | None = None,
     *,
     columns: pl.Schema,
@@ -110,10 +113,11 @@ def read_frame(
 
     from .readers.frame import jsonl_frame
 
-    sources = readers.discover(paths)
+    dataset = Dataset.of(dataset, schema=schema)
+    sources = dataset.sources
     if not sources or not all(readers.FORMATS.get(s.path.suffix.lower()) == "jsonl" for s in sources):
         return None
-    result = validate(paths, schema, today=today)
+    result = validate(dataset, today=today)
     if not result.valid:
         return result, None
     frames = []
@@ -127,8 +131,7 @@ def read_frame(
 
 
 def valid_frame(
-    paths: Iterable[str | os.PathLike],
-    schema: ClaimSchema,
+    dataset: Dataset,
     *,
     columns: pl.Schema,
     rows: Callable[[list[Record]], pl.DataFrame],
@@ -137,9 +140,9 @@ def valid_frame(
     (`read_frame`), anything else through `rows(records)`. Raise ValidationFailed with the report
     when anything is invalid: only valid records make a frame, so a later stage never meets one
     it cannot hold (the report, never a traceback)."""
-    validation, frame = read_frame(paths, schema, columns=columns) or (None, None)
+    validation, frame = read_frame(dataset, columns=columns) or (None, None)
     if frame is None and (validation is None or validation.valid):
-        validation, records = read_records(paths, schema)
+        validation, records = read_records(dataset)
         if validation.valid:
             frame = rows(records)
     assert validation is not None  # from read_frame, else from read_records
@@ -147,7 +150,3 @@ def valid_frame(
         raise ValidationFailed(validation)
     assert frame is not None  # valid records always make a frame, one way or the other
     return validation, frame
-
-
-def _schema(schema: str | os.PathLike | ClaimSchema | None) -> ClaimSchema:
-    return schema if isinstance(schema, ClaimSchema) else load_schema(schema)

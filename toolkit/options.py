@@ -1,0 +1,77 @@
+"""The options several `claims` commands share, and the export formats Typer lists: declared
+once, so that each command's help says the same thing in the same words."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from enum import StrEnum
+
+import typer
+
+PathsArgument = typer.Argument(None, help="Claim files or folders (searched recursively). Default: the current folder.")
+SchemaOption = typer.Option(
+    None,
+    "--schema",
+    help="JSON Schema to validate against (default: `schema:` in claims.yaml, else the packaged schema v2).",
+)
+SpeakersOption = typer.Option(
+    None,
+    "--speakers",
+    help="Speaker registry (default: speakers.yaml beside the inputs or above, up to the repository root).",
+)
+CheckOption = typer.Option(False, "--check", help="Change nothing; exit 1 and name the files that would change.")
+ForceOption = typer.Option(
+    False,
+    "--force",
+    help="Write even where files this command did not write are in the way "
+    "(they are replaced, never deleted; an input file is never replaced).",
+)
+QuietOption = typer.Option(False, "--quiet", "-q", help="Less output: only errors (and what is asked for on stdout).")
+ExcludeOption = typer.Option(
+    None, "--exclude", metavar="GLOB", help="Pass over files and folders matching GLOB (relative to here; repeatable)."
+)
+TargetArgument = typer.Argument(
+    ..., help="ORG/NAME on the Hugging Face Hub, or a local release store (/path, ./path, ~/path, file://...)."
+)
+
+
+# `exporting.FORMATS`, named here so that the CLI starts without Polars (a test keeps them equal).
+# A class, not `Enum(...)` of a computed mapping, so that mypy knows the members; Typer lists them.
+class ExportFormat(StrEnum):
+    csv = "csv"
+    parquet = "parquet"
+    jsonl = "jsonl"
+    claimreview = "claimreview"
+
+
+EXPORT_FORMATS = tuple(member.value for member in ExportFormat)
+
+
+def with_quiet(run: Callable, function: Callable) -> Callable:
+    """`run` (the wrapper of a command's `function`) taking -q/--quiet besides the function's own
+    options: declared once here for every command (the wrapper handles it)."""
+    signature = inspect.signature(function)
+    quiet = inspect.Parameter("quiet", inspect.Parameter.KEYWORD_ONLY, default=QuietOption, annotation=bool)
+    run.__signature__ = signature.replace(parameters=[*signature.parameters.values(), quiet])  # type: ignore[attr-defined]
+    run.__annotations__ = {**function.__annotations__, "quiet": bool}
+    return run
+
+
+def asker() -> Callable[..., str] | None:
+    """How a command asks a person for a value (`ask(question, what_was_wrong)`), or None when
+    standard input is not a terminal: then what is missing is a usage error, never a guess."""
+    return _ask if at_terminal() else None
+
+
+def _ask(question: str, wrong: str | None = None) -> str:
+    if wrong:
+        typer.echo(wrong, err=True)
+    return typer.prompt(question, default="" if "empty" in question else None, show_default=False)
+
+
+def at_terminal() -> bool:
+    """Whether a person can be asked (standard input is a terminal); tests set it."""
+    import sys
+
+    return sys.stdin.isatty()
