@@ -135,6 +135,7 @@ def format_unnamed(text: str, schema: ClaimSchema) -> str:
     """A record file's text with no name to tell its kind (`claims fmt -`): JSON when it starts
     with `{` or `[`, else YAML; ClaimsError saying why when it cannot be read (exit 1).
 
+    >>> from toolkit.schema import load_schema
     >>> print(format_unnamed('status: true\\nid: abc\\n', load_schema()), end="")
     id: abc
     status: "true"
