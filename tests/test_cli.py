@@ -7,7 +7,9 @@ from importlib.metadata import version
 
 import pytest
 
-from conftest import FIXTURES
+import yaml
+
+from conftest import FIXTURES, valid_record
 from toolkit.cli import app
 
 
@@ -147,3 +149,32 @@ def test_fmt_formats_standard_input_to_standard_output(cli):
     assert cli("fmt", "-", "--check", input='status: true\nid: abc-def\n').exit_code == 1
     broken = cli("fmt", "-", input="a: [\n")
     assert broken.exit_code == 1 and broken.stderr.startswith("claims: cannot format -:") and broken.stdout == ""
+
+
+def test_every_command_that_finds_files_takes_exclude(cli, tmp_path, write, monkeypatch):
+    """--exclude (declared once, for every command with PATHs) passes over what it matches: a
+    broken draft stops none of them."""
+    import inspect
+
+    finding = [c.name or c.callback.__name__ for c in app.registered_commands
+               if "paths" in inspect.signature(c.callback).parameters]
+    assert set(finding) >= {"validate", "build", "export", "stats", "publish", "fmt", "migrate"}
+    assert all("--exclude" in cli(c, "--help").stdout for c in finding)
+    assert "--exclude" not in cli("new", "--help").stdout
+    write("claims/a.yaml", yaml.safe_dump(valid_record(), sort_keys=False))
+    write("claims/drafts/broken.yaml", "id: x\nstatus: [\n")
+    write("claims.yaml", "license: cc-by-4.0\n")
+    monkeypatch.chdir(tmp_path)
+    runs = {
+        "validate": cli("validate", "--exclude", "drafts"),
+        "build": cli("build", "--out", "built", "--exclude", "drafts"),
+        "export": cli("export", "--format", "jsonl", "--out", "-", "--exclude", "drafts", "-q"),
+        "stats": cli("stats", "--exclude", "drafts"),
+        "publish": cli("publish", "--repo", "./store", "--dry-run", "--exclude", "drafts"),
+        "fmt": cli("fmt", "--exclude", "drafts"),  # a.yaml is formatted, the broken draft never read
+        "migrate": cli("migrate", "--check", "--exclude", "drafts"),
+    }
+    assert {name: run.exit_code for name, run in runs.items()} == dict.fromkeys(runs, 0), {
+        name: run.stderr for name, run in runs.items() if run.exit_code}
+    assert cli("validate").exit_code == 1 and cli("build", "--out", "again").exit_code == 1
+    assert json.loads(runs["export"].stdout)["id"] == "bolton-commitments-not-lived-up"

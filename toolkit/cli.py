@@ -16,14 +16,13 @@ from .dataset import Dataset
 from .errors import ClaimsError
 from .options import (
     CheckOption,
-    ExcludeOption,
     ExportFormat,
     ForceOption,
     PathsArgument,
     SchemaOption,
     SpeakersOption,
     TargetArgument,
-    with_quiet,
+    with_shared,
 )
 
 app = typer.Typer(
@@ -60,9 +59,9 @@ def command(function: Callable | None = None, *, name: str | None = None) -> Cal
         return functools.partial(command, name=name)
 
     @functools.wraps(function)
-    def run(*args, quiet: bool = False, **kwargs):
+    def run(*args, quiet: bool = False, exclude: list[str] | None = None, **kwargs):
         try:
-            with report.quiet_output(quiet):
+            with report.quiet_output(quiet), options.excluding(exclude):
                 return function(*args, **kwargs)
         except BrokenPipeError:  # the reader went away (`claims ... | head`): nothing more to say
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit either
@@ -71,15 +70,17 @@ def command(function: Callable | None = None, *, name: str | None = None) -> Cal
             github = kwargs.get("output_format") == "github"  # a usage problem is an annotation too
             lines, code = report.failure(error, name or run.__name__, quiet=quiet, github=github)
             _say(lines)
-            if code is None:
-                raise
-            raise typer.Exit(code) from None
+            raise error if code is None else typer.Exit(code) from None
 
-    return app.command(name=name)(with_quiet(run, function))  # -q/--quiet on every command
+    return app.command(name=name)(with_shared(run, function))  # -q everywhere, --exclude where files are found
 
 
 def _paths(paths: list[Path] | None) -> list[str]:
     return [str(p) for p in paths] if paths else ["."]
+
+
+def _dataset(paths: list[Path] | None, **settings) -> Dataset:  # the PATHs' dataset, less --exclude's globs
+    return Dataset.open(_paths(paths), exclude=options.excluded(), **settings)
 
 
 @command(name="validate")
@@ -93,7 +94,6 @@ def validate_command(
         min=0,
         help="Text format: show this many problems and count the rest (json and github list all).",
     ),
-    exclude: list[str] | None = ExcludeOption,
     dataset: bool = typer.Option(
         False,
         "--dataset",
@@ -131,7 +131,7 @@ def validate_command(
         raise typer.BadParameter(
             "checks the files changed in the whole dataset: give no paths with it", param_hint="--changed-since"
         )
-    desk = Dataset.open(_paths(paths), schema=schema, exclude=exclude or ())
+    desk = _dataset(paths, schema=schema)
     _say(report.Line(line, err=True) for line in (report.settings_lines(desk) if verbose else ()))
     with report.progress("validating") as on_file:
         result = commands.validate(desk, within=dataset, changed_since=changed_since, on_file=on_file)
@@ -169,7 +169,7 @@ def build_command(
 
     Example: claims build claims/ --out build/
     """
-    desk = Dataset.open(_paths(paths), schema=schema, speakers=speakers)
+    desk = _dataset(paths, schema=schema, speakers=speakers)
     _say(report.built(commands.build(desk, out, strict=strict, force=force), out, desk))
 
 
@@ -193,7 +193,7 @@ def export_command(
 
     Example: claims export claims/ --format csv --out claims.csv
     """
-    desk = Dataset.open(_paths(paths), schema=schema, speakers=speakers)
+    desk = _dataset(paths, schema=schema, speakers=speakers)
     with report.written_to(out) as path:  # `--out -`: standard output
         summary = commands.export(desk, output_format.value, path, bom=bom, all_reviews=all_reviews, force=force)
     _say(report.exported(summary, out))
@@ -268,7 +268,7 @@ def stats_command(
 
     from .counting import plot_stats, render_stats
 
-    counts = commands.stats(_paths(paths), schema=schema, speakers=speakers)
+    counts = commands.stats(_dataset(paths, schema=schema, speakers=speakers))
     Console().print(render_stats(counts, top=top or None))
     if plot:
         plot_stats(counts, plot)
@@ -305,9 +305,8 @@ def publish_command(
     from .errors import TooManyRemovals
 
     result = commands.publish(
-        _paths(paths),
+        _dataset(paths, schema=schema),
         repo,
-        schema=schema,
         settings=commands.Settings(name, license, description, citation),
         bump=bump,
         version=version,
@@ -366,7 +365,7 @@ def fmt(
         formatted = format_unnamed(text := sys.stdin.read(), Dataset.open(["."], schema=schema).schema)
         report.product().write("" if check else formatted)
         raise typer.Exit(1 if check and formatted != text else 0)
-    result = format_paths(Dataset.open(_paths(paths), schema=schema), check=check)
+    result = format_paths(_dataset(paths, schema=schema), check=check)
     _say(report.formatted(result, check=check))
     raise typer.Exit(1 if result.failed or (check and result.changed) else 0)
 
@@ -383,7 +382,7 @@ def migrate(
     """
     from .migrate import migrate_paths
 
-    desk = Dataset.open(_paths(paths))
+    desk = _dataset(paths)
     result = migrate_paths(desk, check=check)
     _say(report.migrated(result, check=check, schema=None if check else commands.schema_in_step(desk)))
     raise typer.Exit(1 if result.failed or (check and result.migrated) else 0)

@@ -4,7 +4,9 @@ once, so that each command's help says the same thing in the same words."""
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import StrEnum
 
 import typer
@@ -48,14 +50,37 @@ class ExportFormat(StrEnum):
 EXPORT_FORMATS = tuple(member.value for member in ExportFormat)
 
 
-def with_quiet(run: Callable, function: Callable) -> Callable:
-    """`run` (the wrapper of a command's `function`) taking -q/--quiet besides the function's own
-    options: declared once here for every command (the wrapper handles it)."""
+def with_shared(run: Callable, function: Callable) -> Callable:
+    """`run` (the wrapper of a command's `function`) taking the options every command shares
+    besides the function's own, declared once here: -q/--quiet on every command, --exclude on
+    every command that discovers files (it takes PATHs). The wrapper handles them."""
     signature = inspect.signature(function)
-    quiet = inspect.Parameter("quiet", inspect.Parameter.KEYWORD_ONLY, default=QuietOption, annotation=bool)
-    run.__signature__ = signature.replace(parameters=[*signature.parameters.values(), quiet])  # type: ignore[attr-defined]
-    run.__annotations__ = {**function.__annotations__, "quiet": bool}
+    shared = {"quiet": inspect.Parameter("quiet", inspect.Parameter.KEYWORD_ONLY, default=QuietOption, annotation=bool)}
+    if "paths" in signature.parameters:
+        shared["exclude"] = inspect.Parameter(
+            "exclude", inspect.Parameter.KEYWORD_ONLY, default=ExcludeOption, annotation=list[str] | None
+        )
+    run.__signature__ = signature.replace(parameters=[*signature.parameters.values(), *shared.values()])  # type: ignore[attr-defined]
+    run.__annotations__ = {**function.__annotations__, **{name: p.annotation for name, p in shared.items()}}
     return run
+
+
+_excluded: ContextVar[tuple[str, ...]] = ContextVar("excluded", default=())
+
+
+@contextmanager
+def excluding(globs: list[str] | None) -> Iterator[None]:
+    """The --exclude globs of the running command, for `excluded()`."""
+    token = _excluded.set(tuple(globs or ()))
+    try:
+        yield
+    finally:
+        _excluded.reset(token)
+
+
+def excluded() -> tuple[str, ...]:
+    """The --exclude globs of the running command (relative to the current folder)."""
+    return _excluded.get()
 
 
 def asker() -> Callable[..., str] | None:
