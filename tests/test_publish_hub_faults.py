@@ -10,6 +10,7 @@ import pty
 import select
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -209,3 +210,19 @@ def test_a_file_the_hub_serves_wrong_is_an_error_never_read(data, hub, cli):
     assert "does not match its checksum" in message or "not the Hub API" in message or "cannot reach" in message
     assert set(hub.tags(REPO)) == {"v1.0.0"}
 
+
+
+def test_a_given_up_operation_sends_no_other_request(data, hub, monkeypatch):
+    """Regression: a worker given up at its deadline went on in the background with the Hub
+    client's own retries (23 s here) on the client later operations share, and now and then broke
+    the next test's publish ("Bad file descriptor"). Given up, it sends no other request."""
+    publish([data(first_edition())], REPO)
+    impatient(monkeypatch)
+    hub.fail_next("tree", status=None, drip=0.05, times=3)
+    with pytest.raises(HubUnavailable, match="did not finish"):
+        publish([data(second_edition())], REPO)
+    hub.stop()  # its answer ends: a worker still at work would retry, against a closed port
+    ends = time.monotonic() + 10
+    while any(t.name == "claims-hub" for t in threading.enumerate()) and time.monotonic() < ends:
+        time.sleep(0.05)
+    assert not [t for t in threading.enumerate() if t.name == "claims-hub"], "the given-up worker still runs"
