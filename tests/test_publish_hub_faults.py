@@ -10,6 +10,7 @@ import pty
 import select
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -30,11 +31,17 @@ NOT_THE_API = [
 
 
 @pytest.fixture(autouse=True)
-def short_patience(monkeypatch):
-    """Short timeouts of the toolkit's own, so that a held or dripping answer is given up quickly."""
+def no_pauses(monkeypatch):
+    """No pause between retries; the toolkit's own timeouts stay as they are, so that an ordinary
+    request on a loaded machine is never taken for a held one."""
     monkeypatch.setattr("toolkit.hub._PAUSES", (0, 0))
-    monkeypatch.setenv("CLAIMS_HUB_TIMEOUT", "0.5")
-    monkeypatch.setenv("CLAIMS_HUB_DEADLINE", "3")
+
+
+def impatient(monkeypatch, timeout: float = 2, deadline: float = 3) -> None:
+    """Short timeouts of the toolkit's own (a read, a whole operation), so that a held or dripping
+    answer is given up quickly: set only once a test's own setting-up publish is done."""
+    monkeypatch.setenv("CLAIMS_HUB_TIMEOUT", str(timeout))
+    monkeypatch.setenv("CLAIMS_HUB_DEADLINE", str(deadline))
 
 
 def one_clear_line(run) -> str:
@@ -97,32 +104,36 @@ def test_redacted_masks_user_password_and_query_values():
     assert redacted("https://huggingface.co") == "https://huggingface.co"
 
 
-def test_a_hub_that_holds_every_request_is_given_up_with_the_reads_timeout(data, hub, cli):
+def test_a_hub_that_holds_every_request_is_given_up_with_the_reads_timeout(data, hub, cli, monkeypatch):
     publish([data(first_edition())], REPO)
+    impatient(monkeypatch, timeout=1, deadline=20)  # three reads within the deadline
     hub.fail_next("refs", status=None, hold=60, times=3)
     started = time.monotonic()
     message = one_clear_line(cli("publish", data(second_edition()), "--repo", REPO))
-    assert time.monotonic() - started < 30, "three reads of 0.5 s, not three holds of 60 s"
+    assert time.monotonic() - started < 30, "three reads of 1 s, not three holds of 60 s"
     assert f"cannot reach the Hub at {hub.endpoint} to list the versions of {REPO} (tried 3 times)" in message
     assert set(hub.tags(REPO)) == {"v1.0.0"}
 
 
-def test_a_hub_that_drips_its_answer_is_given_up_at_the_deadline(data, hub, cli):
+def test_a_hub_that_drips_its_answer_is_given_up_at_the_deadline(data, hub, cli, monkeypatch):
     publish([data(first_edition())], REPO)
+    impatient(monkeypatch)
     hub.fail_next("refs", status=None, drip=0.05, times=3)  # each byte within the read timeout
     message = one_clear_line(cli("publish", data(second_edition()), "--repo", REPO))
     assert f"did not finish when asked to list the versions of {REPO} within 3 s (CLAIMS_HUB_DEADLINE)" in message
     assert set(hub.tags(REPO)) == {"v1.0.0"}
 
 
-def test_a_slow_but_steady_hub_is_waited_for(data, hub):
+def test_a_slow_but_steady_hub_is_waited_for(data, hub, monkeypatch):
     publish([data(first_edition())], REPO)
+    impatient(monkeypatch)
     hub.fail_next("refs", status=None, hold=0.3, times=2)  # under the read timeout: an answer, late
     assert str(publish([data(second_edition())], REPO).version) == "1.1.0"
 
 
-def test_a_commit_whose_deadline_passed_says_it_may_have_landed(data, hub, cli):
+def test_a_commit_whose_deadline_passed_says_it_may_have_landed(data, hub, cli, monkeypatch):
     publish([data(first_edition())], REPO)
+    impatient(monkeypatch)
     hub.fail_next("commit", status=None, drip=0.05, apply=True)
     message = one_clear_line(cli("publish", data(second_edition()), "--repo", REPO))
     assert "did not finish when asked to commit to" in message and "the commit may have landed" in message
@@ -166,8 +177,9 @@ def test_waiting_for_the_hub_is_shown_on_a_terminal(data, hub, tmp_path):
     assert shown.endswith(b"\r\x1b[K"), "the waiting line is cleared"
 
 
-def test_the_deadline_error_is_the_toolkit_s_own(data, hub):
+def test_the_deadline_error_is_the_toolkit_s_own(data, hub, monkeypatch):
     publish([data(first_edition())], REPO)
+    impatient(monkeypatch)
     hub.fail_next("tree", status=None, drip=0.05, times=3)
     with pytest.raises(HubUnavailable, match="did not finish"):
         publish([data(second_edition())], REPO)
@@ -197,3 +209,20 @@ def test_a_file_the_hub_serves_wrong_is_an_error_never_read(data, hub, cli):
     message = one_clear_line(cli("publish", data(second_edition()), "--repo", REPO))
     assert "does not match its checksum" in message or "not the Hub API" in message or "cannot reach" in message
     assert set(hub.tags(REPO)) == {"v1.0.0"}
+
+
+
+def test_a_given_up_operation_sends_no_other_request(data, hub, monkeypatch):
+    """Regression: a worker given up at its deadline went on in the background with the Hub
+    client's own retries (23 s here) on the client later operations share, and now and then broke
+    the next test's publish ("Bad file descriptor"). Given up, it sends no other request."""
+    publish([data(first_edition())], REPO)
+    impatient(monkeypatch)
+    hub.fail_next("tree", status=None, drip=0.05, times=3)
+    with pytest.raises(HubUnavailable, match="did not finish"):
+        publish([data(second_edition())], REPO)
+    hub.stop()  # its answer ends: a worker still at work would retry, against a closed port
+    ends = time.monotonic() + 10
+    while any(t.name == "claims-hub" for t in threading.enumerate()) and time.monotonic() < ends:
+        time.sleep(0.05)
+    assert not [t for t in threading.enumerate() if t.name == "claims-hub"], "the given-up worker still runs"
