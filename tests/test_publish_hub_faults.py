@@ -14,6 +14,8 @@ import time
 
 import pytest
 
+import toolkit
+
 from localhub import configure_hf_clients
 from test_publish import REPO, data, first_edition, second_edition  # noqa: F401 (data is a fixture)
 from toolkit.errors import HubUnavailable
@@ -197,3 +199,70 @@ def test_a_file_the_hub_serves_wrong_is_an_error_never_read(data, hub, cli):
     message = one_clear_line(cli("publish", data(second_edition()), "--repo", REPO))
     assert "does not match its checksum" in message or "not the Hub API" in message or "cannot reach" in message
     assert set(hub.tags(REPO)) == {"v1.0.0"}
+
+
+# --- a commit that landed without its tag (B40) ---------------------------------------------------
+
+
+def test_a_tag_that_failed_is_finished_by_publishing_the_same_claims_again(data, hub, cli):
+    publish([data(first_edition())], REPO)
+    hub.fail_next("create_tag", status=500)
+    message = one_clear_line(cli("publish", data(second_edition()), "--repo", REPO))
+    landed = hub.head(REPO)
+    assert f"The commit {landed} is on main without its tag v1.1.0: publish the same claims again" in message
+    assert set(hub.tags(REPO)) == {"v1.0.0"}
+    run = cli("publish", data(second_edition()), "--repo", REPO)
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert run.stdout.startswith(f"finished v1.1.0 on {REPO} (after v1.0.0): its commit had landed on main without its tag")
+    assert hub.tags(REPO)["v1.1.0"] == hub.head(REPO) == landed, "tagged, no second commit"
+    assert "nothing changed since v1.1.0" in cli("publish", data(second_edition()), "--repo", REPO).stdout
+
+
+def test_a_lost_answer_on_the_commit_says_it_may_have_landed_and_a_re_run_finishes_it(data, hub, cli):
+    publish([data(first_edition())], REPO)
+    hub.fail_next("commit", status=504, apply=True)
+    message = one_clear_line(cli("publish", data(second_edition()), "--repo", REPO))
+    assert "HTTP 504" in message and "the commit may have landed without its version tag" in message
+    dry = cli("publish", data(second_edition()), "--repo", REPO, "--dry-run")
+    assert dry.exit_code == 0 and dry.stdout.startswith("would finish v1.1.0") and set(hub.tags(REPO)) == {"v1.0.0"}
+    run = cli("publish", data(second_edition()), "--repo", REPO)
+    assert run.exit_code == 0 and run.stdout.startswith("finished v1.1.0")
+    assert hub.tags(REPO)["v1.1.0"] == hub.head(REPO)
+    assert toolkit.load(REPO)["id"].to_list() == toolkit.load(REPO, "v1.1.0")["id"].to_list()
+
+
+def test_other_claims_never_tag_a_commit_they_do_not_match(data, hub, cli):
+    publish([data(first_edition())], REPO)
+    hub.fail_next("create_tag", status=500)
+    cli("publish", data(second_edition()), "--repo", REPO)
+    landed = hub.head(REPO)
+    other = [*first_edition(), dict(first_edition()[0], id="claim-77", claim="Someone else's claim.")]
+    message = one_clear_line(cli("publish", data(other), "--repo", REPO))
+    assert f"main of {REPO} is at {landed}, a commit after v1.0.0 that has no version tag" in message
+    assert "Publish the claims of the stopped publish again to finish it" in message
+    assert hub.head(REPO) == landed and set(hub.tags(REPO)) == {"v1.0.0"}
+    assert cli("publish", data(second_edition()), "--repo", REPO).exit_code == 0
+    run = cli("publish", data([*second_edition(), other[-1]]), "--repo", REPO)
+    assert run.exit_code == 0 and "published v1.2.0" in run.stdout
+
+
+def test_a_publish_killed_between_its_commit_and_its_tag_is_finished_by_a_re_run(data, hub, cli):
+    publish([data(first_edition())], REPO)
+    hub.clear_log()
+    hub.fail_next("create_tag", status=500, hold=60)  # the tag request waits; the process is killed meanwhile
+    claims = os.path.join(os.path.dirname(sys.executable), "claims")
+    process = subprocess.Popen([claims, "publish", str(data(second_edition())), "--repo", REPO],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(600):
+            if hub.requests_for("create_tag") or process.poll() is not None:
+                break
+            time.sleep(0.1)
+    finally:
+        process.kill()
+        process.wait()
+    assert hub.requests_for("create_tag") and hub.head(REPO) != hub.tags(REPO)["v1.0.0"], "killed after the commit"
+    assert set(hub.tags(REPO)) == {"v1.0.0"}
+    run = cli("publish", data(second_edition()), "--repo", REPO)
+    assert run.exit_code == 0 and run.stdout.startswith("finished v1.1.0")
+    assert hub.tags(REPO)["v1.1.0"] == hub.head(REPO)

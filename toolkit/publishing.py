@@ -4,7 +4,12 @@ A version is built into a staging folder (data, card, schema, changelog: byte fo
 uploaded), compared with the latest published version, and released as one commit on `main` whose
 parent is the commit we compared against, with its tag (in one transaction on a release store).
 A publish that would remove many claims is refused unless removals are allowed: an emptied or
-misspelt input folder must never become a version.
+misspelt input folder must never become a version. So is one that would remove claims a version
+added that these claims never held (a working copy last updated before someone else published):
+publishing is a compare-and-swap on the version the claims started from, so a race never drops a
+claim in silence. A commit that landed without its tag (a publish killed or failed between the
+two, on the Hub) is finished by publishing the same claims again: it is tagged once its content is
+found to be exactly that version's.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -24,6 +29,7 @@ from .dataset import Dataset, Paths
 from .errors import (
     PublishConflict,
     PublishError,
+    StaleClaims,
     TagExists,
     TargetNotFound,
     TooManyRemovals,
@@ -69,6 +75,7 @@ class PublishResult:
     claims_before: int = 0  # in the latest version
     claims_after: int = 0  # in this one
     refused: str | None = None  # a dry run's plan that the real publish would refuse, and why
+    finished: bool = False  # the version's commit had landed untagged; this publish only tagged it
 
 
 def latest_version(tags: dict[str, str]) -> Version | None:
@@ -121,21 +128,23 @@ def publish(
     except TargetNotFound:
         parent, tags = None, {}
     latest = latest_version(tags)
-    if latest and tags[latest.tag] != parent:
-        raise PublishConflict(
-            f"main of {where.name} is at {parent}, not at the latest version {latest.tag} ({tags[latest.tag]}): "
-            "another publish is under way, or one stopped before tagging; nothing was changed"
-        )
+    untagged = parent if latest and tags[latest.tag] != parent else None  # a publish stopped before its tag?
     old_table, old_schema, history = _previous(where, tags, latest)
     change = diff(old_table, built.table, compare_schemas(old_schema, built.schema.document))
     before = old_table["id"].n_unique() if old_table is not None else 0
     after = built.table["id"].n_unique()
     if latest and change.empty and not version:
+        if untagged:
+            raise PublishConflict(_untagged_refusal(where, untagged, latest, "these claims are those of it"))
         return PublishResult(where.name, None, latest, change, claims_before=before, claims_after=after)
-    removals = None if allow_removals else _removals_refused(change, before, latest)
-    if removals and not dry_run:
-        raise TooManyRemovals(f"this publish would {removals[0]}; nothing was published. {removals[1]}")
-    refused = f"a real publish would be refused: it would {removals[0]}. {removals[1]}" if removals else None
+    refusal = None
+    if not allow_removals:
+        refusal = _removals_refused(change, before, latest)
+        refusal = refusal or _removals_unseen(where, tags, change, set(built.table["id"].to_list()))
+    if refusal and not dry_run:
+        error = StaleClaims if refusal[2] else TooManyRemovals
+        raise error(f"this publish would {refusal[0]}; nothing was published. {refusal[1]}")
+    refused = f"a real publish would be refused: it would {refusal[0]}. {refusal[1]}" if refusal else None
     new_version = next_version(latest, change, bump, version)
     if new_version.tag in tags:
         raise TagExists(f"tag {new_version.tag} already exists on {where.name}; tags are never moved")
@@ -153,19 +162,27 @@ def publish(
             PlannedFile(n, (staging / n).stat().st_size, remote.get(n) not in identities(staging / n)) for n in names
         ]
         stale = sorted(p for p in remote if p.startswith("data/") and p not in names)
+        message = f"Release {new_version}: {change.summary()}"
+        result = PublishResult(
+            where.name,
+            new_version,
+            latest,
+            change,
+            planned,
+            stale,
+            dry_run=dry_run,
+            refused=refused,
+            claims_before=before,
+            claims_after=after,
+        )
+        if untagged:
+            assert latest is not None  # an untagged main is one past the latest version
+            _finishable(where, untagged, latest, new_version, result)
+            if not dry_run:
+                where.tag(untagged, new_version.tag, message)
+            return replace(result, commit=None if dry_run else untagged, finished=True)
         if dry_run:
-            return PublishResult(
-                where.name,
-                new_version,
-                latest,
-                change,
-                planned,
-                stale,
-                dry_run=True,
-                refused=refused,
-                claims_before=before,
-                claims_after=after,
-            )
+            return result
         where.prepare(private)
         if parent is None:  # a new repository: the Hub gives it a first commit; nobody may have published since
             parent = where.head()
@@ -174,18 +191,82 @@ def publish(
                     f"someone else published to {where.name} while this publish was planned; nothing was changed"
                 )
         upload = [f.path for f in planned if f.upload]
-        message = f"Release {new_version}: {change.summary()}"
         commit = where.release(staging, upload, stale, message, parent, new_version.tag)
-        return PublishResult(
-            where.name, new_version, latest, change, planned, stale, commit, claims_before=before, claims_after=after
-        )
+        return replace(result, commit=commit)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _removals_refused(change: Diff, before: int, latest: Version | None) -> tuple[str, str] | None:
-    """(what, advice) when removing these claims needs `allow_removals`: all of them, or more than
-    a tenth of the latest version's."""
+def _finishable(where: Target, untagged: str, latest: Version, version: Version, result: PublishResult) -> None:
+    """Refuse unless the untagged commit on main holds exactly what this publish would release as
+    `version`: then it is that version, stopped before its tag, and tagging it finishes it."""
+    if result.files and not any(f.upload for f in result.files) and not result.deleted:
+        return
+    raise PublishConflict(
+        _untagged_refusal(where, untagged, latest, f"it is not what these claims publish as {version.tag}")
+    )
+
+
+def _untagged_refusal(where: Target, untagged: str, latest: Version, why: str) -> str:
+    return (
+        f"main of {where.name} is at {untagged}, a commit after {latest.tag} that has no version tag: a publish "
+        f"stopped between its commit and its tag, or one is running now; {why}, so nothing was changed. "
+        "Publish the claims of the stopped publish again to finish it (that tags its commit), then publish these"
+    )
+
+
+def _removals_unseen(
+    where: Target, tags: dict[str, str], change: Diff, holds: set[str]
+) -> tuple[str, str, bool] | None:
+    """(what, advice, True) when claims to remove were added by a version these claims never
+    held: they hold none of the claims that version (or any later one) added, so they were last
+    updated before it was published, and removing its claims would undo someone else's work.
+
+    The versions are read newest first, down to the first whose additions these claims hold:
+    the version they last matched. Removing a claim added by it or before it is a decision."""
+    removed = set(change.removed)
+    unseen: dict[str, list[str]] = {}
+    versions = sorted((v for t in tags if (v := Version.from_tag(t))), reverse=True)
+    for version in versions:
+        if not removed:
+            break
+        added = _added_by(where, tags[version.tag])
+        if added is None:
+            break  # published by a toolkit that wrote no changes.json: nothing to tell
+        if added & holds:
+            break
+        if ids := sorted(added & removed):
+            unseen[version.tag] = ids
+        removed -= added
+    if not unseen:
+        return None
+    tag, ids = next(iter(unseen.items()))
+    count = sum(len(i) for i in unseen.values())
+    named = ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
+    return (
+        f"remove {count} claim{'s' if count > 1 else ''} added by {', '.join(unseen)} ({named})",
+        f"These claims hold none of the claims {tag} added: they were last updated before {tag} was published "
+        "(by someone else?). Update them (e.g. git pull) and publish again, or pass --allow-removals if removing "
+        "those claims is meant",
+        True,
+    )
+
+
+def _added_by(where: Target, commit: str) -> set[str] | None:
+    """The ids a version added, from its changes.json (None when it has none)."""
+    changes = where.fetch(commit, [CHANGES_NAME]) / CHANGES_NAME
+    if not changes.exists():
+        return None
+    try:
+        added = json.loads(changes.read_text(encoding="utf-8")).get("added")
+    except (ValueError, AttributeError):
+        return None
+    return {str(claim) for claim in added} if isinstance(added, list) else None
+
+
+def _removals_refused(change: Diff, before: int, latest: Version | None) -> tuple[str, str, bool] | None:
+    """(what, advice, False) when removing these claims needs `allow_removals`: all of them, or
+    more than a tenth of the latest version's."""
     removed = len(change.removed)
     if not removed or (removed < before and removed <= before * REMOVAL_SHARE):
         return None
@@ -194,6 +275,7 @@ def _removals_refused(change: Diff, before: int, latest: Version | None) -> tupl
     return (
         f"remove {share} of {latest.tag}",
         "Check the input paths (a misspelt or emptied folder?), or pass --allow-removals if the removals are meant",
+        False,
     )
 
 

@@ -174,22 +174,36 @@ class ReleaseStore:
             tree = self._git("write-tree", env=env).strip()
         parents = ["-p", parent] if parent else []
         commit = self._git("commit-tree", tree, *parents, "-m", message).strip()
+        transaction = f"update refs/heads/main {commit} {parent or _ZERO}\n"
+        self._record(transaction, commit, tag, message, parent)
+        return commit
+
+    def tag(self, commit: str, tag: str, message: str) -> None:
+        if self.tags().get(tag) == commit:
+            return
+        self._record("", commit, tag, message, self.head())
+
+    def _record(self, update: str, commit: str, tag: str, message: str, parent: str | None) -> None:
+        """Create `tag` on `commit` (and apply `update` to main) in one ref transaction that names
+        main's expected value: both or neither, and refused if main moved."""
         tagger = self._git("var", "GIT_COMMITTER_IDENT").strip()
         tag_object = self._git(
             "mktag", data=f"object {commit}\ntype commit\ntag {tag}\ntagger {tagger}\n\n{message}\n".encode()
         ).strip()
-        transaction = (
-            f"start\nupdate refs/heads/main {commit} {parent or _ZERO}\n"
-            f"create refs/tags/{tag} {tag_object}\nprepare\ncommit\n"
-        )
+        verify = "" if update else f"verify refs/heads/main {parent or _ZERO}\n"
+        transaction = f"start\n{update}{verify}create refs/tags/{tag} {tag_object}\nprepare\ncommit\n"
         result = _run(self._git_dir(), "update-ref", "--stdin", data=transaction.encode())
         if result.returncode == 0:
-            return commit
-        if self.head() != parent:
+            return
+        head, tags = self.head(), self.tags()
+        if head != parent:
+            moved_by = next((name for name, target in tags.items() if target == head), None)
+            by = f"{moved_by} was published" if moved_by else f"main is now at {head}"
             raise PublishConflict(
-                f"{self.path}: main moved while publishing (someone else published); nothing of this publish was kept"
+                f"{self.path}: main moved while publishing ({by}); nothing of this publish was kept: "
+                "publish again to build on it"
             )
-        if tag in self.tags():
+        if tag in tags:
             raise TagExists(f"tag {tag} already exists in {self.path}; tags are never moved; nothing was changed")
         reason = result.stderr.decode(errors="replace").strip().replace("\n", " ")
         hint = (
