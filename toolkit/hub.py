@@ -16,6 +16,7 @@ retried: a commit that may have landed is said to, and the next publish finishes
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import sys
@@ -34,6 +35,7 @@ _PAUSES = (0.5, 2.0)  # seconds between the attempts of a read: three attempts, 
 _COMMIT_ID = re.compile(r"^[0-9a-f]{40}$")
 TIMEOUT_VARIABLE = "CLAIMS_HUB_TIMEOUT"
 DEADLINE_VARIABLE = "CLAIMS_HUB_DEADLINE"
+_LOCAL_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS}
 _SHOW_WAITING_AFTER = 2.0  # seconds of silence before a terminal is told what we wait for
 
 
@@ -112,6 +114,11 @@ class HubTarget:
                     continue
                 raise self._failure(what, status, error) from None
             except (hf.errors.HTTPError, OSError) as error:  # the network: refused, reset, timed out
+                if isinstance(error, OSError) and error.errno in _LOCAL_ERRORS:  # the disk: full, not ours
+                    raise PublishError(
+                        f"cannot write {error.filename or 'into the Hub cache'} (HF_HOME) to {what} {self.repo_id}: "
+                        f"{error.strerror}{_landed(what, before=True)}"
+                    ) from None
                 if not last and not isinstance(error, hf.errors.OfflineModeIsEnabled):
                     time.sleep(_PAUSES[attempt])
                     continue

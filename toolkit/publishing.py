@@ -153,9 +153,17 @@ def publish(
     staging = Path(tempfile.mkdtemp(prefix="claims-release-"))
     try:
         entry = changelog_entry(new_version, change)
-        names = write_folder(built, staging, config, version=str(new_version), entry=entry, history=history, mark=False)
         changes = changes_document(new_version, latest, change)
-        write_text(staging / CHANGES_NAME, json.dumps(changes, ensure_ascii=False, indent=2, default=str) + "\n")
+        try:
+            names = write_folder(
+                built, staging, config, version=str(new_version), entry=entry, history=history, mark=False
+            )
+            write_text(staging / CHANGES_NAME, json.dumps(changes, ensure_ascii=False, indent=2, default=str) + "\n")
+        except (OSError, pl.exceptions.ComputeError) as error:  # a full disk, a folder we may not write
+            why = error.strerror if isinstance(error, OSError) and error.strerror else str(error).splitlines()[0]
+            raise PublishError(
+                f"cannot write the release into the temporary folder {staging.parent} (TMPDIR): {why}; nothing was published"
+            ) from None
         names = sorted([*names, CHANGES_NAME])
         remote = where.files(parent) if parent else {}
         planned = [

@@ -111,7 +111,7 @@ class ReleaseStore:
         result = _run(self._git_dir(), *args, env=env, data=data)
         if result.returncode != 0:
             command = next(a for a in args if not a.startswith("-") and "/" not in a)
-            raise PublishError(f"git {command} failed in {self.path}: {result.stderr.decode(errors='replace').strip()}")
+            raise PublishError(f"git {command} failed in {self.path}: {_one_line(result.stderr)}; nothing was changed")
         return result.stdout.decode()
 
     # --- the Target interface -------------------------------------------------------------------
@@ -130,6 +130,7 @@ class ReleaseStore:
         scratch = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.", dir=self.path.parent))
         try:
             _init(scratch)
+            os.chmod(scratch, 0o777 & ~_umask())  # mkdtemp makes it 0700; a store is as shared as the umask says
             os.rename(scratch, self.path)
         except OSError:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -155,12 +156,18 @@ class ReleaseStore:
     def fetch(self, revision: str, patterns: list[str]) -> Path:
         archive = _run(self._git_dir(), "archive", "--format=tar", revision, *patterns)
         if archive.returncode != 0:
-            raise PublishError(f"cannot read {revision} from {self.path}: {archive.stderr.decode().strip()}")
+            raise PublishError(f"cannot read {revision} from {self.path}: {_one_line(archive.stderr)}")
         if self._scratch is None:
             self._scratch = tempfile.TemporaryDirectory(prefix="claims-fetch-")
         folder = Path(tempfile.mkdtemp(dir=self._scratch.name))
-        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            tar.extractall(folder, filter="data")
+        try:
+            with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+                tar.extractall(folder, filter="data")
+        except OSError as error:  # a full disk, a folder we may not write
+            raise PublishError(
+                f"cannot read {revision} of {self.path} into the temporary folder {self._scratch.name} (TMPDIR): "
+                f"{error.strerror or error}; nothing was changed"
+            ) from None
         return folder
 
     def release(
@@ -205,7 +212,7 @@ class ReleaseStore:
             )
         if tag in tags:
             raise TagExists(f"tag {tag} already exists in {self.path}; tags are never moved; nothing was changed")
-        reason = result.stderr.decode(errors="replace").strip().replace("\n", " ")
+        reason = _one_line(result.stderr)
         hint = (
             " (a lock file left by a publish that is running or was killed: if none is running, delete it)"
             if ".lock" in reason
@@ -223,10 +230,19 @@ def _run(git_dir: Path, *args: str, env: dict | None = None, data: bytes | None 
     )
 
 
+def _umask() -> int:
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
 def _init(path: Path) -> None:
     for args in (("init", "-q", "--bare", "-b", "main", str(path)), ("--git-dir", str(path), "config", MARKER, "true")):
         result = subprocess.run(["git", *args], capture_output=True)
         if result.returncode != 0:
-            raise PublishError(
-                f"cannot create a release store at {path}: {result.stderr.decode(errors='replace').strip()}"
-            )
+            raise PublishError(f"cannot create a release store at {path}: {_one_line(result.stderr)}")
+
+
+def _one_line(stderr: bytes) -> str:
+    """git's complaint (a full disk, a folder we may not write) as one line."""
+    return "; ".join(line.strip() for line in stderr.decode(errors="replace").splitlines() if line.strip())
