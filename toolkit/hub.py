@@ -9,8 +9,8 @@ downloaded must match the checksum its listing gives (a damaged cache is fetched
 
 Each Hub operation has the toolkit's own patience: a connect and read timeout, and a deadline for
 the whole operation, retries included (`Patience`, settable through the environment); while it
-waits, a terminal is told so. Reads that fail for a passing reason (5xx, 429, the network) are
-retried a few times; only a real "repository not found" means a new repository. Writes are never
+waits, a terminal is told so. Reads that fail for a passing reason (5xx, 429, a refused or reset
+connection) are retried a few times, not one that timed out (the Hub held it a whole timeout); only a real "repository not found" means a new repository. Writes are never
 retried: a commit that may have landed is said to, and the next publish finishes it.
 """
 
@@ -119,7 +119,8 @@ class HubTarget:
                         f"cannot write {error.filename or 'into the Hub cache'} (HF_HOME) to {what} {self.repo_id}: "
                         f"{error.strerror}{_landed(what, before=True)}"
                     ) from None
-                if not last and not isinstance(error, hf.errors.OfflineModeIsEnabled):
+                held = isinstance(error, (_httpx().TimeoutException, TimeoutError))  # waited a whole timeout already
+                if not last and not held and not isinstance(error, hf.errors.OfflineModeIsEnabled):
                     time.sleep(_PAUSES[attempt])
                     continue
                 tries = f" (tried {attempt + 1} times)" if attempt else ""

@@ -175,9 +175,12 @@ class RequestHandler(BaseHTTPRequestHandler):
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(response.body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(response.body)
+        try:
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(response.body)
+        except OSError:  # the client gave up waiting
+            self.close_connection = True
 
     def _drip(self, response: Response) -> None:
         """Send the whole answer, status line first, one byte at a time (a Hub behind a
