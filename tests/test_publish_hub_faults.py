@@ -268,3 +268,14 @@ def test_a_publish_killed_between_its_commit_and_its_tag_is_finished_by_a_re_run
     run = cli("publish", data(second_edition()), "--repo", REPO)
     assert run.exit_code == 0 and run.stdout.startswith("finished v1.1.0")
     assert hub.tags(REPO)["v1.1.0"] == hub.head(REPO)
+
+
+def test_a_latest_version_damaged_on_the_hub_itself_is_one_line(data, hub, cli):
+    from huggingface_hub import HfApi
+
+    publish([data(first_edition())], REPO)
+    api = HfApi()
+    info = api.upload_file(path_or_fileobj=b"", path_in_repo="claim.schema.json", repo_id=REPO, repo_type="dataset")
+    api.create_tag(REPO, tag="v1.0.1", revision=info.oid, repo_type="dataset")
+    message = one_clear_line(cli("publish", data(second_edition()), "--repo", REPO))
+    assert f"v1.0.1 on {REPO} cannot be read to compare with" in message and "nothing was changed" in message

@@ -293,9 +293,16 @@ def _previous(where: Target, tags: dict[str, str], latest: Version | None):
         return None, None, None
     folder = where.fetch(tags[latest.tag], [*DATA_PATTERNS, SCHEMA_NAME, CHANGELOG_NAME])
     schema_file, changelog_file = folder / SCHEMA_NAME, folder / CHANGELOG_NAME
-    old_schema = json.loads(schema_file.read_text()) if schema_file.exists() else None
-    history = changelog_file.read_text(encoding="utf-8") if changelog_file.exists() else None
-    return read_table(folder), old_schema, history
+    try:
+        old_schema = json.loads(schema_file.read_text(encoding="utf-8")) if schema_file.exists() else None
+        history = changelog_file.read_text(encoding="utf-8") if changelog_file.exists() else None
+        return read_table(folder), old_schema, history
+    except (ValueError, pl.exceptions.PolarsError) as error:  # published damaged, by hand: never by publish
+        why = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise PublishError(
+            f"{latest.tag} on {where.name} cannot be read to compare with ({why}): its files are not as "
+            "claims publish wrote them (changed by hand?); nothing was changed"
+        ) from None
 
 
 def resolve(where: Target, revision: str | None) -> tuple[str, str]:
