@@ -279,3 +279,21 @@ def test_a_latest_version_damaged_on_the_hub_itself_is_one_line(data, hub, cli):
     api.create_tag(REPO, tag="v1.0.1", revision=info.oid, repo_type="dataset")
     message = one_clear_line(cli("publish", data(second_edition()), "--repo", REPO))
     assert f"v1.0.1 on {REPO} cannot be read to compare with" in message and "nothing was changed" in message
+
+
+def test_finish_tags_a_stopped_publish_whose_claims_are_gone(data, hub, cli):
+    from huggingface_hub import HfApi
+
+    publish([data(first_edition())], REPO)
+    run = cli("publish", data(second_edition()), "--repo", REPO, "--finish")
+    assert run.exit_code == 1 and f"nothing to finish on {REPO}: main is at v1.0.0" in run.stderr
+    hub.fail_next("create_tag", status=500)
+    cli("publish", data(second_edition()), "--repo", REPO)
+    landed = hub.head(REPO)
+    run = cli("publish", data(first_edition()), "--repo", REPO, "--finish")  # the edition that stopped is gone
+    assert run.exit_code == 0 and run.stdout == f"finished v1.1.0: tagged {landed}, which a stopped publish left on main without its tag\n"
+    assert hub.tags(REPO)["v1.1.0"] == landed
+    HfApi().upload_file(path_or_fileobj=b"notes", path_in_repo="notes.txt", repo_id=REPO, repo_type="dataset")
+    message = one_clear_line(cli("publish", data(second_edition()), "--repo", REPO, "--finish"))
+    assert "which is not a release stopped before its tag after v1.1.0" in message
+    assert set(hub.tags(REPO)) == {"v1.0.0", "v1.1.0"}

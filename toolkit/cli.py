@@ -290,6 +290,12 @@ def publish_command(
         False, "--allow-removals", help="Allow removing every claim or more than a tenth of the latest version's."
     ),
     private: bool = typer.Option(False, "--private", help="Create the Hub repository as private."),
+    finish: bool = typer.Option(
+        False,
+        "--finish",
+        help="Only finish a publish that stopped between its commit and its tag: tag main's commit as the "
+        "version it names. Nothing is built or uploaded.",
+    ),
     name: str | None = typer.Option(None, "--name", help="Dataset name (overrides claims.yaml pretty_name)."),
     license: str | None = typer.Option(None, "--license", help="License id, e.g. cc-by-4.0 (overrides claims.yaml)."),
     description: str | None = typer.Option(None, "--description", help="Description (overrides claims.yaml)."),
@@ -304,6 +310,10 @@ def publish_command(
     """
     from .errors import TooManyRemovals
 
+    if finish:
+        finished, commit = commands.finish(_paths(paths), repo)
+        typer.echo(f"finished {finished.tag}: tagged {commit}, which a stopped publish left on main without its tag")
+        return
     result = commands.publish(
         _paths(paths),
         repo,

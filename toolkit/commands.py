@@ -232,6 +232,18 @@ def publish(
     )
 
 
+def finish(dataset: Dataset | Paths | None = None, repo: str | None = None, *, token: str | None = None):
+    """`claims publish --finish`: tag the commit a publish stopped between its commit and its tag
+    left on main of `repo` (default: `repo_id` of claims.yaml), as the version it names."""
+    from .errors import UsageError
+    from .publishing import finish as tag_stopped
+
+    repo = repo or Dataset.of(dataset).config.repo_id
+    if not repo:
+        raise UsageError("say where to finish: --repo ORG/NAME (or a release store path), or repo_id in claims.yaml")
+    return tag_stopped(repo, token=token)
+
+
 def pull(
     target: str, out: str | os.PathLike, revision: str | None = None, *, force: bool = False, token: str | None = None
 ) -> ExportSummary:

@@ -219,8 +219,42 @@ def _untagged_refusal(where: Target, untagged: str, latest: Version, why: str) -
     return (
         f"main of {where.name} is at {untagged}, a commit after {latest.tag} that has no version tag: a publish "
         f"stopped between its commit and its tag, or one is running now; {why}, so nothing was changed. "
-        "Publish the claims of the stopped publish again to finish it (that tags its commit), then publish these"
+        f"Publish the claims of the stopped publish again to finish it (that tags its commit), or run "
+        f"`claims publish --repo {where.name} --finish` (that tags it as the version it names), then publish these"
     )
+
+
+def finish(target: str, *, token: str | None = None) -> tuple[Version, str]:
+    """Tag the commit that a publish stopped between its commit and its tag left on main, as the
+    version its changes.json names; nothing is built or uploaded. For when the claims of that
+    publish are gone: publishing them again does the same, after checking every file."""
+    where = open_target(target, token=token)
+    parent, tags = where.head(), where.tags()
+    latest = latest_version(tags)
+    if parent is None or (latest and tags[latest.tag] == parent):
+        raise PublishError(
+            f"nothing to finish on {where.name}: main is at {latest.tag if latest else 'no version'}; nothing was changed"
+        )
+    named = _names_a_version(where.fetch(parent, [CHANGES_NAME]) / CHANGES_NAME)
+    after = str(latest) if latest else None
+    if named is None or named[1] != after or named[0].tag in tags or (latest and not latest < named[0]):
+        raise PublishConflict(
+            f"main of {where.name} is at {parent}, which is not a release stopped before its tag after "
+            f"{latest.tag if latest else 'nothing'} (its changes.json names no version following it); "
+            "nothing was changed"
+        )
+    where.tag(parent, named[0].tag, f"Release {named[0]}")
+    return named[0], parent
+
+
+def _names_a_version(changes: Path) -> tuple[Version, str | None] | None:
+    """(version, previous) named by a release's changes.json, if it is one."""
+    try:
+        document = json.loads(changes.read_text(encoding="utf-8"))
+        previous = document.get("previous")
+        return Version.parse(str(document["version"])), str(previous) if previous else None
+    except (OSError, ValueError, KeyError, AttributeError, UsageError):
+        return None
 
 
 def _removals_unseen(
