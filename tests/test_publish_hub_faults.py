@@ -297,3 +297,15 @@ def test_finish_tags_a_stopped_publish_whose_claims_are_gone(data, hub, cli):
     message = one_clear_line(cli("publish", data(second_edition()), "--repo", REPO, "--finish"))
     assert "which is not a release stopped before its tag after v1.1.0" in message
     assert set(hub.tags(REPO)) == {"v1.0.0", "v1.1.0"}
+
+
+def test_a_process_given_up_on_a_dripping_download_ends_without_waiting_for_the_drip(data, hub, monkeypatch):
+    """The download runs in huggingface_hub's own worker threads, which the interpreter waits for
+    at exit: their connections are closed at the deadline, so `claims` ends then, not when the
+    drip does (the test Hub drips for up to 60 s)."""
+    publish([data(first_edition())], REPO)
+    hub.fail_next("resolve", status=None, drip=0.5, times=10)
+    claims = os.path.join(os.path.dirname(sys.executable), "claims")
+    run = subprocess.run([claims, "publish", str(data(second_edition())), "--repo", REPO], capture_output=True,
+                         text=True, timeout=40, env={**os.environ, "CLAIMS_HUB_DEADLINE": "3", "CLAIMS_HUB_TIMEOUT": "2"})
+    assert run.returncode == 1 and "did not finish when asked to download" in run.stderr

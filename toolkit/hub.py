@@ -178,6 +178,7 @@ class HubTarget:
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()
         if worker.is_alive():
+            _hf().utils.close_session()  # its connections closed: the abandoned reads end at their next byte
             raise _Overdue()
         if "error" in outcome:
             raise outcome["error"]
