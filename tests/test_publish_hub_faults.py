@@ -10,6 +10,7 @@ import pty
 import select
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -32,11 +33,29 @@ NOT_THE_API = [
 
 
 @pytest.fixture(autouse=True)
-def short_patience(monkeypatch):
-    """Short timeouts of the toolkit's own, so that a held or dripping answer is given up quickly."""
+def patience(monkeypatch):
+    """No pauses between attempts, and a patience that a busy machine never exhausts; the tests
+    of holds and drips set short ones (`impatient`)."""
     monkeypatch.setattr("toolkit.hub._PAUSES", (0, 0))
-    monkeypatch.setenv("CLAIMS_HUB_TIMEOUT", "0.5")
-    monkeypatch.setenv("CLAIMS_HUB_DEADLINE", "3")
+    monkeypatch.setenv("CLAIMS_HUB_TIMEOUT", "20")
+    monkeypatch.setenv("CLAIMS_HUB_DEADLINE", "120")
+
+
+def impatient(monkeypatch, timeout: float = 20, deadline: float = 120) -> None:
+    monkeypatch.setenv("CLAIMS_HUB_TIMEOUT", str(timeout))
+    monkeypatch.setenv("CLAIMS_HUB_DEADLINE", str(deadline))
+
+
+@pytest.fixture
+def settled(hub):
+    """The test Hub, calmed at the end of the test and every Hub call the toolkit gave up on
+    (its thread left to huggingface_hub's own retries) waited for, before the server stops: such
+    a call reconnecting to a stopped server would close the shared client under the next test."""
+    yield hub
+    hub.calm()
+    for thread in threading.enumerate():
+        if thread.name == "claims-hub":
+            thread.join(timeout=60)
 
 
 def one_clear_line(run) -> str:
@@ -99,8 +118,9 @@ def test_redacted_masks_user_password_and_query_values():
     assert redacted("https://huggingface.co") == "https://huggingface.co"
 
 
-def test_a_hub_that_holds_every_request_is_given_up_with_the_reads_timeout(data, hub, cli):
+def test_a_hub_that_holds_every_request_is_given_up_with_the_reads_timeout(data, hub, cli, monkeypatch):
     publish([data(first_edition())], REPO)
+    impatient(monkeypatch, timeout=0.5)
     hub.clear_log()
     hub.fail_next("refs", status=None, hold=60, times=3)
     started = time.monotonic()
@@ -111,23 +131,25 @@ def test_a_hub_that_holds_every_request_is_given_up_with_the_reads_timeout(data,
     assert set(hub.tags(REPO)) == {"v1.0.0"}
 
 
-def test_a_hub_that_drips_its_answer_is_given_up_at_the_deadline(data, hub, cli):
+def test_a_hub_that_drips_its_answer_is_given_up_at_the_deadline(data, hub, settled, cli, monkeypatch):
     publish([data(first_edition())], REPO)
-    hub.fail_next("refs", status=None, drip=0.05, times=3)  # each byte within the read timeout
+    impatient(monkeypatch, deadline=4)
+    hub.fail_next("refs", status=None, drip=0.1, times=3)  # each byte within the read timeout: 30 s in all
     message = one_clear_line(cli("publish", data(second_edition()), "--repo", REPO))
-    assert f"did not finish when asked to list the versions of {REPO} within 3 s (CLAIMS_HUB_DEADLINE)" in message
+    assert f"did not finish when asked to list the versions of {REPO} within 4 s (CLAIMS_HUB_DEADLINE)" in message
     assert set(hub.tags(REPO)) == {"v1.0.0"}
 
 
 def test_a_slow_but_steady_hub_is_waited_for(data, hub):
     publish([data(first_edition())], REPO)
-    hub.fail_next("refs", status=None, hold=0.3, times=2)  # under the read timeout: an answer, late
+    hub.fail_next("refs", status=None, hold=1, times=2)  # under the read timeout: an answer, late
     assert str(publish([data(second_edition())], REPO).version) == "1.1.0"
 
 
-def test_a_commit_whose_deadline_passed_says_it_may_have_landed(data, hub, cli):
+def test_a_commit_whose_deadline_passed_says_it_may_have_landed(data, hub, settled, cli, monkeypatch):
     publish([data(first_edition())], REPO)
-    hub.fail_next("commit", status=None, drip=0.05, apply=True)
+    impatient(monkeypatch, deadline=8)
+    hub.fail_next("commit", status=None, drip=0.1, apply=True)
     message = one_clear_line(cli("publish", data(second_edition()), "--repo", REPO))
     assert "did not finish when asked to commit to" in message and "the commit may have landed" in message
 
@@ -170,9 +192,10 @@ def test_waiting_for_the_hub_is_shown_on_a_terminal(data, hub, tmp_path):
     assert shown.endswith(b"\r\x1b[K"), "the waiting line is cleared"
 
 
-def test_the_deadline_error_is_the_toolkit_s_own(data, hub):
+def test_the_deadline_error_is_the_toolkit_s_own(data, hub, settled, monkeypatch):
     publish([data(first_edition())], REPO)
-    hub.fail_next("tree", status=None, drip=0.05, times=3)
+    impatient(monkeypatch, deadline=4)
+    hub.fail_next("tree", status=None, drip=0.1, times=3)
     with pytest.raises(HubUnavailable, match="did not finish"):
         publish([data(second_edition())], REPO)
 
@@ -307,5 +330,5 @@ def test_a_process_given_up_on_a_dripping_download_ends_without_waiting_for_the_
     hub.fail_next("resolve", status=None, drip=0.5, times=10)
     claims = os.path.join(os.path.dirname(sys.executable), "claims")
     run = subprocess.run([claims, "publish", str(data(second_edition())), "--repo", REPO], capture_output=True,
-                         text=True, timeout=40, env={**os.environ, "CLAIMS_HUB_DEADLINE": "3", "CLAIMS_HUB_TIMEOUT": "2"})
+                         text=True, timeout=40, env={**os.environ, "CLAIMS_HUB_DEADLINE": "6", "CLAIMS_HUB_TIMEOUT": "3"})
     assert run.returncode == 1 and "did not finish when asked to download" in run.stderr

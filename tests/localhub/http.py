@@ -164,8 +164,7 @@ class RequestHandler(BaseHTTPRequestHandler):
     def _handle(self) -> None:
         parts = urlsplit(self.path)
         response = self.local_hub.dispatch(self.command, parts.path, parts.query, self.headers, self._read_body())
-        stopping = self.local_hub.stopping
-        if response.hold and stopping.wait(min(response.hold, MAX_DELAY)):
+        if response.hold and self.local_hub.waking.wait(min(response.hold, MAX_DELAY)):
             self.close_connection = True
             return
         if response.drip:
@@ -192,7 +191,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         answer = head.encode() + (response.body if self.command != "HEAD" else b"")
         started = time.monotonic()
         for byte in answer:
-            if self.local_hub.stopping.wait(response.drip) or time.monotonic() - started > MAX_DELAY:
+            if self.local_hub.waking.wait(response.drip) or time.monotonic() - started > MAX_DELAY:
                 return
             try:
                 self.wfile.write(bytes([byte]))
