@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO := .demo
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,13 @@ test: $(STAMP)
 	$(BIN)/ruff format --check toolkit
 	$(BIN)/mypy
 	HF_HUB_OFFLINE=0 $(BIN)/python -m pytest -q
+
+# The release files: an sdist and a wheel in dist/, checked as PyPI will check them. The release
+# workflow (.github/workflows/release.yml) runs the same two commands on a `v*` tag.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
 
 # Bytecode compiled first: this machine sets PYTHONDONTWRITEBYTECODE, so every `claims` run
 # would compile the toolkit again (30 ms), which `pip install` of a release does once.

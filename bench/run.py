@@ -30,7 +30,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-import generate  # noqa: E402 - bench/ is not a package
+import factcheck  # noqa: E402 - bench/ is not a package
+import generate  # noqa: E402
 
 BIN = Path(sys.executable).parent
 CLAIMS = BIN / "claims"
@@ -320,11 +321,13 @@ def main() -> None:
     parser.add_argument("--with-3m", action="store_true", help="add 3,000,000 records to the scaling row")
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each validate command (the median is kept)")
-    parser.add_argument("--skip", default="", help="comma-separated workloads to skip: jsonl,custom,yaml,json,changed,build,stats,install,scaling")
+    parser.add_argument("--skip", default="", help="comma-separated workloads to skip: jsonl,custom,yaml,json,changed,build,stats,install,scaling,factcheck")
+    parser.add_argument("--factcheck-items", type=int, default=240_000, help="items in the Fact Check API dump of the daily pipeline")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     args = parser.parse_args()
     if args.quick:
         args.records, args.files, args.baseline_records, args.scaling = 50_000, 1_000, 5_000, "10000,50000"
+        args.factcheck_items = 10_000
     scaling = sorted({int(n) for n in args.scaling.split(",") if n} | {args.records} | ({3_000_000} if args.with_3m else set()))
     skip = set(filter(None, args.skip.split(",")))
 
@@ -435,6 +438,11 @@ def main() -> None:
                       "exit": built.returncode},
         }
         shutil.rmtree(target, ignore_errors=True)
+
+    if "factcheck" not in skip:
+        print(f"daily pipeline: {args.factcheck_items:,} Fact Check API items, then the next day's dump", flush=True)
+        work["factcheck"] = factcheck.pipeline(args.factcheck_items, OUT / "factcheck")
+        shutil.rmtree(OUT / "factcheck", ignore_errors=True)
 
     if "install" not in skip:
         print("install: the light install (validation alone) in a fresh venv, against check-jsonschema", flush=True)
@@ -554,6 +562,26 @@ def table(results: dict) -> str:
             f"claims build: {b['wall_s']:.2f} s{_median(b)}",
             f"{w['wall_s'] / b['wall_s']:.2f}x build's time", "< build", mark(ok and w["wall_s"] < b["wall_s"]),
         ))
+    if "factcheck" in work:
+        w = work["factcheck"]
+        for number, day in enumerate(w["days"], 1):
+            steps = ", ".join(f"{step} {day[step]:.1f} s" for step in ("import", "validate", "build", "publish") if step in day)
+            ratio = day["import"] / day["validate"] if "validate" in day else float("inf")
+            rows.append((
+                f"day {number}: {w['corpus']['items']:,} Fact Check API items (import, validate, build, publish)",
+                f"{day['total']:.1f} s ({steps})" + (f"; FAILED {day['failed']}" if "failed" in day else ""),
+                f"claims validate on the imported records: {day.get('validate', 0):.1f} s",
+                f"import {ratio:.1f}x validate", "<2 min; import <=5x validate",
+                mark("failed" not in day and day["total"] < 120 and ratio <= 5),
+            ))
+        if "changes" in w:
+            c, made = w["changes"], w["corpus"]
+            rows.append((
+                "  day 2's published changes",
+                f"{c['added']:,} added, {c['removed']:,} removed, {c['changed']:,} changed",
+                f"made: {made['new']:,} new, {made['gone']:,} gone, {made['rerated']:,} re-rated",
+                "", "equal (every unchanged id kept)", mark(w["exact"]),
+            ))
     if "install" in work:
         ours, theirs = work["install"]["ours"], work["install"]["baseline"]
         ratios = {key: ours[key] / theirs[key] for key in ("packages", "disk_mb", "seconds")}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,11 +48,21 @@ class Run:
 def cli():
     runner = CliRunner()
 
-    def run(*args: str) -> Run:
-        result = runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+    def run(*args: str, input: str | None = None) -> Run:
+        result = runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
         return Run(result.exit_code, result.stdout, result.stderr)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def built_wheel(tmp_path_factory) -> Path:
+    """The toolkit's wheel, built from this checkout as `make dist` builds it (hatchling, no
+    network: the build backend of the test environment)."""
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
+                   check=True, capture_output=True)
+    return next(out.glob("claims_toolkit-*.whl"))
 
 
 @pytest.fixture
@@ -78,7 +90,22 @@ def hub(monkeypatch, tmp_path):
         configure_hf_clients(monkeypatch, server.endpoint, server.token, tmp_path / "hf_home")
         yield server
         assert server.server_errors == []
+    _no_hub_work_left()
     assert blocked == []
+
+
+def _no_hub_work_left() -> None:
+    """Each test starts with no Hub work of an earlier one: a worker the toolkit gave up at its
+    deadline may still be retrying on the shared client, and once the server stopped, ends."""
+    import threading
+    import time
+
+    import huggingface_hub
+
+    ends = time.monotonic() + 60
+    while time.monotonic() < ends and any(t.name == "claims-hub" for t in threading.enumerate()):
+        time.sleep(0.05)
+    huggingface_hub.close_session()
 
 
 @pytest.fixture

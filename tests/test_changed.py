@@ -75,6 +75,13 @@ def test_changed_since_reports_the_changes_of_a_branch(repo):
     unknown = claims("validate", "--changed-since", "no-such-branch", cwd=repo)
     assert unknown.returncode == 2 and "no-such-branch" in unknown.stderr and "fetch-depth" in unknown.stderr
     assert claims("validate", "--changed-since", "main", "claims", cwd=repo).returncode == 2
+    # In Actions (--format github) a usage problem is an annotation too, not only a line in the log.
+    annotated = claims("validate", "--changed-since", "no-such-branch", "--format", "github", cwd=repo)
+    assert annotated.returncode == 2
+    assert annotated.stdout.startswith("::error title=claims::") and "no-such-branch" in annotated.stdout
+    both = claims("validate", "--changed-since", "main", "claims", "--format", "github", cwd=repo)
+    assert both.returncode == 2 and both.stdout.startswith("::error title=claims::")
+    assert "give no paths with it" in both.stdout
 
 
 def test_github_format_puts_changed_files_first_and_writes_the_step_summary(repo, tmp_path):

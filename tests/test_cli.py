@@ -7,6 +7,9 @@ from importlib.metadata import version
 
 import pytest
 
+import yaml
+
+from conftest import FIXTURES, valid_record
 from toolkit.cli import app
 
 
@@ -95,3 +98,83 @@ def test_validate_reads_standard_input_as_dash(tmp_path):
     assert bad.returncode == 1 and b"-:2:9: error: the text 'nope' is not a status" in bad.stdout
     twice = validate(CLAIMS / "washington.json", "-", given=(CLAIMS / "washington.json").read_bytes())
     assert b"is used again at -:3:11 [duplicate-id]" in twice.stdout
+
+
+COMMANDS = [c.name or c.callback.__name__ for c in app.registered_commands]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_takes_quiet(cli, command):
+    assert "--quiet" in cli(command, "--help").stdout and "-q" in cli(command, "--help").stdout
+
+
+def test_quiet_leaves_only_errors(cli, tmp_path, write):
+    """-q: nothing on success; a failed validation prints its errors (no warnings, no summary)."""
+    assert cli("validate", FIXTURES, "-q").stdout == ""
+    assert cli("build", FIXTURES, "--out", tmp_path / "built", "-q").stdout == ""
+    assert (tmp_path / "built" / "README.md").is_file()
+    bad = write("claims/bad.yaml", "id: x\nstatus: nope\n")
+    run = cli("validate", bad, "-q")
+    assert run.exit_code == 1
+    lines = run.stdout.splitlines()
+    assert lines and all(": error: " in line for line in lines) and "FAILED" not in run.stdout
+    assert cli("build", bad, "--out", tmp_path / "again", "--quiet").stdout.splitlines() == lines
+
+
+def test_export_to_standard_output(cli, tmp_path):
+    """`--out -` writes the export to standard output, the message to stderr; no file named `-`."""
+    import io
+    import subprocess
+
+    import polars as pl
+
+    from desk import CLAIMS, claims
+
+    csv = claims("export", str(FIXTURES), "--format", "csv", "--out", "-", cwd=tmp_path)
+    assert csv.returncode == 0, csv.stderr
+    assert csv.stdout.startswith("id,speaker,") and csv.stdout.count("\n") == 15
+    assert csv.stderr == "wrote 14 claims to -\n" and not (tmp_path / "-").exists()
+    parquet = subprocess.run([str(CLAIMS), "export", str(FIXTURES), "--format", "parquet", "--out", "-", "-q"],
+                             capture_output=True, cwd=tmp_path)
+
+    assert parquet.stderr == b"" and pl.read_parquet(io.BytesIO(parquet.stdout)).height == 14
+
+
+def test_fmt_formats_standard_input_to_standard_output(cli):
+    run = cli("fmt", "-", input='status: true\ndate: 2018-12-04\nid: abc-def\n')
+    assert run.exit_code == 0 and run.stdout == 'id: abc-def\ndate: "2018-12-04"\nstatus: "true"\n'
+    json_run = cli("fmt", "-", input='{"status": "true", "id": "abc-def"}')
+    assert json_run.stdout == '{\n  "id": "abc-def",\n  "status": "true"\n}\n'
+    assert cli("fmt", "-", "--check", input='id: abc-def\n').exit_code == 0
+    assert cli("fmt", "-", "--check", input='status: true\nid: abc-def\n').exit_code == 1
+    broken = cli("fmt", "-", input="a: [\n")
+    assert broken.exit_code == 1 and broken.stderr.startswith("claims: cannot format -:") and broken.stdout == ""
+
+
+def test_every_command_that_finds_files_takes_exclude(cli, tmp_path, write, monkeypatch):
+    """--exclude (declared once, for every command with PATHs) passes over what it matches: a
+    broken draft stops none of them."""
+    import inspect
+
+    finding = [c.name or c.callback.__name__ for c in app.registered_commands
+               if "paths" in inspect.signature(c.callback).parameters]
+    assert set(finding) >= {"validate", "build", "export", "stats", "publish", "fmt", "migrate"}
+    assert all("--exclude" in cli(c, "--help").stdout for c in finding)
+    assert "--exclude" not in cli("new", "--help").stdout
+    write("claims/a.yaml", yaml.safe_dump(valid_record(), sort_keys=False))
+    write("claims/drafts/broken.yaml", "id: x\nstatus: [\n")
+    write("claims.yaml", "license: cc-by-4.0\n")
+    monkeypatch.chdir(tmp_path)
+    runs = {
+        "validate": cli("validate", "--exclude", "drafts"),
+        "build": cli("build", "--out", "built", "--exclude", "drafts"),
+        "export": cli("export", "--format", "jsonl", "--out", "-", "--exclude", "drafts", "-q"),
+        "stats": cli("stats", "--exclude", "drafts"),
+        "publish": cli("publish", "--repo", "./store", "--dry-run", "--exclude", "drafts"),
+        "fmt": cli("fmt", "--exclude", "drafts"),  # a.yaml is formatted, the broken draft never read
+        "migrate": cli("migrate", "--check", "--exclude", "drafts"),
+    }
+    assert {name: run.exit_code for name, run in runs.items()} == dict.fromkeys(runs, 0), {
+        name: run.stderr for name, run in runs.items() if run.exit_code}
+    assert cli("validate").exit_code == 1 and cli("build", "--out", "again").exit_code == 1
+    assert json.loads(runs["export"].stdout)["id"] == "bolton-commitments-not-lived-up"

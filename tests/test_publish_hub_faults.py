@@ -332,3 +332,19 @@ def test_a_process_given_up_on_a_dripping_download_ends_without_waiting_for_the_
     run = subprocess.run([claims, "publish", str(data(second_edition())), "--repo", REPO], capture_output=True,
                          text=True, timeout=40, env={**os.environ, "CLAIMS_HUB_DEADLINE": "6", "CLAIMS_HUB_TIMEOUT": "3"})
     assert run.returncode == 1 and "did not finish when asked to download" in run.stderr
+
+
+def test_a_given_up_operation_sends_no_other_request(data, hub, monkeypatch):
+    """Regression: a worker given up at its deadline went on in the background with the Hub
+    client's own retries (23 s here) on the client later operations share, and now and then broke
+    the next test's publish ("Bad file descriptor"). Given up, it sends no other request."""
+    publish([data(first_edition())], REPO)
+    impatient(monkeypatch, timeout=2, deadline=3)
+    hub.fail_next("tree", status=None, drip=0.05, times=3)
+    with pytest.raises(HubUnavailable, match="did not finish"):
+        publish([data(second_edition())], REPO)
+    hub.stop()  # its answer ends: a worker still at work would retry, against a closed port
+    ends = time.monotonic() + 10
+    while any(t.name == "claims-hub" for t in threading.enumerate()) and time.monotonic() < ends:
+        time.sleep(0.05)
+    assert not [t for t in threading.enumerate() if t.name == "claims-hub"], "the given-up worker still runs"

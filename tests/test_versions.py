@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+import yaml
+
+from conftest import FIXTURES, valid_record
 
 from toolkit.errors import UsageError
 from toolkit.versions import Version, changelog, changelog_entry, compare_schemas, diff, next_version
@@ -59,6 +62,28 @@ def test_next_version_rules():
     with pytest.raises(UsageError):
         Version.parse("1.4")
     assert sorted([Version(1, 10, 0), Version(1, 9, 9), Version(2, 0, 0)])[0] == Version(1, 9, 9)
+
+
+def test_pre_releases_are_versions(tmp_path, cli):
+    """`v2.0.0-rc.1` is a version (semver 2.0.0, read by `semver`): before 2.0.0, after 1.x; a
+    bump from it releases it at its level; `--version 2.0.0-rc.1` publishes it and loads back."""
+    rc = Version.parse("v2.0.0-rc.1")
+    assert (str(rc), rc.tag, rc.prerelease) == ("2.0.0-rc.1", "v2.0.0-rc.1", "rc.1")
+    assert Version(1, 9, 9) < rc < Version.parse("2.0.0-rc.2") < Version(2, 0, 0)
+    assert Version.from_tag("v2.0.0-rc.1") == rc and Version.from_tag("2.0.0") is None
+    assert rc.bump("major") == Version(2, 0, 0) and rc.bump("patch") == Version(2, 0, 0)
+    assert Version.parse("1.3.0-beta").bump("minor") == Version(1, 3, 0)
+    assert Version.parse("1.3.1-beta").bump("minor") == Version(1, 4, 0)
+    for wrong in ("2.0.0-", "2.0.0+build.5", "v2", "2.0.0-rc..1"):
+        with pytest.raises(UsageError):
+            Version.parse(wrong)
+    store = tmp_path / "store"
+    assert cli("publish", FIXTURES, "--repo", store, "--version", "2.0.0-rc.1").exit_code == 0
+    (tmp_path / "more.yaml").write_text(yaml.safe_dump(valid_record(id="a-new-one", claim="Another one.")))
+    run = cli("publish", FIXTURES, tmp_path / "more.yaml", "--repo", store)
+    assert run.exit_code == 0, run.stderr
+    assert "published v2.0.0 to" in run.stdout and "(after v2.0.0-rc.1)" in run.stdout
+    assert cli("pull", store, "--revision", "v2.0.0-rc.1", "--out", tmp_path / "rc.csv").exit_code == 0
 
 
 def test_changelog_keeps_every_version():

@@ -20,6 +20,7 @@ from .dataset import Dataset, Paths
 from .errors import ValidationFailed
 from .files import write_parquet, write_text
 from .outputs import build_folder
+from .provenance import Origin
 from .records import ValidationResult
 from .schema import SCHEMA_NAME, ClaimSchema
 from .table import BuildReport, frame_of, input_columns, merge
@@ -131,6 +132,7 @@ def write_folder(
     history: str | None = None,
     force: bool = False,
     mark: bool = True,
+    origin: Origin | None = None,
 ) -> list[str]:
     """Write the publishable folder (shards, card, changelog, schema, build report); returns the
     paths written, relative to it. Unpublished builds get an "unreleased" card and changelog.
@@ -156,6 +158,7 @@ def write_folder(
             version=version,
             changelog_entry=entry,
             num_bytes=num_bytes,
+            origin=origin,
         )
         write_text(out / CARD_NAME, card)
         write_text(out / CHANGELOG_NAME, changelog(history, entry or "## Unreleased\n"))

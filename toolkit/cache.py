@@ -78,12 +78,9 @@ def _key(data: bytes) -> int:
 def key(schema_text: str, today: str) -> str:
     """What every entry depends on besides the file: the toolkit (version and code), the schema
     and the day."""
-    from importlib.metadata import PackageNotFoundError, version
+    from .distribution import installed_version
 
-    try:
-        release = version("claims-toolkit")
-    except PackageNotFoundError:
-        release = "unknown"
+    release = installed_version()
     package = Path(__file__).resolve().parent
     code = sorted(
         (os.fspath(p.relative_to(package)), p.stat().st_size, p.stat().st_mtime_ns) for p in package.rglob("*.py")

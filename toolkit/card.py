@@ -15,6 +15,7 @@ from huggingface_hub import DatasetCard, DatasetCardData
 from .columns import BUILT
 from .config import DatasetConfig
 from .errors import UsageError
+from .provenance import Origin
 from .schema import ClaimSchema
 from .vocabulary import STATUSES
 
@@ -76,6 +77,17 @@ def desk_sections(config: DatasetConfig) -> str:
         raise UsageError(f"{config.card}: cannot read the card sections named in claims.yaml: {error}") from None
 
 
+def _provenance(config: DatasetConfig, origin: Origin | None) -> str:
+    """Who curated the dataset, and when and from what this version was released."""
+    publisher = dict(config.publisher)
+    name = publisher.get("name")
+    curator = f"[{name}]({publisher['url']})" if name and publisher.get("url") else name
+    lines = [f"Curated by {curator}." if curator else "Curator not named (publisher in claims.yaml)."]
+    if origin is not None:
+        lines.append(f"Released on {origin.date} from {origin.describe()} of the curators' repository.")
+    return " ".join(lines) + "\n\n"
+
+
 def _markdown_table(header: list[str], rows: Sequence[Sequence[object]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
     lines += ["| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |" for row in rows]
@@ -126,8 +138,10 @@ def render_card(
     version: str | None,
     changelog_entry: str | None,
     num_bytes: int,
+    origin: Origin | None = None,
 ) -> str:
-    """The whole README.md, deterministic for the same inputs."""
+    """The whole README.md, deterministic for the same inputs (a published version's `origin`,
+    its day and commit, among them)."""
     revision = f"v{version}" if version else "main"
     load = f"""```python
 from datasets import load_dataset
@@ -159,7 +173,7 @@ Or with the toolkit: `claims pull {repo_id} --revision {revision} --out claims.c
 **Version {version or "unreleased"}** ({table.height:,} claims). Every version is a tag (`v1.0.0`, ...) of this repository:
 load a version by its tag and you get exactly the rows published under it.
 
-{desk_sections(config)}## What a record is
+{_provenance(config, origin)}{desk_sections(config)}## What a record is
 
 One row is one claim: who said it, what was said, when, and where its fact-check stands, with the
 sources that back it. Records are validated against `claim.schema.json` (JSON Schema 2020-12), which is

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from . import commands, report
+from . import commands, options, report
 from .dataset import Dataset
 from .errors import ClaimsError
 from .options import (
@@ -22,6 +22,7 @@ from .options import (
     SchemaOption,
     SpeakersOption,
     TargetArgument,
+    with_shared,
 )
 
 app = typer.Typer(
@@ -58,24 +59,28 @@ def command(function: Callable | None = None, *, name: str | None = None) -> Cal
         return functools.partial(command, name=name)
 
     @functools.wraps(function)
-    def run(*args, **kwargs):
+    def run(*args, quiet: bool = False, exclude: list[str] | None = None, **kwargs):
         try:
-            return function(*args, **kwargs)
+            with report.quiet_output(quiet), options.excluding(exclude):
+                return function(*args, **kwargs)
         except BrokenPipeError:  # the reader went away (`claims ... | head`): nothing more to say
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit either
             raise typer.Exit(141) from None
-        except (ClaimsError, ModuleNotFoundError, OSError) as error:
-            said = report.failure(error, name or function.__name__)
-            if said is None:
-                raise
-            _say(said[0])
-            raise typer.Exit(said[1]) from None
+        except (ClaimsError, ModuleNotFoundError, OSError, typer.BadParameter) as error:
+            github = kwargs.get("output_format") == "github"  # a usage problem is an annotation too
+            lines, code = report.failure(error, name or run.__name__, quiet=quiet, github=github)
+            _say(lines)
+            raise error if code is None else typer.Exit(code) from None
 
-    return app.command(name=name)(run)
+    return app.command(name=name)(with_shared(run, function))  # -q everywhere, --exclude where files are found
 
 
 def _paths(paths: list[Path] | None) -> list[str]:
     return [str(p) for p in paths] if paths else ["."]
+
+
+def _dataset(paths: list[Path] | None, **settings) -> Dataset:  # the PATHs' dataset, less --exclude's globs
+    return Dataset.open(_paths(paths), exclude=options.excluded(), **settings)
 
 
 @command(name="validate")
@@ -88,12 +93,6 @@ def validate_command(
         "--max-problems",
         min=0,
         help="Text format: show this many problems and count the rest (json and github list all).",
-    ),
-    exclude: list[str] | None = typer.Option(
-        None,
-        "--exclude",
-        metavar="GLOB",
-        help="Pass over files and folders matching GLOB (relative to here; repeatable).",
     ),
     dataset: bool = typer.Option(
         False,
@@ -132,12 +131,12 @@ def validate_command(
         raise typer.BadParameter(
             "checks the files changed in the whole dataset: give no paths with it", param_hint="--changed-since"
         )
-    desk = Dataset.open(_paths(paths), schema=schema, exclude=exclude or ())
+    desk = _dataset(paths, schema=schema)
     _say(report.Line(line, err=True) for line in (report.settings_lines(desk) if verbose else ()))
     with report.progress("validating") as on_file:
         result = commands.validate(desk, within=dataset, changed_since=changed_since, on_file=on_file)
     _say(report.validated(result, desk, verbose=verbose, within=dataset, changed=changed_since is not None))
-    sys.stdout.write(report.render(result, output_format, max_problems=max_problems, first=result.reported))
+    report.product().write(report.render(result, output_format, max_problems=max_problems, first=result.reported))
     if output_format == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
             summary.write(report.step_summary(result, first=result.reported))
@@ -170,7 +169,7 @@ def build_command(
 
     Example: claims build claims/ --out build/
     """
-    desk = Dataset.open(_paths(paths), schema=schema, speakers=speakers)
+    desk = _dataset(paths, schema=schema, speakers=speakers)
     _say(report.built(commands.build(desk, out, strict=strict, force=force), out, desk))
 
 
@@ -178,7 +177,7 @@ def build_command(
 def export_command(
     paths: list[Path] | None = PathsArgument,
     output_format: ExportFormat = typer.Option(..., "--format", "-f", help="What to write."),
-    out: Path = typer.Option(..., "--out", "-o", help="File to write (replaced only with --force; never an input)."),
+    out: Path = typer.Option(..., "--out", "-o", help="File to write (- for stdout); replaced only with --force."),
     schema: Path | None = SchemaOption,
     speakers: Path | None = SpeakersOption,
     bom: bool = typer.Option(False, "--bom", help="CSV only: start with the UTF-8 byte-order mark Excel needs."),
@@ -194,8 +193,9 @@ def export_command(
 
     Example: claims export claims/ --format csv --out claims.csv
     """
-    desk = Dataset.open(_paths(paths), schema=schema, speakers=speakers)
-    summary = commands.export(desk, output_format.value, out, bom=bom, all_reviews=all_reviews, force=force)
+    desk = _dataset(paths, schema=schema, speakers=speakers)
+    with report.written_to(out) as path:  # `--out -`: standard output
+        summary = commands.export(desk, output_format.value, path, bom=bom, all_reviews=all_reviews, force=force)
     _say(report.exported(summary, out))
 
 
@@ -268,7 +268,7 @@ def stats_command(
 
     from .counting import plot_stats, render_stats
 
-    counts = commands.stats(_paths(paths), schema=schema, speakers=speakers)
+    counts = commands.stats(_dataset(paths, schema=schema, speakers=speakers))
     Console().print(render_stats(counts, top=top or None))
     if plot:
         plot_stats(counts, plot)
@@ -315,9 +315,8 @@ def publish_command(
         typer.echo(f"finished {finished.tag}: tagged {commit}, which a stopped publish left on main without its tag")
         return
     result = commands.publish(
-        _paths(paths),
+        _dataset(paths, schema=schema),
         repo,
-        schema=schema,
         settings=commands.Settings(name, license, description, citation),
         bump=bump,
         version=version,
@@ -366,14 +365,17 @@ def fmt(
     check: bool = CheckOption,
     schema: Path | None = SchemaOption,
 ) -> None:
-    """Rewrite YAML and JSON claim files in canonical form: the schema's key order, dates as
-    YYYY-MM-DD, text quoted wherever a YAML tool could read it as something else; comments kept.
+    """Rewrite claim files in canonical form (key order, YYYY-MM-DD, quoted where read otherwise; comments kept).
 
     Example: claims fmt claims/ --check
     """
-    from .fmt import format_paths
+    from .fmt import format_paths, format_unnamed
 
-    result = format_paths(Dataset.open(_paths(paths), schema=schema), check=check)
+    if _paths(paths) == ["-"]:  # standard input to standard output (an editor's format-on-save)
+        formatted = format_unnamed(text := sys.stdin.read(), Dataset.open(["."], schema=schema).schema)
+        report.product().write("" if check else formatted)
+        raise typer.Exit(1 if check and formatted != text else 0)
+    result = format_paths(_dataset(paths, schema=schema), check=check)
     _say(report.formatted(result, check=check))
     raise typer.Exit(1 if result.failed or (check and result.changed) else 0)
 
@@ -390,8 +392,9 @@ def migrate(
     """
     from .migrate import migrate_paths
 
-    result = migrate_paths(Dataset.open(_paths(paths)), check=check)
-    _say(report.migrated(result, check=check))
+    desk = _dataset(paths)
+    result = migrate_paths(desk, check=check)
+    _say(report.migrated(result, check=check, schema=None if check else commands.schema_in_step(desk)))
     raise typer.Exit(1 if result.failed or (check and result.migrated) else 0)
 
 
@@ -412,18 +415,8 @@ def new(
 
     Example: claims new --speaker "John Bolton" --claim "They have not lived up to it." --date 2018-12-04 --status true --source https://example.org/a
     """
-    from .errors import UsageError
-
-    asked = {"speaker": speaker, "claim": claim, "date": date, "status": status, "source": source}
-    missing = [name for name, value in asked.items() if not value]
-    if missing and not sys.stdin.isatty():
-        raise UsageError(f"missing {', '.join('--' + name for name in missing)} (or run it at a terminal to be asked)")
-    answers: dict[str, str] = {
-        name: value or typer.prompt(name, default="unverified" if name == "status" else None)
-        for name, value in asked.items()
-    }  # asks for the missing ones, in order
-    written = commands.new(["."], schema=schema, folder=folder, **answers)
-    typer.echo(str(written.path))
+    answers = {"speaker": speaker, "claim": claim, "date": date, "status": status, "source": source}
+    typer.echo(str(commands.new(["."], schema=schema, folder=folder, ask=options.asker(), **answers).path))
 
 
 @command
@@ -432,28 +425,35 @@ def init(
         Path("."), help="Folder for the new data repository (missing, or without the files)."
     ),
     name: str | None = typer.Option(None, "--name", help="Dataset name (default: the folder's name)."),
-    repo: str | None = typer.Option(None, "--repo", help="Hugging Face dataset repository, ORG/NAME."),
-    license: str = typer.Option("cc-by-4.0", "--license", help="License of the data."),
-    publisher: str = typer.Option("Our fact-checking desk", "--publisher", help="Your desk's name."),
+    repo: str | None = typer.Option(None, "--repo", help="Hugging Face dataset repository to publish to, ORG/NAME."),
+    license: str | None = typer.Option(None, "--license", help="License of the data, e.g. cc-by-4.0."),
+    publisher: str | None = typer.Option(None, "--publisher", help="Your desk's name: the curator of the dataset."),
+    publisher_url: str | None = typer.Option(None, "--publisher-url", help="Your desk's web address (optional)."),
 ) -> None:
-    """Make a ready data repository: claims/, claims.yaml, speakers.yaml, a card, .gitignore,
-    pre-commit and GitHub Actions workflows. Never replaces a file.
+    """Make a ready data repository (claims/, claims.yaml, the schema, a card, pre-commit, GitHub
+    workflows; never replacing a file). The Hub repository, license and publisher: asked, else required.
 
-    Example: claims init korea-claims --repo factcheck-desk/korea-claims --publisher "Korea Desk"
+    Example: claims init korea-claims --repo factcheck-desk/korea-claims --license cc-by-4.0 --publisher "Korea Desk"
     """
-    from .init import Settings, init_repository
+    from .init import ask_settings, init_repository
 
-    title = folder.resolve().name
-    settings = Settings(name=name or title, repo_id=repo or f"ORG/{title}", license=license, publisher=publisher)
-    for path in init_repository(folder, settings):
-        typer.echo(f"  wrote {folder / path}")
-    typer.echo(f"a claims repository is ready in {folder}; review claims.yaml (license: {license})")
+    given = {"name": name, "repo_id": repo, "license": license, "publisher": publisher, "publisher_url": publisher_url}
+    _say(report.initialised(folder, init_repository(folder, ask_settings(folder, given, ask=options.asker()))))
 
 
 @command
-def schema(schema: Path | None = SchemaOption) -> None:
-    """Print the path of the schema in use (for editors and other JSON Schema tools).
+def schema(
+    schema: Path | None = SchemaOption,
+    write: bool = typer.Option(False, "--write", help="Put the installed toolkit's schema where `schema:` says."),
+    force: bool = typer.Option(False, "--force", help="With --write: replace a schema of the desk's own too."),
+) -> None:
+    """Print the path of the schema in use (for editors and other JSON Schema tools); with --write,
+    bring the desk's copy of the toolkit's schema (schema/claim.schema.json) in step with the toolkit.
 
-    Example: claims schema
+    Example: claims schema --write
     """
-    typer.echo(str(Dataset.open(["."], schema=schema).schema.path.resolve()))
+    desk = Dataset.open(["."], schema=schema)
+    if not write:
+        typer.echo(str(desk.schema.path.resolve()))
+        return
+    _say(report.schema_written(*commands.write_schema(desk, force=force), named=desk.schema_file is not None))

@@ -324,31 +324,45 @@ def import_claims(
 def new(
     dataset: Dataset | Paths | None = None,
     *,
-    speaker: str,
-    claim: str,
-    date: str,
-    status: str,
-    source: str,
+    speaker: str | None = None,
+    claim: str | None = None,
+    date: str | None = None,
+    status: str | None = None,
+    source: str | None = None,
     folder: str | os.PathLike | None = None,
     schema: str | os.PathLike | ClaimSchema | None = None,
+    ask: Callable[..., str] | None = None,
 ) -> NewRecord:
     """`claims new`: one claim file in `folder` (default: the claims folder of claims.yaml's
-    `include`, or claims/), checked against the schema in use and the whole dataset first."""
+    `include`, or claims/), checked against the schema in use and the whole dataset first. With
+    `ask(question, what_was_wrong)` (a person at a terminal), what is missing is asked for, and a
+    field the checks refuse is said and asked for again, the other answers kept; without it, what
+    is missing is a usage error."""
     from pathlib import Path
 
-    from .new import new_record
+    from .errors import UsageError, ValidationFailed
+    from .new import ASKED, fields_at_fault, new_record
 
+    answers = {"speaker": speaker, "claim": claim, "date": date, "status": status, "source": source}
+    missing = [name for name, value in answers.items() if not value]
+    if missing and ask is None:
+        raise UsageError(f"missing {', '.join('--' + name for name in missing)} (or run it at a terminal to be asked)")
+    for name in missing:
+        answers[name] = ask(f"{name} (empty: unverified)" if name == "status" else name) or (  # type: ignore[misc]
+            "unverified" if name == "status" else ""
+        )
     dataset = Dataset.of(dataset, schema=schema)
     where = Path(folder) if folder is not None else claims_folder(dataset)
-    return new_record(
-        where,
-        speaker=speaker,
-        claim=claim,
-        date=date,
-        status=status,
-        source=source,
-        dataset=dataset.reading([where]),  # a folder not made yet holds no record
-    )
+    while True:
+        try:  # a folder not made yet holds no record
+            return new_record(where, **answers, dataset=dataset.reading([where]))  # type: ignore[arg-type]
+        except ValidationFailed as failed:
+            wrong = fields_at_fault(failed.result.problems)
+            if not wrong or ask is None:
+                raise
+            for field in wrong:
+                said = [p.message for p in failed.result.problems if ASKED.get(p.pointer.split("/")[1]) == field]
+                answers[field] = ask(f"{field} (again)", "\n".join(f"{field}: {message}" for message in said))
 
 
 def claims_folder(dataset: Dataset) -> Path:
@@ -360,3 +374,28 @@ def claims_folder(dataset: Dataset) -> Path:
             fixed = Path(*[part for part in Path(pattern).parts if not any(c in part for c in "*?[")] or ["."])
             return dataset.config_file.parent / fixed
     return Path("claims")
+
+
+def write_schema(dataset: Dataset, *, force: bool = False) -> tuple[str, str]:
+    """`claims schema --write`: the installed toolkit's schema at the schema file of the dataset
+    (`--schema`, `schema:` of claims.yaml, else `schema/claim.schema.json` beside claims.yaml);
+    returns (the file, what was done: written, in step or updated). See `desk_schema`."""
+    from pathlib import Path
+
+    from .desk_schema import DESK_SCHEMA, write_schema
+
+    folder = dataset.config_file.parent if dataset.config_file is not None else Path(".")
+    target = dataset.schema_file if dataset.schema_file is not None else folder / DESK_SCHEMA
+    return os.fspath(target), write_schema(target, force=force)
+
+
+def schema_in_step(dataset: Dataset) -> str | None:
+    """After `claims migrate`: the desk's copy of the toolkit's schema (`schema:` of claims.yaml)
+    becomes the installed toolkit's, as the records now are; a schema of the desk's own is left
+    alone. Says what was done, or None."""
+    from .desk_schema import in_step, is_toolkits, write_schema
+
+    copy = dataset.schema_file
+    if dataset.schema_origin != "claims.yaml" or copy is None or not is_toolkits(copy) or in_step(copy):
+        return None
+    return f"{copy}: {write_schema(copy)} to the installed toolkit's schema"

@@ -81,6 +81,11 @@ class TooManyRemovals(PublishError):
     """The publish would remove every claim or more than a tenth of them: refused unless allowed."""
 
 
+class PlaceholdersFound(PublishError):
+    """The version would carry what `claims init` left for the desk to replace (an ORG/ repository,
+    an example address, the example claim): refused, nothing published. See `toolkit.placeholders`."""
+
+
 class OutputRefused(UsageError):
     """An output would replace or delete a file the command did not write (or one of its own
     inputs): nothing was written. See `toolkit.outputs`."""

@@ -35,6 +35,7 @@ from . import readers
 from .columns import partial_date
 from .dataset import Dataset
 from .dates import day_written_right
+from .errors import ClaimsError
 from .files import write_text
 from .schema import ClaimSchema
 
@@ -128,6 +129,22 @@ def format_text(text: str, kind: str, schema: ClaimSchema) -> str:
     if kind == "json":
         return canonical_text(json.loads(text, object_pairs_hook=_no_repeated_keys), kind, schema)
     return _yaml_text(list(_round_trip().load_all(text)), schema, _round_trip())
+
+
+def format_unnamed(text: str, schema: ClaimSchema) -> str:
+    """A record file's text with no name to tell its kind (`claims fmt -`): JSON when it starts
+    with `{` or `[`, else YAML; ClaimsError saying why when it cannot be read (exit 1).
+
+    >>> from toolkit.schema import load_schema
+    >>> print(format_unnamed('status: true\\nid: abc\\n', load_schema()), end="")
+    id: abc
+    status: "true"
+    """
+    kind = "json" if text.lstrip().startswith(("{", "[")) else "yaml"
+    try:
+        return format_text(text, kind, schema)
+    except (ValueError, YAMLError) as error:
+        raise ClaimsError(f"cannot format -: {_why(error)}") from None
 
 
 def canonical_text(data: Any, kind: str, schema: ClaimSchema) -> str:

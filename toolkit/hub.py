@@ -75,6 +75,18 @@ class _Overdue(Exception):
     """An operation outlived its deadline."""
 
 
+class _GivenUp(Exception):
+    """Raised in a worker whose operation was given up, at its next request (never retried)."""
+
+
+def _stop_given_up(request) -> None:
+    """A request hook: a worker whose operation outlived its deadline (marked `given_up`) sends no
+    other request (the client's own retries included), so it ends within one read timeout and
+    shares the Hub client with nothing that comes after."""
+    if getattr(threading.current_thread(), "given_up", False):
+        raise _GivenUp(f"given up before {request.method} {request.url.path}")
+
+
 class _NotTheHubApi(Exception):
     """An answer that is not what the Hub API answers."""
 
@@ -147,7 +159,10 @@ class HubTarget:
 
     def _waited(self, what: str, give_up: float, work: Callable[[], Any]) -> Any:
         """`work()`, run aside so that waiting has a deadline and, on a terminal, a voice."""
-        _hf().utils.get_session().timeout = _httpx().Timeout(self.patience.timeout)
+        session = _hf().utils.get_session()
+        session.timeout = _httpx().Timeout(self.patience.timeout)
+        if _stop_given_up not in session.event_hooks["request"]:
+            session.event_hooks = {**session.event_hooks, "request": [*session.event_hooks["request"], _stop_given_up]}
         outcome: dict[str, Any] = {}
 
         def run() -> None:
@@ -178,6 +193,7 @@ class HubTarget:
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()
         if worker.is_alive():
+            worker.given_up = True  # type: ignore[attr-defined]
             _hf().utils.close_session()  # its connections closed: the abandoned reads end at their next byte
             raise _Overdue()
         if "error" in outcome:

@@ -2,7 +2,8 @@
 
 The id is derived from the speaker and the first words of the claim (readable, and unique among the
 ids already in the dataset); the file is YAML in `fmt`'s canonical form and starts with the
-`yaml-language-server` line that lets editors check it against the schema as it is typed.
+`yaml-language-server` line that lets editors check it against the schema in use as it is typed
+(a path relative to the file; the desk's copy of the schema that `claims init` writes).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -82,7 +84,8 @@ def new_record(
             "status": status,
             "sources": [{"url": source}],
         }
-        text = f"# yaml-language-server: $schema={schema_reference(schema, folder)}\n" + to_yaml(data, schema)
+        reference = schema_reference(schema, folder)
+        text = (f"# yaml-language-server: $schema={reference}\n" if reference else "") + to_yaml(data, schema)
         own = _checked(text, target, dataset, paths)
         if any(p.rule == "duplicate-id" for p in own) and not learnt:
             taken |= {identifier} | _ids(dataset, paths)
@@ -92,6 +95,24 @@ def new_record(
             raise ValidationFailed(ValidationResult(1, 1, own))
         write_text(target, text)
         return NewRecord(target, identifier, data)
+
+
+# The fields `claims new` asks for, by the record field a problem points at.
+ASKED = {"speaker": "speaker", "claim": "claim", "date": "date", "status": "status", "sources": "source"}
+
+
+def fields_at_fault(problems: Iterable[Problem]) -> list[str]:
+    """The asked fields the problems are about, in the order they are asked (`claims new` asks
+    for each again instead of throwing every answer away); empty when a problem is about none.
+
+    >>> fields_at_fault([Problem("x.yaml", 5, 7, "/status", "enum", "error", "not a status")])
+    ['status']
+    """
+    problems = [p for p in problems if p.severity == "error"]
+    wrong = {ASKED.get(p.pointer.split("/")[1]) if p.pointer.count("/") else None for p in problems}
+    if None in wrong or not problems:
+        return []
+    return [name for name in ASKED.values() if name in wrong]
 
 
 def _checked(text: str, target: Path, dataset: Dataset, paths: list[str]) -> tuple[Problem, ...]:
@@ -137,11 +158,12 @@ def _ids(dataset: Dataset, paths: list[str]) -> set[str]:
     return {r.data["id"] for r in records if isinstance(r.data, dict) and isinstance(r.data.get("id"), str)}
 
 
-def schema_reference(schema: ClaimSchema, folder: Path) -> str:
-    """The schema as an editor finds it from a file in `folder`: the packaged schema by its `$id`
-    (the same on every machine), a desk's own schema by its path relative to the file."""
-    if schema.path.resolve() == default_schema_path().resolve() and "$id" in schema.document:
-        return str(schema.document["$id"])
+def schema_reference(schema: ClaimSchema, folder: Path) -> str | None:
+    """The schema in use as an editor finds it from a file in `folder`: its path relative to the
+    file (the desk's copy that `claims init` writes, or a schema of its own). None for the
+    packaged schema, which lives inside an installation: nothing serves it at its `$id`."""
+    if schema.path.resolve() == default_schema_path().resolve():
+        return None
     try:
         return Path(os.path.relpath(schema.path.resolve(), folder.resolve())).as_posix()
     except ValueError:  # another drive

@@ -27,6 +27,7 @@ from .building import CHANGELOG_NAME, build, write_folder
 from .config import DatasetConfig
 from .dataset import Dataset, Paths
 from .errors import (
+    PlaceholdersFound,
     PublishConflict,
     PublishError,
     StaleClaims,
@@ -37,6 +38,8 @@ from .errors import (
     VersionNotFound,
 )
 from .files import identities, write_text
+from .placeholders import placeholders
+from .provenance import Origin, origin
 from .schema import SCHEMA_NAME
 from .targets import Target, is_local, open_target
 from .versions import (
@@ -76,6 +79,7 @@ class PublishResult:
     claims_after: int = 0  # in this one
     refused: str | None = None  # a dry run's plan that the real publish would refuse, and why
     finished: bool = False  # the version's commit had landed untagged; this publish only tagged it
+    origin: Origin | None = None  # the desk's commit and the day (None: nothing published)
 
 
 def latest_version(tags: dict[str, str]) -> Version | None:
@@ -122,6 +126,12 @@ def publish(
             "give --license; the toolkit never chooses one for you"
         )
     built = build(dataset, strict=strict)
+    found = placeholders(config, target, built.table, dataset.folder)
+    if found:
+        raise PlaceholdersFound(
+            "nothing was published: what claims init left for the desk to replace is still there:\n  - "
+            + "\n  - ".join(found)
+        )
     try:
         parent = where.head()  # read before the tags: if main moves after this, the release is refused
         tags = where.tags()
@@ -133,10 +143,11 @@ def publish(
     change = diff(old_table, built.table, compare_schemas(old_schema, built.schema.document))
     before = old_table["id"].n_unique() if old_table is not None else 0
     after = built.table["id"].n_unique()
-    if latest and change.empty and not version:
+    if latest and change.empty and not version:  # the data decides; the day and commit never do
         if untagged:
             raise PublishConflict(_untagged_refusal(where, untagged, latest, "these claims are those of it"))
         return PublishResult(where.name, None, latest, change, claims_before=before, claims_after=after)
+    source = origin(dataset.folder, built.table["source_file"].unique().to_list())
     refusal = None
     if not allow_removals:
         refusal = _removals_refused(change, before, latest)
@@ -152,11 +163,18 @@ def publish(
         config = config.with_overrides(repo_id=target)
     staging = Path(tempfile.mkdtemp(prefix="claims-release-"))
     try:
-        entry = changelog_entry(new_version, change)
-        changes = changes_document(new_version, latest, change)
+        entry = changelog_entry(new_version, change, source)
+        changes = changes_document(new_version, latest, change, source)
         try:
             names = write_folder(
-                built, staging, config, version=str(new_version), entry=entry, history=history, mark=False
+                built,
+                staging,
+                config,
+                version=str(new_version),
+                entry=entry,
+                history=history,
+                mark=False,
+                origin=source,
             )
             write_text(staging / CHANGES_NAME, json.dumps(changes, ensure_ascii=False, indent=2, default=str) + "\n")
         except (OSError, pl.exceptions.ComputeError) as error:  # a full disk, a folder we may not write
@@ -170,8 +188,7 @@ def publish(
             PlannedFile(n, (staging / n).stat().st_size, remote.get(n) not in identities(staging / n)) for n in names
         ]
         stale = sorted(p for p in remote if p.startswith("data/") and p not in names)
-        message = f"Release {new_version}: {change.summary()}"
-        result = PublishResult(
+        plan = PublishResult(
             where.name,
             new_version,
             latest,
@@ -182,15 +199,16 @@ def publish(
             refused=refused,
             claims_before=before,
             claims_after=after,
+            origin=source,
         )
         if untagged:
             assert latest is not None  # an untagged main is one past the latest version
-            _finishable(where, untagged, latest, new_version, result)
+            _finishable(where, untagged, latest, new_version, plan)
             if not dry_run:
-                where.tag(untagged, new_version.tag, message)
-            return replace(result, commit=None if dry_run else untagged, finished=True)
+                where.tag(untagged, new_version.tag, f"Release {new_version}: {change.summary()}")
+            return replace(plan, commit=None if dry_run else untagged, finished=True)
         if dry_run:
-            return result
+            return plan
         where.prepare(private)
         if parent is None:  # a new repository: the Hub gives it a first commit; nobody may have published since
             parent = where.head()
@@ -199,16 +217,21 @@ def publish(
                     f"someone else published to {where.name} while this publish was planned; nothing was changed"
                 )
         upload = [f.path for f in planned if f.upload]
+        message = f"Release {new_version}: {change.summary()}\n\nReleased on {source.date} from {source.describe()}."
         commit = where.release(staging, upload, stale, message, parent, new_version.tag)
-        return replace(result, commit=commit)
+        return replace(plan, commit=commit)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _finishable(where: Target, untagged: str, latest: Version, version: Version, result: PublishResult) -> None:
-    """Refuse unless the untagged commit on main holds exactly what this publish would release as
-    `version`: then it is that version, stopped before its tag, and tagging it finishes it."""
-    if result.files and not any(f.upload for f in result.files) and not result.deleted:
+def _finishable(where: Target, untagged: str, latest: Version, version: Version, plan: PublishResult) -> None:
+    """Refuse unless the untagged commit on main is `version` stopped before its tag: its
+    changes.json names that version after `latest`, and its data and schema are byte for byte
+    what this publish would release (the card and changelog may differ by the day and the desk's
+    commit they name)."""
+    claims = [f for f in plan.files if f.path.startswith("data/") or f.path == SCHEMA_NAME]
+    named = _names_a_version(where.fetch(untagged, [CHANGES_NAME]) / CHANGES_NAME)
+    if claims and not any(f.upload for f in claims) and not plan.deleted and named == (version, str(latest)):
         return
     raise PublishConflict(
         _untagged_refusal(where, untagged, latest, f"it is not what these claims publish as {version.tag}")

@@ -69,6 +69,7 @@ class Verdict:
     how: str  # "ours" (our own word), "mapped", "no verdict", "unmapped"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # ratings and publishers repeat: a corpus has a few thousand of each
 def label_key(text: str) -> str:
     """What ratings are compared by: lower case, no accents or diacritics (Latin, Arabic,
     Devanagari alike), punctuation as spaces, one space between words."""

@@ -9,9 +9,10 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
+from contextvars import ContextVar
 from itertools import groupby
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 import orjson
 
@@ -39,9 +40,10 @@ def render(
     result: ValidationResult, style: str, *, max_problems: int | None = MAX_PROBLEMS, first: Iterable[str] = ()
 ) -> str:
     """The report in `style`; only text is cut short (after `max_problems`), for scripts and CI
-    need every problem. `first`: files (paths) whose problems GitHub shows first."""
+    need every problem. `first`: files (paths) whose problems GitHub shows first. With -q
+    (`quiet()`), text is the errors alone."""
     if style == "text":
-        return as_text(result, max_problems=max_problems)
+        return (errors_as_text if quiet() else as_text)(result, max_problems=max_problems)
     if style == "github":
         return as_github(result, first=first)
     return as_json(result)
@@ -72,6 +74,12 @@ def as_text(result: ValidationResult, *, max_problems: int | None = MAX_PROBLEMS
     return "\n\n".join(blocks) + "\n"
 
 
+def errors_as_text(result: ValidationResult, *, max_problems: int | None = MAX_PROBLEMS) -> str:
+    """The errors alone, a line each, nothing more (`-q`: only errors)."""
+    errors = [p for p in result.problems if p.severity == "error"]
+    return "".join(_text_line(p) + "\n" for p in (errors if max_problems is None else errors[:max_problems]))
+
+
 def _text_line(problem: Problem) -> str:
     return f"{problem.file}:{problem.line}:{problem.column}: {problem.severity}: {problem.message} [{problem.rule}]"
 
@@ -98,6 +106,12 @@ def as_github(result: ValidationResult, *, first: Iterable[str] = ()) -> str:
     ]
     lines.append(summary(result))
     return "\n".join(lines) + "\n"
+
+
+def usage_annotation(message: str) -> str:
+    """A usage problem (exit 2: an unknown REF, a broken schema) as a workflow command, so that
+    it shows on the run's page like the problems do, not only in the log."""
+    return f"::error title=claims::{_data(message)}\n"
 
 
 def _changed_first(problems: Iterable[Problem], first: Iterable[str]) -> list[Problem]:
@@ -267,7 +281,10 @@ def exported(summary: ExportSummary, out: str | os.PathLike) -> list[Line]:
             )
         )
     left_out = f"; left out {summary.left_out:,} ({summary.reason})" if summary.left_out else ""
-    lines.append(Line(f"wrote {plural(summary.rows, 'claim')} to {summary.path}{left_out}"))
+    if os.fspath(out) != "-":
+        lines.append(Line(f"wrote {plural(summary.rows, 'claim')} to {summary.path}{left_out}"))
+    elif not quiet():  # the data is on stdout: what was written is said on stderr
+        lines.append(Line(f"wrote {plural(summary.rows, 'claim')} to -{left_out}", err=True))
     return lines
 
 
@@ -309,6 +326,15 @@ def published(result: PublishResult) -> list[Line]:
     lines.extend(
         Line(f"  {'delete' if result.dry_run else 'deleted':>9}  {'':>12}  {stale}") for stale in result.deleted
     )
+    if result.origin is not None:
+        lines.append(Line(f"  from {result.origin.describe()}, released on {result.origin.date}"))
+        lines.extend(
+            Line(
+                f"  warning: {path} is not committed (changed or untracked): the version holds what no commit has",
+                err=True,
+            )
+            for path in result.origin.unsaved
+        )
     if result.commit:
         lines.append(Line(f"commit {result.commit}, tag {result.version.tag}"))
     return lines
@@ -336,9 +362,9 @@ def formatted(result: FormatResult, *, check: bool) -> list[Line]:
     return lines
 
 
-def migrated(result: MigrateResult, *, check: bool) -> list[Line]:
+def migrated(result: MigrateResult, *, check: bool, schema: str | None = None) -> list[Line]:
     """What `claims migrate` says: each file migrated (and how many records), each that could not
-    be, and the counts."""
+    be, the counts, and what became of the desk's copy of the schema (`schema`)."""
     lines = [
         Line(f"{'would migrate' if check else 'migrated'} {name} ({plural(records, 'record')})")
         for name, records in result.migrated.items()
@@ -350,6 +376,7 @@ def migrated(result: MigrateResult, *, check: bool) -> list[Line]:
             f"{plural(len(result.unchanged), 'file')} already schema 2"
         )
     )
+    lines.extend(Line(said) for said in [schema] if said)
     return lines
 
 
@@ -378,17 +405,90 @@ def progress(label: str) -> Iterator[Callable[[str], None] | None]:
 BUILD_EXTRA = frozenset({"polars", "pyarrow", "numpy", "datasets", "huggingface_hub", "matplotlib"})
 
 
-def failure(error: Exception, command: str) -> tuple[list[Line], int] | None:
+_product: ContextVar[TextIO | None] = ContextVar("product", default=None)
+
+
+@contextmanager
+def quiet_output(quiet: bool) -> Iterator[None]:
+    """With -q, what a command says on stdout goes nowhere; what it was asked to produce there
+    (`product()`: problems, `--out -`, `fmt -`) still goes out. stderr (errors) is untouched."""
+    token = _product.set(sys.stdout)
+    try:
+        if not quiet:
+            yield
+            return
+        with open(os.devnull, "w", encoding="utf-8") as nowhere, redirect_stdout(nowhere):
+            yield
+    finally:
+        _product.reset(token)
+
+
+def product() -> TextIO:
+    """Where a command writes what it was asked to produce: stdout, even with -q."""
+    return _product.get() or sys.stdout
+
+
+def quiet() -> bool:
+    """Whether -q is in force (stdout is not the product's)."""
+    return product() is not sys.stdout
+
+
+@contextmanager
+def written_to(out: str | os.PathLike) -> Iterator[str | os.PathLike]:
+    """The file a command writes: `out`; for `-`, a scratch file whose bytes then go to standard
+    output (`product()`), so that stdout holds the data alone."""
+    if os.fspath(out) != "-":
+        yield out
+        return
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="claims-out-") as scratch:
+        path = os.path.join(scratch, "out")
+        yield path
+        stream = product()
+        stream.flush()
+        with open(path, "rb") as data:
+            stream.buffer.write(data.read()) if hasattr(stream, "buffer") else stream.write(data.read().decode())
+        stream.flush()
+
+
+def initialised(folder: str | os.PathLike, written: Iterable[str]) -> list[Line]:
+    """What `claims init` says: each file written, and that the example claim is never published."""
+    lines = [Line(f"  wrote {os.path.join(folder, path)}") for path in written]
+    return [
+        *lines,
+        Line(f"a claims repository is ready in {folder}; its example claim is never published: edit or delete it"),
+    ]
+
+
+def schema_written(target: str, done: str, *, named: bool) -> list[Line]:
+    """What `claims schema --write` says: the file and what was done; how to name it when claims.yaml does not."""
+    lines = [Line(f"{target}: {done} (the schema of this claims-toolkit)")]
+    return lines + ([] if named else [Line(f"name it in claims.yaml so that every command uses it: schema: {target}")])
+
+
+def failure(
+    error: Exception, command: str, *, quiet: bool = False, github: bool = False
+) -> tuple[list[Line], int | None]:
     """What a command says when it stops on `error`, and its exit code: a toolkit error's message
-    (a failed validation's report first), the build extra a light install lacks, a file that could
-    not be read or written (a full disk, a folder we may not write); None for anything else (a
-    bug: its traceback is the report)."""
+    (a failed validation's report first, its errors alone with -q), the build extra a light
+    install lacks, a file that could not be read or written (a full disk, a folder we may not
+    write); no code for anything else (a bad option value, said by Typer; a bug: its traceback is
+    the report). With `github`, a usage problem is also a workflow annotation, seen on the run's page."""
+    option_error = hasattr(error, "format_message")  # Typer's BadParameter: a bad option value
+    annotation = []
+    if github and (option_error or (isinstance(error, ClaimsError) and not isinstance(error, ValidationFailed))):
+        message = error.format_message() if option_error else str(error)  # type: ignore[attr-defined]
+        annotation = [Line(usage_annotation(message).rstrip("\n"))]
+    if option_error:
+        return annotation, None
     if isinstance(error, ClaimsError):
-        report = [Line(as_text(error.result).rstrip("\n"))] if isinstance(error, ValidationFailed) else []
-        return [*report, Line(f"claims: {error}", err=True)], error.exit_code
+        shown = errors_as_text if quiet else as_text
+        report = [Line(shown(error.result).rstrip("\n"))] if isinstance(error, ValidationFailed) else []
+        return [*annotation, *report, Line(f"claims: {error}", err=True)], error.exit_code
     if isinstance(error, ModuleNotFoundError):
         if (error.name or "").split(".")[0] not in BUILD_EXTRA:
-            return None
+            return [], None
         return [
             Line(
                 f"claims: {command} needs {error.name}, which the light install (validation alone) leaves out: "
@@ -399,4 +499,4 @@ def failure(error: Exception, command: str) -> tuple[list[Line], int] | None:
     if isinstance(error, OSError):
         where = f" {error.filename}" if error.filename else ""
         return [Line(f"claims: cannot read or write{where}: {error.strerror or error}", err=True)], 1
-    return None
+    return [], None

@@ -7,49 +7,70 @@ new optional fields is minor; edits to existing claims is patch.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import total_ordering
 from typing import Any
 
 import polars as pl
+import semver
 
 from .columns import curated
 from .errors import UsageError
-
-_VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)$")
+from .provenance import Origin
 
 
 @total_ordering
 @dataclass(frozen=True)
 class Version:
+    """A version of the dataset: semantic versioning 2.0.0, read and ordered by `semver`, so that
+    pre-releases (`2.0.0-rc.1`) are versions too, and come before their release."""
+
     major: int
     minor: int
     patch: int
+    prerelease: str | None = None
 
     @classmethod
     def parse(cls, text: str) -> Version:
-        match = _VERSION.match(text.strip())
-        if not match:
-            raise UsageError(f"{text!r} is not a version: write MAJOR.MINOR.PATCH, like 1.2.0")
-        return cls(*(int(part) for part in match.groups()))
+        try:
+            parsed = semver.Version.parse(text.strip().removeprefix("v"))
+        except ValueError:
+            parsed = None
+        if parsed is None or parsed.build:
+            raise UsageError(
+                f"{text!r} is not a version: write MAJOR.MINOR.PATCH, like 1.2.0, or a pre-release, like 2.0.0-rc.1"
+            )
+        return cls(parsed.major, parsed.minor, parsed.patch, parsed.prerelease)
 
     @classmethod
     def from_tag(cls, tag: str) -> Version | None:
-        match = _VERSION.match(tag)
-        return cls(*(int(p) for p in match.groups())) if match and tag.startswith("v") else None
+        if not tag.startswith("v"):
+            return None
+        try:
+            return cls.parse(tag)
+        except UsageError:
+            return None
 
     @property
     def tag(self) -> str:
         return f"v{self}"
 
+    def _semver(self) -> semver.Version:
+        return semver.Version(self.major, self.minor, self.patch, self.prerelease)
+
     def __str__(self) -> str:
-        return f"{self.major}.{self.minor}.{self.patch}"
+        return str(self._semver())
 
     def __lt__(self, other: Version) -> bool:
-        return (self.major, self.minor, self.patch) < (other.major, other.minor, other.patch)
+        return self._semver() < other._semver()
 
     def bump(self, level: str) -> Version:
+        """The next version at `level`; from a pre-release, its own release when that is at the
+        level (2.0.0-rc.1 then major is 2.0.0), as npm's semver does."""
+        if self.prerelease and (
+            level == "patch" or (level == "minor" and self.patch == 0) or (self.minor == self.patch == 0)
+        ):
+            return Version(self.major, self.minor, self.patch)
         if level == "major":
             return Version(self.major + 1, 0, 0)
         if level == "minor":
@@ -200,12 +221,15 @@ def describe_changes(change: Diff, limit: int | None = None) -> list[str]:
     return lines
 
 
-def changes_document(version: Version, previous: Version | None, change: Diff) -> dict[str, Any]:
+def changes_document(
+    version: Version, previous: Version | None, change: Diff, origin: Origin | None = None
+) -> dict[str, Any]:
     """Every id a version added, removed or changed (the changelog names at most
-    LISTED_PER_KIND of each), as plain data for `changes.json`."""
+    LISTED_PER_KIND of each), and where the version came from, as plain data for `changes.json`."""
     return {
         "version": str(version),
         "previous": str(previous) if previous else None,
+        **(origin.as_dict() if origin else {}),
         "added": change.added,
         "removed": change.removed,
         "changed": {
@@ -215,9 +239,12 @@ def changes_document(version: Version, previous: Version | None, change: Diff) -
     }
 
 
-def changelog_entry(version: Version, change: Diff) -> str:
+def changelog_entry(version: Version, change: Diff, origin: Origin | None = None) -> str:
+    """A version's entry: dated, with the desk's commit, when `origin` is given."""
     body = "\n".join(describe_changes(change, LISTED_PER_KIND)) or "- No changes to the claims."
-    return f"## {version}\n\n{change.summary()}.\n\n{body}\n"
+    if origin is None:
+        return f"## {version}\n\n{change.summary()}.\n\n{body}\n"
+    return f"## {version} ({origin.date})\n\n{change.summary()}; from {origin.describe()}.\n\n{body}\n"
 
 
 def changelog(previous: str | None, entry: str) -> str:

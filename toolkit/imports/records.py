@@ -310,9 +310,9 @@ def _fit(record: dict[str, Any], schema: ClaimSchema, outcome: Outcome) -> dict[
     """The record with the optional values the schema refuses left out (counted), or why it
     cannot be a record (a required value the schema refuses)."""
     for _ in range(10):
-        errors = list(schema.validator.iter_errors(record))
-        if not errors:
+        if schema.engine.accepts(record):  # the engine decides; jsonschema only explains what it refuses
             return record
+        errors = schema.engine.errors(record)
         for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path], reverse=True):
             path = list(error.absolute_path)
             if error.validator == "maxItems" and path:
