@@ -87,6 +87,15 @@ def _stop_given_up(request) -> None:
         raise _GivenUp(f"given up before {request.method} {request.url.path}")
 
 
+def _guarded_session(timeout: float) -> None:
+    """huggingface_hub's shared client, with the toolkit's timeout and the hook that stops a
+    given-up worker's requests."""
+    session = _hf().utils.get_session()
+    session.timeout = _httpx().Timeout(timeout)
+    if _stop_given_up not in session.event_hooks["request"]:
+        session.event_hooks = {**session.event_hooks, "request": [*session.event_hooks["request"], _stop_given_up]}
+
+
 class _NotTheHubApi(Exception):
     """An answer that is not what the Hub API answers."""
 
@@ -159,10 +168,7 @@ class HubTarget:
 
     def _waited(self, what: str, give_up: float, work: Callable[[], Any]) -> Any:
         """`work()`, run aside so that waiting has a deadline and, on a terminal, a voice."""
-        session = _hf().utils.get_session()
-        session.timeout = _httpx().Timeout(self.patience.timeout)
-        if _stop_given_up not in session.event_hooks["request"]:
-            session.event_hooks = {**session.event_hooks, "request": [*session.event_hooks["request"], _stop_given_up]}
+        _guarded_session(self.patience.timeout)
         outcome: dict[str, Any] = {}
 
         def run() -> None:
@@ -195,6 +201,7 @@ class HubTarget:
         if worker.is_alive():
             worker.given_up = True  # type: ignore[attr-defined]
             _hf().utils.close_session()  # its connections closed: the abandoned reads end at their next byte
+            _guarded_session(self.patience.timeout)  # and the client made anew still stops its retries
             raise _Overdue()
         if "error" in outcome:
             raise outcome["error"]
