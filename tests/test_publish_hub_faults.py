@@ -314,7 +314,7 @@ def test_finish_tags_a_stopped_publish_whose_claims_are_gone(data, hub, cli):
     cli("publish", data(second_edition()), "--repo", REPO)
     landed = hub.head(REPO)
     run = cli("publish", data(first_edition()), "--repo", REPO, "--finish")  # the edition that stopped is gone
-    assert run.exit_code == 0 and run.stdout == f"finished v1.1.0: tagged {landed}, which a stopped publish left on main without its tag\n"
+    assert run.exit_code == 0 and run.stdout == f"finished v1.1.0: tagged {landed}, which a stopped publish left on main untagged\n"
     assert hub.tags(REPO)["v1.1.0"] == landed
     HfApi().upload_file(path_or_fileobj=b"notes", path_in_repo="notes.txt", repo_id=REPO, repo_type="dataset")
     message = one_clear_line(cli("publish", data(second_edition()), "--repo", REPO, "--finish"))

@@ -286,16 +286,9 @@ def publish_command(
     bump: str = typer.Option("auto", "--bump", help="auto (from the diff), major, minor or patch."),
     version: str | None = typer.Option(None, "--version", help="Set the version (above the latest; not with --bump)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; change nothing."),
-    allow_removals: bool = typer.Option(
-        False, "--allow-removals", help="Allow removing every claim or more than a tenth of the latest version's."
-    ),
+    allow_removals: bool = typer.Option(False, "--allow-removals", help="Allow removing all claims or over a tenth."),
     private: bool = typer.Option(False, "--private", help="Create the Hub repository as private."),
-    finish: bool = typer.Option(
-        False,
-        "--finish",
-        help="Only finish a publish that stopped between its commit and its tag: tag main's commit as the "
-        "version it names. Nothing is built or uploaded.",
-    ),
+    finish: bool = typer.Option(False, "--finish", help="Only tag the commit a stopped publish left on main untagged."),
     name: str | None = typer.Option(None, "--name", help="Dataset name (overrides claims.yaml pretty_name)."),
     license: str | None = typer.Option(None, "--license", help="License id, e.g. cc-by-4.0 (overrides claims.yaml)."),
     description: str | None = typer.Option(None, "--description", help="Description (overrides claims.yaml)."),
@@ -310,10 +303,6 @@ def publish_command(
     """
     from .errors import TooManyRemovals
 
-    if finish:
-        finished, commit = commands.finish(_paths(paths), repo)
-        typer.echo(f"finished {finished.tag}: tagged {commit}, which a stopped publish left on main without its tag")
-        return
     result = commands.publish(
         _dataset(paths, schema=schema),
         repo,
@@ -323,6 +312,7 @@ def publish_command(
         dry_run=dry_run,
         private=private,
         allow_removals=allow_removals,
+        finish=finish,
     )
     _say(report.published(result))
     if result.refused:

@@ -247,7 +247,7 @@ def _untagged_refusal(where: Target, untagged: str, latest: Version, why: str) -
     )
 
 
-def finish(target: str, *, token: str | None = None) -> tuple[Version, str]:
+def finish(target: str, *, token: str | None = None) -> PublishResult:
     """Tag the commit that a publish stopped between its commit and its tag left on main, as the
     version its changes.json names; nothing is built or uploaded. For when the claims of that
     publish are gone: publishing them again does the same, after checking every file."""
@@ -267,7 +267,7 @@ def finish(target: str, *, token: str | None = None) -> tuple[Version, str]:
             "nothing was changed"
         )
     where.tag(parent, named[0].tag, f"Release {named[0]}")
-    return named[0], parent
+    return PublishResult(where.name, named[0], latest, Diff(), commit=parent, finished=True)
 
 
 def _names_a_version(changes: Path) -> tuple[Version, str | None] | None:

@@ -293,6 +293,12 @@ def published(result: PublishResult) -> list[Line]:
     if result.version is None:
         assert result.previous is not None  # nothing to publish happens only after a first version
         return [Line(f"nothing changed since {result.previous.tag} on {result.target}: no commit, no tag")]
+    if result.finished and not result.files:  # `--finish`: a tag, nothing built
+        return [
+            Line(
+                f"finished {result.version.tag}: tagged {result.commit}, which a stopped publish left on main untagged"
+            )
+        ]
     previous = f"after {result.previous.tag}" if result.previous else "the first version"
     change = result.change
     if result.finished:
