@@ -137,7 +137,7 @@ def test_concurrent_publish_is_refused(data, tmp_path, monkeypatch):
     from toolkit.store import ReleaseStore
 
     someone_else_publishes_meanwhile(monkeypatch, ReleaseStore, lambda: publish([data(theirs())], store))
-    with pytest.raises(PublishConflict):
+    with pytest.raises(PublishConflict, match=r"main moved while publishing \(v1.1.0 was published\)"):
         publish([data(second_edition())], store)
     assert git(store, "tag").split() == ["v1.0.0", "v1.1.0"]
     assert "someone-else" in load(store)["id"].to_list()
@@ -285,7 +285,7 @@ def test_hub_concurrent_publish_and_existing_tag(data, hub, monkeypatch):
     from toolkit.hub import HubTarget
 
     someone_else_publishes_meanwhile(monkeypatch, HubTarget, lambda: publish([data(theirs())], REPO))
-    with pytest.raises(PublishConflict):
+    with pytest.raises(PublishConflict, match=r"changed on the Hub since this publish started \(v1.1.0 was published\)"):
         publish([data(second_edition())], REPO)
     assert set(hub.tags(REPO)) == {"v1.0.0", "v1.1.0"}
 

@@ -15,6 +15,8 @@ import time
 
 import pytest
 
+import toolkit
+
 from localhub import configure_hf_clients
 from test_publish import REPO, data, first_edition, second_edition  # noqa: F401 (data is a fixture)
 from toolkit.errors import HubUnavailable
@@ -31,17 +33,29 @@ NOT_THE_API = [
 
 
 @pytest.fixture(autouse=True)
-def no_pauses(monkeypatch):
-    """No pause between retries; the toolkit's own timeouts stay as they are, so that an ordinary
-    request on a loaded machine is never taken for a held one."""
+def patience(monkeypatch):
+    """No pauses between attempts, and a patience that a busy machine never exhausts; the tests
+    of holds and drips set short ones (`impatient`)."""
     monkeypatch.setattr("toolkit.hub._PAUSES", (0, 0))
+    monkeypatch.setenv("CLAIMS_HUB_TIMEOUT", "20")
+    monkeypatch.setenv("CLAIMS_HUB_DEADLINE", "120")
 
 
-def impatient(monkeypatch, timeout: float = 2, deadline: float = 3) -> None:
-    """Short timeouts of the toolkit's own (a read, a whole operation), so that a held or dripping
-    answer is given up quickly: set only once a test's own setting-up publish is done."""
+def impatient(monkeypatch, timeout: float = 20, deadline: float = 120) -> None:
     monkeypatch.setenv("CLAIMS_HUB_TIMEOUT", str(timeout))
     monkeypatch.setenv("CLAIMS_HUB_DEADLINE", str(deadline))
+
+
+@pytest.fixture
+def settled(hub):
+    """The test Hub, calmed at the end of the test and every Hub call the toolkit gave up on
+    (its thread left to huggingface_hub's own retries) waited for, before the server stops: such
+    a call reconnecting to a stopped server would close the shared client under the next test."""
+    yield hub
+    hub.calm()
+    for thread in threading.enumerate():
+        if thread.name == "claims-hub":
+            thread.join(timeout=60)
 
 
 def one_clear_line(run) -> str:
@@ -106,35 +120,36 @@ def test_redacted_masks_user_password_and_query_values():
 
 def test_a_hub_that_holds_every_request_is_given_up_with_the_reads_timeout(data, hub, cli, monkeypatch):
     publish([data(first_edition())], REPO)
-    impatient(monkeypatch, timeout=1, deadline=20)  # three reads within the deadline
+    impatient(monkeypatch, timeout=0.5)
+    hub.clear_log()
     hub.fail_next("refs", status=None, hold=60, times=3)
     started = time.monotonic()
     message = one_clear_line(cli("publish", data(second_edition()), "--repo", REPO))
-    assert time.monotonic() - started < 30, "three reads of 1 s, not three holds of 60 s"
-    assert f"cannot reach the Hub at {hub.endpoint} to list the versions of {REPO} (tried 3 times)" in message
+    assert time.monotonic() - started < 30, "a read of 0.5 s, not a hold of 60 s"
+    assert f"cannot reach the Hub at {hub.endpoint} to list the versions of {REPO}: timed out" in message
+    assert len(hub.requests_for("refs")) == 1, "a read the Hub held a whole timeout is not tried again"
     assert set(hub.tags(REPO)) == {"v1.0.0"}
 
 
-def test_a_hub_that_drips_its_answer_is_given_up_at_the_deadline(data, hub, cli, monkeypatch):
+def test_a_hub_that_drips_its_answer_is_given_up_at_the_deadline(data, hub, settled, cli, monkeypatch):
     publish([data(first_edition())], REPO)
-    impatient(monkeypatch)
-    hub.fail_next("refs", status=None, drip=0.05, times=3)  # each byte within the read timeout
+    impatient(monkeypatch, deadline=4)
+    hub.fail_next("refs", status=None, drip=0.1, times=3)  # each byte within the read timeout: 30 s in all
     message = one_clear_line(cli("publish", data(second_edition()), "--repo", REPO))
-    assert f"did not finish when asked to list the versions of {REPO} within 3 s (CLAIMS_HUB_DEADLINE)" in message
+    assert f"did not finish when asked to list the versions of {REPO} within 4 s (CLAIMS_HUB_DEADLINE)" in message
     assert set(hub.tags(REPO)) == {"v1.0.0"}
 
 
-def test_a_slow_but_steady_hub_is_waited_for(data, hub, monkeypatch):
+def test_a_slow_but_steady_hub_is_waited_for(data, hub):
     publish([data(first_edition())], REPO)
-    impatient(monkeypatch)
-    hub.fail_next("refs", status=None, hold=0.3, times=2)  # under the read timeout: an answer, late
+    hub.fail_next("refs", status=None, hold=1, times=2)  # under the read timeout: an answer, late
     assert str(publish([data(second_edition())], REPO).version) == "1.1.0"
 
 
-def test_a_commit_whose_deadline_passed_says_it_may_have_landed(data, hub, cli, monkeypatch):
+def test_a_commit_whose_deadline_passed_says_it_may_have_landed(data, hub, settled, cli, monkeypatch):
     publish([data(first_edition())], REPO)
-    impatient(monkeypatch)
-    hub.fail_next("commit", status=None, drip=0.05, apply=True)
+    impatient(monkeypatch, deadline=8)
+    hub.fail_next("commit", status=None, drip=0.1, apply=True)
     message = one_clear_line(cli("publish", data(second_edition()), "--repo", REPO))
     assert "did not finish when asked to commit to" in message and "the commit may have landed" in message
 
@@ -177,10 +192,10 @@ def test_waiting_for_the_hub_is_shown_on_a_terminal(data, hub, tmp_path):
     assert shown.endswith(b"\r\x1b[K"), "the waiting line is cleared"
 
 
-def test_the_deadline_error_is_the_toolkit_s_own(data, hub, monkeypatch):
+def test_the_deadline_error_is_the_toolkit_s_own(data, hub, settled, monkeypatch):
     publish([data(first_edition())], REPO)
-    impatient(monkeypatch)
-    hub.fail_next("tree", status=None, drip=0.05, times=3)
+    impatient(monkeypatch, deadline=4)
+    hub.fail_next("tree", status=None, drip=0.1, times=3)
     with pytest.raises(HubUnavailable, match="did not finish"):
         publish([data(second_edition())], REPO)
 
@@ -211,13 +226,120 @@ def test_a_file_the_hub_serves_wrong_is_an_error_never_read(data, hub, cli):
     assert set(hub.tags(REPO)) == {"v1.0.0"}
 
 
+# --- a commit that landed without its tag (B40) ---------------------------------------------------
+
+
+def test_a_tag_that_failed_is_finished_by_publishing_the_same_claims_again(data, hub, cli):
+    publish([data(first_edition())], REPO)
+    hub.fail_next("create_tag", status=500)
+    message = one_clear_line(cli("publish", data(second_edition()), "--repo", REPO))
+    landed = hub.head(REPO)
+    assert f"The commit {landed} is on main without its tag v1.1.0: publish the same claims again" in message
+    assert set(hub.tags(REPO)) == {"v1.0.0"}
+    run = cli("publish", data(second_edition()), "--repo", REPO)
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert run.stdout.startswith(f"finished v1.1.0 on {REPO} (after v1.0.0): its commit had landed on main without its tag")
+    assert hub.tags(REPO)["v1.1.0"] == hub.head(REPO) == landed, "tagged, no second commit"
+    assert "nothing changed since v1.1.0" in cli("publish", data(second_edition()), "--repo", REPO).stdout
+
+
+def test_a_lost_answer_on_the_commit_says_it_may_have_landed_and_a_re_run_finishes_it(data, hub, cli):
+    publish([data(first_edition())], REPO)
+    hub.fail_next("commit", status=504, apply=True)
+    message = one_clear_line(cli("publish", data(second_edition()), "--repo", REPO))
+    assert "HTTP 504" in message and "the commit may have landed without its version tag" in message
+    dry = cli("publish", data(second_edition()), "--repo", REPO, "--dry-run")
+    assert dry.exit_code == 0 and dry.stdout.startswith("would finish v1.1.0") and set(hub.tags(REPO)) == {"v1.0.0"}
+    run = cli("publish", data(second_edition()), "--repo", REPO)
+    assert run.exit_code == 0 and run.stdout.startswith("finished v1.1.0")
+    assert hub.tags(REPO)["v1.1.0"] == hub.head(REPO)
+    assert toolkit.load(REPO)["id"].to_list() == toolkit.load(REPO, "v1.1.0")["id"].to_list()
+
+
+def test_other_claims_never_tag_a_commit_they_do_not_match(data, hub, cli):
+    publish([data(first_edition())], REPO)
+    hub.fail_next("create_tag", status=500)
+    cli("publish", data(second_edition()), "--repo", REPO)
+    landed = hub.head(REPO)
+    other = [*first_edition(), dict(first_edition()[0], id="claim-77", claim="Someone else's claim.")]
+    message = one_clear_line(cli("publish", data(other), "--repo", REPO))
+    assert f"main of {REPO} is at {landed}, a commit after v1.0.0 that has no version tag" in message
+    assert "Publish the claims of the stopped publish again to finish it" in message
+    assert hub.head(REPO) == landed and set(hub.tags(REPO)) == {"v1.0.0"}
+    assert cli("publish", data(second_edition()), "--repo", REPO).exit_code == 0
+    run = cli("publish", data([*second_edition(), other[-1]]), "--repo", REPO)
+    assert run.exit_code == 0 and "published v1.2.0" in run.stdout
+
+
+def test_a_publish_killed_between_its_commit_and_its_tag_is_finished_by_a_re_run(data, hub, cli):
+    publish([data(first_edition())], REPO)
+    hub.clear_log()
+    hub.fail_next("create_tag", status=500, hold=60)  # the tag request waits; the process is killed meanwhile
+    claims = os.path.join(os.path.dirname(sys.executable), "claims")
+    process = subprocess.Popen([claims, "publish", str(data(second_edition())), "--repo", REPO],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(600):
+            if hub.requests_for("create_tag") or process.poll() is not None:
+                break
+            time.sleep(0.1)
+    finally:
+        process.kill()
+        process.wait()
+    assert hub.requests_for("create_tag") and hub.head(REPO) != hub.tags(REPO)["v1.0.0"], "killed after the commit"
+    assert set(hub.tags(REPO)) == {"v1.0.0"}
+    run = cli("publish", data(second_edition()), "--repo", REPO)
+    assert run.exit_code == 0 and run.stdout.startswith("finished v1.1.0")
+    assert hub.tags(REPO)["v1.1.0"] == hub.head(REPO)
+
+
+def test_a_latest_version_damaged_on_the_hub_itself_is_one_line(data, hub, cli):
+    from huggingface_hub import HfApi
+
+    publish([data(first_edition())], REPO)
+    api = HfApi()
+    info = api.upload_file(path_or_fileobj=b"", path_in_repo="claim.schema.json", repo_id=REPO, repo_type="dataset")
+    api.create_tag(REPO, tag="v1.0.1", revision=info.oid, repo_type="dataset")
+    message = one_clear_line(cli("publish", data(second_edition()), "--repo", REPO))
+    assert f"v1.0.1 on {REPO} cannot be read to compare with" in message and "nothing was changed" in message
+
+
+def test_finish_tags_a_stopped_publish_whose_claims_are_gone(data, hub, cli):
+    from huggingface_hub import HfApi
+
+    publish([data(first_edition())], REPO)
+    run = cli("publish", data(second_edition()), "--repo", REPO, "--finish")
+    assert run.exit_code == 1 and f"nothing to finish on {REPO}: main is at v1.0.0" in run.stderr
+    hub.fail_next("create_tag", status=500)
+    cli("publish", data(second_edition()), "--repo", REPO)
+    landed = hub.head(REPO)
+    run = cli("publish", data(first_edition()), "--repo", REPO, "--finish")  # the edition that stopped is gone
+    assert run.exit_code == 0 and run.stdout == f"finished v1.1.0: tagged {landed}, which a stopped publish left on main untagged\n"
+    assert hub.tags(REPO)["v1.1.0"] == landed
+    HfApi().upload_file(path_or_fileobj=b"notes", path_in_repo="notes.txt", repo_id=REPO, repo_type="dataset")
+    message = one_clear_line(cli("publish", data(second_edition()), "--repo", REPO, "--finish"))
+    assert "which is not a release stopped before its tag after v1.1.0" in message
+    assert set(hub.tags(REPO)) == {"v1.0.0", "v1.1.0"}
+
+
+def test_a_process_given_up_on_a_dripping_download_ends_without_waiting_for_the_drip(data, hub, monkeypatch):
+    """The download runs in huggingface_hub's own worker threads, which the interpreter waits for
+    at exit: their connections are closed at the deadline, so `claims` ends then, not when the
+    drip does (the test Hub drips for up to 60 s)."""
+    publish([data(first_edition())], REPO)
+    hub.fail_next("resolve", status=None, drip=0.5, times=10)
+    claims = os.path.join(os.path.dirname(sys.executable), "claims")
+    run = subprocess.run([claims, "publish", str(data(second_edition())), "--repo", REPO], capture_output=True,
+                         text=True, timeout=40, env={**os.environ, "CLAIMS_HUB_DEADLINE": "6", "CLAIMS_HUB_TIMEOUT": "3"})
+    assert run.returncode == 1 and "did not finish when asked to download" in run.stderr
+
 
 def test_a_given_up_operation_sends_no_other_request(data, hub, monkeypatch):
     """Regression: a worker given up at its deadline went on in the background with the Hub
     client's own retries (23 s here) on the client later operations share, and now and then broke
     the next test's publish ("Bad file descriptor"). Given up, it sends no other request."""
     publish([data(first_edition())], REPO)
-    impatient(monkeypatch)
+    impatient(monkeypatch, timeout=2, deadline=3)
     hub.fail_next("tree", status=None, drip=0.05, times=3)
     with pytest.raises(HubUnavailable, match="did not finish"):
         publish([data(second_edition())], REPO)

@@ -5,8 +5,13 @@ many claims needs saying so."""
 from __future__ import annotations
 
 import hashlib
+import os
+import resource
 import shutil
+import signal
+import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -272,3 +277,53 @@ def test_a_store_created_by_someone_else_meanwhile_is_not_overwritten(tmp_path, 
         publish([ours], str(store), version="2.0.0")
     assert git(store, "tag").split() == ["v1.0.0"] and git(store, "rev-parse", "main").strip() == landed[0].commit
     assert load(str(store)).height == 9
+
+
+# --- 4. the file system: umask, full disk, a damaged store -------------------------------------
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002])
+def test_a_new_store_honours_the_umask(tmp_path, umask):
+    data = tmp_path / "claims"
+    data.mkdir()
+    (data / "claims.yaml").write_text("license: cc-by-4.0\n")
+    (data / "claims.jsonl").write_text(jsonl(first_edition()))
+    old = os.umask(umask)
+    try:
+        publish([data], str(tmp_path / "releases"))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "releases").stat().st_mode) == 0o777 & ~umask, "not 0700 whatever the umask"
+    assert stat.S_IMODE((tmp_path / "releases" / "objects").stat().st_mode) == 0o777 & ~umask
+
+
+def test_a_disk_that_fills_while_the_release_is_written_is_one_line(published):
+    """A file size limit makes every write past 4 KB fail, as a full disk does."""
+    store, data = published
+    head = git(store, "rev-parse", "main")
+
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    claims = os.path.join(os.path.dirname(sys.executable), "claims")
+    run = subprocess.run([claims, "publish", str(data), "--repo", str(store)], capture_output=True, text=True,
+                         preexec_fn=small_files, timeout=120)
+    assert run.returncode == 1 and run.stderr.count("\n") == 1 and "Traceback" not in run.stderr, run.stderr
+    assert "(TMPDIR)" in run.stderr and "nothing was" in run.stderr
+    assert git(store, "rev-parse", "main") == head and git(store, "tag").split() == ["v1.0.0"]
+
+
+def test_a_store_git_cannot_write_to_is_one_line(published, cli):
+    store, data = published
+    head = git(store, "rev-parse", "main")
+    git(store, "repack", "-adq")
+    git(store, "prune-packed")
+    for folder in [p for p in (store / "objects").iterdir() if len(p.name) == 2]:
+        folder.rmdir()
+    for name in ("%02x" % n for n in range(256)):
+        (store / "objects" / name).write_text("in the way\n")  # no loose object can be written
+    run = cli("publish", data, "--repo", store)
+    assert run.exit_code == 1 and run.stderr.count("\n") == 1 and "Traceback" not in run.stderr, run.stderr
+    assert f"git add failed in {store}" in run.stderr and "nothing was changed" in run.stderr
+    assert (store / "refs" / "heads" / "main").read_text().strip() == head.strip()

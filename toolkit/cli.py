@@ -286,10 +286,9 @@ def publish_command(
     bump: str = typer.Option("auto", "--bump", help="auto (from the diff), major, minor or patch."),
     version: str | None = typer.Option(None, "--version", help="Set the version (above the latest; not with --bump)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; change nothing."),
-    allow_removals: bool = typer.Option(
-        False, "--allow-removals", help="Allow removing every claim or more than a tenth of the latest version's."
-    ),
+    allow_removals: bool = typer.Option(False, "--allow-removals", help="Allow removing all claims or over a tenth."),
     private: bool = typer.Option(False, "--private", help="Create the Hub repository as private."),
+    finish: bool = typer.Option(False, "--finish", help="Only tag the commit a stopped publish left on main untagged."),
     name: str | None = typer.Option(None, "--name", help="Dataset name (overrides claims.yaml pretty_name)."),
     license: str | None = typer.Option(None, "--license", help="License id, e.g. cc-by-4.0 (overrides claims.yaml)."),
     description: str | None = typer.Option(None, "--description", help="Description (overrides claims.yaml)."),
@@ -313,6 +312,7 @@ def publish_command(
         dry_run=dry_run,
         private=private,
         allow_removals=allow_removals,
+        finish=finish,
     )
     _say(report.published(result))
     if result.refused:

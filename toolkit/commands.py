@@ -206,11 +206,14 @@ def publish(
     token: str | None = None,
     strict: bool = False,
     allow_removals: bool = False,
+    finish: bool = False,
 ) -> PublishResult:
     """`claims publish`: build and publish the claims as the next version of `repo` (ORG/NAME on
     the Hub or a local release store; default: `repo_id` of claims.yaml), named and described by
-    claims.yaml with `settings` over it."""
+    claims.yaml with `settings` over it. `finish`: only tag the commit a publish stopped between
+    its commit and its tag left on main, as the version it names (nothing is built)."""
     from .errors import UsageError
+    from .publishing import finish as tag_stopped
     from .publishing import publish as release
 
     dataset = Dataset.of(dataset, schema=schema, speakers=speakers)
@@ -218,6 +221,8 @@ def publish(
     repo = repo or config.repo_id
     if not repo:
         raise UsageError("say where to publish: --repo ORG/NAME (or a release store path), or repo_id in claims.yaml")
+    if finish:
+        return tag_stopped(repo, token=token)
     return release(
         dataset,
         repo,

@@ -42,6 +42,10 @@ class PublishConflict(PublishError):
     """Someone else published since we looked: refusing to mix two versions."""
 
 
+class StaleClaims(PublishConflict):
+    """The claims would remove what a version they never held added: they are older than it."""
+
+
 class TagExists(PublishError):
     """The version's tag is already taken; tags are never moved."""
 

@@ -9,13 +9,14 @@ downloaded must match the checksum its listing gives (a damaged cache is fetched
 
 Each Hub operation has the toolkit's own patience: a connect and read timeout, and a deadline for
 the whole operation, retries included (`Patience`, settable through the environment); while it
-waits, a terminal is told so. Reads that fail for a passing reason (5xx, 429, the network) are
-retried a few times; only a real "repository not found" means a new repository. Writes are never
+waits, a terminal is told so. Reads that fail for a passing reason (5xx, 429, a refused or reset
+connection) are retried a few times, not one that timed out (the Hub held it a whole timeout); only a real "repository not found" means a new repository. Writes are never
 retried: a commit that may have landed is said to, and the next publish finishes it.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import sys
@@ -34,6 +35,7 @@ _PAUSES = (0.5, 2.0)  # seconds between the attempts of a read: three attempts, 
 _COMMIT_ID = re.compile(r"^[0-9a-f]{40}$")
 TIMEOUT_VARIABLE = "CLAIMS_HUB_TIMEOUT"
 DEADLINE_VARIABLE = "CLAIMS_HUB_DEADLINE"
+_LOCAL_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS}
 _SHOW_WAITING_AFTER = 2.0  # seconds of silence before a terminal is told what we wait for
 
 
@@ -85,6 +87,15 @@ def _stop_given_up(request) -> None:
         raise _GivenUp(f"given up before {request.method} {request.url.path}")
 
 
+def _guarded_session(timeout: float) -> None:
+    """huggingface_hub's shared client, with the toolkit's timeout and the hook that stops a
+    given-up worker's requests."""
+    session = _hf().utils.get_session()
+    session.timeout = _httpx().Timeout(timeout)
+    if _stop_given_up not in session.event_hooks["request"]:
+        session.event_hooks = {**session.event_hooks, "request": [*session.event_hooks["request"], _stop_given_up]}
+
+
 class _NotTheHubApi(Exception):
     """An answer that is not what the Hub API answers."""
 
@@ -124,7 +135,13 @@ class HubTarget:
                     continue
                 raise self._failure(what, status, error) from None
             except (hf.errors.HTTPError, OSError) as error:  # the network: refused, reset, timed out
-                if not last and not isinstance(error, hf.errors.OfflineModeIsEnabled):
+                if isinstance(error, OSError) and error.errno in _LOCAL_ERRORS:  # the disk: full, not ours
+                    raise PublishError(
+                        f"cannot write {error.filename or 'into the Hub cache'} (HF_HOME) to {what} {self.repo_id}: "
+                        f"{error.strerror}{_landed(what, before=True)}"
+                    ) from None
+                held = isinstance(error, (_httpx().TimeoutException, TimeoutError))  # waited a whole timeout already
+                if not last and not held and not isinstance(error, hf.errors.OfflineModeIsEnabled):
                     time.sleep(_PAUSES[attempt])
                     continue
                 tries = f" (tried {attempt + 1} times)" if attempt else ""
@@ -151,10 +168,7 @@ class HubTarget:
 
     def _waited(self, what: str, give_up: float, work: Callable[[], Any]) -> Any:
         """`work()`, run aside so that waiting has a deadline and, on a terminal, a voice."""
-        session = _hf().utils.get_session()
-        session.timeout = _httpx().Timeout(self.patience.timeout)
-        if _stop_given_up not in session.event_hooks["request"]:
-            session.event_hooks = {**session.event_hooks, "request": [*session.event_hooks["request"], _stop_given_up]}
+        _guarded_session(self.patience.timeout)
         outcome: dict[str, Any] = {}
 
         def run() -> None:
@@ -186,6 +200,8 @@ class HubTarget:
             sys.stderr.flush()
         if worker.is_alive():
             worker.given_up = True  # type: ignore[attr-defined]
+            _hf().utils.close_session()  # its connections closed: the abandoned reads end at their next byte
+            _guarded_session(self.patience.timeout)  # and the client made anew still stops its retries
             raise _Overdue()
         if "error" in outcome:
             raise outcome["error"]

@@ -293,11 +293,26 @@ def published(result: PublishResult) -> list[Line]:
     if result.version is None:
         assert result.previous is not None  # nothing to publish happens only after a first version
         return [Line(f"nothing changed since {result.previous.tag} on {result.target}: no commit, no tag")]
+    if result.finished and not result.files:  # `--finish`: a tag, nothing built
+        return [
+            Line(
+                f"finished {result.version.tag}: tagged {result.commit}, which a stopped publish left on main untagged"
+            )
+        ]
     previous = f"after {result.previous.tag}" if result.previous else "the first version"
-    verb = "would publish" if result.dry_run else "published"
     change = result.change
+    if result.finished:
+        verb = "would finish" if result.dry_run else "finished"
+        done = "it would be tagged" if result.dry_run else "tagged it"
+        head = (
+            f"{verb} {result.version.tag} on {result.target} ({previous}): its commit had landed on main without its "
+            f"tag (a publish stopped between the two) and holds exactly these claims; {done}: {change.summary()}"
+        )
+    else:
+        verb = "would publish" if result.dry_run else "published"
+        head = f"{verb} {result.version.tag} to {result.target} ({previous}): {change.summary()}"
     lines = [
-        Line(f"{verb} {result.version.tag} to {result.target} ({previous}): {change.summary()}"),
+        Line(head),
         Line(
             f"  claims: {result.claims_before:,} -> {result.claims_after:,} ({len(change.added):,} added, "
             f"{len(change.changed):,} changed, {len(change.removed):,} removed)"

@@ -111,7 +111,7 @@ class ReleaseStore:
         result = _run(self._git_dir(), *args, env=env, data=data)
         if result.returncode != 0:
             command = next(a for a in args if not a.startswith("-") and "/" not in a)
-            raise PublishError(f"git {command} failed in {self.path}: {result.stderr.decode(errors='replace').strip()}")
+            raise PublishError(f"git {command} failed in {self.path}: {_one_line(result.stderr)}; nothing was changed")
         return result.stdout.decode()
 
     # --- the Target interface -------------------------------------------------------------------
@@ -130,6 +130,7 @@ class ReleaseStore:
         scratch = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.", dir=self.path.parent))
         try:
             _init(scratch)
+            os.chmod(scratch, 0o777 & ~_umask())  # mkdtemp makes it 0700; a store is as shared as the umask says
             os.rename(scratch, self.path)
         except OSError:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -155,12 +156,18 @@ class ReleaseStore:
     def fetch(self, revision: str, patterns: list[str]) -> Path:
         archive = _run(self._git_dir(), "archive", "--format=tar", revision, *patterns)
         if archive.returncode != 0:
-            raise PublishError(f"cannot read {revision} from {self.path}: {archive.stderr.decode().strip()}")
+            raise PublishError(f"cannot read {revision} from {self.path}: {_one_line(archive.stderr)}")
         if self._scratch is None:
             self._scratch = tempfile.TemporaryDirectory(prefix="claims-fetch-")
         folder = Path(tempfile.mkdtemp(dir=self._scratch.name))
-        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            tar.extractall(folder, filter="data")
+        try:
+            with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+                tar.extractall(folder, filter="data")
+        except OSError as error:  # a full disk, a folder we may not write
+            raise PublishError(
+                f"cannot read {revision} of {self.path} into the temporary folder {self._scratch.name} (TMPDIR): "
+                f"{error.strerror or error}; nothing was changed"
+            ) from None
         return folder
 
     def release(
@@ -174,24 +181,38 @@ class ReleaseStore:
             tree = self._git("write-tree", env=env).strip()
         parents = ["-p", parent] if parent else []
         commit = self._git("commit-tree", tree, *parents, "-m", message).strip()
+        transaction = f"update refs/heads/main {commit} {parent or _ZERO}\n"
+        self._record(transaction, commit, tag, message, parent)
+        return commit
+
+    def tag(self, commit: str, tag: str, message: str) -> None:
+        if self.tags().get(tag) == commit:
+            return
+        self._record("", commit, tag, message, self.head())
+
+    def _record(self, update: str, commit: str, tag: str, message: str, parent: str | None) -> None:
+        """Create `tag` on `commit` (and apply `update` to main) in one ref transaction that names
+        main's expected value: both or neither, and refused if main moved."""
         tagger = self._git("var", "GIT_COMMITTER_IDENT").strip()
         tag_object = self._git(
             "mktag", data=f"object {commit}\ntype commit\ntag {tag}\ntagger {tagger}\n\n{message}\n".encode()
         ).strip()
-        transaction = (
-            f"start\nupdate refs/heads/main {commit} {parent or _ZERO}\n"
-            f"create refs/tags/{tag} {tag_object}\nprepare\ncommit\n"
-        )
+        verify = "" if update else f"verify refs/heads/main {parent or _ZERO}\n"
+        transaction = f"start\n{update}{verify}create refs/tags/{tag} {tag_object}\nprepare\ncommit\n"
         result = _run(self._git_dir(), "update-ref", "--stdin", data=transaction.encode())
         if result.returncode == 0:
-            return commit
-        if self.head() != parent:
+            return
+        head, tags = self.head(), self.tags()
+        if head != parent:
+            moved_by = next((name for name, target in tags.items() if target == head), None)
+            by = f"{moved_by} was published" if moved_by else f"main is now at {head}"
             raise PublishConflict(
-                f"{self.path}: main moved while publishing (someone else published); nothing of this publish was kept"
+                f"{self.path}: main moved while publishing ({by}); nothing of this publish was kept: "
+                "publish again to build on it"
             )
-        if tag in self.tags():
+        if tag in tags:
             raise TagExists(f"tag {tag} already exists in {self.path}; tags are never moved; nothing was changed")
-        reason = result.stderr.decode(errors="replace").strip().replace("\n", " ")
+        reason = _one_line(result.stderr)
         hint = (
             " (a lock file left by a publish that is running or was killed: if none is running, delete it)"
             if ".lock" in reason
@@ -209,10 +230,19 @@ def _run(git_dir: Path, *args: str, env: dict | None = None, data: bytes | None 
     )
 
 
+def _umask() -> int:
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
 def _init(path: Path) -> None:
     for args in (("init", "-q", "--bare", "-b", "main", str(path)), ("--git-dir", str(path), "config", MARKER, "true")):
         result = subprocess.run(["git", *args], capture_output=True)
         if result.returncode != 0:
-            raise PublishError(
-                f"cannot create a release store at {path}: {result.stderr.decode(errors='replace').strip()}"
-            )
+            raise PublishError(f"cannot create a release store at {path}: {_one_line(result.stderr)}")
+
+
+def _one_line(stderr: bytes) -> str:
+    """git's complaint (a full disk, a folder we may not write) as one line."""
+    return "; ".join(line.strip() for line in stderr.decode(errors="replace").splitlines() if line.strip())

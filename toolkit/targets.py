@@ -40,6 +40,10 @@ class Target(Protocol):
         """One commit on `main` whose parent must be `parent`, tagged `tag` (an existing tag is never
         moved); returns the commit's id."""
 
+    def tag(self, commit: str, tag: str, message: str) -> None:
+        """Tag a commit already on `main` (finishing a publish stopped before its tag); a tag
+        already on that very commit is fine, one elsewhere is never moved."""
+
 
 def is_local(spec: str) -> bool:
     return spec.startswith(("/", ".", "~", "file://"))

@@ -32,7 +32,7 @@ multipart LFS uploads, gated repos, organisations and per-repo permissions (a va
 may write any repo, any valid token may read private repos).
 
 Test hooks: `fail_next(op, status=...)` injects errors (or, with `body=`, `hold=`, `drip=`, answers
-that are not the Hub API, held or dripped one byte at a time); `requests` logs every request with its
+that are not the Hub API, held or dripped one byte at a time; `calm()` ends them); `requests` logs every request with its
 operation name; `lfs_uploads` lists the LFS objects actually uploaded.
 
 Modules: `http` (requests, answers, routing), `storage` (git objects, commits, refs, LFS),

@@ -164,8 +164,7 @@ class RequestHandler(BaseHTTPRequestHandler):
     def _handle(self) -> None:
         parts = urlsplit(self.path)
         response = self.local_hub.dispatch(self.command, parts.path, parts.query, self.headers, self._read_body())
-        stopping = self.local_hub.stopping
-        if response.hold and stopping.wait(min(response.hold, MAX_DELAY)):
+        if response.hold and self.local_hub.waking.wait(min(response.hold, MAX_DELAY)):
             self.close_connection = True
             return
         if response.drip:
@@ -175,9 +174,12 @@ class RequestHandler(BaseHTTPRequestHandler):
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(response.body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(response.body)
+        try:
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(response.body)
+        except OSError:  # the client gave up waiting
+            self.close_connection = True
 
     def _drip(self, response: Response) -> None:
         """Send the whole answer, status line first, one byte at a time (a Hub behind a
@@ -189,7 +191,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         answer = head.encode() + (response.body if self.command != "HEAD" else b"")
         started = time.monotonic()
         for byte in answer:
-            if self.local_hub.stopping.wait(response.drip) or time.monotonic() - started > MAX_DELAY:
+            if self.local_hub.waking.wait(response.drip) or time.monotonic() - started > MAX_DELAY:
                 return
             try:
                 self.wfile.write(bytes([byte]))

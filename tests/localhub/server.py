@@ -69,7 +69,7 @@ class LocalHub:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._connections: set[socket.socket] = set()
-        self.stopping = threading.Event()  # wakes held and dripping answers when the server stops
+        self.waking = threading.Event()  # ends held and dripping answers (`calm`, `stop`)
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -79,7 +79,7 @@ class LocalHub:
 
         self._server = ThreadingHTTPServer((self.host, 0), Handler)
         self._server.daemon_threads = True
-        self.stopping.clear()
+        self.waking.clear()
         self.endpoint = f"http://{self.host}:{self._server.server_address[1]}"
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="LocalHub", daemon=True
@@ -90,7 +90,7 @@ class LocalHub:
     def stop(self) -> None:
         if self._server is None:
             return
-        self.stopping.set()
+        self.waking.set()
         self._server.shutdown()
         with self._lock:  # drop kept-alive client connections so their threads end now
             for conn in list(self._connections):
@@ -160,6 +160,13 @@ class LocalHub:
         message = message or f"Injected failure for {op}"
         with self._lock:
             self._faults.append(_Fault(op, status, message, times, after, apply, body, hold, drip))
+
+    def calm(self) -> None:
+        """Drop the faults not yet used and end the held and dripping answers now; the server
+        keeps serving, so a client still retrying in the background gets real answers and ends."""
+        with self._lock:
+            self._faults.clear()
+        self.waking.set()
 
     def requests_for(self, op: str) -> list[LoggedRequest]:
         return [r for r in self.requests if r.op == op]
