@@ -27,7 +27,7 @@ ORDINARY = [
     f"السعر {LRM}$5{RLM} {ALM}١٢٣",
 ]
 REFUSED = [
-    (f"Bob {RLO}evil{PDF}", f"the bidirectional override U+202E (RIGHT-TO-LEFT OVERRIDE) at character 5"),
+    (f"Bob {RLO}evil{PDF}", "the bidirectional override U+202E (RIGHT-TO-LEFT OVERRIDE) at character 5"),
     (f"x {LRO}y", "the bidirectional override U+202D (LEFT-TO-RIGHT OVERRIDE) at character 3"),
     (f"isolated {RLI}text", "opens a bidirectional isolate with U+2067 (RIGHT-TO-LEFT ISOLATE) at character 10 "
                             "and never closes it with U+2069 (POP DIRECTIONAL ISOLATE)"),
