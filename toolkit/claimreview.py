@@ -25,13 +25,12 @@ publish (`unverified`, or only others' reviews) is left out and counted.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
 
-from .dates import UNKNOWN, written
+from .dates import UNKNOWN, dates_as_text, written_expr
 from .records import present
 from .vocabulary import STATUSES
 
@@ -54,7 +53,9 @@ def to_claimreview(
     desk = dict(publisher or {})
     out: list[dict[str, Any]] = []
     left_out = 0
-    for row in table.iter_rows(named=True):
+    # Dates as text (a valid year 0000 is no Python date), the claim's as it was written.
+    rows = dates_as_text(table.with_columns(written_expr(pl.col("date"), pl.col("date_precision")).alias("date")))
+    for row in rows.iter_rows(named=True):
         made = (_claim_review(row, review, who) for review, who in _published(row, desk, all_reviews))
         published = [p for p in made if p is not None]
         left_out += not published
@@ -92,14 +93,12 @@ def _claim_review(row: dict[str, Any], review: dict[str, Any], publisher: dict[s
         }
     )
     # The first appearance is the earliest dated one (else the first listed); the others follow.
-    listed = sorted(row.get("appearances") or [], key=lambda a: (a.get("date") is None, a.get("date") or dt.date.min))
+    listed = sorted(row.get("appearances") or [], key=lambda a: (a.get("date") is None, a.get("date") or ""))
     appearances = [
-        present(
-            {"@type": "CreativeWork", "url": a["url"], "name": a.get("title"), "datePublished": _day(a.get("date"))}
-        )
+        present({"@type": "CreativeWork", "url": a["url"], "name": a.get("title"), "datePublished": a.get("date")})
         for a in listed
     ]
-    claim_date = written(row["date"], row.get("date_precision"))
+    claim_date = row["date"]
     return present(
         {
             "@context": CONTEXT,
@@ -119,7 +118,7 @@ def _claim_review(row: dict[str, Any], review: dict[str, Any], publisher: dict[s
             ),
             "author": present({"@type": "Organization", **publisher}) if publisher else None,
             "creator": {"@type": "Person", "name": review["author"]} if review.get("author") else None,
-            "datePublished": _day(review.get("date")),
+            "datePublished": review.get("date"),
             "reviewRating": rating,
             "reviewBody": review.get("summary"),
             "inLanguage": review.get("language"),
@@ -151,7 +150,3 @@ def _rating(review: dict[str, Any]) -> dict[str, Any] | None:
 def _number(value: Any) -> Any:
     """A whole number as an int (the table holds every rating as a float)."""
     return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-def _day(value: Any) -> str | None:
-    return value.isoformat() if isinstance(value, dt.date) else value

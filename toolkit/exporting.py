@@ -39,7 +39,7 @@ import polars as pl
 
 from .claimreview import to_claimreview
 from .columns import CONTRACT
-from .dates import written_expr
+from .dates import dates_as_text, written_expr
 from .errors import ExportError, UsageError
 from .files import atomic_path, write_parquet, write_text
 from .text import FORMULA_START
@@ -165,8 +165,9 @@ def flatten(table: pl.DataFrame) -> pl.DataFrame:
     """The table as CSV cells: lists and objects become text (see the module docstring), every
     other column stays as it is."""
     nested = [name for name, dtype in table.schema.items() if isinstance(dtype, (pl.List, pl.Struct))]
+    values = dates_as_text(table.select(nested))  # year 0000 is a valid date, not a Python one
     return table.with_columns(
-        pl.Series(name, [_cell(value) for value in table[name].to_list()], dtype=pl.String) for name in nested
+        pl.Series(name, [_cell(value) for value in values[name].to_list()], dtype=pl.String) for name in nested
     )
 
 
