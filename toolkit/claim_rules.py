@@ -45,7 +45,7 @@ def record_rules(data: dict, today: str) -> Iterator[tuple[str, str, str]]:
                 "history-order",
                 f"history is oldest first, but {later} comes after {earlier}",
             )
-    if dates and start is not None and _before(dates[0][1], date):
+    if dates and isinstance(date, str) and start is not None and _before(dates[0][1], date):
         index, first = dates[0]
         yield (
             f"/history/{index}/date",

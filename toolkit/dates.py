@@ -137,7 +137,7 @@ def dates_as_text(frame: pl.DataFrame) -> pl.DataFrame:
     table into Python values turns its dates into text first."""
     import polars as pl
 
-    def text(dtype: pl.DataType) -> pl.DataType:
+    def text(dtype: Any) -> Any:
         if dtype == pl.Date:
             return pl.String()
         if isinstance(dtype, pl.List):
