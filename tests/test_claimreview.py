@@ -192,5 +192,6 @@ def test_a_desk_review_without_status_carries_the_records_verdict(write, cli, tm
     assert left_out == {"no status": 1, "unverified": 1}
     run = cli("export", path.parent, "--format", "claimreview", "--out", tmp_path / "cr.json")
     assert run.exit_code == 0
+    assert run.stdout.startswith("wrote 1 ClaimReview to ")  # one a review published (B52)
     assert ("left out 2 (1 the desk's review gives no status while others' reviews do; "
             "1 unverified, no rating to publish)") in run.stdout

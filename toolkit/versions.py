@@ -19,6 +19,7 @@ from .columns import curated
 from .dates import dates_as_text
 from .errors import UsageError
 from .provenance import Origin
+from .text import plural
 
 
 @total_ordering
@@ -115,9 +116,9 @@ class Diff:
         return None
 
     def summary(self) -> str:
-        parts = [f"{len(self.added)} added", f"{len(self.removed)} removed", f"{len(self.changed)} changed"]
+        parts = [f"{len(self.added):,} added", f"{len(self.removed):,} removed", f"{len(self.changed):,} changed"]
         if self.status_changes:
-            parts.append(f"{len(self.status_changes)} status changes")
+            parts.append(plural(len(self.status_changes), "status change"))
         if self.schema and self.schema.any:
             parts.append("schema changed")
         return ", ".join(parts)
