@@ -131,8 +131,7 @@ def typographic_variants(draw, texts=ALL_TEXT, dropped=tuple(chr(c) for c in DRO
 @given(typographic_variants())
 def test_what_the_key_drops_never_makes_another_claim(variants):
     text, variant = variants
-    assume(not text.rstrip().endswith(("?",)))
-    assert claim_key(text.rstrip(".!。।")) == claim_key(variant) or claim_key(text) == claim_key(variant)
+    assert claim_key(text) == claim_key(variant)
 
 
 @settings(max_examples=300, deadline=None)
