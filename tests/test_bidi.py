@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import toolkit
 from conftest import valid_record
-from toolkit.build import build
+from toolkit.building import build
 from toolkit.rules import bidi_faults
 
 LRE, RLE, PDF, LRO, RLO = "\u202a", "\u202b", "\u202c", "\u202d", "\u202e"

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import toolkit
 from conftest import valid_record
-from toolkit.build import build
+from toolkit.building import build
 from toolkit.imports import from_claimreview
 from toolkit.imports.ids import stable_id
 from toolkit.text import IGNORABLE_RANGES, QUOTATION_MARK_RANGES, claim_key, claim_key_expr

@@ -11,7 +11,7 @@ import pytest
 
 import toolkit
 from conftest import valid_record
-from toolkit.build import build
+from toolkit.building import build
 
 ZERO = "0000-01-01"
 RECORDS = [
