@@ -43,12 +43,12 @@ def assert_valid_ids(records: list[dict]) -> None:
 def test_export_leaves_unverified_claims_out_and_counts_them(fixtures_table, tmp_path):
     reviews, left_out = to_claimreview(fixtures_table)
     unverified = fixtures_table.filter(status="unverified")["claim"].to_list()
-    assert left_out == len(unverified) == 3
+    assert left_out == {"unverified": len(unverified)} == {"unverified": 3}
     assert len(reviews) == 11
     assert not set(unverified) & set(by_claim(reviews))
 
     summary = export(fixtures_table, "claimreview", tmp_path / "claimreview.json")
-    assert (summary.rows, summary.left_out) == (11, 3) and "unverified" in summary.reason
+    assert (summary.rows, summary.left_out, summary.reason) == (11, 3, "3 unverified, no rating to publish")
     written = json.loads((tmp_path / "claimreview.json").read_text(encoding="utf-8"))
     assert written == reviews
     assert (tmp_path / "claimreview.json").read_text(encoding="utf-8").startswith('[\n  {\n    "@context"')
@@ -107,7 +107,7 @@ def test_export_follows_googles_claimreview_fields(write):
     )) + "\n")
     table, _ = build_table(toolkit.read_records([path])[1])
     [own], left_out = to_claimreview(table, publisher={"name": "Desk"})
-    assert left_out == 0
+    assert left_out == {}
     assert own["url"] == "https://desk.example.org/bolton" and own["datePublished"] == "2018-12-06"
     assert own["author"] == {"@type": "Organization", "name": "Desk"} and own["creator"]["name"] == "Jo Checker"
     assert own["reviewRating"] == {"@type": "Rating", "ratingValue": 5, "bestRating": 5, "worstRating": 1,
@@ -171,3 +171,27 @@ def test_import_export_import_gives_identical_records_and_ids(tmp_path, cli):
         again = import_claimreview(tmp_path / name / "out.json", tmp_path / name / "again.json")
         assert json.loads((tmp_path / name / "again.json").read_text(encoding="utf-8")) == records, name
         assert (again.written, again.reviews_kept) == (first.written, first.reviews_kept)
+
+
+def test_a_desk_review_without_status_carries_the_records_verdict(write, cli, tmp_path):
+    """B49: `status: false` and the desk's own review with no status of its own: the review goes out
+    rated False (it was left out, "unverified claims have no rating to publish", which it is not)."""
+    own = valid_record(id="desk-said-false", status="false",
+                       reviews=[{"url": "https://desk.example.org/a", "summary": "It is not so."}])
+    mixed = valid_record(id="desk-and-other", claim="Another claim.", status="false",
+                         reviews=[{"url": "https://desk.example.org/b"},
+                                  {"publisher": {"name": "Other"}, "url": "https://other.example.org/b", "status": "false"}])
+    unverified = valid_record(id="not-checked", claim="A third claim.", status="unverified")
+    path = write("data/claims.jsonl", "".join(json.dumps(r) + "\n" for r in (own, mixed, unverified)))
+    table, _ = build_table(toolkit.read_records([path])[1])
+    reviews, left_out = to_claimreview(table)
+    assert [(r["itemReviewed"]["identifier"], r["url"], r["reviewRating"]["alternateName"]) for r in reviews] == [
+        ("desk-said-false", "https://desk.example.org/a", "False")
+    ]
+    # another publisher's status is never published as the desk's; each claim left out says why
+    assert left_out == {"no status": 1, "unverified": 1}
+    run = cli("export", path.parent, "--format", "claimreview", "--out", tmp_path / "cr.json")
+    assert run.exit_code == 0
+    assert run.stdout.startswith("wrote 1 ClaimReview to ")  # one a review published (B52)
+    assert ("left out 2 (1 the desk's review gives no status while others' reviews do; "
+            "1 unverified, no rating to publish)") in run.stdout

@@ -269,6 +269,12 @@ def _with(**properties) -> dict:
     (_with(date={"type": "string"}), ["'date'", "format", "README"]),
     ({**copy.deepcopy(PACKAGED), "required": ["id", "speaker", "claim", "date"]}, ["'status'", "required"]),
     (_with(speaker={"type": "integer"}), ["'speaker'", "text"]),
+    # B22: names a CSV header (and DuckDB, a spreadsheet) cannot hold apart, or cannot hold
+    (_with(Id={"type": "string"}), ["'id' and 'Id'", "differ only in case"]),
+    (_with(**{"": {"type": "string"}}), ["empty name"]),
+    (_with(topic={"type": "object", "properties": {"When": {"type": "string"}, "when": {"type": "string"}}}),
+     ["'When' and 'when'", "'topic'", "differ only in case"]),
+    (_with(topic={"type": "object", "properties": {"": {"type": "string"}}}), ["'topic'", "empty name"]),
 ])
 def test_a_schema_the_table_cannot_type_is_refused_when_loaded(write, cli, schema, words):
     path = write("bad.schema.json", json.dumps(schema))

@@ -163,7 +163,7 @@ def test_diff_command(data, tmp_path, cli):
         assert run.exit_code == 0
         assert "- Added `claim-99`" in run.stdout
         assert "- **Status** of `claim-03`: true -> mostly-false" in run.stdout
-        assert run.stdout.strip().endswith("1 added, 0 removed, 1 changed, 1 status changes")
+        assert run.stdout.strip().endswith("1 added, 0 removed, 1 changed, 1 status change")
     assert cli("diff", tmp_path / "nothing-here", tmp_path / "folder").exit_code == 2
 
 

@@ -156,3 +156,9 @@ def test_stats_of_invalid_input_is_the_validation_report(write, cli):
     run = cli("stats", bad)
     assert run.exit_code == 1
     assert "bad.yaml:3:" in run.stdout and "Traceback" not in run.stdout + run.stderr
+
+
+def test_one_claim_by_one_speaker_is_said_in_the_singular(write, cli):
+    """B52: `1 claim, 1 speaker`, not `1 claims, 1 speakers`."""
+    run = cli("stats", write("a.jsonl", json.dumps(valid_record()) + "\n"))
+    assert run.exit_code == 0 and run.stdout.splitlines()[0].rstrip() == "1 claim, 1 speaker"

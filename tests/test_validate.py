@@ -327,3 +327,17 @@ def test_a_pattern_failure_is_explained_in_the_schema_s_own_words(write):
         "'claim-1' is not a valid id: desk ids are desk- and a number, like desk-42"]
     plain = toolkit.validate([write("b.json", json.dumps(valid_record(language="english")))])
     assert [p.message for p in plain.problems] == ["'english' is not a valid language: a BCP 47 language tag, like en or pt-BR"]
+
+
+def test_a_history_entry_in_the_claims_own_month_is_not_older(write):
+    """B21: dates are compared at the coarser precision of the two: `2018-12` (as a history date it
+    is not a day, and the schema says so) and a day of December are not older than `2018-12`."""
+    history = [{"date": "2018-12", "status": "unverified"}, {"date": "2018-12-05", "status": "false"}]
+    path = write("a.jsonl", json.dumps(valid_record(date="2018-12", history=history)) + "\n")
+    problems = toolkit.validate([path]).problems
+    assert "history-order" not in {p.rule for p in problems}
+    assert [p.pointer for p in problems] == ["/history/0/date"]  # the month, where a day is due
+    within = write("b.jsonl", json.dumps(valid_record(date="2018-12", history=history[1:])) + "\n")
+    assert toolkit.validate([within]).valid
+    older = write("c.jsonl", json.dumps(valid_record(date="2018-12", history=[{"date": "2018-11-30", "status": "false"}])) + "\n")
+    assert [p.rule for p in toolkit.validate([older]).problems] == ["history-order"]

@@ -91,3 +91,11 @@ def test_changelog_keeps_every_version():
     second = changelog(first, "## 1.1.0\n\nsecond\n")
     assert second.index("## 1.1.0") < second.index("## 1.0.0")
     assert second.count("# Changelog") == 1 and "first" in second
+
+
+def test_the_summary_writes_numbers_as_people_do():
+    """B52: `30,200 added` as `claims: 30,200` on the line below it, and `1 status change`."""
+    new = pl.DataFrame({"id": [f"c{k}" for k in range(30_200)], "status": ["true"] * 30_200})
+    assert diff(None, new).summary() == "30,200 added, 0 removed, 0 changed"
+    old = pl.DataFrame({"id": ["a"], "status": ["true"]})
+    assert diff(old, pl.DataFrame({"id": ["a"], "status": ["false"]})).summary() == "0 added, 0 removed, 1 changed, 1 status change"

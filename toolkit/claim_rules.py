@@ -3,7 +3,8 @@ of a record's data: the validation engine calls them and places what they find.
 
 - `future-date`: a claim made after today; a month or a year is in the future when its first day
   is, and `unknown` never is.
-- `history-order`: `history` oldest first, and not older than the claim (its period's first day).
+- `history-order`: `history` oldest first, and not older than the claim, dates compared at the
+  coarser precision of the two (a day of December 2018 is not older than a claim of `2018-12`).
 - `duplicate-claim`: the same speaker, words and date written the same way (`2018-12` and
   `2018-12-04` are not the same date); a claim of unknown date is never a duplicate, since
   re-checks of one statement (LIAR's) are repeats that the build links.
@@ -38,19 +39,26 @@ def record_rules(data: dict, today: str) -> Iterator[tuple[str, str, str]]:
         (i, h["date"]) for i, h in enumerate(history) if isinstance(h, dict) and isinstance(h.get("date"), str)
     ]
     for (_, earlier), (index, later) in zip(dates, dates[1:]):
-        if later < earlier:
+        if _before(later, earlier):
             yield (
                 f"/history/{index}/date",
                 "history-order",
                 f"history is oldest first, but {later} comes after {earlier}",
             )
-    if dates and start is not None and dates[0][1] < start.isoformat():
+    if dates and isinstance(date, str) and start is not None and _before(dates[0][1], date):
         index, first = dates[0]
         yield (
             f"/history/{index}/date",
             "history-order",
             f"a status in history ({first}) cannot be older than the claim itself ({date})",
         )
+
+
+def _before(first: str, second: str) -> bool:
+    """Whether the date `first` is before `second` at the coarser of their precisions: a day of
+    December 2018 is not before `2018-12`, nor `2018-12` before one of its days."""
+    shared = min(len(first), len(second))
+    return first[:shared] < second[:shared]
 
 
 def duplicate_key(data: dict) -> tuple[str, str, str] | None:

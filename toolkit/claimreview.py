@@ -18,20 +18,22 @@ One ClaimReview per review published:
   (1-5, `vocabulary.STATUSES`), and the publisher's words as `alternateName` (else ours).
 
 The desk's own reviews are the reviews with no publisher (or with the desk's name), and, for a
-record with no review at all, its status (a desk's hand-written verdict). By default only these
+record with no review at all, its status (a desk's hand-written verdict); a desk review that gives
+no status takes the record's, when no review of the record gives one (the status is then the
+desk's own). By default only these
 go out; `all_reviews` adds every other review, under its own publisher. A claim with nothing to
 publish (`unverified`, or only others' reviews) is left out and counted.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
 
-from .dates import UNKNOWN, written
+from .dates import UNKNOWN, dates_as_text, written_expr
 from .records import present
 from .vocabulary import STATUSES
 
@@ -41,25 +43,38 @@ BEST, WORST = 5, 1
 AUTHOR_TYPES = {"person": "Person", "organization": "Organization"}  # group, unknown: Thing
 
 
+# Why a claim has no ClaimReview to publish: the reason -> what to say of it.
+UNVERIFIED, OTHERS, NO_STATUS = "unverified", "others", "no status"
+LEFT_OUT = {
+    UNVERIFIED: "unverified, no rating to publish",
+    OTHERS: "reviewed only by others (--all-reviews publishes them)",
+    NO_STATUS: "the desk's review gives no status while others' reviews do",
+}
+
+
 def to_claimreview(
     table: pl.DataFrame, *, publisher: Mapping[str, str] | None = None, all_reviews: bool = False
-) -> tuple[list[dict[str, Any]], int]:
-    """The ClaimReviews of the table, in its order, and how many claims had none to publish.
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The ClaimReviews of the table, in its order, and how many claims had none to publish, by
+    reason (a key of LEFT_OUT).
 
     >>> from toolkit.building import build
     >>> reviews, left_out = to_claimreview(build(["fixtures/"]).table)
     >>> reviews[0]["reviewRating"]["alternateName"], left_out
-    ('Unproven', 3)
+    ('Unproven', {'unverified': 3})
     """
     desk = dict(publisher or {})
     out: list[dict[str, Any]] = []
-    left_out = 0
-    for row in table.iter_rows(named=True):
-        made = (_claim_review(row, review, who) for review, who in _published(row, desk, all_reviews))
-        published = [p for p in made if p is not None]
-        left_out += not published
+    left_out: Counter[str] = Counter()
+    # Dates as text (a valid year 0000 is no Python date), the claim's as it was written.
+    rows = dates_as_text(table.with_columns(written_expr(pl.col("date"), pl.col("date_precision")).alias("date")))
+    for row in rows.iter_rows(named=True):
+        chosen = _published(row, desk, all_reviews)
+        published = [p for p in (_claim_review(row, review, who) for review, who in chosen) if p is not None]
+        if not published:
+            left_out[OTHERS if not chosen else UNVERIFIED if row["status"] == "unverified" else NO_STATUS] += 1
         out.extend(published)
-    return out, left_out
+    return out, dict(sorted(left_out.items()))
 
 
 def _published(
@@ -70,9 +85,12 @@ def _published(
     if not reviews:
         return [({"status": row["status"]}, desk)]  # the desk's hand-written verdict
     chosen = []
+    rated = any(review.get("status") for review in reviews)
     for review in reviews:
         who = {k: v for k, v in (review.get("publisher") or {}).items() if v}
         if not who or (desk.get("name") and who.get("name") == desk["name"]):
+            if not rated:  # no review says a status: the record's is the desk's own verdict
+                review = {**review, "status": row["status"]}
             chosen.append((review, {**desk, **who}))
         elif all_reviews:
             chosen.append((review, who))
@@ -92,14 +110,12 @@ def _claim_review(row: dict[str, Any], review: dict[str, Any], publisher: dict[s
         }
     )
     # The first appearance is the earliest dated one (else the first listed); the others follow.
-    listed = sorted(row.get("appearances") or [], key=lambda a: (a.get("date") is None, a.get("date") or dt.date.min))
+    listed = sorted(row.get("appearances") or [], key=lambda a: (a.get("date") is None, a.get("date") or ""))
     appearances = [
-        present(
-            {"@type": "CreativeWork", "url": a["url"], "name": a.get("title"), "datePublished": _day(a.get("date"))}
-        )
+        present({"@type": "CreativeWork", "url": a["url"], "name": a.get("title"), "datePublished": a.get("date")})
         for a in listed
     ]
-    claim_date = written(row["date"], row.get("date_precision"))
+    claim_date = row["date"]
     return present(
         {
             "@context": CONTEXT,
@@ -119,7 +135,7 @@ def _claim_review(row: dict[str, Any], review: dict[str, Any], publisher: dict[s
             ),
             "author": present({"@type": "Organization", **publisher}) if publisher else None,
             "creator": {"@type": "Person", "name": review["author"]} if review.get("author") else None,
-            "datePublished": _day(review.get("date")),
+            "datePublished": review.get("date"),
             "reviewRating": rating,
             "reviewBody": review.get("summary"),
             "inLanguage": review.get("language"),
@@ -151,7 +167,3 @@ def _rating(review: dict[str, Any]) -> dict[str, Any] | None:
 def _number(value: Any) -> Any:
     """A whole number as an int (the table holds every rating as a float)."""
     return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-def _day(value: Any) -> str | None:
-    return value.isoformat() if isinstance(value, dt.date) else value

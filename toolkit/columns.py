@@ -178,6 +178,7 @@ def columns_of(schema) -> Columns:
     SchemaError names the field and keyword the table cannot type, or the contract broken."""
     document = schema.document
     where = f"{schema.path}: " if getattr(schema, "path", None) else ""
+    _check_names(where, list(schema.properties), None)
     fields = []
     for name, node in schema.properties.items():
         if name in BUILT:
@@ -201,6 +202,23 @@ def columns_of(schema) -> Columns:
                 f"(required: id, speaker, claim, date, status; see the README's 'Custom schemas')"
             )
     return Columns(record)
+
+
+def _check_names(where: str, names: list[str], place: str | None) -> None:
+    """SchemaError for a field with no name, or two whose names differ only in case: a column (a
+    CSV header, a Parquet or DuckDB column, a spreadsheet's) needs a name, and many tools read
+    `Id` and `id` as one."""
+    within = f" of the object {place!r}" if place else ""
+    if "" in names:
+        raise SchemaError(f"{where}a field{within} has an empty name: a column needs one; name it")
+    seen: dict[str, str] = {}
+    for name in names:
+        other = seen.setdefault(name.casefold(), name)
+        if other != name:
+            raise SchemaError(
+                f"{where}the fields {other!r} and {name!r}{within} differ only in case: as columns (a CSV "
+                "header, DuckDB, a spreadsheet) they are one; rename one"
+            )
 
 
 def _kind(schema, node: Any, place: str, seen: frozenset[str] = frozenset()) -> Kind:
@@ -299,6 +317,7 @@ def _typed(schema, node: dict, name: str, place: str, seen: frozenset[str]) -> K
         properties = node.get("properties")
         if not properties:
             raise SchemaError(f'{schema.path}: the object {place!r} needs "properties" for the table to type it')
+        _check_names(f"{schema.path}: ", list(properties), place)
         return Kind("object", fields=tuple((k, _kind(schema, v, f"{place}.{k}", seen)) for k, v in properties.items()))
     return Kind(name)
 

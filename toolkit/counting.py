@@ -21,7 +21,7 @@ from .errors import ExportError, UsageError
 from .files import atomic_path
 from .schema import ClaimSchema
 from .speakers import SpeakerRegistry
-from .text import tidy_expr
+from .text import plural, tidy_expr
 from .validation import valid_frame
 from .vocabulary import STATUSES
 
@@ -49,7 +49,7 @@ class Stats:
         speakers = dict(list(self.by_speaker.items())[:top])
         others = len(self.by_speaker) - len(speakers)
         if others:
-            speakers[f"({others:,} other speakers)"] = sum(list(self.by_speaker.values())[top:])
+            speakers[f"({plural(others, 'other speaker')})"] = sum(list(self.by_speaker.values())[top:])
         return speakers
 
     def as_dict(self) -> dict[str, Any]:
@@ -124,7 +124,8 @@ def render_stats(stats: Stats, top: int | None = TOP_SPEAKERS) -> Table:
     """The counts as one rich table, a section per grouping, for the terminal: the `top` speakers
     with most claims (None: all) and one line counting the others, so that the output (and the time
     to draw it) stays the same size whatever the number of speakers."""
-    table = Table(title=f"{stats.claims:,} claims, {len(stats.by_speaker):,} speakers", title_justify="left")
+    title = f"{plural(stats.claims, 'claim')}, {plural(len(stats.by_speaker), 'speaker')}"
+    table = Table(title=title, title_justify="left")
     table.add_column("by")
     table.add_column("")
     table.add_column("claims", justify="right")

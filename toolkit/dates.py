@@ -131,6 +131,25 @@ def written_expr(date: pl.Expr, precision_of: pl.Expr) -> pl.Expr:
     return expression.otherwise(date.dt.to_string(WRITTEN["day"]))
 
 
+def dates_as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every Date of `frame`, in lists and objects too, as YYYY-MM-DD text. RFC 3339 (and so a valid
+    claim file) has the year 0000, which Python's dates do not (they start at year 1): what turns a
+    table into Python values turns its dates into text first."""
+    import polars as pl
+
+    def text(dtype: Any) -> Any:
+        if dtype == pl.Date:
+            return pl.String()
+        if isinstance(dtype, pl.List):
+            return pl.List(text(dtype.inner))
+        if isinstance(dtype, pl.Struct):
+            return pl.Struct({field.name: text(field.dtype) for field in dtype.fields})
+        return dtype
+
+    changed = {name: text(dtype) for name, dtype in frame.schema.items() if text(dtype) != dtype}
+    return frame.with_columns(pl.col(name).cast(dtype) for name, dtype in changed.items())
+
+
 def written(date: dt.date | None, precision_of: str | None) -> str:
     """One table date as it was written, from its Date and precision (a day when none is said).
 

@@ -37,9 +37,9 @@ from typing import Any
 
 import polars as pl
 
-from .claimreview import to_claimreview
+from .claimreview import LEFT_OUT, to_claimreview
 from .columns import CONTRACT
-from .dates import written_expr
+from .dates import dates_as_text, written_expr
 from .errors import ExportError, UsageError
 from .files import atomic_path, write_parquet, write_text
 from .text import FORMULA_START
@@ -134,15 +134,8 @@ def export_claimreview(
     reviews, left_out = to_claimreview(table, publisher=publisher, all_reviews=all_reviews)
     with _writing(out):
         write_text(out, json.dumps(reviews, indent=2, ensure_ascii=False) + "\n")
-    reason = (
-        (
-            "unverified claims have no rating to publish"
-            + ("" if all_reviews else ", nor claims reviewed only by others (--all-reviews)")
-        )
-        if left_out
-        else None
-    )
-    return ExportSummary("claimreview", Path(out), len(reviews), left_out, reason)
+    reason = "; ".join(f"{count:,} {LEFT_OUT[why]}" for why, count in left_out.items()) or None
+    return ExportSummary("claimreview", Path(out), len(reviews), sum(left_out.values()), reason)
 
 
 FORMATS: dict[str, Callable[[pl.DataFrame, str | os.PathLike], ExportSummary]] = {
@@ -165,8 +158,9 @@ def flatten(table: pl.DataFrame) -> pl.DataFrame:
     """The table as CSV cells: lists and objects become text (see the module docstring), every
     other column stays as it is."""
     nested = [name for name, dtype in table.schema.items() if isinstance(dtype, (pl.List, pl.Struct))]
+    values = dates_as_text(table.select(nested))  # year 0000 is a valid date, not a Python one
     return table.with_columns(
-        pl.Series(name, [_cell(value) for value in table[name].to_list()], dtype=pl.String) for name in nested
+        pl.Series(name, [_cell(value) for value in values[name].to_list()], dtype=pl.String) for name in nested
     )
 
 

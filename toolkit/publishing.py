@@ -42,6 +42,7 @@ from .placeholders import placeholders
 from .provenance import Origin, origin
 from .schema import SCHEMA_NAME
 from .targets import Target, is_local, open_target
+from .text import plural
 from .versions import (
     CHANGES_NAME,
     Diff,
@@ -336,7 +337,7 @@ def _removals_refused(change: Diff, before: int, latest: Version | None) -> tupl
     if not removed or (removed < before and removed <= before * REMOVAL_SHARE):
         return None
     assert latest is not None  # claims are removed only from a published version (none: nothing removed)
-    share = "every claim" if removed >= before else f"{removed} of the {before} claims"
+    share = "every claim" if removed >= before else f"{removed:,} of the {plural(before, 'claim')}"
     return (
         f"remove {share} of {latest.tag}",
         "Check the input paths (a misspelt or emptied folder?), or pass --allow-removals if the removals are meant",

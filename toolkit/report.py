@@ -281,10 +281,11 @@ def exported(summary: ExportSummary, out: str | os.PathLike) -> list[Line]:
             )
         )
     left_out = f"; left out {summary.left_out:,} ({summary.reason})" if summary.left_out else ""
+    rows = plural(summary.rows, "ClaimReview" if summary.format == "claimreview" else "claim")  # one a review
     if os.fspath(out) != "-":
-        lines.append(Line(f"wrote {plural(summary.rows, 'claim')} to {summary.path}{left_out}"))
+        lines.append(Line(f"wrote {rows} to {summary.path}{left_out}"))
     elif not quiet():  # the data is on stdout: what was written is said on stderr
-        lines.append(Line(f"wrote {plural(summary.rows, 'claim')} to -{left_out}", err=True))
+        lines.append(Line(f"wrote {rows} to -{left_out}", err=True))
     return lines
 
 

@@ -5,8 +5,12 @@ and keys) must be text a person can read and every later stage can write.
   UTF-8 outputs (Parquet, CSV) cannot hold it;
 - no control character (U+0000-U+001F, U+007F-U+009F), except tab and line breaks in the fields
   where curators write paragraphs (`PROSE_FIELDS`);
-- no bidirectional embedding, override or isolate (U+202A-U+202E, U+2066-U+2069): they make text
-  display in another order than it is stored ("Trojan Source");
+- no bidirectional override (U+202D, U+202E) and no unbalanced bidirectional control: an embedding
+  (U+202A, U+202B) not closed by U+202C in the same text, an isolate (U+2066-U+2068) not closed by
+  U+2069, or a closer with nothing to close. These make text display in another order than it is
+  stored ("Trojan Source"). Balanced embeddings and isolates and the marks (LRM, RLM, ALM) are
+  ordinary in right-to-left text and allowed, as Unicode's guidance has it (UAX #9, UTS #55):
+  `bidi_faults` says which controls break the rule, and is what import repairs by;
 - a text holds at least one visible character: not only spaces, zero-width or other invisible
   characters.
 
@@ -25,6 +29,7 @@ import re
 import unicodedata
 from array import array
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from .records import Problem, Record, pointer_join
@@ -68,6 +73,52 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _PROSE_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")  # tab, LF and CRLF allowed
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+# Bidirectional formatting characters (UAX #9, 2.1-2.5): what each opens, and what closes it.
+_OPENS = {"\u202a": "embedding", "\u202b": "embedding", "\u2066": "isolate", "\u2067": "isolate", "\u2068": "isolate"}
+_CLOSES = {"\u202c": "embedding", "\u2069": "isolate"}
+_OVERRIDES = frozenset("\u202d\u202e")
+_CLOSER_OF = {"embedding": "U+202C (POP DIRECTIONAL FORMATTING)", "isolate": "U+2069 (POP DIRECTIONAL ISOLATE)"}
+
+
+@dataclass(frozen=True)
+class BidiFault:
+    """A bidirectional control that can make text display in another order than it is stored:
+    `kind` is "override" (U+202D, U+202E), "unclosed" (an embedding or isolate never closed in
+    the text) or "unopened" (U+202C or U+2069 with nothing of its kind open to close)."""
+
+    index: int  # 0-based, in the text
+    char: str
+    kind: str
+
+
+def bidi_faults(text: str) -> list[BidiFault]:
+    """The bidirectional controls of `text` that break the rule, in text order (none: the text
+    displays in the order it is stored). Embeddings and isolates must nest: each closed, in the same
+    text, by its own closer before the one that encloses it is. Removing the characters listed
+    leaves text with no fault.
+
+    >>> [(f.index, f.kind) for f in bidi_faults("\u202bمرحبا\u202c and \u2067x\u2069")]
+    []
+    >>> [(f.index, f.kind) for f in bidi_faults("a\u202eb \u2067c \u202c")]
+    [(1, 'override'), (4, 'unclosed'), (7, 'unopened')]
+    """
+    if _BIDI.search(text) is None:
+        return []
+    faults: list[BidiFault] = []
+    open_: list[tuple[int, str]] = []
+    for index, char in enumerate(text):
+        if char in _OVERRIDES:
+            faults.append(BidiFault(index, char, "override"))
+        elif char in _OPENS:
+            open_.append((index, char))
+        elif char in _CLOSES:
+            if open_ and _OPENS[open_[-1][1]] == _CLOSES[char]:
+                open_.pop()
+            else:
+                faults.append(BidiFault(index, char, "unopened"))
+    faults.extend(BidiFault(index, char, "unclosed") for index, char in open_)
+    return sorted(faults, key=lambda fault: fault.index)
 
 
 def _char(code: int) -> str:
@@ -204,18 +255,32 @@ def check_text(text: str, pointer: str, is_key: bool = False) -> Iterator[tuple[
                 f"remove it{allowed}"
             ),
         )
-    bidi = _BIDI.search(text)
-    if bidi:
-        yield (
-            "bidi-control",
-            (
-                f"{what} holds the bidirectional control {_code(bidi.group())} at character {bidi.start() + 1}, "
-                "which makes text display in another order than it is stored; remove it"
-            ),
-        )
+    faults = bidi_faults(text)
+    if faults:
+        yield "bidi-control", _bidi_message(what, faults)
     if text and not is_key and _VISIBLE.search(text) is None:
         shown = ", ".join(sorted({_code(char) for char in text}))
         yield "invisible-text", f"{what} has no visible character (only {shown}); write the text or leave the field out"
+
+
+def _bidi_message(what: str, faults: list[BidiFault]) -> str:
+    """What is wrong with the first fault (in text order), and how many more there are."""
+    fault = faults[0]
+    where = f"{_code(fault.char)} at character {fault.index + 1}"
+    if fault.kind == "override":
+        said = f"{what} holds the bidirectional override {where}, which makes text display in another order than it is stored; remove it"
+    elif fault.kind == "unclosed":
+        kind = _OPENS[fault.char]
+        said = (
+            f"{what} opens a bidirectional {kind} with {where} and never closes it with {_CLOSER_OF[kind]}, "
+            "so what follows displays in another order than it is stored; close it or remove it"
+        )
+    else:
+        said = f"{what} holds {where}, which closes no bidirectional {_CLOSES[fault.char]}; remove it"
+    more = len(faults) - 1
+    return said + (
+        f" ({more} more unbalanced or overriding bidirectional control{'s' if more > 1 else ''} in it)" if more else ""
+    )
 
 
 def _gather(value: Any, texts: list[str]) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from .dates import precision_expr, start_expr
+from .dates import dates_as_text, precision_expr, start_expr
 from .records import Record
 from .speakers import SpeakerRegistry
 from .text import claim_key_expr, tidy_expr
@@ -247,7 +247,11 @@ def _report(table: pl.DataFrame, renamed: list[dict[str, str]]) -> BuildReport:
     conflicts = []
     disagreeing = grouped.group_by("_first").agg(pl.col("status").n_unique().alias("n")).filter(pl.col("n") > 1)
     for first in sorted(disagreeing["_first"].to_list()):
-        rows = grouped.filter(pl.col("_first") == first).sort("date", "id", nulls_last=True)
+        rows = (
+            grouped.filter(pl.col("_first") == first)
+            .sort("date", "id", nulls_last=True)
+            .select("id", "status", "source_file", "source_line")
+        )
         statuses: dict[str, list[str]] = {}
         for row in rows.iter_rows(named=True):
             statuses.setdefault(row["status"], []).append(row["id"])
@@ -271,7 +275,7 @@ def _review_disagreements(table: pl.DataFrame) -> list[dict[str, Any]]:
         pl.col("reviews").list.eval(pl.element().struct.field("status")).list.drop_nulls().list.n_unique() > 1
     )
     found = []
-    for identifier, reviews in several.select("id", "reviews").iter_rows():
+    for identifier, reviews in dates_as_text(several.select("id", "reviews")).iter_rows():
         statuses: dict[str, list[str]] = {}
         for review in reviews:
             if review["status"]:

@@ -7,6 +7,7 @@ new optional fields is minor; edits to existing claims is patch.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import total_ordering
 from typing import Any
@@ -15,8 +16,10 @@ import polars as pl
 import semver
 
 from .columns import curated
+from .dates import dates_as_text
 from .errors import UsageError
 from .provenance import Origin
+from .text import plural
 
 
 @total_ordering
@@ -113,9 +116,9 @@ class Diff:
         return None
 
     def summary(self) -> str:
-        parts = [f"{len(self.added)} added", f"{len(self.removed)} removed", f"{len(self.changed)} changed"]
+        parts = [f"{len(self.added):,} added", f"{len(self.removed):,} removed", f"{len(self.changed):,} changed"]
         if self.status_changes:
-            parts.append(f"{len(self.status_changes)} status changes")
+            parts.append(plural(len(self.status_changes), "status change"))
         if self.schema and self.schema.any:
             parts.append("schema changed")
         return ", ".join(parts)
@@ -156,8 +159,8 @@ def diff(old: pl.DataFrame | None, new: pl.DataFrame, schema: SchemaChange | Non
     old_ids, new_ids = set(old["id"].to_list()), set(new["id"].to_list())
     columns = [c for c in curated(new.columns) if c in old.columns]
     both = sorted(old_ids & new_ids)
-    old_rows = {r["id"]: r for r in old.filter(pl.col("id").is_in(both)).select("id", *columns).iter_rows(named=True)}
-    new_rows = {r["id"]: r for r in new.filter(pl.col("id").is_in(both)).select("id", *columns).iter_rows(named=True)}
+    old_rows = {r["id"]: r for r in _rows(old, both, columns)}
+    new_rows = {r["id"]: r for r in _rows(new, both, columns)}
     changed = {}
     for claim in both:
         changes = [
@@ -168,6 +171,11 @@ def diff(old: pl.DataFrame | None, new: pl.DataFrame, schema: SchemaChange | Non
         if changes:
             changed[claim] = changes
     return Diff(sorted(new_ids - old_ids), sorted(old_ids - new_ids), changed, schema)
+
+
+def _rows(table: pl.DataFrame, ids: list[str], columns: list[str]) -> Iterator[dict[str, Any]]:
+    """The rows of `ids`, dates as text (a valid year 0000 is no Python date)."""
+    return dates_as_text(table.filter(pl.col("id").is_in(ids)).select("id", *columns)).iter_rows(named=True)
 
 
 def next_version(latest: Version | None, change: Diff, bump: str = "auto", explicit: str | None = None) -> Version:

@@ -4,7 +4,9 @@ else is added or removed, so re-importing unchanged data changes nothing downstr
 An id is a readable slug (the speaker and the claim's first words, transliterated to ASCII by
 anyascii for Arabic, Devanagari, Cyrillic, CJK...) and 8 hex digits of a SHA-256 of what makes
 the review itself: its url (the fact-check page) and the claim's words, since one page may review
-several claims; without a url, the speaker, the words, the day and the publisher.
+several claims; without a url, the speaker, the words, the day and the publisher. The words are
+hashed as `text.claim_key` has them, so two claims get two ids exactly when they are two claims
+("-5%" and "+5%" are; "“Taxes rose.”" and "taxes rose" are not).
 """
 
 from __future__ import annotations
