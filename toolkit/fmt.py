@@ -178,7 +178,7 @@ def rewrite_text(
     of records changed."""
     record = schema.record_kind
     before = rewriting.read(source, text, kind, record)
-    values, count = _changed(before.values, change)
+    values, count = _changed(before.values, change, before)
     expected = [_canonical(value, _record_node(schema, value), schema) for value in values]
     if kind == "json":
         new = json.dumps(expected[0], ensure_ascii=False, indent=2) + "\n"
@@ -192,7 +192,7 @@ def rewrite_text(
                 f"{_where(error)}ruamel.yaml, which writes the canonical form, cannot read what validate reads "
                 f"({_problem(error)}); write that value in double quotes"
             ) from None
-        new = _yaml_text(_changed(documents, change)[0], schema, handler)
+        new = _yaml_text(_changed(documents, change, before)[0], schema, handler)
     if "\r\n" in text:
         new = new.replace("\n", "\r\n")  # a file's line ends are kept
     rewriting.check(before, new, expected, source=source, kind=kind, record=record, old_text=text, moved=moved)
@@ -229,13 +229,21 @@ def _tabs_shown(value: Any, stand_in: str | None) -> Any:
     return value
 
 
-def _changed(documents: list[Any], change: Callable[[dict], bool] | None) -> tuple[list[Any], int]:
-    """The documents after `change` (in place) to each of their records, and how many it changed."""
+def _changed(
+    documents: list[Any], change: Callable[[dict], bool] | None, before: rewriting.Read
+) -> tuple[list[Any], int]:
+    """The documents after `change` (in place) to each of their records, and how many it changed;
+    a record it cannot change is Refused, located in `before`."""
+    if change is None:
+        return documents, 0
     count = 0
-    if change is not None:
-        for document in documents:
-            for record in _records(document):
+    for index, document in enumerate(documents):
+        for offset, record in enumerate(_records(document)):
+            try:
                 count += isinstance(record, dict) and change(record)
+            except rewriting.Unchangeable as error:
+                pointer = (f"/{offset}" if isinstance(document, list) else "") + error.pointer
+                raise Refused(f"{before.where(index, pointer, key=True)}: {error}") from None
     return documents, count
 
 

@@ -39,6 +39,15 @@ class Refused(ValueError):
     what it means. The message says why (and where)."""
 
 
+class Unchangeable(ValueError):
+    """A record a rewrite cannot change as it should (`claims migrate` on a `review` that is not one):
+    the message, and the place in the record (a JSON Pointer) for the file's line and column."""
+
+    def __init__(self, pointer: str, message: str):
+        super().__init__(message)
+        self.pointer = pointer
+
+
 @dataclass(frozen=True)
 class Read:
     """A file's documents as the toolkit reads them, with where each value stands."""
@@ -46,17 +55,17 @@ class Read:
     values: list[Any]
     positions: list[Positions]
 
-    def where(self, document: int, pointer: str) -> str:
-        line, column = self.positions[document].of(pointer)
+    def where(self, document: int, pointer: str, *, key: bool = False) -> str:
+        line, column = self.positions[document].of(pointer, key=key)
         return f"line {line}, column {column}"
 
 
-def read(source: Source, text: str, kind: str, record: Kind | None) -> Read:
-    """The documents of a YAML or JSON file as `claims validate` reads them; Refused when they
-    cannot be read cleanly (the toolkit's own message, located)."""
+def read(source: Source, text: str, kind: str, record: Kind | None, *, first_line: int = 1) -> Read:
+    """The documents of a YAML or JSON file (or JSON line, at `first_line`) as `claims validate`
+    reads them; Refused when they cannot be read cleanly (the toolkit's own message, located)."""
     if kind == "json":
         try:
-            document = located_json.parse(text)
+            document = located_json.parse(text, first_line=first_line)
         except located_json.JsonSyntaxError as error:
             raise Refused(f"line {error.position[0]}, column {error.position[1]}: {error.message}") from None
         found = Read([document.value], [Positions(document.values, document.keys)])
@@ -79,7 +88,7 @@ def read(source: Source, text: str, kind: str, record: Kind | None) -> Read:
     for index, value in enumerate(found.values):
         for pointer, _ in _non_finite(value, ""):
             line, column = found.positions[index].of(pointer)
-            written = _NUMBER.match(text.splitlines()[line - 1], column - 1)
+            written = _NUMBER.match(text.splitlines()[line - first_line], column - 1)
             raise Refused(
                 f"line {line}, column {column}: the number {written.group() if written else ''} is beyond "
                 "the numbers JSON and YAML tools hold (they read it as infinity, and it cannot be written "
