@@ -28,16 +28,18 @@ from typing import Any
 
 import yaml
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import YAMLError
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
     FoldedScalarString,
     LiteralScalarString,
+    PlainScalarString,
     SingleQuotedScalarString,
 )
+from ruamel.yaml.tokens import CommentToken
 
 from . import readers, rewriting
 from .columns import Kind, partial_date
@@ -310,8 +312,11 @@ def _canonical(value: Any, node: dict[str, Any], schema: ClaimSchema, flow: bool
         for key in order:
             value[key] = _canonical(value[key], properties.get(key, {}), schema, flow)
         if isinstance(value, CommentedMap):
+            above, end = _comment_lines(value) if not flow else ({}, "")
             for key in order:
                 value.move_to_end(key)
+            if above or end:
+                _place_comment_lines(value, order, above, end)
             return value
         return {key: value[key] for key in order}
     if isinstance(value, list):
@@ -322,6 +327,8 @@ def _canonical(value: Any, node: dict[str, Any], schema: ClaimSchema, flow: bool
         return value
     if isinstance(value, (FoldedScalarString, LiteralScalarString)):
         return value  # a block scalar (| or >) keeps its style
+    if isinstance(value, TaggedScalar) and str(value.tag) in _TEXT_TAGS:
+        value = DoubleQuotedScalarString(value.value)  # `!!str x` is the text x, whatever the schema asks for
     if not isinstance(value, str):
         return value
     if not _wants_text(node) and not isinstance(value, (SingleQuotedScalarString, DoubleQuotedScalarString)):
@@ -329,7 +336,65 @@ def _canonical(value: Any, node: dict[str, Any], schema: ClaimSchema, flow: bool
         if not isinstance(typed, str):
             return _plain_word(typed)
     text = _day(str(value)) if node.get("format") == "date" or partial_date(node.get("pattern")) else str(value)
-    return text if reads_as_text(text, flow) else DoubleQuotedScalarString(text)
+    # (a round-trip container keeps an old value's quotes unless the new one says its own style)
+    return PlainScalarString(text) if reads_as_text(text, flow) else DoubleQuotedScalarString(text)
+
+
+_TEXT_TAGS = frozenset({"tag:yaml.org,2002:str", "!!str", "!"})
+
+
+def _comment_slot(mapping: CommentedMap, key: Any) -> tuple[dict, Any, int]:
+    """Where ruamel.yaml keeps the comments that follow `key`'s value (the end of its line, and the
+    comment lines after it): beside the last value written under it. (comments, key, index)"""
+    value = mapping[key]
+    if isinstance(value, CommentedMap) and value and not value.fa.flow_style():
+        return _comment_slot(value, next(reversed(value)))
+    if isinstance(value, CommentedSeq) and value and not value.fa.flow_style():
+        last = len(value) - 1
+        if isinstance(value[last], CommentedMap) and value[last] and not value[last].fa.flow_style():
+            return _comment_slot(value[last], next(reversed(value[last])))
+        return value.ca.items, last, 0
+    return mapping.ca.items, key, 2
+
+
+def _comment_lines(mapping: CommentedMap) -> tuple[dict[Any, str], str]:
+    """The comment lines written above each key (but the first) and after the last one: ruamel.yaml
+    keeps them with the value before, so they would follow that value when keys are reordered."""
+    keys = list(mapping)
+    above: dict[Any, str] = {}
+    end = ""
+    for index, key in enumerate(keys):
+        comments, slot, at = _comment_slot(mapping, key)
+        token = (comments.get(slot) or [None] * 4)[at]
+        if token is None or "\n" not in token.value:
+            continue
+        lines = token.value.split("\n", 1)[1]
+        if not lines:
+            continue
+        token.value = token.value[: len(token.value) - len(lines)]
+        if index + 1 < len(keys):
+            above[keys[index + 1]] = lines
+        else:
+            end = lines
+    return above, end
+
+
+def _place_comment_lines(mapping: CommentedMap, order: list, above: dict[Any, str], end: str) -> None:
+    """Each key's comment lines back above it (and the last ones at the end), in the new order."""
+    for index, key in enumerate(order):
+        lines = above.get(order[index + 1], "") if index + 1 < len(order) else end
+        if not lines:
+            continue
+        comments, slot, at = _comment_slot(mapping, key)
+        entry = comments.setdefault(slot, [None] * 4)
+        if entry[at] is None:
+            entry[at] = CommentToken("\n" + lines, CommentMark(0), None)
+        else:
+            entry[at].value += lines
+    first = above.get(order[0])
+    if first:  # a key moved to the top: its lines go after what stands above the mapping
+        mapping.ca.comment = mapping.ca.comment or [None, []]
+        mapping.ca.comment[1] = (mapping.ca.comment[1] or []) + [CommentToken(first, CommentMark(0), None)]
 
 
 def _plain_word(value: bool | int | float) -> str:

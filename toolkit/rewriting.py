@@ -14,6 +14,7 @@ Otherwise the file is left as it was and `Refused` says why and where.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
@@ -220,15 +221,27 @@ Place = tuple[str, int, str]  # ("after" a value on its line | "before" a node |
 def comments(text: str, moved: Callable[[str], str] = lambda pointer: pointer) -> Counter[tuple[Place, str]]:
     """Each YAML comment with its place: after the value that ends before it on its line, else
     before the key or value that follows it (or at the end of its document)."""
-    marks = list(_node_marks(text))
+    marks = list(_node_marks(text))  # in the order of the text
+    at_start = [mark[0] for mark in marks]
+    starts = [mark for mark in marks if not mark[4].endswith("#end")]
+    at_starts = [mark[0] for mark in starts]
+    ending_on: dict[int, list] = {}
+    for mark in marks:
+        ending_on.setdefault(mark[1], []).append(mark)
     found: Counter[tuple[Place, str]] = Counter()
     for at, line, comment in _comments(text):
-        ends_before = [m for m in marks if m[1] == line and m[2] <= at]
+        ends_before = [m for m in ending_on.get(line, ()) if m[2] <= at]
+        before = bisect.bisect_right(at_start, at)
+        document = marks[before - 1][3] if before else 0
+        after = bisect.bisect_left(at_starts, at)
+        follows = starts[after] if after < len(starts) else None
+        place: Place
         if ends_before:
-            place: Place = ("after", ends_before[-1][3], moved(ends_before[-1][4]))
-        else:
-            follows = next((m for m in marks if m[0] >= at), None)
-            place = ("before", follows[3], moved(follows[4])) if follows else ("at-end", 0, "")
+            place = ("after", ends_before[-1][3], moved(ends_before[-1][4]))
+        elif follows is not None and follows[3] == document:
+            place = ("before", follows[3], moved(follows[4]))
+        else:  # only the ends of lists and mappings follow it in its document
+            place = ("at-end", document, "")
         found[(place, comment.rstrip())] += 1
     return found
 
