@@ -19,7 +19,7 @@ from strategies import READABLE, records
 
 import toolkit
 from toolkit import readers
-from toolkit.fmt import canonical_text, format_paths
+from toolkit.fmt import canonical_text, double_quoted, format_paths
 from toolkit.readers.source import Source
 from toolkit.records import Record
 from toolkit.schema import load_schema
@@ -82,20 +82,6 @@ def test_what_new_and_import_write_is_valid_canonical_and_read_alike(record, kin
 # -- fmt over the files' syntax -----------------------------------------------------------------------
 
 
-def _double_quoted(text: str) -> str:
-    """`text` in YAML double quotes, every character that is not printable escaped."""
-    escaped = []
-    for character in text:
-        code = ord(character)
-        if character in '"\\':
-            escaped.append("\\" + character)
-        elif unicodedata.category(character)[0] in "CZ" and character != " ":
-            escaped.append(f"\\x{code:02X}" if code < 0x100 else f"\\u{code:04X}" if code < 0x10000 else f"\\U{code:08X}")
-        else:
-            escaped.append(character)
-    return '"' + "".join(escaped) + '"'
-
-
 @st.composite
 def scalar(draw, text: str, flow: bool = False) -> str:
     """One text as a YAML scalar: plain (when a YAML 1.1 reader reads it back), single- or double-quoted,
@@ -109,7 +95,7 @@ def scalar(draw, text: str, flow: bool = False) -> str:
         except yaml.YAMLError:
             pass
     style = draw(st.sampled_from(styles))
-    written = {"plain": text, "single": "'" + text.replace("'", "''") + "'", "double": _double_quoted(text)}[style]
+    written = {"plain": text, "single": "'" + text.replace("'", "''") + "'", "double": double_quoted(text)}[style]
     tag = draw(st.sampled_from(["", "!!str "] * 20 + ["!!binary ", "!!timestamp "]))  # rarely a tag validate refuses
     return tag + written
 

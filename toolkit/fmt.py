@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -90,20 +91,41 @@ def _round_trip(*, typed: bool = False) -> YAML:
 _YAML_1_2 = YAML(typ="safe", pure=True)
 
 
+_BREAKS = frozenset("\n\r\x85\u2028\u2029")  # line breaks to YAML 1.1 readers
+
+
 @lru_cache(maxsize=4096)
 def reads_as_text(text: str, flow: bool = False) -> bool:
     """Whether `text`, written plain, is read back as the same text by YAML 1.1 (PyYAML, many
     editors) and YAML 1.2 (ruamel.yaml) readers alike; with `flow`, as an item of a flow list
     `[...]` and a value of a flow mapping `{...}` too (where `?q` and `:x` mean other things)."""
-    if not text or text != text.strip() or "\n" in text:
+    if not text or text != text.strip() or any(character in _BREAKS for character in text):
         return False
-    written: list[tuple[str, Any]] = [(text, text)]
+    written: list[tuple[str, Any]] = [(text, text), (f"k: {text}\n", {"k": text})]
     if flow:
         written += [(f"[{text}]", [text]), (f"{{k: {text}}}", {"k": text})]
     try:
         return all(yaml.safe_load(plain) == value and _YAML_1_2.load(plain) == value for plain, value in written)
     except Exception:  # any parse error means: not plain-safe  # noqa: BLE001
         return False
+
+
+def double_quoted(text: str) -> str:
+    """`text` as a YAML double-quoted scalar that every YAML reader reads back as `text`: quotes,
+    backslashes and every character that is not printable (controls, separators such as U+2028,
+    which YAML 1.1 readers take for line breaks) escaped."""
+    escaped = []
+    for character in text:
+        code = ord(character)
+        if character in '"\\':
+            escaped.append("\\" + character)
+        elif character != " " and unicodedata.category(character)[0] in "CZ":
+            escaped.append(
+                f"\\x{code:02X}" if code < 0x100 else f"\\u{code:04X}" if code < 0x10000 else f"\\U{code:08X}"
+            )
+        else:
+            escaped.append(character)
+    return '"' + "".join(escaped) + '"'
 
 
 def format_paths(
