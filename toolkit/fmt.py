@@ -97,15 +97,15 @@ _BREAKS = frozenset("\n\r\x85\u2028\u2029")  # line breaks to YAML 1.1 readers
 @lru_cache(maxsize=4096)
 def reads_as_text(text: str, flow: bool = False) -> bool:
     """Whether `text`, written plain, is read back as the same text by YAML 1.1 (PyYAML, many
-    editors) and YAML 1.2 (ruamel.yaml) readers alike; with `flow`, as an item of a flow list
-    `[...]` and a value of a flow mapping `{...}` too (where `?q` and `:x` mean other things)."""
+    editors) and YAML 1.2 (ruamel.yaml) readers alike, as a mapping's value and a list's item; with
+    `flow`, inside a flow list `[...]` and a flow mapping `{...}` too (where `?q` and `:x` mean other
+    things). One document holds every place, so each reader reads it once."""
     if not text or text != text.strip() or any(character in _BREAKS for character in text):
         return False
-    written: list[tuple[str, Any]] = [(text, text), (f"k: {text}\n", {"k": text})]
-    if flow:
-        written += [(f"[{text}]", [text]), (f"{{k: {text}}}", {"k": text})]
+    document = f"k: {text}\nl:\n- {text}\n" + (f"f: [{text}]\ng: {{k: {text}}}\n" if flow else "")
+    expected: dict[str, Any] = {"k": text, "l": [text]} | ({"f": [text], "g": {"k": text}} if flow else {})
     try:
-        return all(yaml.safe_load(plain) == value and _YAML_1_2.load(plain) == value for plain, value in written)
+        return yaml.load(document, Loader=rewriting.LOADER) == expected and _YAML_1_2.load(document) == expected
     except Exception:  # any parse error means: not plain-safe  # noqa: BLE001
         return False
 
