@@ -202,8 +202,8 @@ def test_an_export_validates_and_builds_back_the_same_table(batch, fmt):
     """export -> validate -> build gives the same table (but where each row was read from)."""
     from polars.testing import assert_frame_equal
 
-    from toolkit.build import build
-    from toolkit.export import export
+    from toolkit.building import build
+    from toolkit.exporting import export
 
     batch = [{**_past(r), "id": f"{r['id']}-{i}", "claim": f"Number {i} said: {r['claim']}"} for i, r in enumerate(batch)]
     source = in_file("claims.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in batch).encode())
