@@ -207,7 +207,8 @@ def test_settings_with_separators_and_controls_are_read_alike_by_every_yaml_read
 
     folder = tmp_path / "desk"
     name, publisher = "Korea\u2028claims", "Desk\x9f\x85 one"
-    assert cli("init", folder, "--name", name, "--publisher", publisher, "--repo", "desk/korea").exit_code == 0
+    run = cli("init", folder, "--name", name, "--publisher", publisher, "--repo", "desk/korea", "--license", "cc-by-4.0")
+    assert run.exit_code == 0, run.stderr
     text = (folder / "claims.yaml").read_text(encoding="utf-8")
     for reader in (yaml.safe_load, YAML(typ="safe", pure=True).load):
         data = reader(text)

@@ -99,13 +99,14 @@ def reads_as_text(text: str, flow: bool = False) -> bool:
     """Whether `text`, written plain, is read back as the same text by YAML 1.1 (PyYAML, many
     editors) and YAML 1.2 (ruamel.yaml) readers alike, as a mapping's value and a list's item; with
     `flow`, inside a flow list `[...]` and a flow mapping `{...}` too (where `?q` and `:x` mean other
-    things). One document holds every place, so each reader reads it once."""
+    things). One document holds every place, so each reader reads it once. PyYAML's own reader
+    (`yaml.safe_load`) is asked, not libyaml: in a flow mapping it ends plain text at a `?`."""
     if not text or text != text.strip() or any(character in _BREAKS for character in text):
         return False
     document = f"k: {text}\nl:\n- {text}\n" + (f"f: [{text}]\ng: {{k: {text}}}\n" if flow else "")
     expected: dict[str, Any] = {"k": text, "l": [text]} | ({"f": [text], "g": {"k": text}} if flow else {})
     try:
-        return yaml.load(document, Loader=rewriting.LOADER) == expected and _YAML_1_2.load(document) == expected
+        return yaml.safe_load(document) == expected and _YAML_1_2.load(document) == expected
     except Exception:  # any parse error means: not plain-safe  # noqa: BLE001
         return False
 
