@@ -162,3 +162,13 @@ def test_imported_schema_2_records_round_trip_through_csv(cli, tmp_path):
     assert_frame_equal(before.drop(PROVENANCE), after.drop(PROVENANCE))
     assert after["reviews"].list.len().sum() == 6 + 3 + 7
     assert after.filter(pl.col("date_precision") == "unknown").height == 7 and ",unknown,unknown," in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_the_year_0000_round_trips(write, cli, tmp_path, fmt):
+    """RFC 3339 has the year 0000, Python's dates do not: the JSON Lines export turned the table into
+    Python values and ended in a traceback."""
+    claims = write("claims.jsonl", json.dumps(valid_record(
+        date="0000-01-01", sources=[{"url": "https://example.org/a", "date": "0000-02-29"}])) + "\n")
+    out, before, after = roundtrip([claims], tmp_path, cli, fmt=fmt)
+    assert_frame_equal(before.drop(PROVENANCE), after.drop(PROVENANCE))

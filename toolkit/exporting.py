@@ -132,7 +132,7 @@ def claim_records(table: pl.DataFrame) -> Iterator[dict[str, Any]]:
     the claim's date as written (`2018-12`, `unknown`), dates YYYY-MM-DD, keys in the schema's order,
     and a field with no value (null; an empty list, as the table holds an absent list) left out."""
     fields = [name for name in table.columns if name not in BUILT]
-    for row in as_written(table).select(fields).iter_rows(named=True):
+    for row in dates_as_text(as_written(table).select(fields)).iter_rows(named=True):  # (year 0000: see dates_as_text)
         yield {key: value for key, value in _without_nulls(row).items() if value != []}
 
 
