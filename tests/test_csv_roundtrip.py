@@ -19,12 +19,12 @@ from toolkit.exporting import export
 PROVENANCE = ["source_file", "source_line"]
 
 
-def roundtrip(table_paths, tmp_path, cli, *, schema=None, speakers=None, bom=False):
-    """Export as CSV with the real CLI, validate the CSV, build it again: both tables."""
+def roundtrip(table_paths, tmp_path, cli, *, schema=None, speakers=None, bom=False, fmt="csv"):
+    """Export as CSV (or JSON Lines) with the real CLI, validate the export, build it again: both tables."""
     options = (["--schema", schema] if schema else []) + (["--speakers", speakers] if speakers else [])
-    out = tmp_path / "export" / "claims.csv"
+    out = tmp_path / "export" / f"claims.{fmt}"
     out.parent.mkdir(exist_ok=True)
-    run = cli("export", *table_paths, "--format", "csv", "--out", out, *options, *(["--bom"] if bom else []))
+    run = cli("export", *table_paths, "--format", fmt, "--out", out, *options, *(["--bom"] if bom else []))
     assert run.exit_code == 0, run.stderr
     check = cli("validate", out, *(["--schema", schema] if schema else []))
     assert check.exit_code == 0, check.stdout
@@ -33,14 +33,18 @@ def roundtrip(table_paths, tmp_path, cli, *, schema=None, speakers=None, bom=Fal
     return out, before, after
 
 
-def test_the_fixtures_export_validates_and_builds_back_the_same_table(cli, tmp_path):
-    """Regression (issue 13 item 6): every exported row lacked `sources`, so the CSV was not claim input."""
-    out, before, after = roundtrip([FIXTURES], tmp_path, cli, speakers=FIXTURES / "speakers.yaml")
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_the_fixtures_export_validates_and_builds_back_the_same_table(cli, tmp_path, fmt):
+    """Regression (issue 13 item 6): every exported row lacked `sources`, so the CSV was not claim input.
+    Regression (issue 17): validate refused every record of the JSON Lines export (the build's own
+    columns, `null` for absent values and unknown dates)."""
+    out, before, after = roundtrip([FIXTURES], tmp_path, cli, speakers=FIXTURES / "speakers.yaml", fmt=fmt)
     assert_frame_equal(before.drop(PROVENANCE), after.drop(PROVENANCE))
-    assert after["source_file"].unique().str.ends_with("export/claims.csv").to_list() == [True]
+    assert after["source_file"].unique().str.ends_with(f"export/claims.{fmt}").to_list() == [True]
 
 
-def test_awkward_values_survive_the_round_trip(write, cli, tmp_path):
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_awkward_values_survive_the_round_trip(write, cli, tmp_path, fmt):
     claims = write("claims.jsonl", "".join(json.dumps(r) + "\n" for r in [
         valid_record(
             id="awkward-one",
@@ -57,7 +61,7 @@ def test_awkward_values_survive_the_round_trip(write, cli, tmp_path):
         valid_record(id="awkward-two", speaker="'=already quoted", claim="Another thing was said.",
                      tags=["-first", "second"], context="{\"not\": \"json\"}"),
     ]))
-    out, before, after = roundtrip([claims], tmp_path, cli)
+    out, before, after = roundtrip([claims], tmp_path, cli, fmt=fmt)
     assert_frame_equal(before.drop(PROVENANCE), after.drop(PROVENANCE))
     row = after.filter(pl.col("id") == "awkward-one").row(0, named=True)
     assert row["sources"][0]["url"] == "https://example.org/page;jsessionid=ABC123?x=1"
@@ -66,18 +70,25 @@ def test_awkward_values_survive_the_round_trip(write, cli, tmp_path):
     assert (row["date"], row["date_precision"]) == (dt.date(2018, 12, 1), "month")
     assert after.filter(pl.col("id") == "awkward-three")["date"].to_list() == [None]
     text = out.read_text(encoding="utf-8")
-    assert "'=SUM(A1:A9)" in text and ",'-first; second," in text  # what a spreadsheet sees is defused
+    if fmt == "csv":
+        assert "'=SUM(A1:A9)" in text and ",'-first; second," in text  # what a spreadsheet sees is defused
+    else:
+        records = [json.loads(line) for line in text.splitlines()]
+        assert next(r for r in records if r["id"] == "awkward-three")["date"] == "unknown"
+        assert all("speaker_id" not in r and None not in r.values() for r in records)  # claim records, no nulls
 
 
-def test_a_custom_schema_round_trips_typed(write, cli, tmp_path):
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_a_custom_schema_round_trips_typed(write, cli, tmp_path, fmt):
     from test_custom_schema import YAML_CLAIMS, extended
 
     schema = write("desk.schema.json", json.dumps(extended()))
     claims = write("claims/desk.yaml", YAML_CLAIMS["extended"])
-    out, before, after = roundtrip([claims], tmp_path, cli, schema=schema)
+    out, before, after = roundtrip([claims], tmp_path, cli, schema=schema, fmt=fmt)
     assert_frame_equal(before.drop(PROVENANCE), after.drop(PROVENANCE))
     assert after.schema["priority"] == pl.Int64 and after.schema["verified"] == pl.Boolean
-    assert ",2,1.5,false,2018-12-05,left," in out.read_text(encoding="utf-8")  # numbers, true/false and dates as they are
+    if fmt == "csv":
+        assert ",2,1.5,false,2018-12-05,left," in out.read_text(encoding="utf-8")  # numbers, true/false and dates as they are
 
 
 def test_bom_for_excel_is_written_and_read(cli, tmp_path):
@@ -151,3 +162,13 @@ def test_imported_schema_2_records_round_trip_through_csv(cli, tmp_path):
     assert_frame_equal(before.drop(PROVENANCE), after.drop(PROVENANCE))
     assert after["reviews"].list.len().sum() == 6 + 3 + 7
     assert after.filter(pl.col("date_precision") == "unknown").height == 7 and ",unknown,unknown," in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_the_year_0000_round_trips(write, cli, tmp_path, fmt):
+    """RFC 3339 has the year 0000, Python's dates do not: the JSON Lines export turned the table into
+    Python values and ended in a traceback."""
+    claims = write("claims.jsonl", json.dumps(valid_record(
+        date="0000-01-01", sources=[{"url": "https://example.org/a", "date": "0000-02-29"}])) + "\n")
+    out, before, after = roundtrip([claims], tmp_path, cli, fmt=fmt)
+    assert_frame_equal(before.drop(PROVENANCE), after.drop(PROVENANCE))

@@ -197,3 +197,20 @@ def test_settings_with_yaml_characters_are_read_back_as_given(tmp_path, cli):
     assert dict(config.publisher) == {"name": "Desk #1", "url": "https://desk.test/a#b"}
     refused = cli("init", tmp_path / "other", "--repo", "not a repo", "--license", "x", "--publisher", "y")
     assert refused.exit_code == 2 and not (tmp_path / "other").exists()
+
+
+def test_settings_with_separators_and_controls_are_read_alike_by_every_yaml_reader(tmp_path, cli):
+    """A name holding U+2028 or a C1 control was written raw inside double quotes: PyYAML read a
+    space for U+2028 and refused U+009F (issue 17: what a writer writes, every reader reads alike)."""
+    import yaml
+    from ruamel.yaml import YAML
+
+    folder = tmp_path / "desk"
+    name, publisher = "Korea\u2028claims", "Desk\x9f\x85 one"
+    run = cli("init", folder, "--name", name, "--publisher", publisher, "--repo", "desk/korea", "--license", "cc-by-4.0")
+    assert run.exit_code == 0, run.stderr
+    text = (folder / "claims.yaml").read_text(encoding="utf-8")
+    for reader in (yaml.safe_load, YAML(typ="safe", pure=True).load):
+        data = reader(text)
+        assert data["pretty_name"] == name and data["publisher"]["name"] == publisher
+    assert load_config(folder / "claims.yaml").pretty_name == name

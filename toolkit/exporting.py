@@ -1,7 +1,9 @@
 """`claims export`: the canonical table written as CSV, Parquet, JSON Lines or ClaimReview JSON-LD.
 
-Parquet and JSON Lines keep the nested table as it is (lossless, for programs); CSV flattens it for
-spreadsheets; ClaimReview is schema.org markup for search engines and fact-check aggregators (see
+Parquet keeps the nested table as it is, every column the build adds included (lossless, for
+programs); JSON Lines writes claim records, one per line, in the schema's shape (the build's own
+columns and absent values left out, the claim's date as written), so that it is claim input again;
+CSV flattens the table for spreadsheets; ClaimReview is schema.org markup for search engines and fact-check aggregators (see
 `claimreview`). Every export is written atomically: a failed export leaves the previous file as it
 was, and the same table always gives the same bytes.
 
@@ -35,10 +37,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 import polars as pl
 
 from .claimreview import LEFT_OUT, to_claimreview
-from .columns import CONTRACT
+from .columns import BUILT, CONTRACT
 from .dates import dates_as_text, written_expr
 from .errors import ExportError, UsageError
 from .files import atomic_path, write_parquet, write_text
@@ -115,10 +118,22 @@ def export_parquet(table: pl.DataFrame, out: str | os.PathLike) -> ExportSummary
 
 
 def export_jsonl(table: pl.DataFrame, out: str | os.PathLike) -> ExportSummary:
-    """One JSON object per claim, nested, keys in column order, nulls kept, dates YYYY-MM-DD."""
+    """One claim record per line (`claim_records`): `claims validate` reads the export back as the
+    same records, and building it gives the same table."""
+    _require_canonical(table, "jsonl")
+    lines = b"".join(orjson.dumps(record) + b"\n" for record in claim_records(table))
     with _writing(out), atomic_path(out) as temporary:
-        table.write_ndjson(temporary)
+        temporary.write_bytes(lines)
     return ExportSummary("jsonl", Path(out), table.height)
+
+
+def claim_records(table: pl.DataFrame) -> Iterator[dict[str, Any]]:
+    """The table's rows as the records they were built from: the columns the build adds left out,
+    the claim's date as written (`2018-12`, `unknown`), dates YYYY-MM-DD, keys in the schema's order,
+    and a field with no value (null; an empty list, as the table holds an absent list) left out."""
+    fields = [name for name in table.columns if name not in BUILT]
+    for row in dates_as_text(as_written(table).select(fields)).iter_rows(named=True):  # (year 0000: see dates_as_text)
+        yield {key: value for key, value in _without_nulls(row).items() if value != []}
 
 
 def export_claimreview(
@@ -213,7 +228,7 @@ def _require_canonical(table: pl.DataFrame, fmt: str) -> None:
     wrong = [
         f"{name} ({dtype})"
         for name, dtype in needed.items()
-        if (fmt != "csv" or name in CONTRACT) and table.schema.get(name) != dtype
+        if (fmt == "claimreview" or name in CONTRACT) and table.schema.get(name) != dtype
     ]
     if wrong:
         raise ExportError(f"cannot export {fmt}: the table lacks these canonical columns: {', '.join(wrong)}")

@@ -1,6 +1,11 @@
 """Atomic writes: a file is written next to its target and renamed over it, so a reader (or a
 crash) sees the old file or the new one, never half of one.
 
+A file that exists keeps what makes it that file: a symbolic link is written through (its target
+is replaced, the link stays), the file's mode is kept (a 0600 file stays private), and a file that is
+read-only, or has other hard links (which a rename would split from it), is refused with the reason
+(`WriteRefused`): nothing is written.
+
 The temporary file is named `.TARGET.claims-tmp-PID-RANDOM.tmp`. A run that is killed cannot remove
 it, so the next write to the same target removes those whose process is gone, and nothing else:
 only that target's names, only this pattern, never a live writer's file.
@@ -8,9 +13,11 @@ only that target's names, only this pattern, never a live writer's file.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,21 +32,52 @@ ROW_GROUP_ROWS = 50_000  # of a Parquet file the toolkit writes
 _OWNER = re.compile(r"(\d+)-[a-z0-9_]+\.tmp")  # what follows the prefix: the writer's pid, mkstemp's letters
 
 
+class WriteRefused(OSError):
+    """A file the atomic writer will not replace (read-only, or hard-linked); `strerror` says why."""
+
+    def __init__(self, code: int, why: str, target: Path):
+        super().__init__(code, why, os.fspath(target))
+
+
 @contextmanager
 def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
-    """A temporary path to write to; renamed onto `target` only if the block succeeds."""
-    target = Path(target)
+    """A temporary path to write to; renamed onto `target` (onto its real file, for a symbolic
+    link) only if the block succeeds, with the mode the file had."""
+    target = Path(os.path.realpath(target)) if os.path.islink(target) else Path(target)
+    mode = _mode_kept(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_abandoned(target)
     handle, name = tempfile.mkstemp(prefix=f"{_prefix(target)}{os.getpid()}-", suffix=".tmp", dir=target.parent)
     os.close(handle)
     temporary = Path(name)
-    os.chmod(temporary, 0o666 & ~_umask())
+    os.chmod(temporary, 0o666 & ~_umask() if mode is None else mode)
     try:
         yield temporary
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _mode_kept(target: Path) -> int | None:
+    """The mode of the file `target` replaces (None when there is none); refuses a file that is
+    read-only (its owner made it so on purpose) or that has other hard links."""
+    try:
+        status = target.stat()
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(status.st_mode):
+        return None  # a folder or a device: the rename says what is wrong
+    mode = stat.S_IMODE(status.st_mode)
+    if not mode & stat.S_IWUSR or not os.access(target, os.W_OK):
+        raise WriteRefused(errno.EACCES, f"the file is read-only (mode {mode:04o}); make it writable first", target)
+    if status.st_nlink > 1:
+        raise WriteRefused(
+            errno.EMLINK,
+            f"the file has {status.st_nlink} hard links, which replacing it would split; "
+            "make it a file of its own (or a symbolic link) first",
+            target,
+        )
+    return mode
 
 
 def _prefix(target: Path) -> str:

@@ -22,7 +22,7 @@ from . import distribution
 from .desk_schema import DESK_SCHEMA, packaged_text
 from .errors import UsageError
 from .files import write_text
-from .fmt import reads_as_text
+from .fmt import double_quoted, reads_as_text
 from .targets import REPO_ID
 
 # Where each template goes in the new repository.
@@ -115,7 +115,7 @@ def init_repository(folder: str | os.PathLike, settings: Settings) -> list[str]:
 def _templates(settings: Settings) -> dict[str, str]:
     # Values go into YAML: written plain where every YAML reader reads them as that text, else quoted.
     def value(text: str) -> str:
-        return text if reads_as_text(text) else json.dumps(text, ensure_ascii=False)
+        return text if reads_as_text(text) else double_quoted(text)
 
     publisher = f"\n  name: {value(settings.publisher)}"
     if settings.publisher_url:

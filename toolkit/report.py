@@ -362,7 +362,8 @@ def formatted(result: FormatResult, *, check: bool) -> list[Line]:
     lines.append(
         Line(
             f"{plural(len(result.changed), 'file')} {verb}, {plural(len(result.unchanged), 'file')} left as they were"
-            if result.changed or result.unchanged
+            + (f", {plural(len(result.failed), 'file')} left alone (see above)" if result.failed else "")
+            if result.changed or result.unchanged or result.failed
             else "no YAML or JSON claim file found"
         )
     )

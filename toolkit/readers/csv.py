@@ -41,10 +41,8 @@ class Cell:
 def read(source: Source, layout: Kind | None = None) -> Iterator[Record | Problem]:
     text = source.text()
     layout = layout or Kind("object")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first_line and "," not in first_line else ","
     try:
-        rows = list(_rows(source, text, delimiter))
+        rows = list(rows_of(source, text, delimiter_of(text)))
     except located_json.JsonSyntaxError as error:
         yield source.problem(error.message, error.position)
         return
@@ -126,7 +124,13 @@ def _value(name: str, cell: Cell, layout: Kind) -> Any:
     return [kind.items.typed(item) for item in items] if kind.items else items
 
 
-def _rows(source: Source, text: str, delimiter: str) -> Iterator[list[Cell]]:
+def delimiter_of(text: str) -> str:
+    """`;` when the header row is separated by it (Excel's CSV in many locales), else `,`."""
+    first_line = text.split("\n", 1)[0]
+    return ";" if ";" in first_line and "," not in first_line else ","
+
+
+def rows_of(source: Source, text: str, delimiter: str) -> Iterator[list[Cell]]:
     """RFC 4180 rows of cells with their positions; blank lines are skipped."""
     at, line, line_start = 0, 1, 0
     while at < len(text):

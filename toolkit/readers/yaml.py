@@ -3,7 +3,8 @@
 Values are read as the curator typed them: `date: 2018-12-04` is the text "2018-12-04" and
 `status: no` is "no", never a YAML 1.1 date or boolean. A plain (unquoted) value takes the kind the
 schema asks for at its place, and only there: `priority: 2` is the number 2 where the schema says
-`"type": "integer"` (see `columns.Kind.typed`). We build the values from libyaml's event
+`"type": "integer"` (see `columns.Kind.typed`). An explicit tag other than `!!str` (`!!binary`,
+`!!timestamp`, `!custom`) is refused, as aliases are: other YAML tools would read another value. We build the values from libyaml's event
 stream ourselves, without recursion, so that deep nesting and alias bombs cannot hurt us.
 """
 
@@ -23,6 +24,7 @@ from .split import Duplicate, records_of
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULLS = {"", "~", "null", "Null", "NULL"}
+_TEXT_TAGS = {None, "!", "tag:yaml.org,2002:str"}  # no tag, the non-specific `!`, `!!str`: text
 
 
 def read(source: Source, record: Kind | None = None) -> Iterator[Record | Problem]:
@@ -77,6 +79,13 @@ class _Frame:
             self.container.append(value)
 
 
+_KIND_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}  # `!!map {...}` says what it is
+
+
+def _shown_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
 def _position(mark) -> Position:
     return (mark.line + 1, mark.column + 1)
 
@@ -106,6 +115,15 @@ def _documents(source: Source, text: str, record: Kind | None) -> Iterator[tuple
             elif isinstance(event, yaml.NodeEvent):
                 frame = stack[-1]
                 where = _position(event.start_mark)
+                if event.tag not in _TEXT_TAGS and not (
+                    isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)) and event.tag in _KIND_TAGS
+                ):
+                    raise source.fail(
+                        f"YAML tags ({_shown_tag(event.tag)}) are not allowed in claim files: other YAML tools "
+                        "read another value than the text; remove the tag (write the value as text)",
+                        where,
+                        rule="yaml-tag",
+                    )
                 if isinstance(frame.container, dict) and frame.key is None:
                     if not isinstance(event, yaml.ScalarEvent):
                         raise source.fail("a key must be plain text, not a list or a mapping", where)
@@ -160,7 +178,7 @@ def _syntax_message(error: yaml.MarkedYAMLError, text: str, where: Position) -> 
 def _scalar(event: yaml.ScalarEvent, kind: Kind | None) -> Any:
     """The text as typed; only an unquoted empty value, `~` or `null` means no value, and an
     unquoted value takes the kind the schema asks for (quoted, it stays text)."""
-    if event.style in ("", None):
+    if event.style in ("", None) and event.tag is None:
         if event.value in _NULLS:
             return None
         if kind is not None:
@@ -168,7 +186,10 @@ def _scalar(event: yaml.ScalarEvent, kind: Kind | None) -> Any:
     return event.value
 
 
-def read_documents(source: Source) -> Iterator[tuple[Any, Positions, list[Duplicate]]]:
-    """Each YAML document's value, its positions and its keys written twice, for a file that is
-    not a list of claims (the speaker registry). Raises FileProblem for a file it cannot read."""
-    yield from _documents(source, source.text(), None)
+def read_documents(
+    source: Source, text: str | None = None, record: Kind | None = None
+) -> Iterator[tuple[Any, Positions, list[Duplicate]]]:
+    """Each YAML document's value, its positions and its keys written twice (of `text`, else of
+    the file), for a file that is not read as claims: the speaker registry, a file to rewrite.
+    Raises FileProblem for a file it cannot read."""
+    yield from _documents(source, source.text() if text is None else text, record)
