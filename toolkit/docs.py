@@ -5,6 +5,7 @@ drift from the CLI (as sqlite-utils' docs do with cog)."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from .files import write_text
 
 MARKER = "<!-- Generated below by `python -m toolkit.docs` (make docs) from the commands themselves: do not edit. -->"
 WIDTH = "100"
+_COLOUR = re.compile(r"\x1b\[[0-9;]*m")  # where FORCE_COLOR or a CI makes rich colour the help
 
 _ORIGINS = {
     "file": "Reading the file",
@@ -48,7 +50,8 @@ def command_help(name: str) -> str:
     result = CliRunner().invoke(
         app, [name, "--help"], prog_name="claims", env={"COLUMNS": WIDTH, "NO_COLOR": "1", "TERM": "dumb"}
     )
-    return "\n".join(line.rstrip() for line in result.output.strip("\n").splitlines())
+    text = _COLOUR.sub("", result.output).strip("\n")
+    return "\n".join(line.rstrip() for line in text.splitlines())
 
 
 def commands_section() -> str:
