@@ -28,7 +28,8 @@ def _rule_like(node: ast.AST) -> bool:
 
 
 def _message_like(node: ast.AST) -> bool:
-    return isinstance(node, ast.JoinedStr) or (
+    """A message: an f-string, a call that makes one, or a text with spaces."""
+    return isinstance(node, (ast.JoinedStr, ast.Call)) or (
         isinstance(node, ast.Constant) and isinstance(node.value, str) and " " in node.value
     )
 
