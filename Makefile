@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO := .demo
 
-.PHONY: demo test bench dist clean
+.PHONY: demo test test-fast docs bench dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,15 @@ test: $(STAMP)
 	$(BIN)/ruff format --check toolkit
 	$(BIN)/mypy
 	HF_HUB_OFFLINE=0 $(BIN)/python -m pytest -q
+
+# The inner loop: the suite without the tests marked `slow` (wheel builds, fresh venvs, Hub
+# servers, big publishes, long hypothesis runs); `make test` still runs everything.
+test-fast: $(STAMP)
+	HF_HUB_OFFLINE=0 $(BIN)/python -m pytest -q -m "not slow"
+
+# The parts of docs/ the code says (the rule catalogue, every command's --help); a test fails when stale.
+docs: $(STAMP)
+	$(BIN)/python -m toolkit.docs
 
 # The release files: an sdist and a wheel in dist/, checked as PyPI will check them. The release
 # workflow (.github/workflows/release.yml) runs the same two commands on a `v*` tag.

@@ -91,6 +91,7 @@ def test_the_desk_owns_its_sections_and_the_license(tmp_path, cli):
     assert "## Methodology and rating scale\n\nTwo checkers read every source." in card
 
 
+@pytest.mark.slow
 def test_card_and_changelog_stay_small_at_twenty_thousand_claims(tmp_path):
     """Counts and at most 50 ids per kind of change in the card and the changelog; every id in the
     version's changes.json."""

@@ -32,6 +32,7 @@ def repo(tmp_path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_dataset_checks_the_given_files_against_the_whole_dataset(repo):
     new = record_file(repo / "claims" / "new.yaml", id="claim-07", claim="A new claim under an old id.")
     alone = claims("validate", "claims/new.yaml", cwd=repo)
@@ -48,6 +49,7 @@ def test_dataset_checks_the_given_files_against_the_whole_dataset(repo):
     assert "notes.yaml is not a claim file of the dataset" in outside.stderr
 
 
+@pytest.mark.slow
 def test_changed_since_reports_the_changes_of_a_branch(repo):
     git("switch", "-q", "-c", "topic", cwd=repo)
     record_file(repo / "claims" / "0" / "c01.yaml", id="claim-01", claim="An edit.", status="maybe")  # changed, committed
@@ -84,6 +86,7 @@ def test_changed_since_reports_the_changes_of_a_branch(repo):
     assert "give no paths with it" in both.stdout
 
 
+@pytest.mark.slow
 def test_github_format_puts_changed_files_first_and_writes_the_step_summary(repo, tmp_path):
     record_file(repo / "claims" / "new.yaml", id="claim-03", claim="Pipes | and <b>markup</b> in a claim.", status="nope")
     summary = tmp_path / "summary.md"
@@ -111,6 +114,7 @@ def test_changed_files_come_first_in_annotations():
     assert "| a\\|b.yaml | 2 | 3 | error | r | x \\| y z |" in table
 
 
+@pytest.mark.slow
 def test_cache_is_used_and_never_gives_a_wrong_answer(repo):
     first = claims("validate", "--dataset", "claims/0/c01.yaml", cwd=repo)
     assert first.returncode == 0
@@ -198,6 +202,7 @@ def test_a_pull_request_that_changes_only_the_schema_checks_every_record(repo):
     assert json.loads(run.stdout) == json.loads(full.stdout)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("setting", ["claims.yaml", "speakers.yaml"])
 def test_a_change_to_claims_yaml_or_speakers_yaml_checks_every_record(repo, setting):
     (repo / "speakers.yaml").write_text("- name: John Bolton\n")

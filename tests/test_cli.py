@@ -80,6 +80,7 @@ def test_counts_of_one_are_singular(cli, write, tmp_path):
     assert failed.exit_code == 1 and "claims: 1 error in 1 file" in failed.stderr
 
 
+@pytest.mark.slow
 def test_validate_reads_standard_input_as_dash(tmp_path):
     """`-` is standard input, in any of the formats (told from its text), reported as `-`."""
     import subprocess
@@ -121,6 +122,7 @@ def test_quiet_leaves_only_errors(cli, tmp_path, write):
     assert cli("build", bad, "--out", tmp_path / "again", "--quiet").stdout.splitlines() == lines
 
 
+@pytest.mark.slow
 def test_export_to_standard_output(cli, tmp_path):
     """`--out -` writes the export to standard output, the message to stderr; no file named `-`."""
     import io

@@ -26,6 +26,7 @@ def repo(tmp_path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_build_output_export_and_venv_are_not_read(repo):
     assert claims("build", "--out", "build", cwd=repo).returncode == 0
     assert (repo / "build" / "build-report.json").is_file()
@@ -115,6 +116,7 @@ def test_globs(pattern, matched, not_matched):
     assert [p for p in not_matched if spec.match_file(p)] == []
 
 
+@pytest.mark.slow
 def test_configuration_is_found_upward_and_named(repo):
     (repo / "claims.yaml").write_text("pretty_name: Desk claims\n")
     (repo / "speakers.yaml").write_text("- name: John Bolton\n  aliases: [Ambassador Bolton]\n")
@@ -182,6 +184,7 @@ def claims_as_a_desk_user(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([*prefix, str(CLAIMS), *args], cwd=cwd, capture_output=True, text=True)
 
 
+@pytest.mark.slow
 def test_a_folder_that_cannot_be_read_is_an_error_never_passed_over(tmp_path):
     """Review finding B6: an unreadable subfolder was passed over in silence ("OK"), and publish
     published the dataset without its claims."""

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import typer
 
+from toolkit import docs
 from toolkit.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,3 +56,17 @@ def test_every_command_shown_is_real_with_options_its_help_lists(page, line):
         option = word.split("=", 1)[0]
         if option.startswith("-") and option != "-":
             assert option in known, f"{page}: `{line}`: {option} is not an option of `claims {words[0]}`"
+
+
+def test_the_generated_docs_are_current():
+    """docs/rules.md (the rule catalogue) and the `--help` of every command in docs/commands.md
+    are what the code says now (`make docs` writes them)."""
+    for path, text in docs.pages(ROOT).items():
+        shown = path.read_text(encoding="utf-8") if path.exists() else ""
+        assert shown == text, f"{path.relative_to(ROOT)} is stale: run `make docs` (python -m toolkit.docs)"
+
+
+def test_every_command_has_its_help_in_the_docs():
+    page = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    for name in typer.main.get_command(app).commands:  # type: ignore[attr-defined]
+        assert f"$ claims {name} --help\n{docs.command_help(name)}\n```" in page

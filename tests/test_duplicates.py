@@ -65,3 +65,16 @@ def test_repeats_come_in_reading_order_whatever_the_order_indexed():
     for ref in (7, 3, 5):
         index.add("same-id", None, None, None, ref)
     assert repeated(index.ids, index.id_refs) == [[3, 5, 7]]
+
+
+def test_a_lone_surrogate_in_a_claim_is_reported_never_a_traceback(tmp_path):
+    """The claim index hashed the key as strict UTF-8: a lone surrogate (written as `\\ud800` in
+    JSON) ended validate in a UnicodeEncodeError."""
+    import toolkit
+
+    (tmp_path / "a.json").write_text(
+        '{"id": "a-claim", "speaker": "A", "claim": "x\\ud800y", "date": "2018-12-04", "status": "true"}',
+        encoding="utf-8",
+    )
+    result = toolkit.validate([str(tmp_path)])
+    assert [(p.rule, p.pointer) for p in result.problems] == [("surrogate", "/claim")]

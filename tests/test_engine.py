@@ -67,6 +67,7 @@ def test_generated_valid_records(record):
     assert ENGINE.is_valid(record)
 
 
+@pytest.mark.slow
 @settings(max_examples=600, deadline=None)
 @given(spoilt())
 def test_spoilt_records(record):

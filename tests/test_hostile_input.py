@@ -58,6 +58,7 @@ def test_nesting_between_what_orjson_writes_and_reads_is_reported_and_the_rest_c
         assert (2, "enum") in rules  # the line after it is still checked
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", SUFFIXES)
 def test_fifty_megabyte_line(write, cli, suffix):
     big = "x" * (50 * 1024 * 1024)
@@ -81,6 +82,7 @@ def test_binary_garbage(write, cli, suffix):
     assert_clean_failure(cli, write("noise" + suffix, noise))
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=300) | st.text(max_size=300).map(str.encode), suffix=st.sampled_from(SUFFIXES))
 def test_arbitrary_bytes_give_a_clean_report(tmp_path, cli, data, suffix):

@@ -31,6 +31,8 @@ from huggingface_hub.errors import (
 
 from localhub import OPERATIONS, LocalHub, block_external_network, configure_hf_clients
 
+pytestmark = pytest.mark.slow  # the test Hub server driven by the real Hub clients
+
 REPO = "claims-org/claims"
 SHARD = "data/train-00000-of-00001.parquet"
 CARD = """---

@@ -312,6 +312,7 @@ def test_a_terminal_shows_twenty_disagreements_and_the_json_report_every_one(tmp
     assert toolkit.validate([tmp_path / "out.yaml"]).valid
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".yaml", ".json"])
 @pytest.mark.parametrize("name, options", [
     ("factcheck-api-arabic.json", ["--default-speaker", "Unknown speaker"]),

@@ -13,6 +13,9 @@ from array import array
 
 from conftest import FIXTURES, valid_record
 from toolkit.duplicates import _repeated_by_counting, repeated
+import pytest
+
+pytestmark = pytest.mark.slow  # builds the wheel and installs it into a fresh virtual environment
 
 WITHOUT_BUILD_EXTRA = """
 import sys

@@ -69,6 +69,7 @@ def test_build_into_a_repository_is_refused_and_changes_nothing(repository):
     assert git(repository, "status", "--porcelain") == ""
 
 
+@pytest.mark.slow
 def test_force_writes_beside_other_files_and_deletes_none(repository):
     other = (repository / DATA_DIR / "other.parquet").read_bytes()
     run = claims("build", "claims", "--out", ".", "--force", cwd=repository)
@@ -165,6 +166,7 @@ def test_publish_staging_leaves_no_marker_in_the_release(tmp_path):
 # -- export and import --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_export_never_replaces_one_of_its_inputs(repository):
     analysts = repository / "claims" / "analysts.jsonl"
     before = snapshot(repository)
@@ -180,6 +182,7 @@ def test_export_never_replaces_one_of_its_inputs(repository):
     assert snapshot(repository) == before
 
 
+@pytest.mark.slow
 def test_export_replaces_another_existing_file_only_with_force(repository):
     notes = repository / "claims.csv"
     notes.write_text("a spreadsheet someone keeps\n")

@@ -112,6 +112,7 @@ def test_workers_check_after_the_parent_used_arrow(write, monkeypatch):
     assert sorted(p.line for p in found.problems if p.rule == "pattern") == [8, 151, 334]
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.one_of(records(), spoilt()), min_size=1, max_size=25), st.integers(1, 3))
 def test_generated_files_in_pieces(tmp_path_factory, values, workers):
@@ -254,6 +255,7 @@ def _strict_json(value) -> bool:
     return True
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.one_of(records(), spoilt()), min_size=1, max_size=12), st.lists(st.sampled_from(ODD_LINES)), st.randoms())
 def test_many_lines_at_once_get_the_verdicts_of_one(values, odd, rng):

@@ -23,6 +23,7 @@ from toolkit.counting import stats
 from toolkit.text import claim_key
 from toolkit.versions import describe_changes, diff
 from toolkit.vocabulary import STATUSES
+import pytest
 
 # Any character but surrogates (UTF-8 cannot hold them; the rules refuse them); texts that break
 # a rule are filtered out below, so the others are all drawn.
@@ -96,6 +97,7 @@ def own_errors_only(step):
         return None
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much, HealthCheck.data_too_large])

@@ -9,6 +9,9 @@ import subprocess
 import sys
 
 from conftest import ROOT
+import pytest
+
+pytestmark = pytest.mark.slow  # runs the real pre-commit, which builds a hook environment
 
 
 def test_try_repo_on_an_initialised_data_repository(tmp_path, cli):

@@ -192,6 +192,7 @@ def test_bad_bump_is_a_usage_error(data, tmp_path, cli, options, says):
 # --- the Hub -------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_publish_to_the_hub_and_load_every_version(data, hub, tmp_path, cli):
     first = publish([data(first_edition())], REPO)
     second = publish([data(second_edition())], REPO)
@@ -278,6 +279,7 @@ def test_missing_or_wrong_token(data, hub, monkeypatch, cli, token):
     assert not hub.repo_exists(REPO)
 
 
+@pytest.mark.slow
 def test_hub_concurrent_publish_and_existing_tag(data, hub, monkeypatch):
     publish([data(first_edition())], REPO)
     from huggingface_hub import HfApi

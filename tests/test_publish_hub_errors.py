@@ -11,6 +11,8 @@ from test_publish import REPO, data, first_edition, second_edition  # noqa: F401
 from toolkit.errors import AccessDenied, HubUnavailable, PublishConflict, TargetNotFound
 from toolkit.publishing import publish
 
+pytestmark = pytest.mark.slow  # Hub servers answering with errors, and the real clients' retries
+
 
 @pytest.fixture(autouse=True)
 def no_pauses(monkeypatch):

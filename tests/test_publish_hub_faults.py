@@ -23,6 +23,8 @@ from toolkit.errors import HubUnavailable
 from toolkit.hub import redacted
 from toolkit.publishing import publish
 
+pytestmark = pytest.mark.slow  # Hub servers that fail, hold and drip, and publishes that wait for deadlines
+
 NOT_THE_API = [
     b"\xff\xfe<html>captive portal</html>",
     b"",

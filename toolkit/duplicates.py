@@ -209,7 +209,8 @@ def claim_digest(text: str) -> bytes:
     index hashes."""
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_FOLD, _ASCII_DROP)
-    return claim_key(text).encode("utf-8").translate(None, _ASCII_DROP)
+    # surrogatepass: a lone surrogate (refused by the `surrogate` rule) must not end the run in a traceback
+    return claim_key(text).encode("utf-8", "surrogatepass").translate(None, _ASCII_DROP)
 
 
 # The digests of the speakers seen lately: the same few speakers come again and again.

@@ -26,6 +26,9 @@ _TYPE_WORDS = {
 }
 
 
+# jsonschema names no keyword for a `false` schema (`"then": false`); jsonschema-rs calls it this.
+FALSE_SCHEMA = "falseSchema"
+
 _DAY_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
@@ -60,7 +63,7 @@ def field_name(pointer: str) -> str:
 def problems_for(record: Record, error: ValidationError) -> Iterator[Problem]:
     """One or more located problems for one schema error."""
     pointer = "".join(pointer_join("", step) for step in error.absolute_path)
-    keyword = error.validator
+    keyword = error.validator or FALSE_SCHEMA
     if keyword == "additionalProperties" and isinstance(error.instance, dict):
         allowed = list(error.schema.get("properties", {}))
         for key in error.instance:
@@ -100,8 +103,10 @@ def _hint(schema: Any, pattern: Any) -> str:
 def message(error: ValidationError, pointer: str) -> str:
     name = field_name(pointer)
     value = error.instance
-    keyword = error.validator
+    keyword = error.validator or FALSE_SCHEMA
     expected = error.validator_value
+    if keyword == FALSE_SCHEMA:
+        return f"the schema allows no value here ({'this record' if not pointer else repr(name)} is refused by `false`)"
     if keyword == "required":
         missing = [key for key in expected if not isinstance(value, dict) or key not in value]
         fields = ", ".join(repr(key) for key in missing)
