@@ -170,6 +170,7 @@ def pipeline(items: int, out: Path) -> dict:
         times: dict = {}
         for step, command in steps.items():
             times[step], done = timed(command, desk)
+            print(f"  {day} {step}: {times[step]:.1f} s (exit {done.returncode})", file=sys.stderr, flush=True)
             if done.returncode != 0:
                 times["failed"] = f"{step}: exit {done.returncode}: {(done.stderr or done.stdout).strip()[-300:]}"
                 break

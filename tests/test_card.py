@@ -125,4 +125,7 @@ def test_card_and_changelog_stay_small_at_twenty_thousand_claims(tmp_path):
     assert changelog.count("- Added `") == 50 and "and 450 more added" in changelog
     assert changelog.count("- **Status** of `") == 50 and "and 9,950 more status changes" in changelog
     assert len(changes["added"]) == 500 and len(changes["changed"]) == 10_000
+    first_changes = subprocess.run(["git", "-C", store, "show", "v1.0.0:changes.json"], capture_output=True,
+                                   text=True, check=True).stdout
+    assert len(first_changes) < 1_000 and json.loads(first_changes)["counts"]["added"] == 20_000
     assert "(2,980 other speakers)" in card

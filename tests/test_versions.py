@@ -9,7 +9,15 @@ import yaml
 from conftest import FIXTURES, valid_record
 
 from toolkit.errors import UsageError
-from toolkit.versions import Version, changelog, changelog_entry, compare_schemas, diff, next_version
+from toolkit.versions import (
+    Version,
+    changelog,
+    changelog_entry,
+    changes_document,
+    compare_schemas,
+    diff,
+    next_version,
+)
 
 
 def table(rows):
@@ -35,7 +43,7 @@ def test_field_by_field_changes():
         "a": [("claim", "One.", "One!")], "b": [("status", "false", "mostly-false")]}
     assert list(change.status_changes) == ["b"]
     entry = changelog_entry(Version(1, 0, 1), change)
-    assert "**Status** of `b`: false -> mostly-false" in entry and "Changed `a` claim: One. -> One!" in entry
+    assert "**Status** of `b`: false -> mostly-false" in entry and "Changed `a`: claim: One. -> One!" in entry
 
 
 def test_schema_compatibility():
@@ -99,3 +107,35 @@ def test_the_summary_writes_numbers_as_people_do():
     assert diff(None, new).summary() == "30,200 added, 0 removed, 0 changed"
     old = pl.DataFrame({"id": ["a"], "status": ["true"]})
     assert diff(old, pl.DataFrame({"id": ["a"], "status": ["false"]})).summary() == "0 added, 0 removed, 1 changed, 1 status change"
+
+
+def reviewed(rows):
+    return pl.DataFrame(rows, schema={"id": pl.String, "claim": pl.String, "status": pl.String,
+                                      "reviews": pl.List(pl.Struct({"rating": pl.Struct({"text": pl.String}),
+                                                                    "status": pl.String}))}, orient="row")
+
+
+def test_a_re_rated_claim_is_listed_once_with_where_it_differs():
+    old = reviewed([("a", "One.", "false", [{"rating": {"text": "False"}, "status": "false"}])])
+    new = reviewed([("a", "One.", "true", [{"rating": {"text": "Correct"}, "status": "true"}])])
+    entry = changelog_entry(Version(1, 0, 1), diff(old, new))
+    assert entry.count("`a`") == 1
+    assert "- **Status** of `a`: false -> true; reviews[0].rating.text: False -> Correct (and 1 more differences)" in entry
+
+
+def test_a_long_text_is_shown_around_where_it_differs():
+    start = "The minister said that the budget for schools and hospitals grew every year since 2010, and "
+    old, new = table([("a", start + "by 5%.", "true")]), table([("a", start + "by 7%.", "true")])
+    entry = changelog_entry(Version(1, 0, 1), diff(old, new))
+    assert "by 5%." in entry and "by 7%." in entry
+
+
+def test_changes_json_stays_small_counts_for_a_first_version_and_ids_after():
+    first = changes_document(Version(1, 0, 0), None, diff(None, OLD))
+    assert first == {"version": "1.0.0", "previous": None,
+                     "counts": {"added": 2, "removed": 0, "changed": 0, "status_changes": 0}}
+    new = table([("a", "One!", "true"), ("c", "Three.", "true")])
+    after = changes_document(Version(2, 0, 0), Version(1, 0, 0), diff(OLD, new))
+    assert after["added"] == ["c"] and after["removed"] == ["b"]
+    assert after["changed"] == {"a": [{"field": "claim", "at": "claim", "old": "One.", "new": "One!", "more": 0}]}
+    assert after["counts"] == {"added": 1, "removed": 1, "changed": 1, "status_changes": 0}

@@ -193,28 +193,89 @@ def next_version(latest: Version | None, change: Diff, bump: str = "auto", expli
     return latest.bump(level)
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, (list, dict)):
-        text = str(value)
-        return text if len(text) <= 80 else text[:77] + "..."
+@dataclass(frozen=True)
+class Difference:
+    """Where a field's old and new values first differ (`reviews[0].status`), the two values
+    there, and how many other places differ: what a re-rating changed, said once."""
+
+    path: str
+    old: Any
+    new: Any
+    more: int = 0
+
+    def __str__(self) -> str:
+        old, new = _shown_pair(self.old, self.new)
+        more = f" (and {self.more:,} more differences)" if self.more else ""
+        return f"{self.path}: {old} -> {new}{more}"
+
+
+def difference(change: FieldChange) -> Difference:
+    """The first place where `change.old` and `change.new` differ, walking lists and mappings."""
+    places = list(_differences(change.field, change.old, change.new)) or [(change.field, change.old, change.new)]
+    path, old, new = places[0]
+    return Difference(path, old, new, len(places) - 1)
+
+
+def _differences(path: str, old: Any, new: Any):
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in sorted(set(old) | set(new), key=lambda k: (k not in old, str(k))):
+            if old.get(key) != new.get(key):
+                yield from _differences(f"{path}.{key}", old.get(key), new.get(key))
+    elif isinstance(old, list) and isinstance(new, list) and old and new:
+        for index in range(max(len(old), len(new))):
+            a = old[index] if index < len(old) else None
+            b = new[index] if index < len(new) else None
+            if a != b:
+                yield from _differences(f"{path}[{index}]", a, b)
+    else:
+        yield path, old, new
+
+
+SHOWN = 80  # characters of a value the changelog shows; a longer text is shown around where it differs
+
+
+def _shown_pair(old: Any, new: Any) -> tuple[str, str]:
+    """Both values as text; two long texts are cut around their first difference, never before it."""
+    a, b = _text(old), _text(new)
+    if len(a) <= SHOWN and len(b) <= SHOWN:
+        return a, b
+    start = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    start = max(0, start - 20)
+    return _window(a, start), _window(b, start)
+
+
+def _text(value: Any) -> str:
     return "(none)" if value is None else str(value)
 
 
-# How many ids the card and the changelog name per kind of change; every id is in CHANGES_NAME.
+def _window(text: str, start: int) -> str:
+    cut = text[start : start + SHOWN]
+    return ("..." if start else "") + cut + ("..." if start + SHOWN < len(text) else "")
+
+
+# How many claims the card and the changelog name per kind of change; changes.json names them all.
 LISTED_PER_KIND = 50
 CHANGES_NAME = "changes.json"
 
 
 def describe_changes(change: Diff, limit: int | None = None) -> list[str]:
-    """The diff as Markdown list items, status changes called out; with `limit`, at most that
-    many items of each kind, then a line counting the rest."""
-    status = [(claim, c) for claim, changes in change.changed.items() for c in changes if c.field == "status"]
-    edits = [(claim, c) for claim, changes in change.changed.items() for c in changes if c.field != "status"]
+    """The diff as Markdown list items, one per claim, re-rated claims first with their status
+    called out; with `limit`, at most that many items of each kind, then a line counting the rest."""
+    rerated, edited = [], []
+    for claim, changes in change.changed.items():
+        status = next((c for c in changes if c.field == "status"), None)
+        others = "; ".join(str(difference(c)) for c in changes if c.field != "status")
+        if status is not None:
+            rerated.append(
+                f"- **Status** of `{claim}`: {status.old} -> {status.new}" + (f"; {others}" if others else "")
+            )
+        else:
+            edited.append(f"- Changed `{claim}`: {others}")
     kinds = [
         ("added", [f"- Added `{claim}`" for claim in change.added]),
         ("removed", [f"- Removed `{claim}`" for claim in change.removed]),
-        ("status changes", [f"- **Status** of `{claim}`: {c.old} -> {c.new}" for claim, c in status]),
-        ("other changes", [f"- Changed `{claim}` {c.field}: {_show(c.old)} -> {_show(c.new)}" for claim, c in edits]),
+        ("status changes", rerated),
+        ("other changes", edited),
     ]
     lines = []
     for kind, items in kinds:
@@ -232,19 +293,33 @@ def describe_changes(change: Diff, limit: int | None = None) -> list[str]:
 def changes_document(
     version: Version, previous: Version | None, change: Diff, origin: Origin | None = None
 ) -> dict[str, Any]:
-    """Every id a version added, removed or changed (the changelog names at most
-    LISTED_PER_KIND of each), and where the version came from, as plain data for `changes.json`."""
-    return {
+    """What a version changed, and where it came from, as plain data for `changes.json`, kept
+    small: counts, and for a version after the first the ids added, removed and changed, each
+    change once, with where it differs (a first version adds every claim: its ids are the data)."""
+    document: dict[str, Any] = {
         "version": str(version),
         "previous": str(previous) if previous else None,
         **(origin.as_dict() if origin else {}),
-        "added": change.added,
-        "removed": change.removed,
-        "changed": {
-            claim: [{"field": c.field, "old": c.old, "new": c.new} for c in changes]
-            for claim, changes in change.changed.items()
+        "counts": {
+            "added": len(change.added),
+            "removed": len(change.removed),
+            "changed": len(change.changed),
+            "status_changes": len(change.status_changes),
         },
     }
+    if previous is None:
+        return document
+    return {
+        **document,
+        "added": change.added,
+        "removed": change.removed,
+        "changed": {claim: [_changed(c) for c in changes] for claim, changes in change.changed.items()},
+    }
+
+
+def _changed(change: FieldChange) -> dict[str, Any]:
+    where = difference(change)
+    return {"field": change.field, "at": where.path, "old": where.old, "new": where.new, "more": where.more}
 
 
 def changelog_entry(version: Version, change: Diff, origin: Origin | None = None) -> str:
