@@ -91,6 +91,7 @@ CASES: dict[str, dict[str, bytes]] = {
     "deep-json": {"a.json": b"[" * 5000 + b"]" * 5000},
     "deep-yaml": {"a.yaml": b"a: " + b"[" * 5000 + b"]" * 5000 + b"\n"},
     "alias": {"a.yaml": b"id: &x a-claim\nspeaker: *x\n"},
+    "tag": {"a.yaml": b"id: a-claim\nspeaker: !!binary aGVsbG8=\n"},
     "duplicate-key": {"a.json": b'{"id": "a", "id": "b"}'},
     "nan": {"a.json": b'{"id": NaN}'},
     "long-number": {"a.json": b'{"id": 1' + b"1" * 5000 + b"}"},

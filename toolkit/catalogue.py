@@ -37,6 +37,7 @@ RULES: tuple[Rule, ...] = (
         ("no-claims", "a folder given, or an `include` glob of claims.yaml, holds no claim file"),
         ("too-deep", "values are nested deeper than the readers go"),
         ("yaml-alias", "a YAML alias (`*name`) stands for a value: write the value out"),
+        ("yaml-tag", "an explicit YAML tag (`!!binary`, `!!timestamp`, ...) would read another value than the text"),
         ("duplicate-key", "a key is written twice in one object; keep one"),
         ("non-finite-number", "NaN or Infinity where JSON allows only numbers"),
         ("number-too-long", "a number has more digits than a reader takes; write it as text"),
