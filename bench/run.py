@@ -9,6 +9,7 @@ Prints a table and writes every figure to bench/out/results.json.
     .venv/bin/python bench/run.py                 # 1,000,000 records, 20,000 files
     .venv/bin/python bench/run.py --quick         # a smoke run in about a minute
     .venv/bin/python bench/run.py --with-3m       # adds the 3,000,000-record scaling row
+    .venv/bin/python bench/run.py --only stats-validate   # one row (names: see --skip)
 """
 
 from __future__ import annotations
@@ -238,6 +239,7 @@ def _generator_version() -> str:
     return hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:12]
 
 
+STATS_VALIDATE_RECORDS = 200_000  # issue 20: stats within 1.5x validate's time on these
 STATS_RECORDS = 12_836  # the desk repository of the report that `claims stats` was slower than `build`
 
 
@@ -321,7 +323,8 @@ def main() -> None:
     parser.add_argument("--with-3m", action="store_true", help="add 3,000,000 records to the scaling row")
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each validate command (the median is kept)")
-    parser.add_argument("--skip", default="", help="comma-separated workloads to skip: jsonl,custom,yaml,json,changed,build,stats,install,scaling,factcheck")
+    parser.add_argument("--skip", default="", help=f"comma-separated workloads to skip: {','.join(WORKLOADS)}")
+    parser.add_argument("--only", default="", help="comma-separated workloads to run, skipping the others")
     parser.add_argument("--factcheck-items", type=int, default=240_000, help="items in the Fact Check API dump of the daily pipeline")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     args = parser.parse_args()
@@ -330,6 +333,11 @@ def main() -> None:
         args.factcheck_items = 10_000
     scaling = sorted({int(n) for n in args.scaling.split(",") if n} | {args.records} | ({3_000_000} if args.with_3m else set()))
     skip = set(filter(None, args.skip.split(",")))
+    if args.only:
+        only = set(filter(None, args.only.split(",")))
+        if only - set(WORKLOADS):
+            parser.error(f"--only takes {', '.join(WORKLOADS)}")
+        skip |= set(WORKLOADS) - only
 
     global OUT, DATA, REPEAT
     OUT, DATA, REPEAT = args.out, args.out / "data", max(1, args.repeat)
@@ -443,6 +451,25 @@ def main() -> None:
         print(f"daily pipeline: {args.factcheck_items:,} Fact Check API items, then the next day's dump", flush=True)
         work["factcheck"] = factcheck.pipeline(args.factcheck_items, OUT / "factcheck")
         shutil.rmtree(OUT / "factcheck", ignore_errors=True)
+    if "stats-validate" not in skip:
+        records = STATS_VALIDATE_RECORDS if not args.quick else 20_000
+        print(f"stats against validate: {records:,} valid records in one JSON Lines file", flush=True)
+        path, _ = jsonl_data(records, valid=True)
+        checked = measure_ours([str(CLAIMS), "validate", str(path)])
+        counted = measure_ours([str(CLAIMS), "stats", str(path), "--format", "json"])
+        target = OUT / "stats-build"
+        shutil.rmtree(target, ignore_errors=True)
+        built = measure([str(CLAIMS), "build", str(path), "--out", str(target)])  # B53: stats takes less than build
+        shutil.rmtree(target, ignore_errors=True)
+        work["stats_validate"] = {
+            "records": records, "wall_s": counted.wall, "wall_s_runs": counted.walls,
+            "peak_process_mb": counted.peak_process_mb, "peak_tree_mb": counted.peak_tree_mb,
+            "claims_counted": sum(json.loads(counted.stdout)["statuses"].values()) if counted.returncode == 0 else None,
+            "exit": counted.returncode,
+            "validate": {"wall_s": checked.wall, "wall_s_runs": checked.walls, "peak_tree_mb": checked.peak_tree_mb,
+                         "exit": checked.returncode},
+            "build": {"wall_s": built.wall, "peak_tree_mb": built.peak_tree_mb, "exit": built.returncode},
+        }
 
     if "install" not in skip:
         print("install: the light install (validation alone) in a fresh venv, against check-jsonschema", flush=True)
@@ -582,6 +609,22 @@ def table(results: dict) -> str:
                 f"made: {made['new']:,} new, {made['gone']:,} gone, {made['rerated']:,} re-rated",
                 "", "equal (every unchanged id kept)", mark(w["exact"]),
             ))
+    if "stats_validate" in work:
+        w = work["stats_validate"]
+        b = w["validate"]
+        ratio = w["wall_s"] / b["wall_s"]
+        ok = w["exit"] == 0 and b["exit"] == 0 and w["claims_counted"] == w["records"]
+        rows.append((
+            f"stats {w['records']:,} JSONL records",
+            f"{w['wall_s']:.2f} s{_median(w)}, {w['peak_tree_mb']:,.0f} MB",
+            f"claims validate: {b['wall_s']:.2f} s{_median(b)}, {b['peak_tree_mb']:,.0f} MB",
+            f"{ratio:.2f}x validate's time", "<=1.5x", mark(ok and ratio <= 1.5),
+        ))
+        rows.append((
+            "  against build of the same", "", f"claims build: {w['build']['wall_s']:.2f} s",
+            f"{w['wall_s'] / w['build']['wall_s']:.2f}x build's time", "< build",
+            mark(ok and w["build"]["exit"] == 0 and w["wall_s"] < w["build"]["wall_s"]),
+        ))
     if "install" in work:
         ours, theirs = work["install"]["ours"], work["install"]["baseline"]
         ratios = {key: ours[key] / theirs[key] for key in ("packages", "disk_mb", "seconds")}
@@ -615,6 +658,7 @@ def _median(workload: dict) -> str:
 
 OUT = HERE / "out"
 REPEAT = 3
+WORKLOADS = ("jsonl", "custom", "yaml", "json", "changed", "build", "stats", "stats-validate", "install", "scaling", "factcheck")
 DATA = OUT / "data"
 
 if __name__ == "__main__":

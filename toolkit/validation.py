@@ -101,6 +101,7 @@ def read_frame(
     schema: str | os.PathLike | ClaimSchema | None = None,
     *,
     columns: pl.Schema,
+    subset: bool = False,
     today: dt.date | None = None,
 ) -> tuple[ValidationResult, pl.DataFrame | None] | None:
     """For input that is all JSON Lines: validate it (in several processes when it is large) and,
@@ -108,6 +109,7 @@ def read_frame(
     (the file as given) and `source_line`, with no Python object per record. The frame is None
     when the records are invalid or a file cannot be read exactly this way; the whole answer is
     None, before any work, when some input is not JSON Lines. Use `read_records` in both cases.
+    `subset`: `columns` are some of the fields, the others are not read (see `jsonl_frame`).
     """
     import polars as pl
 
@@ -122,7 +124,7 @@ def read_frame(
         return result, None
     frames = []
     for source in sources:
-        frame = jsonl_frame(source.path, columns)
+        frame = jsonl_frame(source.path, columns, subset=subset)
         if frame is None:
             return result, None
         frames.append(frame.with_columns(pl.lit(source.display, dtype=pl.String).alias("source_file")))
@@ -135,12 +137,16 @@ def valid_frame(
     *,
     columns: pl.Schema,
     rows: Callable[[list[Record]], pl.DataFrame],
+    subset: bool = False,
 ) -> tuple[ValidationResult, pl.DataFrame]:
     """Validate, and give the records as a frame of `columns`: JSON Lines straight into columns
     (`read_frame`), anything else through `rows(records)`. Raise ValidationFailed with the report
     when anything is invalid: only valid records make a frame, so a later stage never meets one
-    it cannot hold (the report, never a traceback)."""
-    validation, frame = read_frame(dataset, columns=columns) or (None, None)
+    it cannot hold (the report, never a traceback). `subset`: `columns` are some of the fields.
+
+    Valid JSON Lines is validated once and then read into columns; only a file that cannot be read
+    that way (a byte-order mark, a value Arrow cannot hold) is read again record by record."""
+    validation, frame = read_frame(dataset, columns=columns, subset=subset) or (None, None)
     if frame is None and (validation is None or validation.valid):
         validation, records = read_records(dataset)
         if validation.valid:

@@ -5,7 +5,8 @@ columns, and a Python object per record is the slow way there. pyarrow's JSON re
 lines into Arrow columns with an explicit schema (on several threads, no Python per record), and
 Polars takes the columns as they are. When the file is not one this reads exactly as the records
 reader would (a byte-order mark, a value Arrow cannot hold, a field the schema does not know), it
-returns None and the caller uses the records.
+returns None and the caller uses the records. A few of the fields (what stats counts) are read by
+Polars' own JSON reader, which skips the others as it parses.
 """
 
 from __future__ import annotations
@@ -19,10 +20,21 @@ if TYPE_CHECKING:
 BLOCK_BYTES = 8 * 1024 * 1024
 
 
-def jsonl_frame(path: Path, columns: pl.Schema) -> pl.DataFrame | None:
+def jsonl_frame(path: Path, columns: pl.Schema, *, subset: bool = False) -> pl.DataFrame | None:
     """The records of a valid JSON Lines file as a frame of `columns` (nested lists and structs of
-    text, as the records hold them), plus `source_line`; None if it cannot be read exactly."""
+    text, as the records hold them), plus `source_line`; None if it cannot be read exactly.
+    `subset`: `columns` are some of the records' fields (stats counts three): the others are
+    skipped rather than a reason to give up, and the rows are not numbered (the caller compares
+    their number with the records validation counted)."""
     import polars as pl
+
+    if subset:  # Polars' own reader: it skips the other fields while parsing, and needs no pyarrow
+        if _starts_with_bom(path):
+            return None
+        try:
+            return pl.read_ndjson(path, schema=columns)
+        except (pl.exceptions.PolarsError, OSError):
+            return None
     import pyarrow as pa
     import pyarrow.json as pj
 
@@ -75,16 +87,19 @@ def _blank_lines(path: Path) -> list[int]:
         return [number for number, raw in enumerate(stream, start=1) if not raw.strip(b" \t\r\n")]
 
 
+def _starts_with_bom(path: Path) -> bool:
+    with path.open("rb") as stream:
+        return stream.read(3) == b"\xef\xbb\xbf"
+
+
 def _lines(path: Path) -> int:
     """Lines in the file, counting a last line without its newline (-1 if it starts with a BOM).
     pyarrow skips blank lines, so fewer rows than lines means the rows are not the lines."""
     count, last = 0, b"\n"
     buffer = bytearray(BLOCK_BYTES)
+    if _starts_with_bom(path):
+        return -1
     with path.open("rb", buffering=0) as stream:
-        head = stream.read(3)
-        if head.startswith(b"\xef\xbb\xbf"):
-            return -1
-        stream.seek(0)
         while got := stream.readinto(buffer):
             view = memoryview(buffer)[:got]
             count += buffer.count(b"\n", 0, got)
