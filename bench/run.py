@@ -71,12 +71,27 @@ def measure_ours(command: list[str], *, cwd: Path | None = None) -> Run:
     """Our commands take seconds, so a moment's load on this shared machine moves them by a lot:
     they are run REPEAT times and the run with the median wall time is kept (the baselines take
     tens of seconds and are run once). Memory is the largest seen in any of the runs."""
-    runs = sorted((measure(command, cwd=cwd) for _ in range(REPEAT)), key=lambda run: run.wall)
+    return _median_run([measure(command, cwd=cwd) for _ in range(REPEAT)])
+
+
+def _median_run(runs: list[Run]) -> Run:
+    """The run with the median wall time, holding every run's wall time and the largest memory."""
+    runs = sorted(runs, key=lambda run: run.wall)
     middle = runs[len(runs) // 2]
     middle.peak_process_mb = max(run.peak_process_mb for run in runs)
     middle.peak_tree_mb = max(run.peak_tree_mb for run in runs)
     middle.walls = [run.wall for run in runs]
     return middle
+
+
+def measure_alternately(first: list[str], second: list[str]) -> tuple[Run, Run]:
+    """Two commands compared by their ratio: run in turns (first, second, first, ...) REPEAT times
+    each, so that a load on the shared machine weighs on both alike; each keeps its median run."""
+    runs: tuple[list[Run], list[Run]] = ([], [])
+    for _ in range(REPEAT):
+        runs[0].append(measure(first))
+        runs[1].append(measure(second))
+    return _median_run(runs[0]), _median_run(runs[1])
 
 
 def measure(command: list[str], *, cwd: Path | None = None) -> Run:
@@ -455,8 +470,9 @@ def main() -> None:
         records = STATS_VALIDATE_RECORDS if not args.quick else 20_000
         print(f"stats against validate: {records:,} valid records in one JSON Lines file", flush=True)
         path, _ = jsonl_data(records, valid=True)
-        checked = measure_ours([str(CLAIMS), "validate", str(path)])
-        counted = measure_ours([str(CLAIMS), "stats", str(path), "--format", "json"])
+        checked, counted = measure_alternately(
+            [str(CLAIMS), "validate", str(path)], [str(CLAIMS), "stats", str(path), "--format", "json"]
+        )
         target = OUT / "stats-build"
         shutil.rmtree(target, ignore_errors=True)
         built = measure([str(CLAIMS), "build", str(path), "--out", str(target)])  # B53: stats takes less than build
