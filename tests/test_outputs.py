@@ -79,7 +79,7 @@ def test_force_writes_beside_other_files_and_deletes_none(repository):
     assert (repository / "claims" / "analysts.jsonl").read_bytes() == (FIXTURES / "claims" / "analysts.jsonl").read_bytes()
     marker = json.loads((repository / BUILD_MARKER).read_text())
     assert sorted(marker["files"]) == ["CHANGELOG.md", "README.md", "build-report.json", "claim.schema.json",
-                                       "data/train-00000-of-00001.parquet"]
+                                       "data/train-00000-of-00001.parquet", "images/verdicts.png"]
     # The repository's own README comes back from git: it is not the build's any more.
     git(repository, "checkout", "README.md")
     again = claims("build", "claims", "--out", ".", cwd=repository)

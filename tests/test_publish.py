@@ -83,7 +83,7 @@ def test_first_publish_to_a_release_store(data, tmp_path, cli):
     assert git(store, "tag").split() == ["v1.0.0"]
     files = git(store, "ls-tree", "-r", "--name-only", "v1.0.0").split()
     assert files == sorted(["CHANGELOG.md", "README.md", "build-report.json", "changes.json", "claim.schema.json",
-                            "data/train-00000-of-00001.parquet"])
+                            "data/train-00000-of-00001.parquet", "images/verdicts.png"])
     assert git(store, "rev-list", "--count", "main").strip() == "1"
     assert_frame_equal(load(str(store), "v1.0.0"), build([data(first_edition())]).table)
 
@@ -234,7 +234,9 @@ def test_hub_no_change_and_unchanged_shards(data, hub, monkeypatch):
     edited[-1]["status"] = "false"  # only the shard that holds this claim changes
     result = publish([data(edited)], REPO)
     assert str(result.version) == "1.0.1"
-    assert len(hub.lfs_uploads) == uploads + 1
+    assert len(hub.lfs_uploads) == uploads + 2  # that shard, and the chart of the verdicts
+    assert sorted(f.path for f in result.files if f.upload and not f.path.startswith("data/")) == [
+        "CHANGELOG.md", "README.md", "changes.json", "images/verdicts.png"]
     uploaded = [f.path for f in result.files if f.upload and f.path.startswith("data/")]
     assert len(uploaded) == 1 and uploaded[0] in shards
     holding = pl.read_parquet(io.BytesIO(hub.files(REPO, "v1.0.1")[uploaded[0]]))

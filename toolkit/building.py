@@ -15,7 +15,9 @@ from pathlib import Path
 import polars as pl
 
 from .card import render_card
+from .chart import CHART_NAME, chart_or_none, save
 from .config import DatasetConfig
+from .counting import TOP_SPEAKERS, stats, statuses_of
 from .dataset import Dataset, Paths
 from .errors import ValidationFailed
 from .files import write_parquet, write_text
@@ -134,8 +136,9 @@ def write_folder(
     mark: bool = True,
     origin: Origin | None = None,
 ) -> list[str]:
-    """Write the publishable folder (shards, card, changelog, schema, build report); returns the
-    paths written, relative to it. Unpublished builds get an "unreleased" card and changelog.
+    """Write the publishable folder (shards, card, changelog, schema, build report, and the
+    verdicts chart the card shows when matplotlib is installed); returns the paths written,
+    relative to it. Unpublished builds get an "unreleased" card and changelog.
 
     `out` must be missing, empty or written by an earlier build (see `toolkit.outputs`; `force`
     writes beside other files, deleting none). `mark=False` leaves no marker, for a private
@@ -144,16 +147,22 @@ def write_folder(
     out = Path(out)
     config = config or DatasetConfig()
     shards = plan_shards(result.table)
-    names = sorted([*shards, REPORT_NAME, SCHEMA_NAME, CARD_NAME, CHANGELOG_NAME])
+    counts = stats(result.table, statuses_of(result.schema), top=TOP_SPEAKERS)
+    chart = chart_or_none(counts, config.pretty_name)
+    names = sorted([*shards, REPORT_NAME, SCHEMA_NAME, CARD_NAME, CHANGELOG_NAME, *([CHART_NAME] if chart else [])])
     with build_folder(out, names, force=force, mark=mark):
         write_shards(result.table, out, shards)
         write_text(out / REPORT_NAME, json.dumps(result.report.as_dict(), indent=2, ensure_ascii=False) + "\n")
         write_text(out / SCHEMA_NAME, result.schema.text)
         num_bytes = sum((out / name).stat().st_size for name in shards)
+        if chart:
+            save(chart, out / CHART_NAME)
         card = render_card(
             result.table,
             result.schema,
             config,
+            counts=counts,
+            chart=CHART_NAME if chart else None,
             repo_id=config.repo_id or "ORG/NAME",
             version=version,
             changelog_entry=entry,

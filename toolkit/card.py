@@ -14,6 +14,7 @@ from huggingface_hub import DatasetCard, DatasetCardData
 
 from .columns import BUILT
 from .config import DatasetConfig
+from .counting import Stats
 from .errors import UsageError
 from .provenance import Origin
 from .schema import ClaimSchema
@@ -119,13 +120,20 @@ def _vocabulary() -> str:
     return _markdown_table(["status", "meaning", "ClaimReview ratingValue (alternateName)", "LIAR", "ClaimsKG"], rows)
 
 
-def _counts(table: pl.DataFrame) -> str:
-    from .counting import stats
+def _counts(counts: Stats, chart: str | None) -> str:
+    """The verdicts in all, of the speakers with most claims and per year, as `claims stats`
+    counts them; first the chart of them, by its path in the version (the Hub shows an image a
+    card names by a relative path)."""
+    from .counting import Tally, verdicts
 
-    counts = stats(table)
-    parts = []
-    for title, counted in (("status", counts.by_status), ("speaker", counts.top_speakers()), ("year", counts.by_year)):
-        parts.append(f"By {title}:\n\n" + _markdown_table([title, "claims"], [[k, v] for k, v in counted.items()]))
+    statuses = _markdown_table(["status", "claims"], list(counts.statuses.items()))
+    speakers = [*counts.speakers, *([counts.others] if counts.others else [])]
+    periods = [*counts.periods, *([Tally(f"no {counts.by}", counts.unplaced)] if any(counts.unplaced.values()) else [])]
+    parts = [f"![Verdicts by speaker and by {counts.by}]({chart})"] if chart else []
+    parts.append(f"By status:\n\n{statuses}")
+    for title, rows in (("speaker", speakers), (counts.by, periods)):
+        rows_shown = [[row.name, f"{row.claims:,}", verdicts(row)] for row in rows]
+        parts.append(f"By {title}:\n\n" + _markdown_table([title, "claims", "verdicts"], rows_shown))
     return "\n\n".join(parts)
 
 
@@ -139,9 +147,16 @@ def render_card(
     changelog_entry: str | None,
     num_bytes: int,
     origin: Origin | None = None,
+    counts: Stats | None = None,
+    chart: str | None = None,
 ) -> str:
     """The whole README.md, deterministic for the same inputs (a published version's `origin`,
-    its day and commit, among them)."""
+    its day and commit, among them). `counts`: the table's (counted here when not given);
+    `chart`: the path of the verdicts chart in the version, if it has one."""
+    if counts is None:
+        from .counting import TOP_SPEAKERS, stats, statuses_of
+
+        counts = stats(table, statuses_of(schema), top=TOP_SPEAKERS)
     revision = f"v{version}" if version else "main"
     load = f"""```python
 from datasets import load_dataset
@@ -187,7 +202,7 @@ published beside the data.
 
 ## Counts
 
-{_counts(table)}
+{_counts(counts, chart)}
 
 ## Loading a version
 

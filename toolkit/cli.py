@@ -255,24 +255,25 @@ def import_(
 @command(name="stats")
 def stats_command(
     paths: list[Path] | None = PathsArgument,
-    plot: Path | None = typer.Option(None, "--plot", help="Also draw the counts as a PNG chart."),
-    top: int = typer.Option(20, "--top", min=0, help="How many speakers to list (most claims first); 0 lists all."),
+    output_format: options.StatsFormat = options.StatsFormatOption,
+    by: options.StatsPeriod = options.StatsPeriodOption,
+    top: int = options.TopOption,
+    plot: Path | None = options.PlotOption,
+    force: bool = options.PlotForceOption,
     schema: Path | None = SchemaOption,
     speakers: Path | None = SpeakersOption,
 ) -> None:
-    """Count claims by status, speaker (canonical names, as build merges them) and year.
+    """Count the verdicts: in all, by speaker (canonical names, as build merges them) and by period.
 
-    Example: claims stats claims/ --top 10 --plot stats.png
+    Exit status: 0 counted, 1 invalid input (the validation report) or a failed write, 2 usage problem (a --plot that is not .png or .svg, exists without --force, or is an input).
+
+    Example: claims stats claims/ --top 10 --by month --plot verdicts.png
     """
-    from rich.console import Console
-
-    from .counting import plot_stats, render_stats
-
-    counts = commands.stats(_dataset(paths, schema=schema, speakers=speakers))
-    Console().print(render_stats(counts, top=top or None))
-    if plot:
-        plot_stats(counts, plot)
-        typer.echo(f"drew {plot}")
+    counts = commands.stats(
+        _dataset(paths, schema=schema, speakers=speakers), by=by.value, top=top or None, plot=plot, force=force
+    )
+    report.product().write(report.counted(counts, output_format))
+    _say(report.drew(plot, output_format))
 
 
 @command(name="publish")

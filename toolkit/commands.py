@@ -170,16 +170,36 @@ def stats(
     *,
     schema: str | os.PathLike | ClaimSchema | None = None,
     speakers: str | os.PathLike | None = None,
+    by: str = "year",
+    top: int | None = None,
+    plot: str | os.PathLike | None = None,
+    force: bool = False,
 ) -> Stats:
-    """`claims stats`: validate, then count the claims by status, speaker (canonical names, as
-    build merges them) and year.
+    """`claims stats`: validate, then count the verdicts in all, by speaker (canonical names, as
+    build merges them) and by period (`by`: year or month), the `top` speakers with most claims
+    and the others as one group (None: every speaker). `plot`: also draw the verdicts chart there
+    (.png or .svg, checked before any work; an existing file only with `force`, never an input or
+    a setting).
 
     >>> stats(["fixtures/"]).claims
     14
     """
     from .counting import count
 
-    return count(Dataset.of(dataset, schema=schema, speakers=speakers))
+    dataset = Dataset.of(dataset, schema=schema, speakers=speakers)
+    if plot is not None:
+        from .chart import check_path, require
+        from .outputs import check_file_output
+
+        check_path(plot)
+        require()
+        check_file_output(plot, dataset=dataset, force=force)
+    counts = count(dataset, by=by, top=top)
+    if plot is not None:
+        from .chart import draw
+
+        draw(counts, dataset.config.pretty_name, plot)
+    return counts
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,10 @@ class SchemaError(UsageError):
     """The schema file given is not a valid JSON Schema."""
 
 
+class ChartUnavailable(UsageError):
+    """The chart needs matplotlib (the `plot` extra), which is not installed."""
+
+
 class ValidationFailed(ClaimsError):
     """The records have errors; carries the validation result so it can be reported."""
 

@@ -100,3 +100,23 @@ def at_terminal() -> bool:
     import sys
 
     return sys.stdin.isatty()
+
+
+class StatsFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+class StatsPeriod(StrEnum):  # `counting.PERIODS`
+    year = "year"
+    month = "month"
+
+
+StatsFormatOption = typer.Option(StatsFormat.text, "--format", "-f", help="text, json or csv.")
+StatsPeriodOption = typer.Option(StatsPeriod.year, "--by", help="Count the verdicts per year or per month.")
+TopOption = typer.Option(20, "--top", min=0, help="How many speakers to show (most claims first); 0 shows all.")
+PlotOption = typer.Option(
+    None, "--plot", help="Also draw the verdicts chart: FILE.png or FILE.svg (an existing file only with --force)."
+)
+PlotForceOption = typer.Option(False, "--force", help="Replace an existing --plot file (never an input or a setting).")

@@ -24,6 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from .building import CHANGELOG_NAME, build, write_folder
+from .chart import CHART_NAME
 from .config import DatasetConfig
 from .dataset import Dataset, Paths
 from .errors import (
@@ -188,7 +189,8 @@ def publish(
         planned = [
             PlannedFile(n, (staging / n).stat().st_size, remote.get(n) not in identities(staging / n)) for n in names
         ]
-        stale = sorted(p for p in remote if p.startswith("data/") and p not in names)
+        # Shards this version does not hold, and a chart it was published without (no matplotlib).
+        stale = sorted(p for p in remote if (p.startswith("data/") or p == CHART_NAME) and p not in names)
         plan = PublishResult(
             where.name,
             new_version,

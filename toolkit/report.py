@@ -23,6 +23,7 @@ from .text import plural
 
 if TYPE_CHECKING:
     from .building import Build
+    from .counting import Stats
     from .dataset import Dataset
     from .exporting import ExportSummary
     from .fmt import FormatResult
@@ -258,6 +259,7 @@ def built(result: Build, out: str | os.PathLike, dataset: Dataset) -> list[Line]
             statuses = "; ".join(f"{status}: {', '.join(names)}" for status, names in shown["statuses"].items())
             lines.append(Line(f"  {shown['claim']}: {statuses}"))
     lines.extend(Line(f"  wrote {name}") for name in result.written)
+    lines.extend(chart_left_out(result.written))
     lines.extend(
         Line(
             f"  warning: {name} is not this build's and was left as it was; loaders of the folder will read it too",
@@ -342,9 +344,42 @@ def published(result: PublishResult) -> list[Line]:
             )
             for path in result.origin.unsaved
         )
+    lines.extend(chart_left_out([planned.path for planned in result.files]))
     if result.commit:
         lines.append(Line(f"commit {result.commit}, tag {result.version.tag}"))
     return lines
+
+
+def counted(stats: Stats, style: str) -> str:
+    """What `claims stats` was asked for: the counts as `style` (text, json or csv)."""
+    from .counting import render_csv, render_json, render_text
+
+    if style != "text":
+        return {"json": render_json, "csv": render_csv}[style](stats)
+    from rich.console import Console
+
+    console = Console()
+    with console.capture() as captured:
+        console.print(render_text(stats))
+    return captured.get()
+
+
+def drew(plot: str | os.PathLike | None, style: str) -> list[Line]:
+    """The chart `claims stats` drew, if any: on stderr when stdout holds data for a script."""
+    if plot is None or (style != "text" and quiet()):
+        return []
+    return [Line(f"drew {plot}", err=style != "text")]
+
+
+def chart_left_out(written: Iterable[str]) -> list[Line]:
+    """The line saying that a card has no chart, and why (the only reason: no matplotlib)."""
+    from .chart import CHART_NAME
+
+    if CHART_NAME in written:
+        return []
+    return [
+        Line(f"  left out {CHART_NAME}, the card's chart: it needs matplotlib (pip install 'claims-toolkit[plot]')")
+    ]
 
 
 def diffed(change: Diff) -> list[Line]:

@@ -162,7 +162,7 @@ def merge(
         pl.col("source_file").replace_strict(files, [_provenance(f, folder) for f in files], return_dtype=pl.String)
     )
     frame = _normalise(frame.with_columns(_precision(columns)), columns)
-    frame, renamed = _map_speakers(frame, speakers or SpeakerRegistry())
+    frame, renamed = map_speakers(frame, speakers or SpeakerRegistry())
     frame = _link_repeats(frame)
     schema = columns.table_schema()
     table = frame.select(schema.names()).cast(schema).sort("id")
@@ -203,7 +203,7 @@ def _tidied(value: pl.Expr, kind: Kind) -> pl.Expr | None:
     return None
 
 
-def _map_speakers(frame: pl.DataFrame, registry: SpeakerRegistry) -> tuple[pl.DataFrame, list[dict[str, str]]]:
+def map_speakers(frame: pl.DataFrame, registry: SpeakerRegistry) -> tuple[pl.DataFrame, list[dict[str, str]]]:
     """Aliases become the canonical name; `speaker_id` is the Wikidata id where the registry has one."""
     names = [(alias, s.name, s.wikidata) for s in registry.speakers for alias in (s.name, *s.aliases)]
     lookup = pl.DataFrame(
