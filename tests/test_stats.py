@@ -417,3 +417,11 @@ def test_without_matplotlib_publish_goes_on_without_the_chart_and_says_so(tmp_pa
     assert plot.returncode == 2 and "needs matplotlib" in plot.stderr and "Traceback" not in plot.stderr
     assert plot.stdout == ""  # refused before any counting
     assert not (tmp_path / "chart.png").exists()
+
+
+def test_the_cli_offers_the_formats_and_periods_the_library_has():
+    """Named again in `options` so that the CLI starts without Polars; kept equal here."""
+    from toolkit.counting import FORMATS, PERIODS
+    from toolkit.options import StatsFormat, StatsPeriod
+
+    assert tuple(StatsFormat) == FORMATS and tuple(StatsPeriod) == tuple(PERIODS)

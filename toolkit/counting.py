@@ -30,7 +30,7 @@ from .vocabulary import STATUSES
 
 PERIODS = {"year": 4, "month": 7}  # a period is the date as written, cut to this many characters
 TOP_SPEAKERS = 20  # the speakers shown by default (`--top`); the counts keep the others as one group
-FORMATS = ("text", "json", "csv")
+FORMATS = ("text", "json", "csv")  # `options.StatsFormat` names them for the CLI
 # What `count` reads: fields every claim schema keeps, as text (`columns.CONTRACT`).
 COUNTED = pl.Schema({"speaker": pl.String, "date": pl.String, "status": pl.String})
 
