@@ -147,6 +147,21 @@ def test_stats_validates_each_record_once_on_json_lines(write, monkeypatch):
     assert again == []
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_frame_is_read_alongside_the_check_once_and_its_error_is_raised(write, workers):
+    """stats reads its three columns while the workers check (in a thread started once they are
+    forked; after the check when it runs in this process)."""
+    import toolkit.validation as validation
+
+    records = spoken_records([(SPOKEN[n % 8], "2018-05-01", "true") for n in range(30)])
+    folder = write("desk/records.jsonl", "".join(json.dumps(r) + "\n" for r in records)).parent
+    ran = []
+    result = validation.validate([folder], workers=workers, alongside=lambda: ran.append("read"))
+    assert result.valid and result.records == 30 and ran == ["read"]
+    with pytest.raises(ZeroDivisionError):
+        validation.validate([folder], workers=workers, alongside=lambda: 1 / 0)
+
+
 def test_a_byte_order_mark_still_counts_by_the_careful_reader(write):
     records = spoken_records([("John Bolton", "2018", "false"), ("John Bolton", "2019-02", "true")])
     path = write("records.jsonl", b"\xef\xbb\xbf" + "".join(json.dumps(r) + "\n" for r in records).encode())

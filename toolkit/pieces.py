@@ -13,6 +13,7 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -47,8 +48,11 @@ def run(
     *,
     on_file: Callable[[str], None] | None = None,
     workers: int | None = None,
+    alongside: Callable[[], object] | None = None,
 ) -> None:
-    """Check every source, merging what each piece found into `findings`; `today` is ISO."""
+    """Check every source, merging what each piece found into `findings`; `today` is ISO.
+    `alongside`: work for this process meanwhile, in a thread started once the workers are forked
+    (a thread is never copied into them), or after the check when it runs here."""
     indexed = [(findings.add_source(source), source) for source in sources]
     count = _workers(workers, [source for _, source in indexed])
     pieces = plan(indexed)
@@ -57,10 +61,16 @@ def run(
     if count <= 1 or not hasattr(os, "fork"):
         _start(findings.schema, today)
         _merge(findings, map(check_piece, pieces), indexed, lines_seen, on_file)
+        if alongside is not None:
+            alongside()
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(count, initializer=_start, initargs=(findings.schema, today)) as pool:
-        _merge(findings, pool.imap(check_piece, pieces), indexed, lines_seen, on_file)
+        with ThreadPoolExecutor(1) as helper:
+            done = helper.submit(alongside) if alongside is not None else None
+            _merge(findings, pool.imap(check_piece, pieces), indexed, lines_seen, on_file)
+    if done is not None:
+        done.result()  # its error, if it failed
 
 
 def _merge(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from . import pieces, readers
@@ -26,6 +26,8 @@ from .schema import ClaimSchema
 
 if TYPE_CHECKING:
     import polars as pl
+
+    from .readers.source import Source
 
 __all__ = ["ValidationResult", "read_frame", "read_records", "validate"]
 
@@ -40,6 +42,7 @@ def validate(
     exclude: Iterable[str] = (),
     only: Iterable[str | os.PathLike] | None = None,
     cache: str | os.PathLike | None = None,
+    alongside: Callable[[], object] | None = None,
 ) -> ValidationResult:
     """Check the claim files of `dataset` (a `Dataset`, or the paths to open one with `schema`
     and the `exclude` globs); records are checked and let go, never all held.
@@ -49,6 +52,8 @@ def validate(
     folder whose `.claims-cache/` keeps what unchanged files hold (`toolkit.cache`); the files of
     `only` are always checked. `workers` is how many processes share a large input (default: one
     per core when there is enough work to be worth it; 1 checks everything in this process).
+    `alongside`: work for this process while the workers check (run in a thread once they are
+    started; after the check when there are none).
 
     >>> result = validate(["fixtures/"])
     >>> result.valid, result.records
@@ -66,8 +71,10 @@ def validate(
 
         fresh = (wanted or set()) | {real for real in findings.real if folders and real.startswith(folders)}
         cached.run(findings, sources, day, cache, fresh=fresh, on_file=on_file)
+        if alongside is not None:
+            alongside()
     else:
-        pieces.run(findings, sources, day, on_file=on_file, workers=workers)
+        pieces.run(findings, sources, day, on_file=on_file, workers=workers, alongside=alongside)
     result = findings.result()
     if only is None or wanted is None:
         return result
@@ -109,27 +116,35 @@ def read_frame(
     (the file as given) and `source_line`, with no Python object per record. The frame is None
     when the records are invalid or a file cannot be read exactly this way; the whole answer is
     None, before any work, when some input is not JSON Lines. Use `read_records` in both cases.
-    `subset`: `columns` are some of the fields, the others are not read (see `jsonl_frame`).
+    `subset`: `columns` are some of the fields, the others are not read (see `jsonl_frame`); so
+    few columns are cheap to hold, so they are read while the workers check the records.
     """
-    import polars as pl
-
-    from .readers.frame import jsonl_frame
-
     dataset = Dataset.of(dataset, schema=schema)
     sources = dataset.sources
     if not sources or not all(readers.FORMATS.get(s.path.suffix.lower()) == "jsonl" for s in sources):
         return None
-    result = validate(dataset, today=today)
+    read: list[pl.DataFrame | None] = []
+    alongside = (lambda: read.append(_frame_of(sources, columns, subset))) if subset else None
+    result = validate(dataset, today=today, alongside=alongside)
     if not result.valid:
         return result, None
+    frame = read[0] if read else _frame_of(sources, columns, subset)
+    return result, (frame if frame is not None and frame.height == result.records else None)
+
+
+def _frame_of(sources: Sequence[Source], columns: pl.Schema, subset: bool) -> pl.DataFrame | None:
+    """The JSON Lines files as one frame (with `source_file`), None if one cannot be read exactly."""
+    import polars as pl
+
+    from .readers.frame import jsonl_frame
+
     frames = []
     for source in sources:
         frame = jsonl_frame(source.path, columns, subset=subset)
         if frame is None:
-            return result, None
+            return None
         frames.append(frame.with_columns(pl.lit(source.display, dtype=pl.String).alias("source_file")))
-    frame = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
-    return result, (frame if frame.height == result.records else None)
+    return pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
 
 
 def valid_frame(
