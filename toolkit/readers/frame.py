@@ -33,7 +33,7 @@ def jsonl_frame(path: Path, columns: pl.Schema, *, subset: bool = False) -> pl.D
             return None
         try:
             return pl.read_ndjson(path, schema=columns)
-        except (pl.exceptions.PolarsError, OSError):
+        except (pl.exceptions.PolarsError, OSError, TypeError, ValueError):  # TypeError: a name not UTF-8
             return None
     import pyarrow as pa
     import pyarrow.json as pj
