@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, BinaryIO, cast
 
 if TYPE_CHECKING:
     import polars as pl
@@ -25,21 +25,33 @@ ROW_GROUP_ROWS = 50_000  # of a Parquet file the toolkit writes
 _OWNER = re.compile(r"(\d+)-[a-z0-9_]+\.tmp")  # what follows the prefix: the writer's pid, mkstemp's letters
 
 
+class WriteFailed(OSError):
+    """A write that did not happen (a full disk, a folder we may not write): the target is as it
+    was, and the error names the target, not the temporary file."""
+
+
 @contextmanager
 def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
-    """A temporary path to write to; renamed onto `target` only if the block succeeds."""
+    """A temporary path to write to; renamed onto `target` only if the block succeeds. An OSError
+    on the way becomes WriteFailed naming `target`."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove_abandoned(target)
-    handle, name = tempfile.mkstemp(prefix=f"{_prefix(target)}{os.getpid()}-", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    temporary = Path(name)
-    os.chmod(temporary, 0o666 & ~_umask())
+    temporary: Path | None = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_abandoned(target)
+        handle, name = tempfile.mkstemp(prefix=f"{_prefix(target)}{os.getpid()}-", suffix=".tmp", dir=target.parent)
+        os.close(handle)
+        temporary = Path(name)
+        os.chmod(temporary, 0o666 & ~_umask())
         yield temporary
         os.replace(temporary, target)
+    except WriteFailed:
+        raise
+    except OSError as error:
+        raise WriteFailed(error.errno, error.strerror or str(error), os.fspath(target)) from error
     finally:
-        temporary.unlink(missing_ok=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
 
 
 def _prefix(target: Path) -> str:
@@ -102,8 +114,47 @@ def identities(path: Path) -> set[str]:
 
 def write_parquet(table: pl.DataFrame, target: str | os.PathLike) -> None:
     """A table as Parquet, atomically, with fixed settings, so equal tables give equal bytes (the
-    build's shards, an export)."""
-    with atomic_path(target) as temporary:
-        table.write_parquet(
-            temporary, compression="zstd", compression_level=9, statistics=True, row_group_size=ROW_GROUP_ROWS
-        )
+    build's shards, an export). Written through `_Kept`, so that a failed write (a full disk) is
+    raised as the OSError it is, not as Polars' ComputeError."""
+    import polars as pl
+
+    with atomic_path(target) as temporary, open(temporary, "wb") as stream:
+        kept = _Kept(stream)
+        try:
+            table.write_parquet(
+                cast(IO[bytes], kept),  # the part of a file Polars uses: write, flush, tell
+                compression="zstd",
+                compression_level=9,
+                statistics=True,
+                row_group_size=ROW_GROUP_ROWS,
+            )
+        except pl.exceptions.PolarsError:
+            if kept.error is None:
+                raise
+            raise kept.error from None
+
+
+class _Kept:
+    """A file Polars writes into that keeps the OSError of a failed write: Polars turns it into a
+    ComputeError whose text varies ("(os error 28)", "transport error"), losing what went wrong."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.error: OSError | None = None
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self.stream.write(data)
+        except OSError as error:
+            self.error = error
+            raise
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except OSError as error:
+            self.error = error
+            raise
+
+    def tell(self) -> int:
+        return self.stream.tell()
