@@ -61,11 +61,6 @@ def refused(result, *words: str) -> None:
         assert word in result.stderr, result.stderr
 
 
-def everything(folder: Path) -> bytes:
-    """Every byte under `folder`, to show a secret never landed anywhere."""
-    return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink())
-
-
 # -- B1: the card copies any file claims.yaml names -----------------------------------------------
 
 
