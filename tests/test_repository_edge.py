@@ -112,6 +112,26 @@ def test_include_through_a_link_that_leads_out_is_refused(run, desk, tmp_path):
     refused(run("validate", "."), "include: 'linked/**'", "leads outside the repository")
 
 
+def test_claim_files_that_link_out_of_the_repository_are_not_read(run, desk, tmp_path):
+    """A pull request can add a link as a claim file: to the runner's token file, or a folder of them."""
+    (desk / "claims" / "token.yaml").symlink_to(tmp_path / "outside" / "token")
+    (desk / "claims" / "more").symlink_to(tmp_path / "outside")
+    (desk / "claims" / "env.yaml").symlink_to("/proc/self/environ")
+    result = run("validate", ".")
+    assert result.exit_code == 1 and SECRET not in result.stdout + result.stderr
+    for shown in ("claims/token.yaml", "claims/more", "claims/env.yaml"):
+        assert f"{shown}:1:1: error: the path is a link leading outside the repository" in result.stdout
+
+
+def test_a_fifo_among_the_claim_files_is_reported_not_read(desk):
+    os.mkfifo(desk / "claims" / "pipe.yaml")
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "claims"), "validate", "."],
+        cwd=desk, capture_output=True, text=True, timeout=120,  # a hang guard, not a measure of speed
+    )
+    assert result.returncode == 1 and "claims/pipe.yaml:1:1: error: the path is not a regular file" in result.stdout
+
+
 # -- B27, B39: settings that read without end, special files, git's own folder --------------------
 
 
