@@ -269,6 +269,13 @@ def test_outputs_never_go_into_git_folder(run, desk, out):
     git("fsck", "--no-progress", cwd=desk)
 
 
+def test_new_never_writes_into_git_folder(run, desk):
+    result = run("new", "--speaker", "A B", "--claim", "It is so.", "--date", "2018-12-04", "--status", "true",
+                 "--source", "https://example.org/a", "--folder", ".git/hooks")
+    refused(result, "--folder", "git repository's own folder")
+    git("fsck", "--no-progress", cwd=desk)
+
+
 def test_outputs_never_replace_a_device(run, desk):
     refused(run("export", ".", "--format", "csv", "--out", "/dev/null", "--force"), "/dev/null")
     assert Path("/dev/null").is_char_device()

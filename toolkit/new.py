@@ -22,7 +22,7 @@ from .dataset import Dataset
 from .errors import ValidationFailed
 from .files import write_text
 from .fmt import to_yaml
-from .paths import portable_name
+from .paths import check_output, portable_name
 from .records import Problem, ValidationResult
 from .schema import ClaimSchema, default_schema_path
 from .validation import read_records, validate
@@ -60,6 +60,7 @@ def new_record(
     'john-bolton-they-have-not-lived-up-to'
     """
     folder = Path(folder)
+    check_output(folder, what="--folder", folder=True)
     if isinstance(dataset, Dataset):
         paths = [path for path in Dataset.of(dataset, schema=schema).paths if os.path.exists(path)]
     else:
