@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,8 @@ import yaml
 
 from conftest import FIXTURES
 from desk import claims, git
-from toolkit.paths import portable_name
+from toolkit.errors import PathRefused
+from toolkit.paths import check_output, portable_name
 
 SECRET = "hf_SECRETedgetoken123"
 
@@ -136,9 +138,9 @@ def test_a_fifo_among_the_claim_files_is_reported_not_read(desk):
 
 
 def test_a_schema_of_dev_zero_is_refused_at_once(run, desk):
+    refused(run("validate", ".", "--schema", "/dev/zero"), "/dev/zero", "not a file of the system")
     settle(desk, schema="/dev/zero")
     refused(run("validate", "."), "schema: '/dev/zero'", "outside the repository")
-    refused(run("validate", ".", "--schema", "/dev/zero"), "/dev/zero", "not a file of the system")
 
 
 def test_a_fifo_schema_is_refused_without_waiting_for_a_writer(desk):
@@ -276,9 +278,15 @@ def test_new_never_writes_into_git_folder(run, desk):
     git("fsck", "--no-progress", cwd=desk)
 
 
-def test_outputs_never_replace_a_device(run, desk):
-    refused(run("export", ".", "--format", "csv", "--out", "/dev/null", "--force"), "/dev/null")
-    assert Path("/dev/null").is_char_device()
+def test_outputs_never_replace_a_device(run, desk, tmp_path):
+    """A device node of the test's own (the null device's numbers), never the system's: were the
+    guard broken, the atomic write would replace the node it aims at."""
+    null = tmp_path / "null"
+    os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    refused(run("export", ".", "--format", "csv", "--out", null, "--force"), "a character device")
+    assert null.is_char_device()
+    with pytest.raises(PathRefused, match="never written into /dev/null"):
+        check_output("/dev/null", what="--out")  # checked only: nothing is written
 
 
 # -- B10, B36, B43, B44, B50: where a release store may be ----------------------------------------
@@ -321,7 +329,7 @@ def test_paths_below_a_file_are_usage_errors(run, desk, tmp_path):
     refused(run("publish", ".", "--repo", "./claims.yaml/x"), "claims.yaml is a file")
     afile = tmp_path / "afile"
     afile.write_text("mine")
-    refused(run("init", str(afile)), "afile is a file, not a folder")
+    refused(run("init", afile, "--repo", "desk/x", "--license", "cc-by-4.0", "--publisher", "Desk"), "afile is a file")
     assert afile.read_text() == "mine"
 
 
