@@ -255,9 +255,7 @@ def import_(
 @command(name="stats")
 def stats_command(
     paths: list[Path] | None = PathsArgument,
-    plot: Path | None = typer.Option(
-        None, "--plot", help="Also draw the counts as a PNG chart (FILE.png; an existing file only with --force)."
-    ),
+    plot: Path | None = typer.Option(None, "--plot", help="Also draw the counts as a PNG chart (FILE.png)."),
     top: int = typer.Option(20, "--top", min=0, help="How many speakers to list (most claims first); 0 lists all."),
     schema: Path | None = SchemaOption,
     speakers: Path | None = SpeakersOption,
@@ -269,19 +267,11 @@ def stats_command(
     """
     from rich.console import Console
 
-    from .counting import plot_stats, render_stats
-    from .errors import UsageError
-    from .outputs import check_file_output
+    from .counting import render_stats
 
-    desk = _dataset(paths, schema=schema, speakers=speakers)
-    if plot is not None:
-        check_file_output(plot, dataset=desk, force=force, what="--plot")
-        if plot.suffix.lower() != ".png":
-            raise UsageError(f"--plot {plot}: the chart is a PNG; name a file ending in .png")
-    counts = commands.stats(desk)
+    counts = commands.stats(_dataset(paths, schema=schema, speakers=speakers), plot=plot, force=force)
     Console().print(render_stats(counts, top=top or None))
     if plot:
-        plot_stats(counts, plot)
         typer.echo(f"drew {plot}")
 
 

@@ -170,16 +170,29 @@ def stats(
     *,
     schema: str | os.PathLike | ClaimSchema | None = None,
     speakers: str | os.PathLike | None = None,
+    plot: str | os.PathLike | None = None,
+    force: bool = False,
 ) -> Stats:
     """`claims stats`: validate, then count the claims by status, speaker (canonical names, as
-    build merges them) and year.
+    build merges them) and year; given `plot` (FILE.png), draw them there: never over an input or
+    a setting, over another file only with `force` (checked before the work).
 
     >>> stats(["fixtures/"]).claims
     14
     """
-    from .counting import count
+    from .counting import count, plot_stats
+    from .errors import UsageError
+    from .outputs import check_file_output
 
-    return count(Dataset.of(dataset, schema=schema, speakers=speakers))
+    dataset = Dataset.of(dataset, schema=schema, speakers=speakers)
+    if plot is not None:
+        check_file_output(plot, dataset=dataset, force=force, what="--plot")
+        if not os.fspath(plot).lower().endswith(".png"):
+            raise UsageError(f"--plot {plot}: the chart is a PNG; name a file ending in .png")
+    counts = count(dataset)
+    if plot is not None:
+        plot_stats(counts, plot)
+    return counts
 
 
 @dataclass(frozen=True)
