@@ -25,33 +25,21 @@ ROW_GROUP_ROWS = 50_000  # of a Parquet file the toolkit writes
 _OWNER = re.compile(r"(\d+)-[a-z0-9_]+\.tmp")  # what follows the prefix: the writer's pid, mkstemp's letters
 
 
-class WriteFailed(OSError):
-    """A write that did not happen (a full disk, a folder we may not write): the target is as it
-    was, and the error names the target, not the temporary file."""
-
-
 @contextmanager
 def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
-    """A temporary path to write to; renamed onto `target` only if the block succeeds. An OSError
-    on the way becomes WriteFailed naming `target`."""
+    """A temporary path to write to; renamed onto `target` only if the block succeeds."""
     target = Path(target)
-    temporary: Path | None = None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_abandoned(target)
+    handle, name = tempfile.mkstemp(prefix=f"{_prefix(target)}{os.getpid()}-", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    temporary = Path(name)
+    os.chmod(temporary, 0o666 & ~_umask())
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        remove_abandoned(target)
-        handle, name = tempfile.mkstemp(prefix=f"{_prefix(target)}{os.getpid()}-", suffix=".tmp", dir=target.parent)
-        os.close(handle)
-        temporary = Path(name)
-        os.chmod(temporary, 0o666 & ~_umask())
         yield temporary
         os.replace(temporary, target)
-    except WriteFailed:
-        raise
-    except OSError as error:
-        raise WriteFailed(error.errno, error.strerror or str(error), os.fspath(target)) from error
     finally:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
 
 
 def _prefix(target: Path) -> str:
@@ -118,20 +106,30 @@ def write_parquet(table: pl.DataFrame, target: str | os.PathLike) -> None:
     raised as the OSError it is, not as Polars' ComputeError."""
     import polars as pl
 
-    with atomic_path(target) as temporary, open(temporary, "wb") as stream:
-        kept = _Kept(stream)
-        try:
-            table.write_parquet(
-                cast(IO[bytes], kept),  # the part of a file Polars uses: write, flush, tell
-                compression="zstd",
-                compression_level=9,
-                statistics=True,
-                row_group_size=ROW_GROUP_ROWS,
-            )
-        except pl.exceptions.PolarsError:
-            if kept.error is None:
-                raise
-            raise kept.error from None
+    try:
+        with atomic_path(target) as temporary, open(temporary, "wb") as stream:
+            kept = _Kept(stream)
+            try:
+                table.write_parquet(
+                    cast(IO[bytes], kept),  # the part of a file Polars uses: write, flush, tell
+                    compression="zstd",
+                    compression_level=9,
+                    statistics=True,
+                    row_group_size=ROW_GROUP_ROWS,
+                )
+            except pl.exceptions.PolarsError:
+                if kept.error is None:
+                    raise
+                raise kept.error from None
+    except OSError as error:
+        if error.filename == os.fspath(target):
+            raise  # named already
+        raise WriteFailed(error.errno, error.strerror or str(error), os.fspath(target)) from error
+
+
+class WriteFailed(OSError):
+    """A write that did not happen (a full disk): the target is as it was, and the error names
+    the target, not the temporary file."""
 
 
 class _Kept:

@@ -23,7 +23,6 @@ from .desk_schema import DESK_SCHEMA, packaged_text
 from .errors import UsageError
 from .files import write_text
 from .fmt import reads_as_text
-from .paths import check_output
 from .targets import REPO_ID
 
 # Where each template goes in the new repository.
@@ -97,6 +96,8 @@ def init_repository(folder: str | os.PathLike, settings: Settings) -> list[str]:
         raise UsageError(
             f"{existing_part} is a file, not a folder: give claims init a folder (new, or without the files)"
         )
+    from .paths import check_output
+
     check_output(folder, what="claims init", folder=True)  # never inside a git folder
     if not REPO_ID.match(settings.repo_id):
         raise UsageError(f"{settings.repo_id!r} is not a Hub dataset repository: write ORG/NAME")
