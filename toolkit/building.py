@@ -133,19 +133,21 @@ def write_folder(
     force: bool = False,
     mark: bool = True,
     origin: Origin | None = None,
+    dataset: Dataset | None = None,
 ) -> list[str]:
     """Write the publishable folder (shards, card, changelog, schema, build report); returns the
     paths written, relative to it. Unpublished builds get an "unreleased" card and changelog.
 
     `out` must be missing, empty or written by an earlier build (see `toolkit.outputs`; `force`
-    writes beside other files, deleting none). `mark=False` leaves no marker, for a private
-    staging folder whose every file is published.
+    writes beside other files, deleting none, and never over the inputs and settings of
+    `dataset`). `mark=False` leaves no marker, for a private staging folder whose
+    every file is published.
     """
     out = Path(out)
     config = config or DatasetConfig()
     shards = plan_shards(result.table)
     names = sorted([*shards, REPORT_NAME, SCHEMA_NAME, CARD_NAME, CHANGELOG_NAME])
-    with build_folder(out, names, force=force, mark=mark):
+    with build_folder(out, names, force=force, mark=mark, dataset=dataset):
         write_shards(result.table, out, shards)
         write_text(out / REPORT_NAME, json.dumps(result.report.as_dict(), indent=2, ensure_ascii=False) + "\n")
         write_text(out / SCHEMA_NAME, result.schema.text)

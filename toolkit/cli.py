@@ -255,10 +255,11 @@ def import_(
 @command(name="stats")
 def stats_command(
     paths: list[Path] | None = PathsArgument,
-    plot: Path | None = typer.Option(None, "--plot", help="Also draw the counts as a PNG chart."),
+    plot: Path | None = typer.Option(None, "--plot", help="Also draw the counts as a PNG chart (FILE.png)."),
     top: int = typer.Option(20, "--top", min=0, help="How many speakers to list (most claims first); 0 lists all."),
     schema: Path | None = SchemaOption,
     speakers: Path | None = SpeakersOption,
+    force: bool = ForceOption,
 ) -> None:
     """Count claims by status, speaker (canonical names, as build merges them) and year.
 
@@ -266,12 +267,11 @@ def stats_command(
     """
     from rich.console import Console
 
-    from .counting import plot_stats, render_stats
+    from .counting import render_stats
 
-    counts = commands.stats(_dataset(paths, schema=schema, speakers=speakers))
+    counts = commands.stats(_dataset(paths, schema=schema, speakers=speakers), plot=plot, force=force)
     Console().print(render_stats(counts, top=top or None))
     if plot:
-        plot_stats(counts, plot)
         typer.echo(f"drew {plot}")
 
 

@@ -114,7 +114,7 @@ def build(
     built = building.build(dataset, strict=strict)
     if out is None:
         return built
-    written = building.write_folder(built, out, dataset.config, force=force)
+    written = building.write_folder(built, out, dataset.config, force=force, dataset=dataset)
     return replace(built, written=tuple(written), left_beside=tuple(left_beside(out, written)))
 
 
@@ -170,16 +170,29 @@ def stats(
     *,
     schema: str | os.PathLike | ClaimSchema | None = None,
     speakers: str | os.PathLike | None = None,
+    plot: str | os.PathLike | None = None,
+    force: bool = False,
 ) -> Stats:
     """`claims stats`: validate, then count the claims by status, speaker (canonical names, as
-    build merges them) and year.
+    build merges them) and year; given `plot` (FILE.png), draw them there: never over an input or
+    a setting, over another file only with `force` (checked before the work).
 
     >>> stats(["fixtures/"]).claims
     14
     """
-    from .counting import count
+    from .counting import count, plot_stats
+    from .errors import UsageError
+    from .outputs import check_file_output
 
-    return count(Dataset.of(dataset, schema=schema, speakers=speakers))
+    dataset = Dataset.of(dataset, schema=schema, speakers=speakers)
+    if plot is not None:
+        check_file_output(plot, dataset=dataset, force=force, what="--plot")
+        if not os.fspath(plot).lower().endswith(".png"):
+            raise UsageError(f"--plot {plot}: the chart is a PNG; name a file ending in .png")
+    counts = count(dataset)
+    if plot is not None:
+        plot_stats(counts, plot)
+    return counts
 
 
 @dataclass(frozen=True)
@@ -216,6 +229,8 @@ def publish(
     from .publishing import finish as tag_stopped
     from .publishing import publish as release
 
+    if repo is not None and not repo.strip():
+        raise UsageError("--repo is empty (an unset variable?): give ORG/NAME or a release store path")
     dataset = Dataset.of(dataset, schema=schema, speakers=speakers)
     config = dataset.config.with_overrides(**vars(settings or Settings()))
     repo = repo or config.repo_id
@@ -301,7 +316,9 @@ def import_claims(
     sources = [path] if isinstance(path, (str, os.PathLike)) else list(path)
     check_file_output(out, inputs=sources, also_read=[ratings, table_map], force=force)
     if report is not None:
-        check_file_output(report, inputs=[*sources, out], also_read=[ratings, table_map], force=force)
+        if os.path.realpath(report) == os.path.realpath(out):
+            raise UsageError(f"--report {report} is the --out file; choose another file for the report")
+        check_file_output(report, inputs=[*sources, out], also_read=[ratings, table_map], force=force, what="--report")
     return read_and_write(
         path,
         out,
