@@ -28,6 +28,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..errors import UsageError
 from ..records import present
@@ -187,7 +188,7 @@ def from_values(position: str, found: Mapping[Any, Any], table: TableMap) -> Rev
         date=date,
         url=url(found_by.get("url")),
         publisher=text(_words(found_by.get("publisher"))),
-        site=text(_words(found_by.get("site"))),
+        site=text(_words(found_by.get("site"))) or _site_of(url(found_by.get("url"))),
         review_date=day(found_by.get("review_date")),
         words=words,
         value=found_by.get("value"),
@@ -204,6 +205,17 @@ def from_values(position: str, found: Mapping[Any, Any], table: TableMap) -> Rev
         status=status,
         fields=tuple((k, v) for k, v in fields.items() if v),
     )
+
+
+def _site_of(address: str | None) -> str | None:
+    """The web site of a review's page (a review the map names no publisher for is its site's)."""
+    if not address:
+        return None
+    try:
+        parts = urlsplit(address)
+    except ValueError:  # a malformed address ("http://[x"): no site
+        return None
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def _one(value: Any) -> Any:
