@@ -212,8 +212,9 @@ def _record(
     status = mapped[-1]["status"] if mapped else "unverified"
     identity = min((m.identity for m in members if m.identity), default=None)
     identifier = given_id or stable_id(speaker, claim, url=identity, date=own or UNKNOWN, publisher=None)
-    fields = _fields(members)
-    known_type = next((m.speaker_type for m in _canonical(members) if m.speaker_type), None)
+    fields = _fields(members)  # (in the canonical order too)
+    ordered = _canonical(members)
+    known_type = next((m.speaker_type for m in ordered if m.speaker_type), None)
     return present(
         {
             "id": identifier,
@@ -225,10 +226,10 @@ def _record(
             "date": date,
             "status": status,
             "appearances": _appearances(members),
-            "sources": [{"url": u} for u in dict.fromkeys(u for m in _canonical(members) for u in m.sources)],
+            "sources": [{"url": u} for u in dict.fromkeys(u for m in ordered for u in m.sources)],
             "reviews": reviews,
             **fields,
-            "language": next((m.claim_language for m in _canonical(members) if m.claim_language), None)
+            "language": next((m.claim_language for m in ordered if m.claim_language), None)
             or next((r["language"] for r in reviews if r.get("language")), None),
         }
     )
@@ -241,6 +242,8 @@ def _shown_url(address: str | None) -> str | None:
 
 def _canonical(members: list[Review]) -> list[Review]:
     """The reviews of one claim in an order that does not depend on the order of the input."""
+    if len(members) == 1:
+        return members
     return sorted(members, key=lambda m: repr(tuple(v for k, v in vars(m).items() if k != "position")))
 
 

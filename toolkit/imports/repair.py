@@ -78,6 +78,8 @@ def _value(value: Any, name: str, notes: Counter) -> Any:
 
 def repair_text(text: str, name: str, notes: Counter) -> str | None:
     """One text repaired (None: it has nothing visible); `name` says whether it is prose."""
+    if text.isascii() and text.isprintable() and not text.isspace() and text:
+        return text  # the usual case: nothing to repair (one C call each)
     surrogate = _SURROGATE.search(text)
     if surrogate:
         raise Unrepairable(

@@ -53,6 +53,12 @@ def reviews_from_table(path: str | os.PathLike, table: TableMap) -> Iterator[Rev
     header: list[str] | None = None
     if table.header:
         header = next(rows, [])
+        twice = sorted({c for c in table.columns if header.count(c) > 1})
+        if twice:
+            raise UsageError(
+                f"{path}: the header names {', '.join(map(repr, twice))} more than once; "
+                "which column the map means cannot be known"
+            )
         missing = [c for c in table.columns if c not in header]
         if missing:
             raise UsageError(
