@@ -109,7 +109,7 @@ def import_claims(
 
     >>> summary = import_claims("tests/data/factcheck-api-arabic.json", "imported.yaml")
     >>> summary.written, summary.reviews_kept, summary.skipped_by_reason
-    (4, 6, {'no claimant (speaker) and no --default-speaker': 1})
+    (5, 7, {})
     """
     serialise = _serialiser(Path(out))
     if source not in SOURCES:
