@@ -6,7 +6,7 @@ repair counted: a source's mistakes are repaired where the intent is plain, neve
 - bidirectional controls are balanced as Unicode's algorithm (UAX #9) reads them: an embedding or
   isolate left open is closed at the end of its paragraph, a closer that closes nothing and an
   override (which makes text display in another order than it is stored) are removed, with the
-  closer that belongs to it; whatever the text rules still refuse is removed;
+  closer that belongs to it; whatever the text rules still refuse (`rules.bidi_faults`) is removed;
 - a text with nothing visible (only spaces, zero-width or other invisible characters) is no text:
   an optional field is left out, a claim without text is skipped, a speaker becomes unknown;
 - a lone surrogate (half of a UTF-16 pair, as `"\\ud800"` in JSON) cannot be repaired: which
@@ -95,8 +95,9 @@ def repair_text(text: str, name: str, notes: Counter) -> str | None:
         notes[CONTROLS_REMOVED] += 1
     if _BIDI.search(text):
         text = _balanced(text, notes)
-        if any(rule == "bidi-control" for rule, _ in rules.check_text(text, "/" + name)):
-            text = _BIDI.sub("", text)
+        faults = {fault.index for fault in rules.bidi_faults(text)}  # what the rule refuses
+        if faults:
+            text = "".join(char for index, char in enumerate(text) if index not in faults)
             notes[BIDI_REMOVED] += 1
     if not text:
         return None
