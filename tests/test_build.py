@@ -187,8 +187,8 @@ def test_unwritable_output_is_a_clear_error(tmp_path, cli):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     run = cli("build", FIXTURES, "--out", blocker / "out")
-    assert run.exit_code == 1
-    assert "cannot read or write" in run.stderr and "Traceback" not in run.stderr
+    assert run.exit_code == 2  # a usage problem, told before any work (B50)
+    assert f"{blocker} is a file, so nothing can be written inside it" in run.stderr and "Traceback" not in run.stderr
     assert blocker.read_text() == "not a folder"
 
 

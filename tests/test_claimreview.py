@@ -133,11 +133,11 @@ def test_claims_reviewed_only_by_others_go_out_only_with_all_reviews(tmp_path, c
     run = cli("export", tmp_path / "claims", "--format", "claimreview", "--out", tmp_path / "own.json")
     assert run.exit_code == 0, run.stderr
     assert json.loads((tmp_path / "own.json").read_text(encoding="utf-8")) == []
-    assert "left out 4" in run.stdout and "--all-reviews" in run.stdout
+    assert "left out 5" in run.stdout and "--all-reviews" in run.stdout
     run = cli("export", tmp_path / "claims", "--format", "claimreview", "--out", tmp_path / "all.json", "--all-reviews")
     assert run.exit_code == 0, run.stderr
     published = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
-    assert len(published) == summary.reviews_kept == 6
+    assert len(published) == summary.reviews_kept == 7
     assert {r["author"]["name"] for r in published} == {"Misbar", "Fatabyyano", "AFP عربي", "akeed.jo"}
     assert all(r["url"].startswith("https://") for r in published)  # every one a fact-check page
     bad = cli("export", tmp_path / "claims", "--format", "csv", "--out", tmp_path / "x.csv", "--all-reviews")

@@ -201,8 +201,11 @@ def _frame_writer_dies_halfway(error: Exception):
     """Stands in for DataFrame.write_csv and the like: half a file, then a failure."""
 
     def write(self, target, *args, **kwargs):
-        with open(target, "wb") as handle:
-            handle.write(b"half a fi")
+        if hasattr(target, "write"):  # Parquet is written through a file object (files.write_parquet)
+            target.write(b"half a fi")
+        else:
+            with open(target, "wb") as handle:
+                handle.write(b"half a fi")
         raise error
 
     return write

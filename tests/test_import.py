@@ -39,7 +39,7 @@ def imported(tmp_path: Path, name: str, **options) -> tuple[dict[str, dict], "to
 def test_fact_check_api_dump_in_arabic_keeps_every_review_of_every_publisher(tmp_path):
     claims, summary = imported(tmp_path, "factcheck-api-arabic.json")
     # One record per claim, every review kept in it.
-    assert (summary.items, summary.reviews, summary.written, summary.reviews_kept) == (5, 7, 4, 6)
+    assert (summary.items, summary.reviews, summary.written, summary.reviews_kept) == (5, 7, 5, 7)
     floods = claims["صورة تظهر فيضانات في شوارع القاهرة الأسبوع الماضي"]
     misbar_url = ("https://misbar.com/factcheck/2023/11/03/%D8%B5%D9%88%D8%B1%D8%A9-%D9%81%D9%8A%D8%B6%D8%A7%D9%86"
                   "%D8%A7%D8%AA-%D8%A7%D9%84%D9%82%D8%A7%D9%87%D8%B1%D8%A9")
@@ -62,13 +62,13 @@ def test_fact_check_api_dump_in_arabic_keeps_every_review_of_every_publisher(tmp
     assert floods["id"].startswith("mnshwrt-la-fysbwk-swrh-")  # transliterated, then a hash
     inflation = claims["الرئيس قال إن التضخم انخفض إلى النصف"]
     assert (inflation["status"], inflation["date"]) == ("mixed", "2023-08-15")  # no claim date: the review's
-    assert summary.notes == {"claim date taken from the review's date": 1}
+    assert summary.notes == {"claim date taken from the review's date": 1, "no claimant: speaker unknown": 1}
     herbs = claims["اكتشاف علاج جديد للسكري من الأعشاب"]["reviews"][0]
     assert herbs["publisher"] == {"name": "akeed.jo", "url": "https://akeed.jo"}  # no name: the site
-    assert [s.as_dict() for s in summary.skipped] == [{
-        "position": "/claims/2/claimReview/0", "url": "https://fatabyyano.net/beirut-port-video-old/",
-        "reason": "no claimant (speaker) and no --default-speaker",
-    }]
+    # No claimant: the fact-check is kept, under the speaker `unknown` a desk can filter on (issue 18.3).
+    nobody = next(r for r in claims.values() if r["speaker"] == "unknown")
+    assert nobody["speaker_type"] == "unknown" and nobody["reviews"][0]["url"].endswith("/beirut-port-video-old/")
+    assert summary.skipped == ()
 
 
 def test_default_speaker_fills_a_missing_claimant_and_is_counted(tmp_path):
@@ -216,14 +216,16 @@ def test_an_import_that_yields_no_record_exits_1_and_writes_nothing(tmp_path, cl
     empty = tmp_path / "empty.json"
     empty.write_text(json.dumps({"claims": [{"text": "No one said it.", "claimReview": [
         {"url": "https://checker.example.org/a", "textualRating": "False", "reviewDate": "2020-01-01"}]}]}))
-    with pytest.raises(ClaimsError, match=r"no record imported from 1 item \(1 no claimant"):
+    empty.write_text(json.dumps({"claims": [{"claimant": "Jo", "claimReview": [
+        {"url": "https://checker.example.org/a", "textualRating": "False", "reviewDate": "2020-01-01"}]}]}))
+    with pytest.raises(ClaimsError, match=r"no record imported from 1 item \(1 no claim text"):
         import_claimreview(empty, tmp_path / "out.yaml")
     run = cli("import", empty, "--out", tmp_path / "out.yaml", "--report", tmp_path / "skipped.csv")
     assert run.exit_code == 1 and "not written" in run.stderr
     assert not (tmp_path / "out.yaml").exists()
     rows = list(csv.DictReader((tmp_path / "skipped.csv").open(encoding="utf-8")))
     assert rows == [{"position": "/claims/0/claimReview/0", "url": "https://checker.example.org/a",
-                     "reason": "no claimant (speaker) and no --default-speaker"}]
+                     "reason": "no claim text"}]
     nothing = tmp_path / "nothing.json"
     nothing.write_text("{}")
     run = cli("import", nothing, "--out", tmp_path / "out.yaml")

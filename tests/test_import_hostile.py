@@ -67,3 +67,12 @@ def test_a_key_written_twice_in_an_item_is_reported_not_resolved(tmp_path, cli):
     source.write_text('{"claims": [' + first + '], "claims": []}')
     run = cli("import", source, "--from", "claimreview", "--out", tmp_path / "out2.jsonl")
     assert run.exit_code == 2 and "the key 'claims' is written twice" in run.stderr
+
+
+def test_a_header_naming_a_mapped_column_twice_is_a_usage_error(tmp_path, cli):
+    table = tmp_path / "t.csv"
+    table.write_text("Statement,Who,Statement\nRents rose.,Anna,Rents fell.\n", encoding="utf-8")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("columns: {Statement: claim, Who: speaker}\n", encoding="utf-8")
+    run = cli("import", table, "--from", "csv", "--map", mapping, "--out", tmp_path / "o.jsonl")
+    assert run.exit_code == 2 and "the header names 'Statement' more than once" in run.stderr

@@ -135,14 +135,16 @@ def write_folder(
     force: bool = False,
     mark: bool = True,
     origin: Origin | None = None,
+    dataset: Dataset | None = None,
 ) -> list[str]:
     """Write the publishable folder (shards, card, changelog, schema, build report, and the
     verdicts chart the card shows when matplotlib is installed); returns the paths written,
     relative to it. Unpublished builds get an "unreleased" card and changelog.
 
     `out` must be missing, empty or written by an earlier build (see `toolkit.outputs`; `force`
-    writes beside other files, deleting none). `mark=False` leaves no marker, for a private
-    staging folder whose every file is published.
+    writes beside other files, deleting none, and never over the inputs and settings of
+    `dataset`). `mark=False` leaves no marker, for a private staging folder whose
+    every file is published.
     """
     out = Path(out)
     config = config or DatasetConfig()
@@ -150,7 +152,7 @@ def write_folder(
     counts = stats(result.table, statuses_of(result.schema), top=TOP_SPEAKERS)
     chart = chart_or_none(counts, config.pretty_name)
     names = sorted([*shards, REPORT_NAME, SCHEMA_NAME, CARD_NAME, CHANGELOG_NAME, *([CHART_NAME] if chart else [])])
-    with build_folder(out, names, force=force, mark=mark):
+    with build_folder(out, names, force=force, mark=mark, dataset=dataset):
         write_shards(result.table, out, shards)
         write_text(out / REPORT_NAME, json.dumps(result.report.as_dict(), indent=2, ensure_ascii=False) + "\n")
         write_text(out / SCHEMA_NAME, result.schema.text)

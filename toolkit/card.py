@@ -7,7 +7,6 @@ expects, and `dataset_info` features come from the Parquet schema itself (throug
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import polars as pl
 from huggingface_hub import DatasetCard, DatasetCardData
@@ -16,6 +15,7 @@ from .columns import BUILT
 from .config import DatasetConfig
 from .counting import Stats
 from .errors import UsageError
+from .paths import CARD_LIMIT, read_text
 from .provenance import Origin
 from .schema import ClaimSchema
 from .vocabulary import STATUSES
@@ -73,9 +73,14 @@ def desk_sections(config: DatasetConfig) -> str:
     if not config.card:
         return ""
     try:
-        return Path(config.card).read_text(encoding="utf-8").strip() + "\n\n"
+        text = read_text(config.card, what="the card sections named in claims.yaml", limit=CARD_LIMIT)
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"{config.card}: cannot read the card sections named in claims.yaml: {error}") from None
+    if "\x00" in text:
+        raise UsageError(
+            f"{config.card}: the card sections named in claims.yaml hold a NUL character: not Markdown text"
+        )
+    return text.strip() + "\n\n"
 
 
 def _provenance(config: DatasetConfig, origin: Origin | None) -> str:

@@ -14,8 +14,10 @@ One ClaimReview per review published:
   out when unknown); `firstAppearance` and `appearance` from `appearances` (never `sources`,
   which are evidence); `identifier` the record's id, so that importing the export back keeps
   every id;
-- `reviewRating` carries the publisher's own value and scale when known, else our vocabulary's
-  (1-5, `vocabulary.STATUSES`), and the publisher's words as `alternateName` (else ours).
+- `reviewRating` carries the publisher's own value and scale when known, and its words as
+  `alternateName`; the desk's own reviews fall back on our vocabulary's (1-5,
+  `vocabulary.STATUSES`), another publisher's never do: a review whose publisher's rating is not
+  known is not published in its name.
 
 The desk's own reviews are the reviews with no publisher (or with the desk's name), and, for a
 record with no review at all, its status (a desk's hand-written verdict); a desk review that gives
@@ -70,7 +72,8 @@ def to_claimreview(
     rows = dates_as_text(table.with_columns(written_expr(pl.col("date"), pl.col("date_precision")).alias("date")))
     for row in rows.iter_rows(named=True):
         chosen = _published(row, desk, all_reviews)
-        published = [p for p in (_claim_review(row, review, who) for review, who in chosen) if p is not None]
+        made = (_claim_review(row, review, who, own) for review, who, own in chosen)
+        published = [p for p in made if p is not None]
         if not published:
             left_out[OTHERS if not chosen else UNVERIFIED if row["status"] == "unverified" else NO_STATUS] += 1
         out.extend(published)
@@ -79,11 +82,11 @@ def to_claimreview(
 
 def _published(
     row: dict[str, Any], desk: dict[str, str], all_reviews: bool
-) -> list[tuple[dict[str, Any], dict[str, str]]]:
-    """(review, its publisher) for each review that goes out."""
+) -> list[tuple[dict[str, Any], dict[str, str], bool]]:
+    """(review, its publisher, whether it is the desk's own) for each review that goes out."""
     reviews = row.get("reviews") or []
     if not reviews:
-        return [({"status": row["status"]}, desk)]  # the desk's hand-written verdict
+        return [({"status": row["status"]}, desk, True)]  # the desk's hand-written verdict
     chosen = []
     rated = any(review.get("status") for review in reviews)
     for review in reviews:
@@ -91,15 +94,18 @@ def _published(
         if not who or (desk.get("name") and who.get("name") == desk["name"]):
             if not rated:  # no review says a status: the record's is the desk's own verdict
                 review = {**review, "status": row["status"]}
-            chosen.append((review, {**desk, **who}))
+            chosen.append((review, {**desk, **who}, True))
         elif all_reviews:
-            chosen.append((review, who))
+            chosen.append((review, who, False))
     return chosen
 
 
-def _claim_review(row: dict[str, Any], review: dict[str, Any], publisher: dict[str, str]) -> dict[str, Any] | None:
-    """One JSON-LD object; None for a review with no rating to publish (an `unverified` record)."""
-    rating = _rating(review)
+def _claim_review(
+    row: dict[str, Any], review: dict[str, Any], publisher: dict[str, str], own: bool
+) -> dict[str, Any] | None:
+    """One JSON-LD object; None for a review with no rating to publish (an `unverified` record,
+    another publisher's review whose rating is not known)."""
+    rating = _rating(review, own)
     if rating is None:
         return None
     speaker = present(
@@ -143,10 +149,12 @@ def _claim_review(row: dict[str, Any], review: dict[str, Any], publisher: dict[s
     )
 
 
-def _rating(review: dict[str, Any]) -> dict[str, Any] | None:
-    """The publisher's value and scale when known, else our vocabulary's; the publisher's words."""
+def _rating(review: dict[str, Any], own: bool) -> dict[str, Any] | None:
+    """The publisher's value and scale when known, else our vocabulary's; the publisher's words.
+    Our vocabulary speaks only for the desk: another publisher's review goes out with the rating
+    that publisher gave, or not at all (never a rating it did not give, under its name)."""
     given = review.get("rating") or {}
-    status = STATUSES.get(review.get("status") or "")
+    status = STATUSES.get(review.get("status") or "") if own else None
     ours = status if status is not None and status.rating is not None else None
     scale: dict[str, Any] = {}
     if given.get("value") is not None:

@@ -218,7 +218,7 @@ def import_(
         ..., "--out", "-o", help="Claim file to write: .yaml, .json or .jsonl; an existing file only with --force."
     ),
     default_speaker: str | None = typer.Option(
-        None, "--default-speaker", help="Speaker for items that name no claimant (otherwise skipped)."
+        None, "--default-speaker", help="Speaker for items that name no claimant (otherwise the speaker is unknown)."
     ),
     ratings: Path | None = typer.Option(
         None, "--ratings", help="YAML map of ratings to statuses, global and per publisher, over the shipped one."

@@ -114,7 +114,7 @@ def build(
     built = building.build(dataset, strict=strict)
     if out is None:
         return built
-    written = building.write_folder(built, out, dataset.config, force=force)
+    written = building.write_folder(built, out, dataset.config, force=force, dataset=dataset)
     return replace(built, written=tuple(written), left_beside=tuple(left_beside(out, written)))
 
 
@@ -193,7 +193,7 @@ def stats(
 
         check_path(plot)
         require()
-        check_file_output(plot, dataset=dataset, force=force)
+        check_file_output(plot, dataset=dataset, force=force, what="--plot")
     counts = count(dataset, by=by, top=top)
     if plot is not None:
         from .chart import draw
@@ -236,6 +236,8 @@ def publish(
     from .publishing import finish as tag_stopped
     from .publishing import publish as release
 
+    if repo is not None and not repo.strip():
+        raise UsageError("--repo is empty (an unset variable?): give ORG/NAME or a release store path")
     dataset = Dataset.of(dataset, schema=schema, speakers=speakers)
     config = dataset.config.with_overrides(**vars(settings or Settings()))
     repo = repo or config.repo_id
@@ -321,7 +323,9 @@ def import_claims(
     sources = [path] if isinstance(path, (str, os.PathLike)) else list(path)
     check_file_output(out, inputs=sources, also_read=[ratings, table_map], force=force)
     if report is not None:
-        check_file_output(report, inputs=[*sources, out], also_read=[ratings, table_map], force=force)
+        if os.path.realpath(report) == os.path.realpath(out):
+            raise UsageError(f"--report {report} is the --out file; choose another file for the report")
+        check_file_output(report, inputs=[*sources, out], also_read=[ratings, table_map], force=force, what="--report")
     return read_and_write(
         path,
         out,

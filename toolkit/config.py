@@ -29,6 +29,7 @@ from pathlib import Path
 import yaml
 
 from .errors import UsageError
+from .paths import CONFIG_LIMIT, include_glob, read_text, setting
 
 CONFIG_NAMES = ("claims.yaml", "claims.yml")
 CARD_NAME = "dataset-card.md"
@@ -57,22 +58,24 @@ def load_config(path: str | os.PathLike | None) -> DatasetConfig:
     if path is None:
         return DatasetConfig()
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        data = yaml.safe_load(read_text(path, what="the dataset config", limit=CONFIG_LIMIT)) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise UsageError(f"{path}: cannot read the dataset config: {error}") from None
     known = {f.name for f in fields(DatasetConfig)}
     if not isinstance(data, dict) or set(data) - known:
         unknown = ", ".join(sorted(set(data) - known)) if isinstance(data, dict) else "not a mapping"
         raise UsageError(f"{path}: unknown settings ({unknown}); known: {', '.join(sorted(known))}")
-    for key in ("schema", "card"):  # paths, relative to claims.yaml
+    for key in ("schema", "card"):  # paths, relative to claims.yaml, inside the repository
         if data.get(key) is not None:
-            data[key] = os.fspath(Path(path).parent / str(data[key]))
-    if "card" not in data and (Path(path).parent / CARD_NAME).is_file():
-        data["card"] = os.fspath(Path(path).parent / CARD_NAME)
+            data[key] = setting(path, key, str(data[key]))
+    if "card" not in data and os.path.lexists(Path(path).parent / CARD_NAME):
+        data["card"] = setting(path, "card", CARD_NAME)
     for key in LISTS:
         if key in data:
             value = data[key]
             data[key] = tuple(map(str, value)) if isinstance(value, list) else (str(value),)
+    for pattern in data.get("include", ()):
+        include_glob(path, pattern)
     if "publisher" in data:
         publisher = data["publisher"]
         if not isinstance(publisher, dict) or set(publisher) - {"name", "url"}:

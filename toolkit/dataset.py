@@ -24,6 +24,7 @@ from pathlib import Path
 from . import readers
 from .config import CONFIG_NAMES, DatasetConfig, load_config
 from .errors import UsageError, ValidationFailed
+from .paths import confine, repository
 from .records import Problem, ValidationResult
 from .schema import ClaimSchema, default_schema_path, load_schema
 from .scope import Rules
@@ -64,9 +65,13 @@ def find_settings(paths: Iterable[str | os.PathLike]) -> Settings:
 
 
 def _first(folder: Path, names: tuple[str, ...]) -> Path | None:
+    """The first of `names` in `folder`; refused when it is a link leading out of the repository
+    (settings are untrusted: see `paths`)."""
     for name in names:
         if (folder / name).is_file():
-            return _as_given(folder / name)
+            found = _as_given(folder / name)
+            confine(found, repository(folder), what=f"{found}")
+            return found
     return None
 
 

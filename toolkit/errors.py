@@ -93,3 +93,9 @@ class PlaceholdersFound(PublishError):
 class OutputRefused(UsageError):
     """An output would replace or delete a file the command did not write (or one of its own
     inputs): nothing was written. See `toolkit.outputs`."""
+
+
+class PathRefused(UsageError):
+    """A path from the settings or the options leads where the toolkit never reads or writes:
+    outside the repository (a setting), into git's own folder, a device or a system file, or a
+    file larger than such a file ever is. See `toolkit.paths`."""

@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, BinaryIO, cast
 
 if TYPE_CHECKING:
     import polars as pl
@@ -140,8 +140,57 @@ def identities(path: Path) -> set[str]:
 
 def write_parquet(table: pl.DataFrame, target: str | os.PathLike) -> None:
     """A table as Parquet, atomically, with fixed settings, so equal tables give equal bytes (the
-    build's shards, an export)."""
-    with atomic_path(target) as temporary:
-        table.write_parquet(
-            temporary, compression="zstd", compression_level=9, statistics=True, row_group_size=ROW_GROUP_ROWS
-        )
+    build's shards, an export). Written through `_Kept`, so that a failed write (a full disk) is
+    raised as the OSError it is, not as Polars' ComputeError."""
+    import polars as pl
+
+    try:
+        with atomic_path(target) as temporary, open(temporary, "wb") as stream:
+            kept = _Kept(stream)
+            try:
+                table.write_parquet(
+                    cast(IO[bytes], kept),  # the part of a file Polars uses: write, flush, tell
+                    compression="zstd",
+                    compression_level=9,
+                    statistics=True,
+                    row_group_size=ROW_GROUP_ROWS,
+                )
+            except pl.exceptions.PolarsError:
+                if kept.error is None:
+                    raise
+                raise kept.error from None
+    except OSError as error:
+        if error.filename == os.fspath(target):
+            raise  # named already
+        raise WriteFailed(error.errno, error.strerror or str(error), os.fspath(target)) from error
+
+
+class WriteFailed(OSError):
+    """A write that did not happen (a full disk): the target is as it was, and the error names
+    the target, not the temporary file."""
+
+
+class _Kept:
+    """A file Polars writes into that keeps the OSError of a failed write: Polars turns it into a
+    ComputeError whose text varies ("(os error 28)", "transport error"), losing what went wrong."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.error: OSError | None = None
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self.stream.write(data)
+        except OSError as error:
+            self.error = error
+            raise
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except OSError as error:
+            self.error = error
+            raise
+
+    def tell(self) -> int:
+        return self.stream.tell()

@@ -96,6 +96,9 @@ def init_repository(folder: str | os.PathLike, settings: Settings) -> list[str]:
         raise UsageError(
             f"{existing_part} is a file, not a folder: give claims init a folder (new, or without the files)"
         )
+    from .paths import check_output
+
+    check_output(folder, what="claims init", folder=True)  # never inside a git folder
     if not REPO_ID.match(settings.repo_id):
         raise UsageError(f"{settings.repo_id!r} is not a Hub dataset repository: write ORG/NAME")
     for choice in ("name", "license", "publisher"):

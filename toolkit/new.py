@@ -22,6 +22,7 @@ from .dataset import Dataset
 from .errors import ValidationFailed
 from .files import write_text
 from .fmt import to_yaml
+from .paths import check_output, portable_name
 from .records import Problem, ValidationResult
 from .schema import ClaimSchema, default_schema_path
 from .validation import read_records, validate
@@ -59,6 +60,7 @@ def new_record(
     'john-bolton-they-have-not-lived-up-to'
     """
     folder = Path(folder)
+    check_output(folder, what="--folder", folder=True)
     if isinstance(dataset, Dataset):
         paths = [path for path in Dataset.of(dataset, schema=schema).paths if os.path.exists(path)]
     else:
@@ -127,18 +129,23 @@ def _checked(text: str, target: Path, dataset: Dataset, paths: list[str]) -> tup
 
 def unique_id(speaker: str, claim: str, taken: set[str]) -> str:
     """A readable id from the speaker and the claim's first words, not in `taken` (a number is
-    added when it is); text with no Latin letters gives `claim-` and a hash of the words.
+    added when it is); text with no Latin letters gives `claim-` and a hash of the words, and a
+    name some file system refuses for `ID.yaml` (`aux`, `nul`, `com1`) gets `-claim`.
 
     >>> unique_id("John Bolton", "They have not lived up to the commitments so far.", set())
     'john-bolton-they-have-not-lived-up-to'
     >>> unique_id("Moon Jae-in", "Peace.", {"moon-jae-in-peace"})
     'moon-jae-in-peace-2'
+    >>> unique_id("Aux", "中文", set())
+    'aux-claim'
     """
     words = slug(" ".join([speaker, *claim.split()[:ID_WORDS]]))
     base = words[:ID_LENGTH].rsplit("-", 1)[0] if len(words) > ID_LENGTH else words
     if len(base) < 3:
         digest = hashlib.sha256("\n".join((speaker, claim)).encode()).hexdigest()
         base = f"claim-{digest[:8]}"
+    if not portable_name(f"{base}.yaml"):  # `aux`, `nul`, `com1`: device names on Windows
+        base = f"{base}-claim"
     candidate, number = base, 2
     while candidate in taken:
         candidate, number = f"{base}-{number}", number + 1

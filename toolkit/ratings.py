@@ -54,6 +54,7 @@ from typing import Any
 import yaml
 
 from .errors import UsageError
+from .paths import MAP_LIMIT, read_text
 from .vocabulary import STATUSES
 
 NO_VERDICT = "none"
@@ -242,7 +243,7 @@ def load_ratings(path: str | os.PathLike | None) -> RatingMap:
     if path is None:
         return RatingMap()
     try:
-        data = yaml.safe_load(open(path, encoding="utf-8").read())
+        data = yaml.safe_load(read_text(path, what="the rating map", limit=MAP_LIMIT))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise UsageError(f"{path}: cannot read the rating map: {error}") from None
     data = {} if data is None else data

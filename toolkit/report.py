@@ -539,7 +539,10 @@ def failure(
                 err=True,
             )
         ], 2
-    if isinstance(error, OSError):
+    if isinstance(error, OSError):  # a disk full, a folder we may not write: one line, no traceback
+        from .files import WriteFailed
+
         where = f" {error.filename}" if error.filename else ""
-        return [Line(f"claims: cannot read or write{where}: {error.strerror or error}", err=True)], 1
+        verb = "write" if isinstance(error, WriteFailed) else "read or write"
+        return [Line(f"claims: cannot {verb}{where}: {error.strerror or error}", err=True)], 1
     return [], None

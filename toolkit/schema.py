@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from .columns import Columns, Kind, columns_of
 from .engine import Engine
 from .errors import SchemaError
+from .paths import SCHEMA_LIMIT, read_text
 
 SCHEMA_NAME = "claim.schema.json"
 
@@ -78,7 +79,7 @@ def load_schema(path: str | os.PathLike | None = None) -> ClaimSchema:
     """Read and check a schema file; a broken schema is a usage error, found before any record."""
     path = Path(path) if path else default_schema_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, what="the schema", limit=SCHEMA_LIMIT)
     except (OSError, UnicodeDecodeError) as error:
         raise SchemaError(f"{path}: cannot read the schema: {error}") from None
     try:

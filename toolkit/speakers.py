@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import rules
+from .paths import SPEAKERS_LIMIT, check_file
 from .records import Problem, Record
 from .text import claim_key, tidy
 
@@ -58,6 +59,7 @@ def check_registry(path: str | os.PathLike) -> tuple[SpeakerRegistry, list[Probl
     source = Source(Path(path), os.fspath(path))
     problems: list[Problem] = []
     try:
+        check_file(path, what="the speaker registry", limit=SPEAKERS_LIMIT)
         documents = [document for document in yaml_reader.read_documents(source) if document[0] is not None]
     except FileProblem as error:
         if error.problem.rule == "empty":

@@ -46,16 +46,48 @@ class Target(Protocol):
 
 
 def is_local(spec: str) -> bool:
-    return spec.startswith(("/", ".", "~", "file://"))
+    return spec.startswith(("/", ".", "~", "file:"))
+
+
+def local_path(spec: str) -> Path:
+    """The folder a local target names: a path (`~` and `~user` expanded) or a file URL as RFC 8089
+    reads it (`file:///srv/releases` and `file://localhost/srv/releases` are /srv/releases,
+    percent-escapes decoded); another host, or a relative file URL, is a usage error."""
+    from urllib.parse import urlsplit
+    from urllib.request import url2pathname
+
+    path = spec
+    if spec.startswith("file:"):
+        url = urlsplit(spec)
+        if url.netloc.lower() not in ("", "localhost"):
+            raise UsageError(
+                f"{spec!r} names a folder on the host {url.netloc!r}; a file URL names one on this machine: file:///PATH"
+            )
+        if not url.path.startswith("/") or url.query or url.fragment:
+            raise UsageError(
+                f"{spec!r} is not a file URL of a folder: write file:///ABSOLUTE/PATH (or a path, ./releases)"
+            )
+        path = url2pathname(url.path)
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:  # `~name` of no user, or no home folder
+        raise UsageError(
+            f"{spec!r}: {path.split('/')[0]} is no user's home folder here; write the folder's path"
+        ) from None
 
 
 def open_target(spec: str, *, token: str | None = None) -> Target:
-    """`ORG/NAME` is a Hub dataset repository; a path (or file:// URL) is a release store."""
+    """`ORG/NAME` is a Hub dataset repository; a path (or file:// URL) is a release store, which
+    may not lie inside a git folder or below a file (`paths.check_output`)."""
+    if not spec.strip():
+        raise UsageError("the release target is empty (an unset variable?): give ORG/NAME or a release store path")
     if is_local(spec):
+        from .paths import check_output
         from .store import ReleaseStore
 
-        path = spec[len("file://") :] if spec.startswith("file://") else spec
-        return ReleaseStore(Path(path).expanduser())
+        path = local_path(spec)
+        check_output(path, what="--repo", folder=True, store=True)
+        return ReleaseStore(path)
     if REPO_ID.match(spec):
         from .hub import HubTarget
 

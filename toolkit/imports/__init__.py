@@ -22,7 +22,7 @@ from ..ratings import RatingMap, load_ratings
 from ..schema import load_schema
 from ..text import plural
 from .factcheck_api import reviews_from_api
-from .jsonld import review_from_jsonld
+from .jsonld import reviews_from_jsonld
 from .maps import LIAR, TableMap, load_map
 from .records import Disagreement, Outcome, Skipped, to_records
 from .review import Review
@@ -109,7 +109,7 @@ def import_claims(
 
     >>> summary = import_claims("tests/data/factcheck-api-arabic.json", "imported.yaml")
     >>> summary.written, summary.reviews_kept, summary.skipped_by_reason
-    (4, 6, {'no claimant (speaker) and no --default-speaker': 1})
+    (5, 7, {})
     """
     serialise = _serialiser(Path(out))
     if source not in SOURCES:
@@ -187,7 +187,7 @@ def _claimreview_items(items: Iterator[Item]) -> Iterator[Any]:
         if item.kind == "skip":
             yield Skipped(item.position, None, item.reason or "not readable")
         elif item.kind == "jsonld":
-            yield [review_from_jsonld(item.position, item.node, item.graph)]
+            yield reviews_from_jsonld(item.position, item.node, item.graph)
         else:
             yield list(reviews_from_api(item.position, item.node))
 

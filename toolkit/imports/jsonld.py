@@ -23,40 +23,55 @@ SPEAKER_TYPES = {
 }
 
 
+def reviews_from_jsonld(position: str, node: dict, graph: Mapping[str, Any]) -> list[Review]:
+    """The reviews of one ClaimReview node: one per rating it gives (a node with several ratings
+    keeps each, at `.../reviewRating/N`; they disagree openly rather than one being dropped)."""
+    ratings = [r for r in as_list(node.get("reviewRating")) if r is not None] or [None]
+    if len(ratings) == 1:
+        return [review_from_jsonld(position, node, graph)]
+    return [
+        review_from_jsonld(f"{position}/reviewRating/{index}", {**node, "reviewRating": rating}, graph)
+        for index, rating in enumerate(ratings)
+    ]
+
+
 def review_from_jsonld(position: str, node: dict, graph: Mapping[str, Any]) -> Review:
     def resolve(value: Any) -> Any:
-        """The first of a list, and a bare {"@id": ...} replaced by the @graph node it names."""
-        value = first(value)
+        """A bare {"@id": ...} replaced by the @graph node it names."""
         if isinstance(value, dict) and set(value) == {"@id"}:
             return graph.get(value["@id"], value)
         return value
 
-    item = resolve(node.get("itemReviewed"))
+    def every(value: Any) -> list[Any]:
+        return [resolve(v) for v in as_list(value) if v is not None]
+
+    item = resolve(first(node.get("itemReviewed")))
     item = item if isinstance(item, dict) else {}
-    rating = resolve(node.get("reviewRating"))
+    rating = resolve(first(node.get("reviewRating")))
     rating = rating if isinstance(rating, dict) else {}
-    appearances = [_node(resolve(a)) for a in as_list(item.get("firstAppearance")) + as_list(item.get("appearance"))]
+    appearances = [_node(a) for a in every(item.get("firstAppearance")) + every(item.get("appearance"))]
     if item.get("url"):
         appearances.append({"url": item.get("url")})
-    speaker = resolve(item.get("author"))
-    # The ClaimReview's author is the publisher (an organization); a Person there is the checker,
-    # and the publisher is then `publisher`. Our export names the checker as `creator`.
-    author = resolve(node.get("author"))
-    checker = resolve(node.get("creator"))
-    if isinstance(author, dict) and "Person" in types(author):
-        checker, author = author, resolve(node.get("publisher")) or author
-    author = author or resolve(node.get("publisher"))
+    speakers = every(item.get("author"))
+    # The ClaimReview's author is the publisher (an organization); a Person there is a checker, and
+    # the publisher is then `publisher`. Our export names the checker as `creator`. Several of
+    # either are all kept, their names joined.
+    authors = every(node.get("author"))
+    checkers = [a for a in authors if isinstance(a, dict) and "Person" in types(a)] + every(node.get("creator"))
+    publishers = [a for a in authors if not (isinstance(a, dict) and "Person" in types(a))]
+    publishers = publishers or every(node.get("publisher")) or authors  # a checker who publishes alone
     language = item.get("inLanguage")
     review_language = node.get("inLanguage")
+    speaker = speakers[0] if speakers else None
     return Review(
         position=position,
         claim=text(node.get("claimReviewed")) or text(item.get("text")) or text(item.get("name")),
-        speaker=text(name(speaker)),
+        speaker=_names(speakers),
         date=claim_date(item.get("datePublished"))
-        or claim_date(get(resolve(item.get("firstAppearance")), "datePublished")),
+        or claim_date(get(resolve(first(item.get("firstAppearance"))), "datePublished")),
         url=url(node.get("url")),
-        publisher=text(name(author)),
-        site=text(get(author, "url")),
+        publisher=_names(publishers),
+        site=text(get(publishers[0], "url")) if len(publishers) == 1 else None,
         review_date=day(node.get("datePublished")),
         words=text(rating.get("alternateName")) or text(rating.get("name")),
         value=rating.get("ratingValue"),
@@ -65,15 +80,21 @@ def review_from_jsonld(position: str, node: dict, graph: Mapping[str, Any]) -> R
         body=text(node.get("reviewBody")) or text(node.get("description")),
         language=_language(review_language),
         claim_language=_language(language),
-        author=text(name(checker)) if checker is not None else None,
+        author=_names(checkers),
         speaker_type=next((SPEAKER_TYPES[t] for t in sorted(types(speaker)) if t in SPEAKER_TYPES), None)
-        if isinstance(speaker, dict)
+        if isinstance(speaker, dict) and len(speakers) == 1
         else None,
         appearances=tuple(_unique([a for a in map(_appearance, appearances) if a])),
         # The claim's own identifier (our export writes the record's id there); a ClaimReview's
         # `identifier` names the review, not the claim, and is not used.
         identity=text(item.get("identifier")),
     )
+
+
+def _names(nodes: list[Any]) -> str | None:
+    """The names of one or several people or organizations, each once, joined by ", "."""
+    names = [n for n in dict.fromkeys(text(name(node)) for node in nodes) if n]
+    return ", ".join(names) or None
 
 
 def _language(value: Any) -> str | None:

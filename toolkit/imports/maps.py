@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from ..paths import MAP_LIMIT, check_file
 from ..readers import yaml as yaml_reader
 from ..readers.source import FileProblem, Source
 from ..vocabulary import FROM_LIAR, STATUSES
@@ -166,6 +167,7 @@ def _read(path: str | os.PathLike) -> tuple[Any, Any]:
     which reports a key written twice instead of keeping the last."""
     source = Source(Path(path), os.fspath(path))
     try:
+        check_file(path, what="the map", limit=MAP_LIMIT)
         documents = [d for d in yaml_reader.read_documents(source) if d[0] is not None]
     except FileProblem as error:
         problem = error.problem

@@ -20,16 +20,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import rules
+from ..claim_rules import duplicate_key
 from ..dates import UNKNOWN, period_start
 from ..ratings import RatingMap, from_scale
 from ..records import present
 from ..schema import ClaimSchema
 from ..text import claim_key
 from .ids import stable_id
+from .repair import Unrepairable, repair_review
 from .review import Review
 from .values import rating_text
 
 REASON_CHARS = 200
+UNKNOWN_SPEAKER = "unknown"  # the speaker of a claim whose source names no claimant
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -94,19 +98,26 @@ def to_records(
     groups: dict[Any, list[Review]] = {}
     for review in reviews:
         outcome.order.setdefault(review.position, len(outcome.order))
+        try:
+            review = repair_review(review, outcome.notes)
+        except Unrepairable as error:
+            outcome.skip(Skipped(review.position, _shown_url(review.url), str(error)))
+            continue
         if not review.claim:
             outcome.skip(Skipped(review.position, review.url, "no claim text"))
             continue
-        if not review.speaker and not default_speaker:
-            outcome.skip(Skipped(review.position, review.url, "no claimant (speaker) and no --default-speaker"))
-            continue
-        groups.setdefault(_claim_of(review, default_speaker), []).append(review)
+        groups.setdefault(_claim_of(review), []).append(review)
+    claims = _one_per_claim(list(groups.values()), default_speaker)
+    ids = _ids(claims, schema)
     by_id: dict[str, tuple[dict[str, Any], str]] = {}
-    for members in groups.values():
+    for index, members in enumerate(claims):
         first = members[0]
-        record = _record(members, outcome, ratings, default_speaker, today_day)
+        record = _record(members, outcome, ratings, default_speaker, today_day, ids.get(index))
         if not isinstance(record, str):
             record = _fit(record, schema, outcome)
+        if not isinstance(record, str) and (broken := rules.findings(record)):
+            pointer, _, _, message = broken[0]  # a text the repairs did not make valid: never written
+            record = f"{pointer.lstrip('/') or 'record'}: {message}"[:REASON_CHARS]
         if isinstance(record, str):
             for member in members:
                 outcome.skip(Skipped(member.position, member.url, record))
@@ -121,33 +132,76 @@ def to_records(
     return outcome
 
 
-def _claim_of(review: Review, default_speaker: str | None) -> Any:
-    """What makes reviews one claim: the source's own id, else speaker, words and claim date."""
+def _claim_of(review: Review) -> Any:
+    """What makes reviews one claim: the source's own id for its claim, which joins only reviews
+    of the same speaker and words (publishers number their own claims: two publishers' `claim-1`
+    are two claims), else speaker, words and claim date."""
+    said = (claim_key(review.speaker or ""), claim_key(review.claim or ""))
     if review.identity:
-        return ("identity", review.identity)
-    return (
-        "content",
-        claim_key(review.speaker or default_speaker or ""),
-        claim_key(review.claim or ""),
-        review.date or "",
-    )
+        return ("identity", review.identity, *said)
+    return ("content", *said, review.date or "")
+
+
+def _one_per_claim(groups: list[list[Review]], default_speaker: str | None) -> list[list[Review]]:
+    """Groups that `claims validate` would call the same claim (`claim_rules.duplicate_key`:
+    speaker, words and a known date) made one, so that no two records written are duplicates."""
+    for _ in range(len(groups)):
+        joined: dict[Any, list[Review]] = {}
+        for index, members in enumerate(groups):
+            speaker, claim, date = _said(members, default_speaker)
+            key = duplicate_key({"speaker": speaker, "claim": claim, "date": date}) or index
+            joined.setdefault(key, []).extend(members)
+        if len(joined) == len(groups):
+            break
+        groups = list(joined.values())
+    return groups
+
+
+def _said(members: list[Review], default_speaker: str | None) -> tuple[str, str, str]:
+    """A claim's speaker, words and date from its reviews, whatever their order: the speaker
+    the source names (else --default-speaker, else `unknown`), the claim's own date (else the
+    earliest review's day, else unknown)."""
+    speakers = sorted({m.speaker for m in members if m.speaker})
+    speaker = speakers[0] if speakers else default_speaker or UNKNOWN_SPEAKER
+    claim = min(m.claim for m in members if m.claim)
+    own = min((m.date for m in members if m.date), default=None)
+    days = sorted(m.review_date for m in members if m.review_date)
+    return speaker, claim, own or (days[0] if days else UNKNOWN)
+
+
+def _ids(claims: list[list[Review]], schema: ClaimSchema) -> dict[int, str]:
+    """The source's own id of each claim (by its group's place) where it is a valid id that no
+    other claim of this input gives: an identifier two publishers both use (`claim-1`) names
+    neither claim, and a short one (`1`) is no id; those claims get ids of their own words."""
+    valid = schema.validator.evolve(schema=schema.resolve(schema.properties.get("id", {})))
+    given = {
+        index: min((m.identity for m in members if m.identity), default=None) for index, members in enumerate(claims)
+    }
+    used = Counter(given.values())
+    return {
+        index: identity
+        for index, identity in given.items()
+        if identity and used[identity] == 1 and valid.is_valid(identity)
+    }
 
 
 def _record(
-    members: list[Review], outcome: Outcome, ratings: RatingMap, default_speaker: str | None, today: dt.date
+    members: list[Review],
+    outcome: Outcome,
+    ratings: RatingMap,
+    default_speaker: str | None,
+    today: dt.date,
+    given_id: str | None,
 ) -> dict[str, Any] | str:
     """The record of one claim's reviews, or why there is none."""
-    speakers = sorted({m.speaker for m in members if m.speaker})
-    speaker = speakers[0] if speakers else default_speaker or ""  # to_records skips it when neither is given
-    if not speakers:
-        outcome.notes["speaker taken from --default-speaker"] += 1
-    claim = min(m.claim for m in members if m.claim)
+    speaker, claim, date = _said(members, default_speaker)
     own = min((m.date for m in members if m.date), default=None)
-    date = own
-    if not date:
-        days = sorted(m.review_date for m in members if m.review_date)
-        date = days[0] if days else UNKNOWN
-        outcome.notes["claim date taken from the review's date" if days else "claim date unknown"] += 1
+    if not any(m.speaker for m in members):
+        outcome.notes[
+            "speaker taken from --default-speaker" if default_speaker else f"no claimant: speaker {UNKNOWN_SPEAKER}"
+        ] += 1
+    if not own:
+        outcome.notes["claim date taken from the review's date" if date != UNKNOWN else "claim date unknown"] += 1
     start = period_start(date)
     if start is not None and start > today:
         return f"claim date {date} is in the future"
@@ -156,34 +210,40 @@ def _record(
     )
     mapped = [r for r in reviews if r.get("status")]
     status = mapped[-1]["status"] if mapped else "unverified"
-    identity = next((m.identity for m in members if m.identity), None)
-    if identity and _ID.match(identity) and len(identity) <= 100:
-        identifier = identity
-    else:
-        identifier = stable_id(speaker, claim, url=identity, date=own or UNKNOWN, publisher=None)
-    fields = _fields(members)
+    identity = min((m.identity for m in members if m.identity), default=None)
+    identifier = given_id or stable_id(speaker, claim, url=identity, date=own or UNKNOWN, publisher=None)
+    fields = _fields(members)  # (in the canonical order too)
+    ordered = _canonical(members)
+    known_type = next((m.speaker_type for m in ordered if m.speaker_type), None)
     return present(
         {
             "id": identifier,
             "speaker": speaker,
-            "speaker_type": next((m.speaker_type for m in members if m.speaker_type), "unknown"),
+            "speaker_type": known_type or "unknown",
             "speaker_party": fields.pop("speaker_party", None),
             "speaker_job": fields.pop("speaker_job", None),
             "claim": claim,
             "date": date,
             "status": status,
             "appearances": _appearances(members),
-            "sources": [{"url": u} for u in dict.fromkeys(u for m in _canonical(members) for u in m.sources)],
+            "sources": [{"url": u} for u in dict.fromkeys(u for m in ordered for u in m.sources)],
             "reviews": reviews,
             **fields,
-            "language": next((m.claim_language for m in members if m.claim_language), None)
+            "language": next((m.claim_language for m in ordered if m.claim_language), None)
             or next((r["language"] for r in reviews if r.get("language")), None),
         }
     )
 
 
+def _shown_url(address: str | None) -> str | None:
+    """A url fit for the report (one holding a lone surrogate cannot be written out)."""
+    return address if address and address.isprintable() else None
+
+
 def _canonical(members: list[Review]) -> list[Review]:
     """The reviews of one claim in an order that does not depend on the order of the input."""
+    if len(members) == 1:
+        return members
     return sorted(members, key=lambda m: repr(tuple(v for k, v in vars(m).items() if k != "position")))
 
 

@@ -28,6 +28,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..errors import UsageError
 from ..records import present
@@ -52,6 +53,12 @@ def reviews_from_table(path: str | os.PathLike, table: TableMap) -> Iterator[Rev
     header: list[str] | None = None
     if table.header:
         header = next(rows, [])
+        twice = sorted({c for c in table.columns if header.count(c) > 1})
+        if twice:
+            raise UsageError(
+                f"{path}: the header names {', '.join(map(repr, twice))} more than once; "
+                "which column the map means cannot be known"
+            )
         missing = [c for c in table.columns if c not in header]
         if missing:
             raise UsageError(
@@ -187,7 +194,7 @@ def from_values(position: str, found: Mapping[Any, Any], table: TableMap) -> Rev
         date=date,
         url=url(found_by.get("url")),
         publisher=text(_words(found_by.get("publisher"))),
-        site=text(_words(found_by.get("site"))),
+        site=text(_words(found_by.get("site"))) or _site_of(url(found_by.get("url"))),
         review_date=day(found_by.get("review_date")),
         words=words,
         value=found_by.get("value"),
@@ -204,6 +211,17 @@ def from_values(position: str, found: Mapping[Any, Any], table: TableMap) -> Rev
         status=status,
         fields=tuple((k, v) for k, v in fields.items() if v),
     )
+
+
+def _site_of(address: str | None) -> str | None:
+    """The web site of a review's page (a review the map names no publisher for is its site's)."""
+    if not address:
+        return None
+    try:
+        parts = urlsplit(address)
+    except ValueError:  # a malformed address ("http://[x"): no site
+        return None
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def _one(value: Any) -> Any:

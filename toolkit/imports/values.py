@@ -48,7 +48,10 @@ def url(value: Any) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
-    return text if text.isascii() else quote(text, safe=":/?#[]@!$&'()*+,;=%~")
+    try:
+        return text if text.isascii() else quote(text, safe=":/?#[]@!$&'()*+,;=%~")
+    except UnicodeEncodeError:  # a lone surrogate: kept, for the repair to refuse (`repair`)
+        return text
 
 
 def text(value: Any) -> str | None:

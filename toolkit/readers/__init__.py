@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from .. import scope
 from ..columns import Kind
 from ..errors import UsageError
+from ..paths import SYSTEM_ROOTS, in_git_folder, within
 from ..records import ERROR, Problem, Record
 from . import csv, json, jsonl, yaml
 from .source import FileProblem, Source
@@ -111,6 +112,7 @@ def find(
             raise UsageError(f"{_shown(given)}: no such file or directory")
     for shown, why in walk.unreadable.values():
         problems.append(Problem(_shown(shown), 1, 1, "", "unreadable", ERROR, why))
+    problems.extend(walk.refused)
     for source in walk.misnamed:
         problems.append(
             source.problem(
@@ -156,6 +158,8 @@ class _Walk:
         self.ignored: dict[str, frozenset[str]] = {}  # work tree -> the real paths git ignores
         self.skipped: Counter[str] = Counter()
         self.unreadable: dict[str, tuple[str, str]] = {}  # real path -> (as shown, why it is an error)
+        self.edge: str | None = None  # the git work tree of the tree walked: links may not leave it
+        self.refused: list[Problem] = []  # what a walk met and did not read (see `_refuse`)
 
     def add(self, path: str, shown: str, real: str) -> None:
         self.met += 1
@@ -205,13 +209,30 @@ class _Walk:
         """A folder given: its own tree first, then the trees its symbolic links lead to.
         Returns whether it holds any claim file (read now or before)."""
         met = self.met
+        self.edge = scope.work_tree(real)
         links = self.walk(given, given if shown is None else shown, real, root=True)
         while links:
             shown, on_disk = links.pop(0)
             target = os.path.realpath(on_disk)
-            if target not in self.folders and os.path.isdir(target):
+            if target not in self.folders and os.path.isdir(target) and not self._refuse(shown, target):
                 links.extend(self.walk(on_disk, shown, target, root=False))
         return self.met > met
+
+    def _refuse(self, shown: str, real: str, *, regular: bool = True) -> bool:
+        """Whether a file or folder met in a walk must not be read, said as a problem: a link
+        leading out of the git work tree walked or into a git folder (a pull request can add a
+        link to the runner's token file), a file of /proc, /sys or /dev, or one that is not a
+        regular file (a FIFO would hang the run)."""
+        if self.edge is not None and (not within(real, self.edge) or in_git_folder(real, itself=False)):
+            why = f"is a link leading outside the repository ({real}); not read"
+        elif any(within(real, root) for root in SYSTEM_ROOTS):
+            why = f"is a link to a file of the system ({real}); not read"
+        elif not regular:
+            why = "is not a regular file (a FIFO, a device or a socket); not read"
+        else:
+            return False
+        self.refused.append(Problem(_shown(shown), 1, 1, "", "io", ERROR, f"the path {why}"))
+        return True
 
     def walk(self, folder: str, shown: str, real: str, *, root: bool) -> list[tuple[str, str]]:
         """One tree without following links; returns the linked folders met (as shown, on disk).
@@ -283,7 +304,11 @@ class _Walk:
                 if self.excluded(where, folder=False):
                     self.skipped["excluded path"] += 1
                     continue
-                self.add(entry.path, shown_in + name, os.path.realpath(entry.path) if is_link else where)
+                target = os.path.realpath(entry.path) if is_link else where
+                if (is_link or not entry.is_file()) and os.path.exists(entry.path):
+                    if self._refuse(shown_in + name, target, regular=os.path.isfile(entry.path)):
+                        continue
+                self.add(entry.path, shown_in + name, target)
             stack.extend(reversed(subfolders))
         return links
 
