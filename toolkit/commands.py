@@ -191,9 +191,9 @@ def stats(
         from .chart import check_path, require
         from .outputs import check_file_output
 
+        check_file_output(plot, dataset=dataset, force=force, what="--plot")
         check_path(plot)
         require()
-        check_file_output(plot, dataset=dataset, force=force, what="--plot")
     counts = count(dataset, by=by, top=top)
     if plot is not None:
         from .chart import draw
