@@ -243,7 +243,9 @@ def check_path(path: str | os.PathLike) -> str:
     before any work."""
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise UsageError(f"--plot {path}: the chart is written as .png or .svg, not {suffix or 'a file without an extension'}")
+        raise UsageError(
+            f"--plot {path}: the chart is written as .png or .svg, not {suffix or 'a file without an extension'}"
+        )
     return FORMATS[suffix]
 
 
