@@ -14,7 +14,7 @@ of a record's data: the validation engine calls them and places what they find.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from .dates import UNKNOWN, period_start
 from .text import claim_key
@@ -61,14 +61,15 @@ def _before(first: str, second: str) -> bool:
     return first[:shared] < second[:shared]
 
 
-def duplicate_key(data: dict) -> tuple[str, str, str] | None:
+def duplicate_key(data: dict, key: Callable[[str], str] = claim_key) -> tuple[str, str, str] | None:
     """What makes two records the same claim (speaker, words, date as written), or None when the
-    record cannot be a duplicate (no text fields, or a date unknown)."""
+    record cannot be a duplicate (no text fields, or a date unknown). `key`: `claim_key`, or a
+    memo of it for a caller that keys the same texts again and again."""
     speaker, claim, date = data.get("speaker"), data.get("claim"), data.get("date")
     date = date.isoformat() if isinstance(date, dt.date) else date
     if not (isinstance(speaker, str) and isinstance(claim, str) and isinstance(date, str)) or date == UNKNOWN:
         return None
-    return claim_key(speaker), claim_key(claim), date
+    return key(speaker), key(claim), date
 
 
 def unknown_field_hint(key: str, pointer: str) -> str | None:

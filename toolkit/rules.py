@@ -215,18 +215,24 @@ def findings(data: Any) -> list[tuple[str, bool, str, str]]:
     """(pointer, is a key, rule, message) for every text of `data` that breaks a rule."""
     texts: list[str] = []
     _gather(data, texts)
-    joined = " ".join(texts)  # one C call each below, not one a text
-    if (
-        joined.isprintable()
-        and all(map(str.strip, texts))
-        and (joined.isascii() or all(_VISIBLE.search(text) for text in texts if not text.isascii()))
-    ):
-        return []  # the usual case: no control, format or surrogate character, no blank text
+    if plain(texts):
+        return []  # the usual case
     found: list[tuple[str, bool, str, str]] = []
     for pointer, is_key, text in _texts(data, ""):
         for rule, message in check_text(text, pointer, is_key):
             found.append((pointer, is_key, rule, message))
     return found
+
+
+def plain(texts: list[str]) -> bool:
+    """Whether every text is one no rule could refuse (the usual case, decided in a few C calls
+    for them all): no control, format or surrogate character, none blank."""
+    joined = " ".join(texts)
+    return (
+        joined.isprintable()
+        and all(map(str.strip, texts))
+        and (joined.isascii() or all(_VISIBLE.search(text) for text in texts if not text.isascii()))
+    )
 
 
 def check_text(text: str, pointer: str, is_key: bool = False) -> Iterator[tuple[str, str]]:

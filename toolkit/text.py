@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import polars as pl
 
-_SPACE = re.compile(r"\s+")
 
 
 # Cells a spreadsheet reads as a formula or a command (OWASP, "CSV Injection"), also after
@@ -39,7 +38,7 @@ def plural(count: int, noun: str) -> str:
 
 def tidy(text: str) -> str:
     """What we store: Unicode NFC, runs of white space collapsed to one space, ends trimmed."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    return " ".join(unicodedata.normalize("NFC", text).split())  # str.split's white space is `\s`
 
 
 # What the claim key drops, from Unicode's own character properties (checked against the Unicode

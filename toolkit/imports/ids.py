@@ -13,25 +13,37 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 
 from anyascii import anyascii
 
 from ..text import claim_key
 
 SLUG_WORDS, SPEAKER_CHARS, SLUG_CHARS, HASH_DIGITS = 6, 30, 60, 8
+HEAD_CHARS = 2 * SLUG_CHARS  # of the claim, read for its first words
 
 
-def stable_id(speaker: str, claim: str, *, url: str | None, date: str, publisher: str | None) -> str:
+def stable_id(
+    speaker: str,
+    claim: str,
+    *,
+    url: str | None,
+    date: str,
+    publisher: str | None,
+    key: Callable[[str], str] = claim_key,
+) -> str:
     """`speaker-first-words-of-the-claim-1a2b3c4d`: lowercase ASCII words and hyphens, at most 69 characters.
 
     >>> stable_id("Donald Trump", "There is no longer a Nuclear Threat.", url="https://example.org/a", date="2018-06-13", publisher=None)
     'donald-trump-there-is-no-longer-a-nuclear-3ed1e7f7'
+
+    `key`: `text.claim_key`, or a memo of it (an import keys each text several times).
     """
     parts: tuple[str, ...]
     if url:
-        parts = ("url", url, claim_key(claim))
+        parts = ("url", url, key(claim))
     else:
-        parts = ("content", claim_key(speaker), claim_key(claim), date, claim_key(publisher or ""))
+        parts = ("content", key(speaker), key(claim), date, key(publisher or ""))
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:HASH_DIGITS]
     return f"{_readable(speaker, claim)}-{digest}"
 
@@ -40,10 +52,27 @@ def _readable(speaker: str, claim: str) -> str:
     slug = _slug(speaker)
     if len(slug) > SPEAKER_CHARS:
         slug = slug[:SPEAKER_CHARS].rsplit("-", 1)[0]
-    for word in _slug(claim).split("-")[:SLUG_WORDS]:
-        if not word or len(slug) + len(word) + 1 > SLUG_CHARS:
+    # The slug reads a few words: transliterating the start of a long claim is enough, unless its
+    # words run out before the slug is full (its last word may be cut: never used).
+    head = claim[:HEAD_CHARS]
+    words = _slug(head).split("-")
+    if len(head) < len(claim):
+        words.pop()
+    taken = _with_words(slug, words, whole=len(head) == len(claim))
+    if taken is None:
+        taken = _with_words(slug, _slug(claim).split("-"))
+    return taken or "claim"
+
+
+def _with_words(slug: str, words: list[str], *, whole: bool = True) -> str | None:
+    """The speaker's slug and the claim's first words (None: `words` ran out, and are not the whole claim)."""
+    for count, word in enumerate(words):
+        if count == SLUG_WORDS or not word or len(slug) + len(word) + 1 > SLUG_CHARS:
             break
         slug = f"{slug}-{word}" if slug else word
+    else:
+        if not whole and len(words) < SLUG_WORDS:
+            return None
     return slug.strip("-") or "claim"
 
 

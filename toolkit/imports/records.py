@@ -13,10 +13,11 @@ review's, `unverified` when none maps. Reviews of one claim that disagree are ke
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,6 +96,7 @@ def to_records(
     today: dt.date | None = None,
 ) -> Outcome:
     today_day = today or dt.datetime.now(dt.UTC).date()
+    key = functools.cache(claim_key)  # each text is keyed 3 times (reviews, duplicates, ids): once is enough
     groups: dict[Any, list[Review]] = {}
     for review in reviews:
         outcome.order.setdefault(review.position, len(outcome.order))
@@ -106,13 +108,13 @@ def to_records(
         if not review.claim:
             outcome.skip(Skipped(review.position, review.url, "no claim text"))
             continue
-        groups.setdefault(_claim_of(review), []).append(review)
-    claims = _one_per_claim(list(groups.values()), default_speaker)
+        groups.setdefault(_claim_of(review, key), []).append(review)
+    claims = _one_per_claim(list(groups.values()), default_speaker, key)
     ids = _ids(claims, schema)
     by_id: dict[str, tuple[dict[str, Any], str]] = {}
     for index, members in enumerate(claims):
         first = members[0]
-        record = _record(members, outcome, ratings, default_speaker, today_day, ids.get(index))
+        record = _record(members, outcome, ratings, default_speaker, today_day, ids.get(index), key)
         if not isinstance(record, str):
             record = _fit(record, schema, outcome)
         if not isinstance(record, str) and (broken := rules.findings(record)):
@@ -132,25 +134,27 @@ def to_records(
     return outcome
 
 
-def _claim_of(review: Review) -> Any:
+def _claim_of(review: Review, key: Callable[[str], str]) -> Any:
     """What makes reviews one claim: the source's own id for its claim, which joins only reviews
     of the same speaker and words (publishers number their own claims: two publishers' `claim-1`
     are two claims), else speaker, words and claim date."""
-    said = (claim_key(review.speaker or ""), claim_key(review.claim or ""))
+    said = (key(review.speaker or ""), key(review.claim or ""))
     if review.identity:
         return ("identity", review.identity, *said)
     return ("content", *said, review.date or "")
 
 
-def _one_per_claim(groups: list[list[Review]], default_speaker: str | None) -> list[list[Review]]:
+def _one_per_claim(
+    groups: list[list[Review]], default_speaker: str | None, key: Callable[[str], str]
+) -> list[list[Review]]:
     """Groups that `claims validate` would call the same claim (`claim_rules.duplicate_key`:
     speaker, words and a known date) made one, so that no two records written are duplicates."""
     for _ in range(len(groups)):
         joined: dict[Any, list[Review]] = {}
         for index, members in enumerate(groups):
             speaker, claim, date = _said(members, default_speaker)
-            key = duplicate_key({"speaker": speaker, "claim": claim, "date": date}) or index
-            joined.setdefault(key, []).extend(members)
+            same = duplicate_key({"speaker": speaker, "claim": claim, "date": date}, key) or index
+            joined.setdefault(same, []).extend(members)
         if len(joined) == len(groups):
             break
         groups = list(joined.values())
@@ -192,6 +196,7 @@ def _record(
     default_speaker: str | None,
     today: dt.date,
     given_id: str | None,
+    key: Callable[[str], str],
 ) -> dict[str, Any] | str:
     """The record of one claim's reviews, or why there is none."""
     speaker, claim, date = _said(members, default_speaker)
@@ -205,13 +210,13 @@ def _record(
     start = period_start(date)
     if start is not None and start > today:
         return f"claim date {date} is in the future"
-    reviews = _unique(
-        outcome, sorted((r for r in (_review(m, outcome, ratings) for m in members) if r), key=_review_order)
-    )
+    reviews = [r for r in (_review(m, outcome, ratings) for m in members) if r]
+    if len(reviews) > 1:
+        reviews = _unique(outcome, sorted(reviews, key=_review_order))
     mapped = [r for r in reviews if r.get("status")]
     status = mapped[-1]["status"] if mapped else "unverified"
     identity = min((m.identity for m in members if m.identity), default=None)
-    identifier = given_id or stable_id(speaker, claim, url=identity, date=own or UNKNOWN, publisher=None)
+    identifier = given_id or stable_id(speaker, claim, url=identity, date=own or UNKNOWN, publisher=None, key=key)
     fields = _fields(members)  # (in the canonical order too)
     ordered = _canonical(members)
     known_type = next((m.speaker_type for m in ordered if m.speaker_type), None)

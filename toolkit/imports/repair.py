@@ -46,17 +46,25 @@ def repair_review(review: Review, notes: Counter) -> Review:
     """The review with every text repaired (see the module docstring), the repairs counted in
     `notes`; raises Unrepairable for a text that cannot be."""
     changes: dict[str, Any] = {}
+    texts: dict[str, str] = {}
     for name, value in vars(review).items():
-        if name == "position":
+        if name == "position" or value is None:
             continue
-        if name == "fields":  # (record field, value) pairs: a pair whose value is no text goes
+        if type(value) is str:
+            texts[name] = value  # all at once below: nearly every review needs no repair
+        elif not value:
+            continue
+        elif name == "fields":  # (record field, value) pairs: a pair whose value is no text goes
             pairs = tuple((key, _value(item, key, notes)) for key, item in value)
             fixed: Any = tuple((key, item) for key, item in pairs if item is not None and item != [])
-            fixed = value if fixed == value else fixed
-        else:
-            fixed = _value(value, name, notes)
-        if fixed is not value:
+            if fixed != value:
+                changes[name] = fixed
+        elif (fixed := _value(value, name, notes)) is not value:
             changes[name] = fixed
+    if not rules.plain(list(texts.values())):
+        for name, text in texts.items():
+            if (fixed := repair_text(text, name, notes)) is not text:
+                changes[name] = fixed
     return dataclasses.replace(review, **changes) if changes else review
 
 

@@ -64,14 +64,20 @@ class WrittenTwice(dict):
 
 
 def load_json(text: str, *, strict: bool = True) -> Any:
+    """Parsed JSON in which an object that writes a key twice is a `WrittenTwice` (see `parse_json`)."""
+    return parse_json(text, strict=strict)[0]
+
+
+def parse_json(text: str, *, strict: bool = True) -> tuple[Any, bool]:
     """Parsed JSON in which an object that writes a key twice is a `WrittenTwice` (the test is
-    `jsonl.each_key_once`, the validator's; only a text that fails it is read again, slowly).
-    Raises json.JSONDecodeError, or TooDeep for nesting Python's reader cannot follow."""
+    `jsonl.each_key_once`, the validator's; only a text that fails it is read again, slowly), and
+    whether there is one. Raises json.JSONDecodeError, or TooDeep for nesting Python's reader
+    cannot follow."""
     try:
         data = json.loads(text, strict=strict)
         if each_key_once(text.encode("utf-8", "surrogatepass"), data):
-            return data
-        return json.loads(text, strict=strict, object_pairs_hook=_object)
+            return data, False
+        return json.loads(text, strict=strict, object_pairs_hook=_object), True
     except RecursionError:
         raise TooDeep() from None
 
@@ -111,7 +117,7 @@ def read_items(path: str | os.PathLike) -> Iterator[Item]:
     if text.lstrip().startswith("<"):
         return _html_items(path, text)
     try:
-        data = load_json(text)
+        data, twice = parse_json(text)
     except TooDeep as error:
         raise UsageError(f"{path}: {error}") from None
     except json.JSONDecodeError as error:
@@ -121,7 +127,7 @@ def read_items(path: str | os.PathLike) -> Iterator[Item]:
         raise UsageError(f"{path}: cannot read JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
     if isinstance(data, WrittenTwice) and not _is_item(data):
         raise UsageError(f"{path}: {twice_reason(data.twice)}")
-    return _checked(walk(data))
+    return _checked(walk(data)) if twice else walk(data)
 
 
 def _parses(line: str) -> bool:
@@ -137,14 +143,14 @@ def _json_lines_items(text: str) -> Iterator[Item]:
         if not line.strip():
             continue
         try:
-            data = load_json(line)
+            data, twice = parse_json(line)
         except TooDeep as error:
             yield Item(f"line {number}", "skip", None, reason=str(error))
             continue
         except json.JSONDecodeError as error:
             yield Item(f"line {number}", "skip", None, reason=f"not JSON ({error.msg}, column {error.colno})")
             continue
-        yield from _checked(walk(data, f"line {number} "))
+        yield from _checked(walk(data, f"line {number} ")) if twice else walk(data, f"line {number} ")
 
 
 def _checked(items: Iterator[Item]) -> Iterator[Item]:
