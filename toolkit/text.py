@@ -11,7 +11,6 @@ if TYPE_CHECKING:
     import polars as pl
 
 
-
 # Cells a spreadsheet reads as a formula or a command (OWASP, "CSV Injection"), also after
 # quotes that an earlier neutralisation added.
 FORMULA_START = r"^'*[=+\-@\t\r]"

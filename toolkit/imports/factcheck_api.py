@@ -19,7 +19,8 @@ def reviews_from_api(position: str, claim: dict) -> Iterator[Review | tuple[str,
         return
     # The API says nothing of what the claimant is; where the claim was made is its `url`, if any.
     appearance = url(claim.get("url"))
-    appearances = (present({"url": appearance, "date": day(claim.get("claimDate"))}),) if appearance else ()
+    said, speaker, date = text(claim.get("text")), text(claim.get("claimant")), day(claim.get("claimDate"))
+    appearances = (present({"url": appearance, "date": date}),) if appearance else ()
     for index, review in enumerate(reviews):
         at = f"{position}/claimReview/{index}"
         if not isinstance(review, dict):
@@ -28,9 +29,9 @@ def reviews_from_api(position: str, claim: dict) -> Iterator[Review | tuple[str,
         publisher = review.get("publisher")
         yield Review(
             position=at,
-            claim=text(claim.get("text")),
-            speaker=text(claim.get("claimant")),
-            date=day(claim.get("claimDate")),
+            claim=said,
+            speaker=speaker,
+            date=date,
             url=url(review.get("url")),
             publisher=text(get(publisher, "name")),
             site=text(get(publisher, "site")),

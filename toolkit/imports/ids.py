@@ -11,6 +11,7 @@ hashed as `text.claim_key` has them, so two claims get two ids exactly when they
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from anyascii import anyascii
 from ..text import claim_key
 
 SLUG_WORDS, SPEAKER_CHARS, SLUG_CHARS, HASH_DIGITS = 6, 30, 60, 8
-HEAD_CHARS = 2 * SLUG_CHARS  # of the claim, read for its first words
+HEAD_CHARS = SLUG_CHARS + 20  # of the claim, read for its first words
 
 
 def stable_id(
@@ -49,9 +50,7 @@ def stable_id(
 
 
 def _readable(speaker: str, claim: str) -> str:
-    slug = _slug(speaker)
-    if len(slug) > SPEAKER_CHARS:
-        slug = slug[:SPEAKER_CHARS].rsplit("-", 1)[0]
+    slug = _speaker_slug(speaker)
     # The slug reads a few words: transliterating the start of a long claim is enough, unless its
     # words run out before the slug is full (its last word may be cut: never used).
     head = claim[:HEAD_CHARS]
@@ -62,6 +61,12 @@ def _readable(speaker: str, claim: str) -> str:
     if taken is None:
         taken = _with_words(slug, _slug(claim).split("-"))
     return taken or "claim"
+
+
+@functools.lru_cache(maxsize=4096)  # a few speakers make most claims
+def _speaker_slug(speaker: str) -> str:
+    slug = _slug(speaker)
+    return slug[:SPEAKER_CHARS].rsplit("-", 1)[0] if len(slug) > SPEAKER_CHARS else slug
 
 
 def _with_words(slug: str, words: list[str], *, whole: bool = True) -> str | None:

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from .. import rules
+from .. import forked, rules
 from ..claim_rules import duplicate_key
 from ..dates import UNKNOWN, period_start
 from ..ratings import RatingMap, from_scale
@@ -72,7 +73,7 @@ class Disagreement:
 class Outcome:
     """Records in id order, and everything a curator should hear about."""
 
-    records: list[dict[str, Any]] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # each record as JSON text, in id order
     skipped: list[Skipped] = field(default_factory=list)
     notes: Counter = field(default_factory=Counter)  # what was adjusted or could not count, by kind
     unmapped: Counter = field(default_factory=Counter)  # (rating words, publisher) -> reviews
@@ -81,9 +82,39 @@ class Outcome:
     reviews_kept: int = 0
     order: dict[str, int] = field(default_factory=dict)  # position -> when it was read
 
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.lines]
+
     def skip(self, skipped: Skipped) -> None:
         self.order.setdefault(skipped.position, len(self.order))
         self.skipped.append(skipped)
+
+
+PARALLEL_CLAIMS = 20_000  # fewer claims than this are made in this process (forking costs more)
+
+
+class Made(NamedTuple):
+    """A claim's record as JSON text (what travels back from a worker fastest: a tuple of text),
+    and what the summary counts of it."""
+
+    id: str
+    line: str
+    reviews: int
+    disagreement: Disagreement | None
+
+
+@dataclass(frozen=True)
+class _Making:
+    """What every worker making records shares (inherited, never copied)."""
+
+    claims: list[list[Review]]
+    ids: dict[int, str]
+    schema: ClaimSchema
+    ratings: RatingMap
+    default_speaker: str | None
+    today: dt.date
+    key: Callable[[str], str]
 
 
 def to_records(
@@ -94,8 +125,11 @@ def to_records(
     ratings: RatingMap,
     default_speaker: str | None = None,
     today: dt.date | None = None,
+    workers: int | None = None,
 ) -> Outcome:
-    today_day = today or dt.datetime.now(dt.UTC).date()
+    """The reviews gathered into records, in `outcome`: read and grouped here, the records made
+    in `workers` processes (None: one per core when there are many claims; the same records
+    either way)."""
     key = functools.cache(claim_key)  # each text is keyed 3 times (reviews, duplicates, ids): once is enough
     groups: dict[Any, list[Review]] = {}
     for review in reviews:
@@ -110,28 +144,73 @@ def to_records(
             continue
         groups.setdefault(_claim_of(review, key), []).append(review)
     claims = _one_per_claim(list(groups.values()), default_speaker, key)
-    ids = _ids(claims, schema)
-    by_id: dict[str, tuple[dict[str, Any], str]] = {}
-    for index, members in enumerate(claims):
-        first = members[0]
-        record = _record(members, outcome, ratings, default_speaker, today_day, ids.get(index), key)
+    making = _Making(
+        claims,
+        _ids(claims, schema),
+        schema,
+        ratings,
+        default_speaker,
+        today or dt.datetime.now(dt.UTC).date(),
+        key,
+    )
+    by_id: dict[str, tuple[Made, str]] = {}
+    for made, counted in forked.work(_make, making, _spans(len(claims), workers), workers=workers):
+        outcome.notes.update(counted.notes)
+        outcome.unmapped.update(counted.unmapped)
+        outcome.no_verdict.update(counted.no_verdict)
+        for index, record in made:
+            first = claims[index][0]
+            if isinstance(record, str):
+                for member in claims[index]:
+                    outcome.skip(Skipped(member.position, member.url, record))
+            elif record.id in by_id:
+                outcome.skip(Skipped(first.position, first.url, f"the same id as the item at {by_id[record.id][1]}"))
+            else:
+                by_id[record.id] = (record, first.position)
+    kept = [by_id[identifier][0] for identifier in sorted(by_id)]
+    outcome.lines = [record.line for record in kept]
+    outcome.skipped.sort(key=lambda s: outcome.order.get(s.position, len(outcome.order)))  # reading order
+    outcome.reviews_kept = sum(record.reviews for record in kept)
+    outcome.disagreements = [record.disagreement for record in kept if record.disagreement]
+    return outcome
+
+
+def _spans(claims: int, workers: int | None) -> list[tuple[int, int]]:
+    """The claims cut into stretches of work: one for few claims, else a few for each worker."""
+    if workers is None and claims < PARALLEL_CLAIMS:
+        return [(0, claims)]
+    count = 4 * (workers or forked.cores())
+    size = -(-claims // count) or 1
+    return [(start, min(start + size, claims)) for start in range(0, claims, size)]
+
+
+def _make(making: _Making, span: tuple[int, int]) -> tuple[list[tuple[int, Made | str]], Outcome]:
+    """The records of the claims in `span` (or why each cannot be one), and what making them
+    adds to the notes and counts."""
+    outcome = Outcome()
+    made: list[tuple[int, Made | str]] = []
+    for index in range(*span):
+        members = making.claims[index]
+        record = _record(
+            members,
+            outcome,
+            making.ratings,
+            making.default_speaker,
+            making.today,
+            making.ids.get(index),
+            making.key,
+        )
         if not isinstance(record, str):
-            record = _fit(record, schema, outcome)
+            record = _fit(record, making.schema, outcome)
         if not isinstance(record, str) and (broken := rules.findings(record)):
             pointer, _, _, message = broken[0]  # a text the repairs did not make valid: never written
             record = f"{pointer.lstrip('/') or 'record'}: {message}"[:REASON_CHARS]
         if isinstance(record, str):
-            for member in members:
-                outcome.skip(Skipped(member.position, member.url, record))
-        elif record["id"] in by_id:
-            outcome.skip(Skipped(first.position, first.url, f"the same id as the item at {by_id[record['id']][1]}"))
+            made.append((index, record))
         else:
-            by_id[record["id"]] = (record, first.position)
-    outcome.records = [by_id[key][0] for key in sorted(by_id)]
-    outcome.skipped.sort(key=lambda s: outcome.order.get(s.position, len(outcome.order)))  # reading order
-    outcome.reviews_kept = sum(len(r.get("reviews", [])) for r in outcome.records)
-    outcome.disagreements = [d for d in map(_disagreement, outcome.records) if d]
-    return outcome
+            line = json.dumps(record, ensure_ascii=False)
+            made.append((index, Made(record["id"], line, len(record.get("reviews", ())), _disagreement(record))))
+    return made, outcome
 
 
 def _claim_of(review: Review, key: Callable[[str], str]) -> Any:
@@ -217,8 +296,8 @@ def _record(
     status = mapped[-1]["status"] if mapped else "unverified"
     identity = min((m.identity for m in members if m.identity), default=None)
     identifier = given_id or stable_id(speaker, claim, url=identity, date=own or UNKNOWN, publisher=None, key=key)
-    fields = _fields(members)  # (in the canonical order too)
     ordered = _canonical(members)
+    fields = _fields(ordered)
     known_type = next((m.speaker_type for m in ordered if m.speaker_type), None)
     return present(
         {
@@ -252,11 +331,11 @@ def _canonical(members: list[Review]) -> list[Review]:
     return sorted(members, key=lambda m: repr(tuple(v for k, v in vars(m).items() if k != "position")))
 
 
-def _fields(members: list[Review]) -> dict[str, Any]:
-    """The other record fields of a claim's reviews: each from the first review that gives it,
-    tags united (a claim in several topic files keeps the keywords of every copy)."""
+def _fields(ordered: list[Review]) -> dict[str, Any]:
+    """The other record fields of a claim's reviews (in `_canonical` order): each from the first
+    review that gives it, tags united (a claim in several topic files keeps the keywords of every copy)."""
     fields: dict[str, Any] = {}
-    for member in _canonical(members):
+    for member in ordered:
         for key, value in member.fields:
             if key == "tags":
                 fields["tags"] = list(dict.fromkeys([*fields.get("tags", []), *value]))
@@ -355,6 +434,7 @@ def _number(value: Any) -> int | float | None:
     return value if math.isfinite(value) else None
 
 
+@functools.lru_cache(maxsize=4096)  # a few publishers review most claims
 def _site(site: str | None) -> str | None:
     """The publisher's web site as a url (the Fact Check API gives a bare host: `misbar.com`)."""
     if not site:
@@ -364,6 +444,7 @@ def _site(site: str | None) -> str | None:
     return f"https://{site}" if re.match(r"^[A-Za-z0-9.-]+\.[A-Za-z]{2,}$", site) else None
 
 
+@functools.lru_cache(maxsize=4096)
 def _host(site: str | None) -> str | None:
     """A publisher known only by its site is named by its host."""
     if not site:
@@ -431,7 +512,9 @@ def _at(record: Any, path: list) -> Any:
 def _disagreement(record: dict[str, Any]) -> Disagreement | None:
     """The reviews of a record whose statuses differ, by status (the publishers that gave each)."""
     statuses: dict[str, list[str]] = {}
-    for review in record.get("reviews", []):
+    if len(record.get("reviews", ())) < 2:
+        return None
+    for review in record["reviews"]:
         if review.get("status"):
             name = review.get("publisher", {}).get("name") or review.get("url") or "the desk"
             statuses.setdefault(review["status"], []).append(name)

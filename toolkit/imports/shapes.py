@@ -27,7 +27,7 @@ JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 _LD_JSON = re.compile(r"^\s*application/ld\+json\s*(?:;.*)?$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen (never changed): a frozen one costs 4 times as much to make
 class Item:
     """One thing found in the input. `kind` is "jsonld" (a ClaimReview node), "api" (a Fact Check
     API claim) or "skip" (with `reason`); `position` is where: a JSON pointer, after the line
