@@ -138,6 +138,8 @@ def test_a_users_map_overrides_ours_globally_and_per_publisher(write, tmp_path, 
     ("publishers: [a, b]\n", "maps a publisher's name"),
     ("ratings: [a]\n", "maps a rating to a status"),
     ("ratings: {a: [b\n", "cannot read the rating map"),
+    ("ratings:\n  Falso: 'false'\n  Falso: 'true'\n", ":3:3: the key 'Falso' is written twice in one mapping"),
+    ("publishers:\n  A:\n    x: 'true'\n  A:\n    x: 'false'\n", ":4:3: the key 'A' is written twice"),
 ])
 def test_a_broken_users_map_is_a_usage_error(write, text, message, tmp_path, cli):
     ratings = write("ratings.yaml", text)

@@ -29,7 +29,7 @@ from pathlib import Path
 import yaml
 
 from .errors import UsageError
-from .paths import CONFIG_LIMIT, include_glob, read_text, setting
+from .paths import CONFIG_LIMIT, include_glob, read_yaml, setting
 
 CONFIG_NAMES = ("claims.yaml", "claims.yml")
 CARD_NAME = "dataset-card.md"
@@ -58,7 +58,7 @@ def load_config(path: str | os.PathLike | None) -> DatasetConfig:
     if path is None:
         return DatasetConfig()
     try:
-        data = yaml.safe_load(read_text(path, what="the dataset config", limit=CONFIG_LIMIT)) or {}
+        data = read_yaml(path, what="the dataset config", limit=CONFIG_LIMIT) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise UsageError(f"{path}: cannot read the dataset config: {error}") from None
     known = {f.name for f in fields(DatasetConfig)}

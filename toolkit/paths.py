@@ -18,8 +18,11 @@ import os
 import re
 import stat
 from pathlib import Path
+from typing import Any
 
-from .errors import PathRefused
+import yaml
+
+from .errors import PathRefused, UsageError
 
 MB = 1024 * 1024
 CONFIG_LIMIT = 1 * MB  # claims.yaml
@@ -158,6 +161,38 @@ def read_file(path: str | os.PathLike, *, what: str, limit: int) -> bytes:
 def read_text(path: str | os.PathLike, *, what: str, limit: int) -> str:
     """`read_file` decoded as UTF-8 (a byte order mark allowed); UnicodeDecodeError otherwise."""
     return read_file(path, what=what, limit=limit).decode("utf-8-sig")
+
+
+def read_yaml(path: str | os.PathLike, *, what: str, limit: int) -> Any:
+    """A settings file's YAML (`read_text`, read as PyYAML reads it, which other tools do too),
+    with a key written twice in one mapping a usage error naming both places (PyYAML would keep
+    the last, silently). Raises OSError, UnicodeDecodeError or yaml.YAMLError otherwise."""
+    try:
+        return yaml.load(read_text(path, what=what, limit=limit), Loader=_EachKeyOnce)  # a safe loader
+    except _WrittenTwice as error:
+        raise UsageError(f"{path}:{error.again.line + 1}:{error.again.column + 1}: {error}") from None
+
+
+class _WrittenTwice(yaml.YAMLError):
+    def __init__(self, key: Any, first: yaml.Mark, again: yaml.Mark) -> None:
+        super().__init__(f"the key {key!r} is written twice in one mapping (first at line {first.line + 1}); keep one")
+        self.again = again
+
+
+class _EachKeyOnce(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a mapping that writes a key twice."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.setdefault(key, key_node.start_mark)
+            except TypeError:
+                continue  # a key that cannot be one: PyYAML says so below
+            if first is not key_node.start_mark:
+                raise _WrittenTwice(key, first, key_node.start_mark)
+        return super().construct_mapping(node, deep)
 
 
 def check_output(path: str | os.PathLike, *, what: str, folder: bool = False, store: bool = False) -> None:

@@ -54,7 +54,7 @@ from typing import Any
 import yaml
 
 from .errors import UsageError
-from .paths import MAP_LIMIT, read_text
+from .paths import MAP_LIMIT, read_yaml
 from .vocabulary import STATUSES
 
 NO_VERDICT = "none"
@@ -243,7 +243,7 @@ def load_ratings(path: str | os.PathLike | None) -> RatingMap:
     if path is None:
         return RatingMap()
     try:
-        data = yaml.safe_load(read_text(path, what="the rating map", limit=MAP_LIMIT))
+        data = read_yaml(path, what="the rating map", limit=MAP_LIMIT)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise UsageError(f"{path}: cannot read the rating map: {error}") from None
     data = {} if data is None else data
