@@ -1,6 +1,7 @@
-"""A large import makes its records in worker processes, one per core: what it writes and says is
-the same as one process makes, whatever crosses the workers' stretches (the same claim in items
-far apart, a duplicate id, an item that cannot be a record, reviews that disagree)."""
+"""A large import reads its items and makes their records in worker processes, a stretch of items
+each: what it writes and says is the same as one process makes, whatever crosses the stretches (the
+same claim in items far apart, an identifier given in two stretches, an item that cannot be a
+record, reviews that disagree, what is counted of a claim read in two stretches)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from toolkit import forked
 from toolkit.imports import import_claims, records
 
 DATA = Path(__file__).parent / "data"
+needs_fork = pytest.mark.skipif(not hasattr(forked.os, "fork"), reason="workers are forked: one process without fork")
 
 
-def dump(tmp_path: Path) -> Path:
-    """An API dump of 400 claims: a claim said again 300 items later (one record of both reviews),
-    disagreeing publishers, an item whose claim date is in the future, and the Arabic sample."""
+def api_dump(tmp_path: Path) -> Path:
+    """An API dump of 400 claims: a claim said again 300 items later (one record of both reviews), one
+    without a claim date said again (its notes and unmapped rating counted once), disagreeing
+    publishers, an item whose claim date is in the future, and the Arabic sample."""
     claims = json.loads((DATA / "factcheck-api-arabic.json").read_text(encoding="utf-8"))["claims"]
     for n in range(400):
         claims.append(
@@ -36,38 +39,94 @@ def dump(tmp_path: Path) -> Path:
                 ],
             }
         )
+    undated = {"text": "Crime fell by half.", "claimant": "Mayor Ana", "claimReview": [
+        {"publisher": {"name": "Desk A"}, "url": "https://a.example.org/1", "reviewDate": "2024-02-01T00:00:00Z",
+         "textualRating": "Somewhat dubious"}]}  # fmt: skip
+    claims.insert(20, undated)
+    claims.append(dict(undated, claimReview=[dict(undated["claimReview"][0], url="https://a.example.org/2")]))
     again = dict(claims[-300], claimReview=[dict(claims[-300]["claimReview"][0], url="https://fullfact.org/a",
-                                                 publisher={"name": "Full Fact"}, textualRating="Correct")])
+                                                 publisher={"name": "Full Fact"}, textualRating="Correct")])  # fmt: skip
     claims.append(again)
     path = tmp_path / "dump.json"
     path.write_text(json.dumps({"claims": claims}, ensure_ascii=False), encoding="utf-8")
     return path
 
 
+def jsonld_dump(tmp_path: Path) -> Path:
+    """ClaimReview nodes whose claims' identifiers cross stretches: `claim-1` given by two publishers
+    to two claims far apart (it names neither), `desk-7` given to one claim reviewed twice far apart
+    (one record, with that id), and 200 claims between them."""
+
+    def review(n: int, claim: str, identifier: str | None, publisher: str) -> dict:
+        item = {"@type": "Claim", "author": {"@type": "Person", "name": "Ana Lopez"}, "datePublished": "2023-05-01"}
+        return {"@type": "ClaimReview", "url": f"https://{publisher}.example.org/{n}", "claimReviewed": claim,
+                "itemReviewed": dict(item, identifier=identifier) if identifier else item,
+                "author": {"@type": "Organization", "name": publisher},
+                "reviewRating": {"@type": "Rating", "alternateName": "False"}}  # fmt: skip
+
+    nodes = [review(0, "Taxes doubled last year.", "claim-1", "alpha"), review(1, "Rents fell.", "desk-7", "beta")]
+    nodes += [review(n, f"The bridge cost {n} million.", None, "gamma") for n in range(2, 202)]
+    nodes += [review(202, "Crime fell by half.", "claim-1", "delta"), review(203, "Rents fell.", "desk-7", "alpha")]
+    path = tmp_path / "nodes.jsonld"
+    path.write_text(json.dumps(nodes), encoding="utf-8")
+    return path
+
+
+def in_workers(monkeypatch, tmp_path: Path) -> set[str]:
+    """Stretches of a few dozen items read in two workers, whatever the input's size; the names of
+    marks each process that reads a stretch leaves (the caller's own, for the claims made again)."""
+    monkeypatch.setattr(records, "PARALLEL_ITEMS", 1)
+    monkeypatch.setattr(forked, "cores", lambda: 2)
+    real = records._read_and_make
+
+    def read_and_make(making, stretch):
+        (tmp_path / f"read-by-{forked.os.getpid()}").touch()
+        return real(making, stretch)
+
+    monkeypatch.setattr(records, "_read_and_make", read_and_make)
+    return {f"read-by-{forked.os.getpid()}"}
+
+
 def summary_of(result) -> dict:
     return {k: v for k, v in result.__dict__.items() if k != "path"}
 
 
-@pytest.mark.skipif(not hasattr(forked.os, "fork"), reason="workers are forked: one process where fork is missing")
-def test_workers_write_and_say_what_one_process_does(tmp_path, monkeypatch):
-    source = dump(tmp_path)
+@needs_fork
+@pytest.mark.parametrize("make_input", [api_dump, jsonld_dump])
+def test_workers_write_and_say_what_one_process_does(tmp_path, monkeypatch, make_input):
+    source = make_input(tmp_path)
     one = import_claims(source, tmp_path / "one.jsonl", report=tmp_path / "one.json")
-    monkeypatch.setattr(records, "PARALLEL_CLAIMS", 1)  # workers even for a few hundred claims
-    real_make = records._make
-
-    def make(making, span):  # each process that makes records leaves its mark
-        (tmp_path / f"made-by-{forked.os.getpid()}").touch()
-        return real_make(making, span)
-
-    monkeypatch.setattr(records, "_make", make)
-    monkeypatch.setattr(forked, "cores", lambda: 2)
+    caller = in_workers(monkeypatch, tmp_path)
     many = import_claims(source, tmp_path / "many.jsonl", report=tmp_path / "many.json")
-    made_by = {path.name for path in tmp_path.glob("made-by-*")}
-    assert len(made_by) == 2 and f"made-by-{forked.os.getpid()}" not in made_by  # two workers made them
+    read_by = {path.name for path in tmp_path.glob("read-by-*")}
+    assert len(read_by - caller) == 2  # two workers read the stretches
+    assert read_by & caller  # and claims that cross them were made again here
     assert (tmp_path / "many.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
     assert (tmp_path / "many.json").read_bytes() == (tmp_path / "one.json").read_bytes()
     assert summary_of(many) == summary_of(one)
-    assert one.skipped and one.written == 5 + 399  # the Arabic sample's records, and all but the future one
-    written = [json.loads(line) for line in (tmp_path / "one.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+@needs_fork
+def test_a_claim_read_in_two_stretches_is_one_record_counted_once(tmp_path, monkeypatch):
+    in_workers(monkeypatch, tmp_path)
+    summary = import_claims(api_dump(tmp_path), tmp_path / "out.jsonl")
+    written = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert summary.written == 5 + 399 + 1  # the Arabic sample, all but the future claim, and the undated one
     said_again = [r for r in written if {v["publisher"]["name"] for v in r["reviews"]} == {"PolitiFact", "Full Fact"}]
-    assert len(said_again) == 1 and said_again[0]["id"] in {d.id for d in one.disagreements}
+    assert len(said_again) == 1 and said_again[0]["id"] in {d.id for d in summary.disagreements}
+    [undated] = [r for r in written if r["claim"] == "Crime fell by half."]
+    assert len(undated["reviews"]) == 2
+    assert summary.notes["claim date taken from the review's date"] == 1 + 1  # the sample's, and this claim once
+    assert summary.unmapped == {("Somewhat dubious", "Desk A"): 2}  # its two reviews, each once
+
+
+@needs_fork
+def test_identifiers_given_in_two_stretches_name_a_claim_only_when_it_is_one(tmp_path, monkeypatch):
+    in_workers(monkeypatch, tmp_path)
+    import_claims(jsonld_dump(tmp_path), tmp_path / "out.jsonl")
+    written = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    by_claim = {r["claim"]: r for r in written}
+    assert len(written) == 203  # "Rents fell." reviewed twice is one record
+    assert by_claim["Rents fell."]["id"] == "desk-7" and len(by_claim["Rents fell."]["reviews"]) == 2
+    assert "claim-1" not in {r["id"] for r in written}  # two publishers' claim-1: neither claim's id
+    assert by_claim["Taxes doubled last year."]["id"] != by_claim["Crime fell by half."]["id"]

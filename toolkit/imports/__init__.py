@@ -12,12 +12,12 @@ import dataclasses
 import datetime as dt
 import gc
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..errors import ClaimsError, ExportError, UsageError
-from ..files import write_text
+from ..files import write_bytes
 from ..ratings import RatingMap, load_ratings
 from ..schema import load_schema
 from ..text import plural
@@ -80,7 +80,7 @@ def _read(
     else:
         table = LIAR
     named = len(paths) > 1
-    items = (_placed(item, Path(p).name if named else None) for p in paths for item in _items(p, source, table))
+    items = ((Path(p).name if named else None, item) for p in paths for item in _items(p, source, table))
     return _convert(items, ratings, default_speaker, today)
 
 
@@ -97,7 +97,7 @@ def from_claimreview(
     >>> [r["status"] for r in from_claimreview({"claims": []})]
     []
     """
-    return _convert(_claimreview_items(walk(data)), ratings, default_speaker, today)[0].records
+    return _convert(((None, item) for item in walk(data)), ratings, default_speaker, today)[0].records
 
 
 def import_claims(
@@ -148,7 +148,7 @@ def import_claims(
             f"map them with --ratings FILE.yaml; {out} not written (--strict)"
         )
     try:
-        write_text(out, serialise(outcome))
+        write_bytes(out, serialise(outcome))
     except OSError as error:
         raise ExportError(f"cannot write {out}: {error.strerror or error}") from error
     return summary
@@ -166,10 +166,8 @@ def _paths(path: str | os.PathLike | Sequence[str | os.PathLike]) -> list[str | 
     return paths
 
 
-def _placed(item: Any, name: str | None) -> Any:
+def _placed(item: Any, name: str) -> Any:
     """An item of one of several files, its positions prefixed with the file's name."""
-    if name is None:
-        return item
     if isinstance(item, Skipped):
         return dataclasses.replace(item, position=f"{name} {item.position}")
     return [
@@ -178,51 +176,47 @@ def _placed(item: Any, name: str | None) -> Any:
     ]
 
 
-def _items(path: str | os.PathLike, source: str, table: TableMap) -> Iterator[Any]:
+def _items(path: str | os.PathLike, source: str, table: TableMap) -> Iterator[Item | list[Any]]:
+    """The items of a file: what the Fact Check API or JSON-LD reader finds (read into reviews
+    later, by whichever process makes their records), or each table row's or JSON record's review."""
     if source == "claimreview":
-        return _claimreview_items(read_items(path))
+        return read_items(path)
     if source in ("json", "jsonl"):
         return ([record] for record in reviews_from_records(path, table, lines=source == "jsonl"))
     return ([row] for row in reviews_from_table(path, table))
 
 
-def _claimreview_items(items: Iterator[Item]) -> Iterator[Any]:
-    for item in items:
-        if item.kind == "skip":
-            yield Skipped(item.position, None, item.reason or "not readable")
-        elif item.kind == "jsonld":
-            yield reviews_from_jsonld(item.position, item.node, item.graph)
-        else:
-            yield list(reviews_from_api(item.position, item.node))
+def _reviews(
+    named_item: tuple[str | None, Item | list[Any]],
+) -> list[Review | tuple[str, str | None, str]] | Skipped:
+    """An item's reviews (each one that cannot be read as (position, url, reason)), or why the
+    whole item is skipped; positions prefixed with the item's file when there are several."""
+    name, item = named_item
+    if not isinstance(item, Item):
+        reviews: list[Review | tuple[str, str | None, str]] | Skipped = list(item)
+    elif item.kind == "skip":
+        reviews = Skipped(item.position, None, item.reason or "not readable")
+    elif item.kind == "jsonld":
+        reviews = list(reviews_from_jsonld(item.position, item.node, item.graph))
+    else:
+        reviews = list(reviews_from_api(item.position, item.node))
+    return reviews if name is None else _placed(reviews, name)
 
 
 def _convert(
-    items: Iterator[Any], ratings: RatingMap | None, default_speaker: str | None, today: dt.date | None
+    items: Iterable[tuple[str | None, Item | list[Any]]],
+    ratings: RatingMap | None,
+    default_speaker: str | None,
+    today: dt.date | None,
 ) -> tuple[Outcome, ImportSummary]:
-    """Records and the summary from the items of an input: per item, its reviews (or why one
-    cannot be read), or why the whole item is Skipped."""
-    outcome = Outcome()
-    counted = {"items": 0, "reviews": 0}
-
-    def reviews() -> Iterator[Review]:
-        for item in items:
-            if isinstance(item, Skipped):
-                outcome.skip(item)
-                continue
-            counted["items"] += 1
-            for review in item:
-                if isinstance(review, tuple):
-                    outcome.skip(Skipped(*review))
-                else:
-                    counted["reviews"] += 1
-                    yield review
-
+    """Records and the summary from the items of an input, each with the name of its file when
+    there are several."""
     collecting = gc.isenabled()
     gc.disable()  # an import makes millions of objects that live to its end and hold no cycle:
     try:  # the collector would scan them again and again (a third of the time of 240,000 items)
-        to_records(
-            reviews(),
-            outcome,
+        outcome = to_records(
+            list(items),  # read (parsed and found) here; each made into reviews where its records are made
+            _reviews,
             schema=load_schema(None),
             ratings=ratings or RatingMap(),
             default_speaker=default_speaker,
@@ -233,8 +227,8 @@ def _convert(
             gc.enable()
     summary = ImportSummary(
         path=None,
-        items=counted["items"],
-        reviews=counted["reviews"],
+        items=outcome.items,
+        reviews=outcome.reviews,
         written=len(outcome.lines),
         reviews_kept=outcome.reviews_kept,
         skipped=tuple(outcome.skipped),
@@ -246,16 +240,16 @@ def _convert(
     return outcome, summary
 
 
-def _serialiser(out: Path) -> Callable[[Outcome], str]:
+def _serialiser(out: Path) -> Callable[[Outcome], bytes]:
     """How records are written in the claim format `out`'s suffix names (one the readers read):
     YAML and JSON in `claims fmt`'s canonical form (so that `claims fmt --check` passes on them)."""
     from ..fmt import canonical_text
 
     suffix = out.suffix.lower()
     if suffix in (".yaml", ".yml"):
-        return lambda outcome: canonical_text(outcome.records, "yaml", load_schema(None))
+        return lambda outcome: canonical_text(outcome.records, "yaml", load_schema(None)).encode()
     if suffix == ".json":
-        return lambda outcome: canonical_text(outcome.records, "json", load_schema(None))
+        return lambda outcome: canonical_text(outcome.records, "json", load_schema(None)).encode()
     if suffix in (".jsonl", ".ndjson"):
-        return lambda outcome: "".join(line + "\n" for line in outcome.lines)
+        return lambda outcome: b"\n".join([*outcome.lines, b""])
     raise ExportError(f"cannot write claims to {out}: use a .yaml, .json or .jsonl file")

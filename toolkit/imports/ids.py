@@ -81,7 +81,19 @@ def _with_words(slug: str, words: list[str], *, whole: bool = True) -> str | Non
     return slug.strip("-") or "claim"
 
 
+class _Transliteration(dict):
+    """`anyascii` as a `str.translate` table filled as characters are met: anyascii reads one
+    character at a time, so the table gives its text, in C rather than a Python loop per character."""
+
+    def __missing__(self, codepoint: int) -> str:
+        self[codepoint] = ascii = anyascii(chr(codepoint))
+        return ascii
+
+
+_ASCII = _Transliteration()
+
+
 def _slug(text: str) -> str:
     """Lowercase ASCII words joined by hyphens: any script transliterated, "that's" one word."""
-    plain = anyascii(text).lower().replace("'", "")
+    plain = (text if text.isascii() else text.translate(_ASCII)).lower().replace("'", "")
     return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")

@@ -18,9 +18,11 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
+
+import orjson
 
 from .. import forked, rules
 from ..claim_rules import duplicate_key
@@ -51,8 +53,7 @@ class Skipped:
         return {"position": self.position, "url": self.url, "reason": self.reason}
 
 
-@dataclass(frozen=True)
-class Disagreement:
+class Disagreement(NamedTuple):  # a tuple: a worker sends tens of thousands back, and tuples travel fastest
     """Reviews of one claim whose statuses differ: status -> the publishers that gave it."""
 
     id: str
@@ -70,46 +71,89 @@ class Disagreement:
 
 
 @dataclass
-class Outcome:
-    """Records in id order, and everything a curator should hear about."""
+class Tally:
+    """What making records counts, by kind: notes (what was adjusted or could not count), and
+    reviews by (rating words, publisher) for ratings unmapped and for labels of no verdict."""
 
-    lines: list[str] = field(default_factory=list)  # each record as JSON text, in id order
+    notes: Counter = field(default_factory=Counter)
+    unmapped: Counter = field(default_factory=Counter)
+    no_verdict: Counter = field(default_factory=Counter)
+
+    def add(self, other: Tally) -> None:
+        self.notes.update(other.notes)
+        self.unmapped.update(other.unmapped)
+        self.no_verdict.update(other.no_verdict)
+
+    def take(self, other: Tally) -> None:
+        """What `other` counted taken away (what `add` added)."""
+        for mine, theirs in (
+            (self.notes, other.notes),
+            (self.unmapped, other.unmapped),
+            (self.no_verdict, other.no_verdict),
+        ):
+            mine.subtract(theirs)
+            for key in [key for key, count in mine.items() if count <= 0]:
+                del mine[key]
+
+
+@dataclass
+class Outcome(Tally):
+    """What an input gave: the items and reviews read, each record as JSON text (in id order),
+    what was skipped (in reading order), the reviews kept, and where reviews of a claim disagree."""
+
+    items: int = 0
+    reviews: int = 0
+    lines: list[bytes] = field(default_factory=list)  # UTF-8: they are written as they are
     skipped: list[Skipped] = field(default_factory=list)
-    notes: Counter = field(default_factory=Counter)  # what was adjusted or could not count, by kind
-    unmapped: Counter = field(default_factory=Counter)  # (rating words, publisher) -> reviews
-    no_verdict: Counter = field(default_factory=Counter)  # (rating words, publisher) -> reviews
     disagreements: list[Disagreement] = field(default_factory=list)
     reviews_kept: int = 0
-    order: dict[str, int] = field(default_factory=dict)  # position -> when it was read
 
     @property
     def records(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self.lines]
-
-    def skip(self, skipped: Skipped) -> None:
-        self.order.setdefault(skipped.position, len(self.order))
-        self.skipped.append(skipped)
+        return [orjson.loads(line) for line in self.lines]
 
 
-PARALLEL_CLAIMS = 20_000  # fewer claims than this are made in this process (forking costs more)
+PARALLEL_ITEMS = 20_000  # fewer items than this are read in this process (forking costs more)
+Read = tuple[int, int]  # where a review was read: its item's place in the input, its place in the item
 
 
 class Made(NamedTuple):
-    """A claim's record as JSON text (what travels back from a worker fastest: a tuple of text),
+    """A claim's record as JSON text (what travels back from a worker fastest: a tuple of bytes),
     and what the summary counts of it."""
 
     id: str
-    line: str
+    line: bytes
     reviews: int
     disagreement: Disagreement | None
 
 
+class _Claim(NamedTuple):
+    """One claim as the stretch of items that held its reviews made it."""
+
+    marks: tuple[int, ...]  # what may join it to claims of other stretches: its words, the identifiers given
+    reviews: tuple[Read, ...]  # where its reviews were read, in reading order
+    made: Made | str  # its record, or why there is none
+    shown: tuple[tuple[str, str | None], ...]  # the position and url of its reviews (the first, once made)
+
+
+@dataclass
+class _Stretch:
+    """What reading a stretch of items gave: the counts of reading and of making records, and its claims."""
+
+    items: int = 0
+    reviews: int = 0
+    tally: Tally = field(default_factory=Tally)
+    skipped: list[tuple[Read, Skipped]] = field(default_factory=list)
+    claims: list[_Claim] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class _Making:
-    """What every worker making records shares (inherited, never copied)."""
+    """What every worker shares (inherited, never copied): the input's items, how an item becomes
+    its reviews (or why it is skipped), and how records are made."""
 
-    claims: list[list[Review]]
-    ids: dict[int, str]
+    items: Sequence[Any]
+    read: Callable[[Any], Iterable[Review | tuple[str, str | None, str]] | Skipped]
     schema: ClaimSchema
     ratings: RatingMap
     default_speaker: str | None
@@ -118,8 +162,8 @@ class _Making:
 
 
 def to_records(
-    reviews: Iterable[Review],
-    outcome: Outcome,
+    items: Sequence[Any],
+    read: Callable[[Any], Iterable[Review | tuple[str, str | None, str]] | Skipped],
     *,
     schema: ClaimSchema,
     ratings: RatingMap,
@@ -127,90 +171,165 @@ def to_records(
     today: dt.date | None = None,
     workers: int | None = None,
 ) -> Outcome:
-    """The reviews gathered into records, in `outcome`: read and grouped here, the records made
-    in `workers` processes (None: one per core when there are many claims; the same records
-    either way)."""
-    key = functools.cache(claim_key)  # each text is keyed 3 times (reviews, duplicates, ids): once is enough
-    groups: dict[Any, list[Review]] = {}
-    for review in reviews:
-        outcome.order.setdefault(review.position, len(outcome.order))
-        try:
-            review = repair_review(review, outcome.notes)
-        except Unrepairable as error:
-            outcome.skip(Skipped(review.position, _shown_url(review.url), str(error)))
-            continue
-        if not review.claim:
-            outcome.skip(Skipped(review.position, review.url, "no claim text"))
-            continue
-        groups.setdefault(_claim_of(review, key), []).append(review)
-    claims = _one_per_claim(list(groups.values()), default_speaker, key)
+    """The records of the claims in `items`, each of which `read` makes reviews (a review that
+    cannot be read is (position, url, reason)) or Skipped. The items are read and their claims made
+    in `workers` processes, a stretch of items each (None: one per core when there are many); a
+    claim that may cross stretches (its words, or an identifier its reviews give, met in another
+    stretch) is made again here from all its reviews. The same outcome either way."""
     making = _Making(
-        claims,
-        _ids(claims, schema),
+        items,
+        read,
         schema,
         ratings,
         default_speaker,
         today or dt.datetime.now(dt.UTC).date(),
-        key,
+        functools.cache(claim_key),  # each text is keyed 3 times (reviews, duplicates, ids): once is enough
     )
-    by_id: dict[str, tuple[Made, str]] = {}
-    for made, counted in forked.work(_make, making, _spans(len(claims), workers), workers=workers):
-        outcome.notes.update(counted.notes)
-        outcome.unmapped.update(counted.unmapped)
-        outcome.no_verdict.update(counted.no_verdict)
-        for index, record in made:
-            first = claims[index][0]
-            if isinstance(record, str):
-                for member in claims[index]:
-                    outcome.skip(Skipped(member.position, member.url, record))
-            elif record.id in by_id:
-                outcome.skip(Skipped(first.position, first.url, f"the same id as the item at {by_id[record.id][1]}"))
-            else:
-                by_id[record.id] = (record, first.position)
-    kept = [by_id[identifier][0] for identifier in sorted(by_id)]
-    outcome.lines = [record.line for record in kept]
-    outcome.skipped.sort(key=lambda s: outcome.order.get(s.position, len(outcome.order)))  # reading order
-    outcome.reviews_kept = sum(record.reviews for record in kept)
-    outcome.disagreements = [record.disagreement for record in kept if record.disagreement]
+    stretches = forked.work(_read_and_make, making, _stretches(len(items), workers), workers=workers)
+    crossing = _crossing([stretch.claims for stretch in stretches])
+    outcome = Outcome()
+    skipped: list[tuple[Read, Skipped]] = []
+    claims: list[_Claim] = []
+    for number, stretch in enumerate(stretches):
+        outcome.items += stretch.items
+        outcome.reviews += stretch.reviews
+        outcome.add(stretch.tally)
+        skipped += stretch.skipped
+        if crossing:
+            claims += (claim for place, claim in enumerate(stretch.claims) if (number, place) not in crossing)
+        else:
+            claims += stretch.claims
+    if crossing:  # made again from all their reviews: what their stretches counted of them, counted anew
+        again: set[Read] = set()
+        for number in sorted({number for number, _ in crossing}):
+            reviews = {read for n, place in crossing if n == number for read in stretches[number].claims[place].reviews}
+            outcome.take(_read_and_make(making, (sorted({item for item, _ in reviews}), reviews)).tally)
+            again |= reviews
+        remade = _read_and_make(making, (sorted({item for item, _ in again}), again))
+        outcome.add(remade.tally)
+        claims += remade.claims
+    by_id: dict[str, _Claim] = {}
+    for claim in claims:
+        if isinstance(claim.made, str):
+            skipped += ((read, Skipped(*shown, claim.made)) for read, shown in zip(claim.reviews, claim.shown))
+        elif (other := by_id.get(claim.made.id)) is None:
+            by_id[claim.made.id] = claim
+        else:  # two claims whose ids are the same: the one read first keeps it
+            first, then = sorted((other, claim), key=lambda c: c.reviews[0])
+            by_id[claim.made.id] = first
+            skipped.append(
+                (then.reviews[0], Skipped(*then.shown[0], f"the same id as the item at {first.shown[0][0]}"))
+            )
+    kept = [made for identifier in sorted(by_id) if isinstance(made := by_id[identifier].made, Made)]
+    outcome.lines = [made.line for made in kept]
+    outcome.skipped = [skip for _, skip in sorted(skipped, key=lambda pair: pair[0])]  # reading order
+    outcome.reviews_kept = sum(made.reviews for made in kept)
+    outcome.disagreements = [made.disagreement for made in kept if made.disagreement]
     return outcome
 
 
-def _spans(claims: int, workers: int | None) -> list[tuple[int, int]]:
-    """The claims cut into stretches of work: one for few claims, else a few for each worker."""
-    if workers is None and claims < PARALLEL_CLAIMS:
-        return [(0, claims)]
+def _stretches(items: int, workers: int | None) -> list[tuple[range, None]]:
+    """The items cut into stretches of work: one for few items, else a few for each worker."""
+    if workers is None and items < PARALLEL_ITEMS:
+        return [(range(items), None)]
     count = 4 * (workers or forked.cores())
-    size = -(-claims // count) or 1
-    return [(start, min(start + size, claims)) for start in range(0, claims, size)]
+    size = -(-items // count) or 1
+    return [(range(start, min(start + size, items)), None) for start in range(0, items, size)]
 
 
-def _make(making: _Making, span: tuple[int, int]) -> tuple[list[tuple[int, Made | str]], Outcome]:
-    """The records of the claims in `span` (or why each cannot be one), and what making them
-    adds to the notes and counts."""
-    outcome = Outcome()
-    made: list[tuple[int, Made | str]] = []
-    for index in range(*span):
-        members = making.claims[index]
-        record = _record(
-            members,
-            outcome,
-            making.ratings,
-            making.default_speaker,
-            making.today,
-            making.ids.get(index),
-            making.key,
-        )
-        if not isinstance(record, str):
-            record = _fit(record, making.schema, outcome)
-        if not isinstance(record, str) and (broken := rules.findings(record)):
-            pointer, _, _, message = broken[0]  # a text the repairs did not make valid: never written
-            record = f"{pointer.lstrip('/') or 'record'}: {message}"[:REASON_CHARS]
-        if isinstance(record, str):
-            made.append((index, record))
-        else:
-            line = json.dumps(record, ensure_ascii=False)
-            made.append((index, Made(record["id"], line, len(record.get("reviews", ())), _disagreement(record))))
-    return made, outcome
+def _read_and_make(making: _Making, stretch: tuple[Sequence[int], Collection[Read] | None]) -> _Stretch:
+    """The items at the places given, read (only the reviews given, if any are), their reviews
+    gathered into claims, and the claims made records (or why each cannot be one)."""
+    places, only = stretch
+    done = _Stretch()
+    groups: dict[Any, list[Review]] = {}
+    for place in places:
+        item = making.read(making.items[place])
+        if isinstance(item, Skipped):
+            done.skipped.append(((place, 0), item))
+            continue
+        done.items += 1
+        for number, review in enumerate(item):
+            read = (place, number)
+            if only is not None and read not in only:
+                continue
+            if isinstance(review, tuple):
+                done.skipped.append((read, Skipped(*review)))
+                continue
+            done.reviews += 1
+            try:
+                review = repair_review(review, done.tally.notes)
+            except Unrepairable as error:
+                done.skipped.append((read, Skipped(review.position, _shown_url(review.url), str(error))))
+                continue
+            if not review.claim:
+                done.skipped.append((read, Skipped(review.position, review.url, "no claim text")))
+                continue
+            review.read = read
+            groups.setdefault(_claim_of(review, making.key), []).append(review)
+    claims = _one_per_claim(list(groups.values()), making.default_speaker, making.key)
+    ids = _ids(claims, making.schema)
+    done.claims = [_claim(making, members, ids.get(index), done.tally) for index, members in enumerate(claims)]
+    return done
+
+
+def _claim(making: _Making, members: list[Review], given_id: str | None, tally: Tally) -> _Claim:
+    """The record of one claim's reviews, or why there is none, and what may join it to others;
+    what making it adjusted counted in `tally`."""
+    record = _record(members, tally, making.ratings, making.default_speaker, making.today, given_id, making.key)
+    if not isinstance(record, str):
+        record = _fit(record, making.schema, tally)
+    if not isinstance(record, str) and (broken := rules.findings(record)):
+        pointer, _, _, message = broken[0]  # a text the repairs did not make valid: never written
+        record = f"{pointer.lstrip('/') or 'record'}: {message}"[:REASON_CHARS]
+    ordered = sorted(members, key=lambda member: member.read or (0, 0))
+    identities = {member.identity for member in members if member.identity}
+    marks = (hash(("words", making.key(members[0].claim or ""))), *(hash(("identity", i)) for i in identities))
+    shown = tuple((member.position, member.url) for member in ordered)
+    made: Made | str
+    if isinstance(record, str):
+        made = record
+    else:
+        made = Made(record["id"], _line(record), len(record.get("reviews", ())), _disagreement(record))
+        shown = shown[:1]
+    return _Claim(marks, tuple(m.read or (0, 0) for m in ordered), made, shown)
+
+
+def _crossing(stretches: list[list[_Claim]]) -> set[tuple[int, int]]:
+    """The claims, by (stretch, place), that may be one with a claim of another stretch or share
+    an identifier with one (which then names neither): those whose words or identifiers are met
+    in two stretches, and every claim joined to them by words or identifier."""
+    met: dict[int, int] = {}  # mark -> the stretch it was met in, -1 for several
+    for number, claims in enumerate(stretches):
+        for claim in claims:
+            for mark in claim.marks:
+                if met.setdefault(mark, number) != number:
+                    met[mark] = -1
+    todo = [mark for mark, number in met.items() if number == -1]
+    if not todo:
+        return set()
+    holding: dict[int, list[tuple[int, int]]] = {}
+    for number, claims in enumerate(stretches):
+        for place, claim in enumerate(claims):
+            for mark in claim.marks:
+                holding.setdefault(mark, []).append((number, place))
+    seen, found = set(todo), set()
+    while todo:
+        for number, place in holding[todo.pop()]:
+            if (number, place) not in found:
+                found.add((number, place))
+                todo += (mark for mark in stretches[number][place].marks if mark not in seen)
+                seen.update(stretches[number][place].marks)
+    return found
+
+
+def _line(record: dict[str, Any]) -> bytes:
+    """A record as one line of JSON Lines, written compactly as programs write them (and as the
+    JSON Lines reader measures positions fastest)."""
+    try:
+        return orjson.dumps(record)
+    except orjson.JSONEncodeError:  # a number beyond 64 bits, which the schema may allow
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _claim_of(review: Review, key: Callable[[str], str]) -> Any:
@@ -270,7 +389,7 @@ def _ids(claims: list[list[Review]], schema: ClaimSchema) -> dict[int, str]:
 
 def _record(
     members: list[Review],
-    outcome: Outcome,
+    tally: Tally,
     ratings: RatingMap,
     default_speaker: str | None,
     today: dt.date,
@@ -281,17 +400,17 @@ def _record(
     speaker, claim, date = _said(members, default_speaker)
     own = min((m.date for m in members if m.date), default=None)
     if not any(m.speaker for m in members):
-        outcome.notes[
+        tally.notes[
             "speaker taken from --default-speaker" if default_speaker else f"no claimant: speaker {UNKNOWN_SPEAKER}"
         ] += 1
     if not own:
-        outcome.notes["claim date taken from the review's date" if date != UNKNOWN else "claim date unknown"] += 1
+        tally.notes["claim date taken from the review's date" if date != UNKNOWN else "claim date unknown"] += 1
     start = period_start(date)
     if start is not None and start > today:
         return f"claim date {date} is in the future"
-    reviews = [r for r in (_review(m, outcome, ratings) for m in members) if r]
+    reviews = [r for r in (_review(m, tally, ratings) for m in members) if r]
     if len(reviews) > 1:
-        reviews = _unique(outcome, sorted(reviews, key=_review_order))
+        reviews = _unique(tally, _in_order(reviews))
     mapped = [r for r in reviews if r.get("status")]
     status = mapped[-1]["status"] if mapped else "unverified"
     identity = min((m.identity for m in members if m.identity), default=None)
@@ -328,7 +447,7 @@ def _canonical(members: list[Review]) -> list[Review]:
     """The reviews of one claim in an order that does not depend on the order of the input."""
     if len(members) == 1:
         return members
-    return sorted(members, key=lambda m: repr(tuple(v for k, v in vars(m).items() if k != "position")))
+    return sorted(members, key=lambda m: repr(tuple(v for k, v in vars(m).items() if k not in ("position", "read"))))
 
 
 def _fields(ordered: list[Review]) -> dict[str, Any]:
@@ -344,11 +463,11 @@ def _fields(ordered: list[Review]) -> dict[str, Any]:
     return fields
 
 
-def _review(review: Review, outcome: Outcome, ratings: RatingMap) -> dict[str, Any] | None:
+def _review(review: Review, tally: Tally, ratings: RatingMap) -> dict[str, Any] | None:
     """One review as the record keeps it (None: the source gives no review, only a claim)."""
-    status = review.status or _status(review, outcome, ratings)
+    status = review.status or _status(review, tally, ratings)
     if status == "none":  # a label the user's table map says carries no verdict
-        outcome.no_verdict[(review.words or "", review.publisher or "")] += 1
+        tally.no_verdict[(review.words or "", review.publisher or "")] += 1
         status = None
     value = _number(review.value)
     # A value the table cannot hold as a number (NaN, 1e999) is kept as the words it was.
@@ -370,22 +489,23 @@ def _review(review: Review, outcome: Outcome, ratings: RatingMap) -> dict[str, A
     )
 
 
-def _review_order(review: dict[str, Any]) -> tuple:
-    """Oldest first (a review of no date before any dated one), then by publisher and page."""
-    return (
-        review.get("date") or "",
-        review.get("publisher", {}).get("name") or "",
-        review.get("url") or "",
-        repr(sorted(review.items())),
-    )
+def _in_order(reviews: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Oldest first (a review of no date before any dated one), then by publisher and page, and
+    reviews alike in those by all they say (written out only when there are such)."""
+    keys: list[tuple[str, ...]] = [
+        (r.get("date") or "", r.get("publisher", {}).get("name") or "", r.get("url") or "") for r in reviews
+    ]
+    if len(set(keys)) < len(keys):
+        keys = [(*key, repr(sorted(review.items()))) for key, review in zip(keys, reviews)]
+    return [reviews[index] for index in sorted(range(len(reviews)), key=keys.__getitem__)]
 
 
-def _unique(outcome: Outcome, reviews: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _unique(tally: Tally, reviews: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The same review read twice is kept once (and counted)."""
     kept: list[dict[str, Any]] = []
     for review in reviews:
         if review in kept:
-            outcome.notes["the same review read twice, kept once"] += 1
+            tally.notes["the same review read twice, kept once"] += 1
         else:
             kept.append(review)
     return kept
@@ -399,24 +519,24 @@ def _appearances(members: list[Review]) -> list[dict[str, str]]:
     return sorted(seen.values(), key=lambda a: (a.get("date") or "", a["url"]))
 
 
-def _status(review: Review, outcome: Outcome, ratings: RatingMap) -> str | None:
+def _status(review: Review, tally: Tally, ratings: RatingMap) -> str | None:
     """The status a review's rating gives (None: unmapped, no verdict or no rating). Words decide
     first; a number counts only on its scale."""
     publisher = review.publisher or review.site or ""
     verdict = ratings.verdict(review.words, (review.publisher, review.site)) if review.words else None
     scaled, problem = from_scale(review.value, review.best, review.worst)
     if problem:
-        outcome.notes[problem] += 1
+        tally.notes[problem] += 1
     if verdict and verdict.status:
         return verdict.status
     if scaled:
         return scaled
     if verdict and verdict.how == "no verdict":
-        outcome.no_verdict[(review.words, publisher)] += 1
+        tally.no_verdict[(review.words, publisher)] += 1
     elif verdict:
-        outcome.unmapped[(review.words, publisher)] += 1
+        tally.unmapped[(review.words, publisher)] += 1
     elif rating_text(review.value) is None:
-        outcome.notes["no rating"] += 1
+        tally.notes["no rating"] += 1
     return None
 
 
@@ -452,7 +572,7 @@ def _host(site: str | None) -> str | None:
     return re.sub(r"(?i)^https?://(www\.)?", "", site).split("/")[0] or None
 
 
-def _fit(record: dict[str, Any], schema: ClaimSchema, outcome: Outcome) -> dict[str, Any] | str:
+def _fit(record: dict[str, Any], schema: ClaimSchema, tally: Tally) -> dict[str, Any] | str:
     """The record with the optional values the schema refuses left out (counted), or why it
     cannot be a record (a required value the schema refuses)."""
     for _ in range(10):
@@ -463,14 +583,14 @@ def _fit(record: dict[str, Any], schema: ClaimSchema, outcome: Outcome) -> dict[
             path = list(error.absolute_path)
             if error.validator == "maxItems" and path:
                 _at(record, path[:-1])[path[-1]] = _at(record, path)[: error.validator_value]
-                outcome.notes[f"{path[-1]} cut to the schema's {error.validator_value} (the rest left out)"] += 1
+                tally.notes[f"{path[-1]} cut to the schema's {error.validator_value} (the rest left out)"] += 1
             elif path and path[0] not in ("id", "speaker", "claim", "date", "status"):
                 parent = _at(record, path[:-1])
                 if isinstance(parent, dict):
                     parent.pop(path[-1], None)
                 elif isinstance(parent, list) and isinstance(path[-1], int) and path[-1] < len(parent):
                     parent[path[-1]] = None
-                outcome.notes["optional value left out (not valid for the schema)"] += 1
+                tally.notes["optional value left out (not valid for the schema)"] += 1
             else:
                 return _reason(error)
         record = _tidy(record)

@@ -31,3 +31,4 @@ class Review:
     identity: str | None = None  # the claim's id as the source gives it (ours, after an export; LIAR's)
     status: str | None = None  # a status the source gives in our vocabulary (a tabular label map)
     fields: tuple[tuple[str, Any], ...] = ()  # other record fields the source gives (party, job, context...)
+    read: tuple[int, int] | None = None  # where it was read: its item's place in the input, its place in the item

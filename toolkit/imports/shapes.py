@@ -42,8 +42,14 @@ class Item:
 
 def read_text(path: str | os.PathLike) -> str:
     """An input file's text (UTF-8, a byte order mark allowed); anything else is a usage error."""
+    return _read(path)[1]
+
+
+def _read(path: str | os.PathLike) -> tuple[bytes, str]:
+    """An input file's bytes and its text (see `read_text`)."""
     try:
-        return Path(path).read_bytes().decode("utf-8-sig")
+        raw = Path(path).read_bytes()
+        return raw, raw.decode("utf-8-sig")
     except OSError as error:
         raise UsageError(f"{path}: cannot read: {error.strerror or error}") from None
     except UnicodeDecodeError as error:
@@ -68,14 +74,14 @@ def load_json(text: str, *, strict: bool = True) -> Any:
     return parse_json(text, strict=strict)[0]
 
 
-def parse_json(text: str, *, strict: bool = True) -> tuple[Any, bool]:
+def parse_json(text: str, *, strict: bool = True, raw: bytes | None = None) -> tuple[Any, bool]:
     """Parsed JSON in which an object that writes a key twice is a `WrittenTwice` (the test is
     `jsonl.each_key_once`, the validator's; only a text that fails it is read again, slowly), and
-    whether there is one. Raises json.JSONDecodeError, or TooDeep for nesting Python's reader
-    cannot follow."""
+    whether there is one. `raw`: the text as UTF-8 when the caller has it. Raises
+    json.JSONDecodeError, or TooDeep for nesting Python's reader cannot follow."""
     try:
         data = json.loads(text, strict=strict)
-        if each_key_once(text.encode("utf-8", "surrogatepass"), data):
+        if each_key_once(text.encode("utf-8", "surrogatepass") if raw is None else raw, data):
             return data, False
         return json.loads(text, strict=strict, object_pairs_hook=_object), True
     except RecursionError:
@@ -113,11 +119,11 @@ def twice_reason(keys: tuple[str, ...]) -> str:
 
 def read_items(path: str | os.PathLike) -> Iterator[Item]:
     """The items of a file of any shape above; a file that is none of them is a usage error."""
-    text = read_text(path)
+    raw, text = _read(path)
     if text.lstrip().startswith("<"):
         return _html_items(path, text)
     try:
-        data, twice = parse_json(text)
+        data, twice = parse_json(text, raw=raw)
     except TooDeep as error:
         raise UsageError(f"{path}: {error}") from None
     except json.JSONDecodeError as error:
