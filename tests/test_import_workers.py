@@ -72,19 +72,29 @@ def jsonld_dump(tmp_path: Path) -> Path:
     return path
 
 
-def in_workers(monkeypatch, tmp_path: Path) -> set[str]:
-    """Stretches of a few dozen items read in two workers, whatever the input's size; the names of
-    marks each process that reads a stretch leaves (the caller's own, for the claims made again)."""
+def overlapping_dumps(tmp_path: Path) -> list[Path]:
+    """Two days' dumps imported at once, every claim in both (in another order): every claim crosses."""
+    first = api_dump(tmp_path)
+    claims = json.loads(first.read_text(encoding="utf-8"))["claims"]
+    second = tmp_path / "next-day.json"
+    second.write_text(json.dumps({"claims": claims[::-1]}, ensure_ascii=False), encoding="utf-8")
+    return [first, second]
+
+
+def in_workers(monkeypatch, tmp_path: Path) -> str:
+    """Stretches of a few dozen items read in two workers, whatever the input's size, and so are the
+    claims that cross them made again; each process that reads leaves a mark, `read-PID-stretch` or
+    `read-PID-again`. The caller's process id."""
     monkeypatch.setattr(records, "PARALLEL_ITEMS", 1)
     monkeypatch.setattr(forked, "cores", lambda: 2)
     real = records._read_and_make
 
     def read_and_make(making, stretch):
-        (tmp_path / f"read-by-{forked.os.getpid()}").touch()
+        (tmp_path / f"read-{forked.os.getpid()}-{'stretch' if stretch[1] is None else 'again'}").touch()
         return real(making, stretch)
 
     monkeypatch.setattr(records, "_read_and_make", read_and_make)
-    return {f"read-by-{forked.os.getpid()}"}
+    return str(forked.os.getpid())
 
 
 def summary_of(result) -> dict:
@@ -92,15 +102,15 @@ def summary_of(result) -> dict:
 
 
 @needs_fork
-@pytest.mark.parametrize("make_input", [api_dump, jsonld_dump])
+@pytest.mark.parametrize("make_input", [api_dump, jsonld_dump, overlapping_dumps])
 def test_workers_write_and_say_what_one_process_does(tmp_path, monkeypatch, make_input):
     source = make_input(tmp_path)
     one = import_claims(source, tmp_path / "one.jsonl", report=tmp_path / "one.json")
     caller = in_workers(monkeypatch, tmp_path)
     many = import_claims(source, tmp_path / "many.jsonl", report=tmp_path / "many.json")
-    read_by = {path.name for path in tmp_path.glob("read-by-*")}
-    assert len(read_by - caller) == 2  # two workers read the stretches
-    assert read_by & caller  # and claims that cross them were made again here
+    marks = [path.name.split("-")[1:] for path in tmp_path.glob("read-*")]
+    assert len({pid for pid, what in marks if what == "stretch"} - {caller}) == 2  # two workers read the stretches
+    assert len({pid for pid, what in marks if what == "again"} - {caller}) == 2  # and made the crossing claims again
     assert (tmp_path / "many.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
     assert (tmp_path / "many.json").read_bytes() == (tmp_path / "one.json").read_bytes()
     assert summary_of(many) == summary_of(one)

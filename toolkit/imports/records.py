@@ -17,7 +17,7 @@ import functools
 import json
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -70,47 +70,40 @@ class Disagreement(NamedTuple):  # a tuple: a worker sends tens of thousands bac
         }
 
 
-@dataclass
-class Tally:
-    """What making records counts, by kind: notes (what was adjusted or could not count), and
-    reviews by (rating words, publisher) for ratings unmapped and for labels of no verdict."""
-
-    notes: Counter = field(default_factory=Counter)
-    unmapped: Counter = field(default_factory=Counter)
-    no_verdict: Counter = field(default_factory=Counter)
-
-    def add(self, other: Tally) -> None:
-        self.notes.update(other.notes)
-        self.unmapped.update(other.unmapped)
-        self.no_verdict.update(other.no_verdict)
-
-    def take(self, other: Tally) -> None:
-        """What `other` counted taken away (what `add` added)."""
-        for mine, theirs in (
-            (self.notes, other.notes),
-            (self.unmapped, other.unmapped),
-            (self.no_verdict, other.no_verdict),
-        ):
-            mine.subtract(theirs)
-            for key in [key for key, count in mine.items() if count <= 0]:
-                del mine[key]
+NOTE, UNMAPPED, NO_VERDICT = "notes", "unmapped", "no_verdict"  # what making a record counts
+Counts = defaultdict[
+    tuple[str, Any], int
+]  # (NOTE, note) or (UNMAPPED or NO_VERDICT, (rating words, publisher)) -> how many
 
 
 @dataclass
-class Outcome(Tally):
+class Outcome:
     """What an input gave: the items and reviews read, each record as JSON text (in id order),
-    what was skipped (in reading order), the reviews kept, and where reviews of a claim disagree."""
+    what was skipped (in reading order), what was adjusted or could not count (notes), ratings
+    unmapped and labels of no verdict (reviews by rating words and publisher), the reviews kept,
+    and where reviews of a claim disagree."""
 
     items: int = 0
     reviews: int = 0
     lines: list[bytes] = field(default_factory=list)  # UTF-8: they are written as they are
     skipped: list[Skipped] = field(default_factory=list)
+    notes: Counter = field(default_factory=Counter)
+    unmapped: Counter = field(default_factory=Counter)
+    no_verdict: Counter = field(default_factory=Counter)
     disagreements: list[Disagreement] = field(default_factory=list)
     reviews_kept: int = 0
 
     @property
     def records(self) -> list[dict[str, Any]]:
         return [orjson.loads(line) for line in self.lines]
+
+    def count(self, counts: Counts, sign: int = 1) -> None:
+        """What making records counted added (or, with sign -1, taken away)."""
+        for (kind, key), number in counts.items():
+            counter = getattr(self, kind)
+            counter[key] += sign * number
+            if counter[key] <= 0:
+                del counter[key]
 
 
 PARALLEL_ITEMS = 20_000  # fewer items than this are read in this process (forking costs more)
@@ -134,6 +127,7 @@ class _Claim(NamedTuple):
     reviews: tuple[Read, ...]  # where its reviews were read, in reading order
     made: Made | str  # its record, or why there is none
     shown: tuple[tuple[str, str | None], ...]  # the position and url of its reviews (the first, once made)
+    counted: Counts | None  # what making it counted (in its stretch's counts too), if anything
 
 
 @dataclass
@@ -142,7 +136,8 @@ class _Stretch:
 
     items: int = 0
     reviews: int = 0
-    tally: Tally = field(default_factory=Tally)
+    repairs: Counter = field(default_factory=Counter)  # notes of reading
+    counts: Counts = field(default_factory=lambda: defaultdict(int))  # of making its records
     skipped: list[tuple[Read, Skipped]] = field(default_factory=list)
     claims: list[_Claim] = field(default_factory=list)
 
@@ -186,28 +181,28 @@ def to_records(
         functools.cache(claim_key),  # each text is keyed 3 times (reviews, duplicates, ids): once is enough
     )
     stretches = forked.work(_read_and_make, making, _stretches(len(items), workers), workers=workers)
-    crossing = _crossing([stretch.claims for stretch in stretches])
+    joined = _crossing([stretch.claims for stretch in stretches])
+    crossing = {claim for component in joined for claim in component}
     outcome = Outcome()
     skipped: list[tuple[Read, Skipped]] = []
     claims: list[_Claim] = []
     for number, stretch in enumerate(stretches):
         outcome.items += stretch.items
         outcome.reviews += stretch.reviews
-        outcome.add(stretch.tally)
+        outcome.notes.update(stretch.repairs)
+        outcome.count(stretch.counts)
         skipped += stretch.skipped
         if crossing:
             claims += (claim for place, claim in enumerate(stretch.claims) if (number, place) not in crossing)
         else:
             claims += stretch.claims
-    if crossing:  # made again from all their reviews: what their stretches counted of them, counted anew
-        again: set[Read] = set()
-        for number in sorted({number for number, _ in crossing}):
-            reviews = {read for n, place in crossing if n == number for read in stretches[number].claims[place].reviews}
-            outcome.take(_read_and_make(making, (sorted({item for item, _ in reviews}), reviews)).tally)
-            again |= reviews
-        remade = _read_and_make(making, (sorted({item for item, _ in again}), again))
-        outcome.add(remade.tally)
-        claims += remade.claims
+    for number, place in crossing:  # made again below, from all their reviews: counted there
+        if counted := stretches[number].claims[place].counted:
+            outcome.count(counted, -1)
+    for claim in _made_again(making, stretches, joined, workers) if joined else ():
+        if claim.counted:
+            outcome.count(claim.counted)
+        claims.append(claim)
     by_id: dict[str, _Claim] = {}
     for claim in claims:
         if isinstance(claim.made, str):
@@ -258,7 +253,7 @@ def _read_and_make(making: _Making, stretch: tuple[Sequence[int], Collection[Rea
                 continue
             done.reviews += 1
             try:
-                review = repair_review(review, done.tally.notes)
+                review = repair_review(review, done.repairs)
             except Unrepairable as error:
                 done.skipped.append((read, Skipped(review.position, _shown_url(review.url), str(error))))
                 continue
@@ -269,16 +264,20 @@ def _read_and_make(making: _Making, stretch: tuple[Sequence[int], Collection[Rea
             groups.setdefault(_claim_of(review, making.key), []).append(review)
     claims = _one_per_claim(list(groups.values()), making.default_speaker, making.key)
     ids = _ids(claims, making.schema)
-    done.claims = [_claim(making, members, ids.get(index), done.tally) for index, members in enumerate(claims)]
+    done.claims = [_claim(making, members, ids.get(index)) for index, members in enumerate(claims)]
+    for claim in done.claims:
+        for counted, number in (claim.counted or {}).items():
+            done.counts[counted] += number
     return done
 
 
-def _claim(making: _Making, members: list[Review], given_id: str | None, tally: Tally) -> _Claim:
-    """The record of one claim's reviews, or why there is none, and what may join it to others;
-    what making it adjusted counted in `tally`."""
-    record = _record(members, tally, making.ratings, making.default_speaker, making.today, given_id, making.key)
+def _claim(making: _Making, members: list[Review], given_id: str | None) -> _Claim:
+    """The record of one claim's reviews, or why there is none, what may join it to others, and
+    what making it counted."""
+    counts: Counts = defaultdict(int)
+    record = _record(members, counts, making.ratings, making.default_speaker, making.today, given_id, making.key)
     if not isinstance(record, str):
-        record = _fit(record, making.schema, tally)
+        record = _fit(record, making.schema, counts)
     if not isinstance(record, str) and (broken := rules.findings(record)):
         pointer, _, _, message = broken[0]  # a text the repairs did not make valid: never written
         record = f"{pointer.lstrip('/') or 'record'}: {message}"[:REASON_CHARS]
@@ -292,35 +291,66 @@ def _claim(making: _Making, members: list[Review], given_id: str | None, tally: 
     else:
         made = Made(record["id"], _line(record), len(record.get("reviews", ())), _disagreement(record))
         shown = shown[:1]
-    return _Claim(marks, tuple(m.read or (0, 0) for m in ordered), made, shown)
+    return _Claim(marks, tuple(m.read or (0, 0) for m in ordered), made, shown, counts or None)
 
 
-def _crossing(stretches: list[list[_Claim]]) -> set[tuple[int, int]]:
+def _crossing(stretches: list[list[_Claim]]) -> list[list[tuple[int, int]]]:
     """The claims, by (stretch, place), that may be one with a claim of another stretch or share
-    an identifier with one (which then names neither): those whose words or identifiers are met
-    in two stretches, and every claim joined to them by words or identifier."""
+    an identifier with one (which then names neither), each with every claim joined to it by words
+    or identifier: those whose words or identifiers are met in two stretches."""
     met: dict[int, int] = {}  # mark -> the stretch it was met in, -1 for several
     for number, claims in enumerate(stretches):
         for claim in claims:
             for mark in claim.marks:
                 if met.setdefault(mark, number) != number:
                     met[mark] = -1
-    todo = [mark for mark, number in met.items() if number == -1]
-    if not todo:
-        return set()
+    seeds = [mark for mark, number in met.items() if number == -1]
+    if not seeds:
+        return []
     holding: dict[int, list[tuple[int, int]]] = {}
     for number, claims in enumerate(stretches):
         for place, claim in enumerate(claims):
             for mark in claim.marks:
                 holding.setdefault(mark, []).append((number, place))
-    seen, found = set(todo), set()
-    while todo:
-        for number, place in holding[todo.pop()]:
-            if (number, place) not in found:
-                found.add((number, place))
-                todo += (mark for mark in stretches[number][place].marks if mark not in seen)
-                seen.update(stretches[number][place].marks)
-    return found
+    seen: set[int] = set()
+    placed: set[tuple[int, int]] = set()
+    joined: list[list[tuple[int, int]]] = []
+    for seed in seeds:
+        if seed in seen:
+            continue
+        seen.add(seed)
+        todo, component = [seed], []
+        while todo:
+            for joint in holding[todo.pop()]:
+                if joint not in placed:
+                    placed.add(joint)
+                    component.append(joint)
+                    number, place = joint
+                    todo += (mark for mark in stretches[number][place].marks if mark not in seen)
+                    seen.update(stretches[number][place].marks)
+        joined.append(sorted(component))
+    return joined
+
+
+def _made_again(
+    making: _Making, stretches: list[_Stretch], joined: list[list[tuple[int, int]]], workers: int | None
+) -> list[_Claim]:
+    """The claims that cross stretches made again, each from all its reviews (in workers as well
+    when there are many: an input in which every claim crosses, such as two overlapping dumps
+    imported at once, takes about twice as long as one whose claims do not)."""
+    batches = min(len(joined), 4 * (workers or forked.cores()))
+    chunks = []
+    for start in range(batches):  # whole claims (with all joined to them) in each
+        reviews = {
+            read
+            for component in joined[start::batches]
+            for number, place in component
+            for read in stretches[number].claims[place].reviews
+        }
+        chunks.append((sorted({item for item, _ in reviews}), reviews))
+    many = workers is not None or sum(len(reviews) for _, reviews in chunks) >= PARALLEL_ITEMS
+    done = forked.work(_read_and_make, making, chunks, workers=workers if many else 1)
+    return [claim for stretch in done for claim in stretch.claims]
 
 
 def _line(record: dict[str, Any]) -> bytes:
@@ -389,7 +419,7 @@ def _ids(claims: list[list[Review]], schema: ClaimSchema) -> dict[int, str]:
 
 def _record(
     members: list[Review],
-    tally: Tally,
+    counts: Counts,
     ratings: RatingMap,
     default_speaker: str | None,
     today: dt.date,
@@ -400,17 +430,18 @@ def _record(
     speaker, claim, date = _said(members, default_speaker)
     own = min((m.date for m in members if m.date), default=None)
     if not any(m.speaker for m in members):
-        tally.notes[
-            "speaker taken from --default-speaker" if default_speaker else f"no claimant: speaker {UNKNOWN_SPEAKER}"
+        counts[
+            NOTE,
+            "speaker taken from --default-speaker" if default_speaker else f"no claimant: speaker {UNKNOWN_SPEAKER}",
         ] += 1
     if not own:
-        tally.notes["claim date taken from the review's date" if date != UNKNOWN else "claim date unknown"] += 1
+        counts[NOTE, "claim date taken from the review's date" if date != UNKNOWN else "claim date unknown"] += 1
     start = period_start(date)
     if start is not None and start > today:
         return f"claim date {date} is in the future"
-    reviews = [r for r in (_review(m, tally, ratings) for m in members) if r]
+    reviews = [r for r in (_review(m, counts, ratings) for m in members) if r]
     if len(reviews) > 1:
-        reviews = _unique(tally, _in_order(reviews))
+        reviews = _unique(counts, _in_order(reviews))
     mapped = [r for r in reviews if r.get("status")]
     status = mapped[-1]["status"] if mapped else "unverified"
     identity = min((m.identity for m in members if m.identity), default=None)
@@ -463,11 +494,11 @@ def _fields(ordered: list[Review]) -> dict[str, Any]:
     return fields
 
 
-def _review(review: Review, tally: Tally, ratings: RatingMap) -> dict[str, Any] | None:
+def _review(review: Review, counts: Counts, ratings: RatingMap) -> dict[str, Any] | None:
     """One review as the record keeps it (None: the source gives no review, only a claim)."""
-    status = review.status or _status(review, tally, ratings)
+    status = review.status or _status(review, counts, ratings)
     if status == "none":  # a label the user's table map says carries no verdict
-        tally.no_verdict[(review.words or "", review.publisher or "")] += 1
+        counts[NO_VERDICT, (review.words or "", review.publisher or "")] += 1
         status = None
     value = _number(review.value)
     # A value the table cannot hold as a number (NaN, 1e999) is kept as the words it was.
@@ -500,12 +531,12 @@ def _in_order(reviews: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [reviews[index] for index in sorted(range(len(reviews)), key=keys.__getitem__)]
 
 
-def _unique(tally: Tally, reviews: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _unique(counts: Counts, reviews: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The same review read twice is kept once (and counted)."""
     kept: list[dict[str, Any]] = []
     for review in reviews:
         if review in kept:
-            tally.notes["the same review read twice, kept once"] += 1
+            counts[NOTE, "the same review read twice, kept once"] += 1
         else:
             kept.append(review)
     return kept
@@ -519,24 +550,24 @@ def _appearances(members: list[Review]) -> list[dict[str, str]]:
     return sorted(seen.values(), key=lambda a: (a.get("date") or "", a["url"]))
 
 
-def _status(review: Review, tally: Tally, ratings: RatingMap) -> str | None:
+def _status(review: Review, counts: Counts, ratings: RatingMap) -> str | None:
     """The status a review's rating gives (None: unmapped, no verdict or no rating). Words decide
     first; a number counts only on its scale."""
     publisher = review.publisher or review.site or ""
     verdict = ratings.verdict(review.words, (review.publisher, review.site)) if review.words else None
     scaled, problem = from_scale(review.value, review.best, review.worst)
     if problem:
-        tally.notes[problem] += 1
+        counts[NOTE, problem] += 1
     if verdict and verdict.status:
         return verdict.status
     if scaled:
         return scaled
     if verdict and verdict.how == "no verdict":
-        tally.no_verdict[(review.words, publisher)] += 1
+        counts[NO_VERDICT, (review.words, publisher)] += 1
     elif verdict:
-        tally.unmapped[(review.words, publisher)] += 1
+        counts[UNMAPPED, (review.words, publisher)] += 1
     elif rating_text(review.value) is None:
-        tally.notes["no rating"] += 1
+        counts[NOTE, "no rating"] += 1
     return None
 
 
@@ -572,7 +603,7 @@ def _host(site: str | None) -> str | None:
     return re.sub(r"(?i)^https?://(www\.)?", "", site).split("/")[0] or None
 
 
-def _fit(record: dict[str, Any], schema: ClaimSchema, tally: Tally) -> dict[str, Any] | str:
+def _fit(record: dict[str, Any], schema: ClaimSchema, counts: Counts) -> dict[str, Any] | str:
     """The record with the optional values the schema refuses left out (counted), or why it
     cannot be a record (a required value the schema refuses)."""
     for _ in range(10):
@@ -583,14 +614,14 @@ def _fit(record: dict[str, Any], schema: ClaimSchema, tally: Tally) -> dict[str,
             path = list(error.absolute_path)
             if error.validator == "maxItems" and path:
                 _at(record, path[:-1])[path[-1]] = _at(record, path)[: error.validator_value]
-                tally.notes[f"{path[-1]} cut to the schema's {error.validator_value} (the rest left out)"] += 1
+                counts[NOTE, f"{path[-1]} cut to the schema's {error.validator_value} (the rest left out)"] += 1
             elif path and path[0] not in ("id", "speaker", "claim", "date", "status"):
                 parent = _at(record, path[:-1])
                 if isinstance(parent, dict):
                     parent.pop(path[-1], None)
                 elif isinstance(parent, list) and isinstance(path[-1], int) and path[-1] < len(parent):
                     parent[path[-1]] = None
-                tally.notes["optional value left out (not valid for the schema)"] += 1
+                counts[NOTE, "optional value left out (not valid for the schema)"] += 1
             else:
                 return _reason(error)
         record = _tidy(record)
