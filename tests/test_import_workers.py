@@ -108,9 +108,11 @@ def test_workers_write_and_say_what_one_process_does(tmp_path, monkeypatch, make
     one = import_claims(source, tmp_path / "one.jsonl", report=tmp_path / "one.json")
     caller = in_workers(monkeypatch, tmp_path)
     many = import_claims(source, tmp_path / "many.jsonl", report=tmp_path / "many.json")
-    marks = [path.name.split("-")[1:] for path in tmp_path.glob("read-*")]
-    assert len({pid for pid, what in marks if what == "stretch"} - {caller}) == 2  # two workers read the stretches
-    assert len({pid for pid, what in marks if what == "again"} - {caller}) == 2  # and made the crossing claims again
+    marks = {tuple(path.name.split("-")[1:]) for path in tmp_path.glob("read-*")}
+    # Workers read the stretches and made the crossing claims again, not this process (which worker
+    # takes which piece is the pool's choice: one may take them all).
+    assert {what for pid, what in marks if pid != caller} == {"stretch", "again"}
+    assert caller not in {pid for pid, _ in marks}
     assert (tmp_path / "many.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
     assert (tmp_path / "many.json").read_bytes() == (tmp_path / "one.json").read_bytes()
     assert summary_of(many) == summary_of(one)
