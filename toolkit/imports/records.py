@@ -12,10 +12,12 @@ review's, `unverified` when none maps. Reviews of one claim that disagree are ke
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
 import math
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -474,11 +476,14 @@ def _shown_url(address: str | None) -> str | None:
     return address if address and address.isprintable() else None
 
 
+_COMPARED = operator.attrgetter(*(f.name for f in dataclasses.fields(Review) if f.name not in ("position", "read")))
+
+
 def _canonical(members: list[Review]) -> list[Review]:
     """The reviews of one claim in an order that does not depend on the order of the input."""
     if len(members) == 1:
         return members
-    return sorted(members, key=lambda m: repr(tuple(v for k, v in vars(m).items() if k not in ("position", "read"))))
+    return sorted(members, key=lambda member: repr(_COMPARED(member)))
 
 
 def _fields(ordered: list[Review]) -> dict[str, Any]:
