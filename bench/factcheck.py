@@ -175,6 +175,8 @@ def pipeline(items: int, out: Path) -> dict:
                 times["failed"] = f"{step}: exit {done.returncode}: {(done.stderr or done.stdout).strip()[-300:]}"
                 break
         times["total"] = sum(value for value in times.values() if isinstance(value, float))
+        if "validate" in times:  # the target: import within 5 times validate's time on its records
+            times["import_to_validate"] = round(times["import"] / times["validate"], 2)
         result["days"].append(times)
         if "failed" in times:
             return result
