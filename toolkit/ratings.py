@@ -71,6 +71,7 @@ class Verdict:
 
 
 @functools.lru_cache(maxsize=1 << 16)  # ratings and publishers repeat: a corpus has a few thousand of each
+@functools.lru_cache(maxsize=65536)  # a few hundred rating words and publishers rate most claims
 def label_key(text: str) -> str:
     """What ratings are compared by: lower case, no accents or diacritics (Latin, Arabic,
     Devanagari alike), punctuation as spaces, one space between words."""
