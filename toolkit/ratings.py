@@ -184,6 +184,9 @@ class RatingMap:
 
     labels: Mapping[str, str | None] = field(default_factory=dict)
     publishers: Mapping[str, Mapping[str, str | None]] = field(default_factory=dict)
+    _found: dict[tuple[str, tuple[str | None, ...]], Verdict] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )  # each verdict once: an import asks the same few hundred words again and again
 
     def verdict(self, words: str, publishers: tuple[str | None, ...] = ()) -> Verdict:
         """Our status for a publisher's rating words (see the module's docstring for the order).
@@ -191,6 +194,12 @@ class RatingMap:
         >>> RatingMap().verdict("Partiellement faux")
         Verdict(status='mixed', how='mapped')
         """
+        found = self._found.get((words, publishers))
+        if found is None:
+            found = self._found[words, publishers] = self._verdict(words, publishers)
+        return found
+
+    def _verdict(self, words: str, publishers: tuple[str | None, ...]) -> Verdict:
         key = label_key(words)
         if not key:
             return Verdict(None, "unmapped")
