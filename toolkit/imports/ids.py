@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 from collections.abc import Callable
 
 from anyascii import anyascii
@@ -93,7 +92,14 @@ class _Transliteration(dict):
 _ASCII = _Transliteration()
 
 
+# Each ASCII byte as a slug has it: letters lowercase, digits as they are, anything else a space.
+_SLUG_BYTES = (
+    bytes(c if chr(c).isdigit() or chr(c).islower() else c + 32 if chr(c).isupper() else 32 for c in range(128))
+    + b" " * 128
+)
+
+
 def _slug(text: str) -> str:
     """Lowercase ASCII words joined by hyphens: any script transliterated, "that's" one word."""
-    plain = (text if text.isascii() else text.translate(_ASCII)).lower().replace("'", "")
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+    plain = (text if text.isascii() else text.translate(_ASCII)).encode("ascii")
+    return b"-".join(plain.translate(_SLUG_BYTES, b"'").split()).decode("ascii")  # a byte table: C, not a regex
