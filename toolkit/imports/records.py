@@ -326,19 +326,19 @@ def _read_and_make(making: _Making, stretch: tuple[Sequence[int], Collection[Rea
             review.read = read
             groups.setdefault(_claim_of(review, making.key), []).append(review)
     claims = _one_per_claim(list(groups.values()), making.default_speaker, making.key)
-    ids = _ids(claims, making.schema)
-    for index, members in enumerate(claims):
-        counts = _claim(making, members, ids.get(index), done.claims)
+    ids = _ids([members for members, _ in claims], making.schema)
+    for index, (members, said) in enumerate(claims):
+        counts = _claim(making, members, said, ids.get(index), done.claims)
         for counted, number in counts.items():
             done.counts[counted] += number
     return done
 
 
-def _claim(making: _Making, members: list[Review], given_id: str | None, claims: _Claims) -> Counts:
+def _claim(making: _Making, members: list[Review], said: Said, given_id: str | None, claims: _Claims) -> Counts:
     """The record of one claim's reviews, or why there is none, and what may join it to others,
     added to `claims`; what making it counted."""
     counts: Counts = defaultdict(int)
-    record = _record(members, counts, making.ratings, making.default_speaker, making.today, given_id, making.key)
+    record = _record(members, said, counts, making.ratings, making.default_speaker, making.today, given_id, making.key)
     if not isinstance(record, str):
         record = _fit(record, making.schema, counts)
     line = None if isinstance(record, str) else _line(record)
@@ -444,22 +444,26 @@ def _claim_of(review: Review, key: Callable[[str], str]) -> Any:
 
 def _one_per_claim(
     groups: list[list[Review]], default_speaker: str | None, key: Callable[[str], str]
-) -> list[list[Review]]:
+) -> list[tuple[list[Review], Said]]:
     """Groups that `claims validate` would call the same claim (`claim_rules.duplicate_key`:
-    speaker, words and a known date) made one, so that no two records written are duplicates."""
+    speaker, words and a known date) made one, so that no two records written are duplicates;
+    each with what it says."""
     for _ in range(len(groups)):
         joined: dict[Any, list[Review]] = {}
-        for index, members in enumerate(groups):
-            speaker, claim, date = _said(members, default_speaker)
+        said = [_said(members, default_speaker) for members in groups]
+        for index, (members, (speaker, claim, date)) in enumerate(zip(groups, said)):
             same = duplicate_key({"speaker": speaker, "claim": claim, "date": date}, key) or index
             joined.setdefault(same, []).extend(members)
         if len(joined) == len(groups):
-            break
+            return list(zip(groups, said))
         groups = list(joined.values())
-    return groups
+    return [(members, _said(members, default_speaker)) for members in groups]
 
 
-def _said(members: list[Review], default_speaker: str | None) -> tuple[str, str, str]:
+Said = tuple[str, str, str]  # a claim's speaker, words and date
+
+
+def _said(members: list[Review], default_speaker: str | None) -> Said:
     """A claim's speaker, words and date from its reviews, whatever their order: the speaker
     the source names (else --default-speaker, else `unknown`), the claim's own date (else the
     earliest review's day, else unknown)."""
@@ -489,6 +493,7 @@ def _ids(claims: list[list[Review]], schema: ClaimSchema) -> dict[int, str]:
 
 def _record(
     members: list[Review],
+    said: Said,
     counts: Counts,
     ratings: RatingMap,
     default_speaker: str | None,
@@ -496,8 +501,8 @@ def _record(
     given_id: str | None,
     key: Callable[[str], str],
 ) -> dict[str, Any] | str:
-    """The record of one claim's reviews, or why there is none."""
-    speaker, claim, date = _said(members, default_speaker)
+    """The record of one claim's reviews (which say `said`), or why there is none."""
+    speaker, claim, date = said
     own = min((m.date for m in members if m.date), default=None)
     if not any(m.speaker for m in members):
         counts[
