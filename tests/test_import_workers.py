@@ -142,3 +142,35 @@ def test_identifiers_given_in_two_stretches_name_a_claim_only_when_it_is_one(tmp
     assert by_claim["Rents fell."]["id"] == "desk-7" and len(by_claim["Rents fell."]["reviews"]) == 2
     assert "claim-1" not in {r["id"] for r in written}  # two publishers' claim-1: neither claim's id
     assert by_claim["Taxes doubled last year."]["id"] != by_claim["Crime fell by half."]["id"]
+
+
+def same_id_dump(tmp_path: Path) -> Path:
+    """ClaimReview nodes 300 items apart that give one identifier, `claim-9`, to the same words said
+    by "José Álvarez" and by "Jose Alvarez": two claims (the speakers differ), so the identifier names
+    neither, and their ids, made of the identifier, the words and the speaker's letters, are the same."""
+
+    def review(n: int, speaker: str, claim: str, identifier: str | None) -> dict:
+        item = {"@type": "Claim", "author": {"@type": "Person", "name": speaker}, "datePublished": "2023-05-01"}
+        return {"@type": "ClaimReview", "url": f"https://desk.example.org/{n}", "claimReviewed": claim,
+                "itemReviewed": dict(item, identifier=identifier) if identifier else item,
+                "reviewRating": {"@type": "Rating", "alternateName": "False"}}  # fmt: skip
+
+    nodes = [review(0, "José Álvarez", "Taxes doubled.", "claim-9")]
+    nodes += [review(n, "Ana Lopez", f"The bridge cost {n} million.", None) for n in range(1, 301)]
+    nodes.append(review(301, "Jose Alvarez", "Taxes doubled.", "claim-9"))
+    path = tmp_path / "nodes.jsonld"
+    path.write_text(json.dumps(nodes, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@needs_fork
+def test_a_claim_whose_id_another_has_is_skipped_naming_both_in_workers_as_in_one_process(tmp_path, monkeypatch):
+    source = same_id_dump(tmp_path)
+    one = import_claims(source, tmp_path / "one.jsonl", report=tmp_path / "one.json")
+    in_workers(monkeypatch, tmp_path)
+    many = import_claims(source, tmp_path / "many.jsonl", report=tmp_path / "many.json")
+    [skipped] = one.skipped
+    assert skipped.position == "/301" and skipped.url == "https://desk.example.org/301"
+    assert skipped.reason == "the same id as the item at /0"
+    assert one.written == 301 and summary_of(many) == summary_of(one)
+    assert (tmp_path / "many.json").read_bytes() == (tmp_path / "one.json").read_bytes()

@@ -12,6 +12,7 @@ review's, `unverified` when none maps. Reviews of one claim that disagree are ke
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import functools
@@ -23,7 +24,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import orjson
 
@@ -137,9 +138,10 @@ class _Claims:
     ids: list[str] = field(default_factory=list)  # "" for a claim that cannot be a record
     lines: list[bytes] = field(default_factory=list)  # its record as JSON text (b"" for none)
     kept: array = field(default_factory=lambda: array("q"))  # the reviews its record keeps
-    shown: list[Shown] = field(default_factory=list)  # its first review's
     disagreements: dict[int, tuple[Any, ...]] = field(default_factory=dict)  # as plain tuples: they travel fastest
-    refused: dict[int, tuple[str, tuple[Shown, ...]]] = field(default_factory=dict)  # why no record; its reviews
+    refused: dict[int, tuple[str, tuple[Shown, ...]]] = field(
+        default_factory=dict
+    )  # why no record; where its reviews are
     counted: dict[int, Counts] = field(default_factory=dict)  # what making it counted (in its stretch's counts too)
 
     def __len__(self) -> int:
@@ -154,7 +156,6 @@ class _Claims:
             self.identities[place] = marks[1:]
         self.reads.extend(_read_at(read) for read in reads)
         self.starts.append(len(self.reads))
-        self.shown.append(shown[0])
         if counts:
             self.counted[place] = counts
         if isinstance(made, str):
@@ -259,31 +260,57 @@ def to_records(
         for counted in again.counted.values():
             outcome.count(counted)
         made.append((again, set()))
-    by_id: dict[str, tuple[_Claims, int]] = {}
+    ids: list[str] = []  # of every claim, in one list ("" for none, and for a claim made again)
+    lines: list[bytes] = []
+    reviews_kept = array("q")
+    disagreements: dict[int, tuple[Any, ...]] = {}
+    starts: list[int] = []  # where each stretch's claims start in the lists above
     for claims, remade in made:
-        for place in claims.refused:
+        starts.append(len(ids))
+        for place, (reason, shown) in claims.refused.items():
             if place not in remade:
-                reason, shown = claims.refused[place]
                 skipped += ((read, Skipped(*where, reason)) for read, where in zip(claims.reviews(place), shown))
-        for place, identifier in enumerate(claims.ids):
-            if not identifier or place in remade:
-                continue
-            claim = (claims, place)
-            if (other := by_id.setdefault(identifier, claim)) is not claim:  # the same id: the one read first keeps it
-                first, then = sorted((other, claim), key=lambda c: c[0].first_read(c[1]))
-                by_id[identifier] = first
-                at = first[0].shown[first[1]][0]
-                skipped.append(
-                    (then[0].first_read(then[1]), Skipped(*then[0].shown[then[1]], f"the same id as the item at {at}"))
-                )
+        disagreements.update((len(ids) + place, disagreement) for place, disagreement in claims.disagreements.items())
+        ids += [("" if place in remade else given) for place, given in enumerate(claims.ids)] if remade else claims.ids
+        lines += claims.lines
+        reviews_kept += claims.kept
+    by_id = dict(zip(ids, range(len(ids))))  # an id -> its claim (the last of claims whose ids are the same)
+    by_id.pop("", None)
+    if len(by_id) < len(ids) - ids.count(""):
+        skipped += _same_ids(making, ids, by_id, [(start, claims) for start, (claims, _) in zip(starts, made)])
     kept = [by_id[identifier] for identifier in sorted(by_id)]
-    outcome.lines = [claims.lines[place] for claims, place in kept]
+    outcome.lines = [lines[index] for index in kept]
     outcome.skipped = [skip for _, skip in sorted(skipped, key=lambda pair: pair[0])]  # reading order
-    outcome.reviews_kept = sum(claims.kept[place] for claims, place in kept)
-    outcome.disagreements = [
-        Disagreement._make(claims.disagreements[place]) for claims, place in kept if place in claims.disagreements
-    ]
+    outcome.reviews_kept = sum(reviews_kept[index] for index in kept)
+    outcome.disagreements = [Disagreement._make(disagreements[index]) for index in kept if index in disagreements]
     return outcome
+
+
+def _same_ids(
+    making: _Making, ids: list[str], by_id: dict[str, int], stretches: list[tuple[int, _Claims]]
+) -> list[tuple[Read, Skipped]]:
+    """Of claims whose ids are the same, the one read first keeps the id (in `by_id`); the others
+    are skipped, naming it. `stretches`: where each stretch's claims start in `ids`, and its claims."""
+
+    def first_read(index: int) -> Read:
+        start, claims = stretches[bisect.bisect_right(stretches, index, key=operator.itemgetter(0)) - 1]
+        return claims.first_read(index - start)
+
+    holding: dict[str, list[int]] = defaultdict(list)
+    for index, identifier in enumerate(ids):
+        if identifier:
+            holding[identifier].append(index)
+    skipped: list[tuple[Read, Skipped]] = []
+    for identifier, indexes in holding.items():
+        if len(indexes) > 1:
+            first, *others = sorted(indexes, key=first_read)
+            by_id[identifier] = first
+            at = _shown(making, first_read(first))[0]
+            skipped += (
+                (read, Skipped(*_shown(making, read), f"the same id as the item at {at}"))
+                for read in map(first_read, others)
+            )
+    return skipped
 
 
 def _stretches(items: int, workers: int | None) -> list[tuple[range, None]]:
@@ -351,7 +378,7 @@ def _claim(making: _Making, members: list[Review], said: Said, given_id: str | N
     ordered = sorted(members, key=lambda member: member.read or (0, 0))
     identities = {member.identity for member in members if member.identity}
     marks = (hash(("words", making.key(members[0].claim or ""))), *(hash(("identity", i)) for i in identities))
-    shown = tuple((member.position, member.url) for member in ordered)
+    shown = tuple((member.position, member.url) for member in ordered) if isinstance(record, str) else ()
     made: Made | str
     if isinstance(record, str):
         made = record
@@ -542,6 +569,15 @@ def _record(
             or next((r["language"] for r in reviews if r.get("language")), None),
         }
     )
+
+
+def _shown(making: _Making, read: Read) -> Shown:
+    """Where a review of a claim that was made is, as the report shows it: read again, as it was
+    read (asked only of a claim whose id another claim has, which is rare)."""
+    place, number = read
+    review = list(cast(Iterable[Review], making.read(making.items[place])))[number]
+    review = repair_review(review, Counter())
+    return review.position, review.url
 
 
 def _shown_url(address: str | None) -> str | None:
