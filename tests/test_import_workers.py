@@ -145,9 +145,10 @@ def test_identifiers_given_in_two_stretches_name_a_claim_only_when_it_is_one(tmp
 
 
 def same_id_dump(tmp_path: Path) -> Path:
-    """ClaimReview nodes 300 items apart that give one identifier, `claim-9`, to the same words said
-    by "José Álvarez" and by "Jose Alvarez": two claims (the speakers differ), so the identifier names
-    neither, and their ids, made of the identifier, the words and the speaker's letters, are the same."""
+    """ClaimReview nodes far apart that give one identifier, `claim-9`, to the same words said by
+    "José Álvarez", "Jóse Alvárez" and "Jose Alvarez": three claims (the speakers differ), so the
+    identifier names none, and their ids, made of the identifier, the words and the speaker's
+    letters, are the same."""
 
     def review(n: int, speaker: str, claim: str, identifier: str | None) -> dict:
         item = {"@type": "Claim", "author": {"@type": "Person", "name": speaker}, "datePublished": "2023-05-01"}
@@ -156,7 +157,9 @@ def same_id_dump(tmp_path: Path) -> Path:
                 "reviewRating": {"@type": "Rating", "alternateName": "False"}}  # fmt: skip
 
     nodes = [review(0, "José Álvarez", "Taxes doubled.", "claim-9")]
-    nodes += [review(n, "Ana Lopez", f"The bridge cost {n} million.", None) for n in range(1, 301)]
+    nodes += [review(n, "Ana Lopez", f"The bridge cost {n} million.", None) for n in range(1, 150)]
+    nodes.append(review(150, "Jóse Alvárez", "Taxes doubled.", "claim-9"))
+    nodes += [review(n, "Ana Lopez", f"The bridge cost {n} million.", None) for n in range(151, 301)]
     nodes.append(review(301, "Jose Alvarez", "Taxes doubled.", "claim-9"))
     path = tmp_path / "nodes.jsonld"
     path.write_text(json.dumps(nodes, ensure_ascii=False), encoding="utf-8")
@@ -169,8 +172,8 @@ def test_a_claim_whose_id_another_has_is_skipped_naming_both_in_workers_as_in_on
     one = import_claims(source, tmp_path / "one.jsonl", report=tmp_path / "one.json")
     in_workers(monkeypatch, tmp_path)
     many = import_claims(source, tmp_path / "many.jsonl", report=tmp_path / "many.json")
-    [skipped] = one.skipped
-    assert skipped.position == "/301" and skipped.url == "https://desk.example.org/301"
-    assert skipped.reason == "the same id as the item at /0"
-    assert one.written == 301 and summary_of(many) == summary_of(one)
+    assert [(s.position, s.url, s.reason) for s in one.skipped] == [
+        (f"/{n}", f"https://desk.example.org/{n}", "the same id as the item at /0") for n in (150, 301)
+    ]
+    assert one.written == 300 and summary_of(many) == summary_of(one)
     assert (tmp_path / "many.json").read_bytes() == (tmp_path / "one.json").read_bytes()
