@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -186,12 +187,16 @@ def test_clean_text_is_not_flagged(write):
 
 
 def test_the_prefilter_flags_every_line_the_rules_refuse(write):
-    from toolkit.rules import findings, suspect, suspect_lines
+    from toolkit.rules import findings, plain_written, suspect, suspect_lines
 
     lines = [json.dumps(valid_record(**{f: t}), ensure_ascii=ascii).encode() for f, t, _ in HOSTILE for ascii in (True, False)]
     assert all(findings(json.loads(line)) for line in lines)
     assert suspect_lines(lines) == list(range(len(lines)))
     assert all(map(suspect, lines))
+    compact = [orjson.dumps(valid_record(**{f: t})) for f, t, _ in HOSTILE]  # as import writes its records
+    assert not any(map(plain_written, compact))
+    clean = ["Moon Jae-in 문재인", "👩\u200d👩\u200d👧 family", "می\u200cخواهم", "שלום \u200fעולם", "“Quoted” — dash"]
+    assert all(plain_written(orjson.dumps(valid_record(claim=text, speaker=text))) for text in clean)
 
 
 # --- invalid input: the report from every command, never a traceback --------------------------
@@ -344,7 +349,7 @@ def test_the_prefilter_never_misses_what_the_rules_refuse(text, field, ascii):
     """Soundness of the fast paths: the quick first pass of `findings` agrees with the precise
     check, and every JSON line holding a text that breaks a rule is flagged by the bytes
     prefilter (written as programs write JSON, with or without escapes)."""
-    from toolkit.rules import check_text, findings, suspect, suspect_lines
+    from toolkit.rules import check_text, findings, plain_written, suspect, suspect_lines
 
     record = valid_record(**({field: text} if field != "title" else {"sources": [{"url": "https://e.org", "title": text}]}))
     pointer = f"/{field}" if field != "title" else "/sources/0/title"
@@ -355,6 +360,28 @@ def test_the_prefilter_never_misses_what_the_rules_refuse(text, field, ascii):
         line = (written if written.isascii() or not any("\ud800" <= c <= "\udfff" for c in written)
                 else json.dumps(record)).encode("utf-8")  # a raw surrogate is no UTF-8: only escaped
         assert suspect(line) and suspect_lines([b'{"id": "fine"}', line]) == [1]
+        if not any("\ud800" <= c <= "\udfff" for c in text):  # orjson writes no lone surrogate
+            assert not plain_written(orjson.dumps(record))
+
+
+EDGES = "a \t\n\"\\\x00\x7f\x85\xa0\xad\u034f\u061c\u200b\u200f\u202a\u202c\u202e\u2066\u2069\u2028\u2800\u3164\ufe0f\ufeff\U000e0020"
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.lists(st.text(st.sampled_from(EDGES) | st.characters(codec="utf-8"), max_size=6), min_size=1, max_size=4))
+def test_a_compact_line_called_plain_breaks_no_rule(texts):
+    """`plain_written`, import's fast check of the records it writes, never passes a text (a value
+    or a key, at any depth) that a rule refuses: texts of invisible, control, bidirectional and
+    escaped characters, alone or among others."""
+    from toolkit.rules import findings, plain_written
+
+    record = {"claim": texts[0], "reviews": [{"summary": t, t: "key"} for t in texts[1:]], "tags": texts}
+    try:
+        line = orjson.dumps(record)
+    except orjson.JSONEncodeError:  # a lone surrogate: import writes no such record
+        return
+    if plain_written(line):
+        assert findings(record) == []
 
 
 def test_registry_problems_are_one_block_of_the_report(cli, write):

@@ -18,7 +18,8 @@ Checking every text of every record in Python would cost as much as the rest of 
 of a large JSON Lines file, so the raw JSON (a piece of many lines, or a one-record file) is
 searched first for anything that could break a rule (and sometimes what does not): escapes and
 strings that may look empty by RE2 over the whole piece, raw controls by regexes that start with a
-fixed byte (`suspect_lines`, `suspect`). Only the records flagged are checked here, precisely.
+fixed byte (`suspect_lines`, `suspect`; `plain_written` for the compact lines import writes). Only
+the records flagged are checked here, precisely.
 Records that other readers (YAML, CSV) have already made into Python objects are checked
 directly by `problems`, whose first pass is a few C calls per record.
 """
@@ -166,6 +167,22 @@ def suspect(raw: bytes) -> bool:
     """Whether the JSON text `raw` may hold a text that breaks a rule (False: it surely does not)."""
     text = raw.decode("utf-8", "replace")
     return any(part.search(text) for part in _SUSPECT_PARTS)
+
+
+_OPENS_INVISIBLE = re.compile('"' + _class(_INVISIBLE_RANGES))  # a text opening with what shows nothing
+
+
+def plain_written(line: bytes) -> bool:
+    """Whether a value written as compact JSON (orjson's form: nothing between tokens, and only
+    quotes, backslashes and C0 controls escaped) surely holds no text that breaks a rule (False:
+    ask `findings`). A text with no visible character opens with an invisible one, and with no
+    escape every quote opens or closes a text: twice as fast as `suspect`, which reads JSON as
+    people write it too."""
+    if b"\\" in line:  # an escape: a control, or a quote or a backslash within a text
+        return False
+    if any(first in line and pattern.search(line) for first, pattern in _RAW_CONTROLS):
+        return False
+    return _OPENS_INVISIBLE.search(line.decode("utf-8")) is None
 
 
 def suspect_lines(lines: list[bytes], data: bytes | None = None) -> list[int]:

@@ -369,7 +369,7 @@ def _claim(making: _Making, members: list[Review], said: Said, given_id: str | N
     if not isinstance(record, str):
         record = _fit(record, making.schema, counts)
     line = None if isinstance(record, str) else _line(record)
-    if not isinstance(record, str) and (line is None or rules.suspect(line)):
+    if not isinstance(record, str) and (line is None or not rules.plain_written(line)):
         if broken := rules.findings(record):  # a text the repairs did not make valid: never written
             pointer, _, _, message = broken[0]
             record = f"{pointer.lstrip('/') or 'record'}: {message}"[:REASON_CHARS]
