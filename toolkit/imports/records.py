@@ -589,8 +589,10 @@ _COMPARED = operator.attrgetter(*(f.name for f in dataclasses.fields(Review) if 
 
 
 def _canonical(members: list[Review]) -> list[Review]:
-    """The reviews of one claim in an order that does not depend on the order of the input."""
-    if len(members) == 1:
+    """The reviews of one claim in an order that does not depend on the order of the input: the
+    order decides only what a record takes from the first review that gives it (`_fields`, sources,
+    speaker type, claim language), so when no review gives any of these, any order will do."""
+    if len(members) == 1 or not any(m.fields or m.sources or m.speaker_type or m.claim_language for m in members):
         return members
     return sorted(members, key=lambda member: repr(_COMPARED(member)))
 
