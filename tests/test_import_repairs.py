@@ -4,8 +4,12 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
+import pytest
 import yaml
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
 
 from toolkit.imports import read_claims
 
@@ -124,3 +128,38 @@ def test_several_ratings_and_authors_are_all_kept(tmp_path):
     assert [(r["rating"]["text"], r["author"]) for r in record["reviews"]] == [
         ("False", "Ann Checker, Bo Checker"), ("True", "Ann Checker, Bo Checker")]
     assert summary.reviews == summary.reviews_kept == 2 and len(summary.disagreements) == 1
+
+
+EDGES = "a \t\n\x00\x7f\x85\xa0\xad\u200b\u200f\u202a\u202c\u202e\u2066\u2069\u3164\ufeff\ud800"
+PLAIN = st.sampled_from(["Taxes rose.", "تضليل", "文字", "x", "https://e.org/a", "Ana\u200dLopez"]) | st.none()
+TEXTS = PLAIN | st.text(st.sampled_from(EDGES) | st.characters(), max_size=5)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(
+    texts=st.lists(PLAIN, min_size=10, max_size=10),
+    spoilt=st.none() | st.tuples(st.integers(0, 9), TEXTS),
+    value=st.none() | st.integers() | TEXTS | st.lists(TEXTS, max_size=2),
+    appearances=st.lists(st.dictionaries(st.sampled_from(["url", "date"]), TEXTS, max_size=2), max_size=2),
+    sources=st.lists(TEXTS, max_size=2),
+    fields=st.lists(st.tuples(st.sampled_from(["tags", "context"]), TEXTS | st.lists(TEXTS, max_size=2)), max_size=1),
+)
+def test_a_review_passed_as_plain_is_what_the_full_repair_makes_of_it(texts, spoilt, value, appearances, sources, fields):
+    """`repair_review` lets a review whose texts are all plain through in a few C calls: whatever
+    it lets through, the full repair (each text, each value looked at) leaves as it is."""
+    from toolkit.imports import repair
+    from toolkit.imports.review import Review
+
+    if spoilt:
+        texts[spoilt[0]] = spoilt[1]
+    claim, speaker, url, publisher, site, words, body, language, author, identity = texts
+    review = Review("/claims/0", claim, speaker, "2020-01-01", url, publisher, site, "2020-02-01", words, value=value,
+                    body=body, language=language, author=author, identity=identity, appearances=tuple(appearances),
+                    sources=tuple(sources), fields=tuple(fields))  # fmt: skip
+    plain = repair._plain(review)
+    event(f"plain: {plain}")
+    if plain:
+        notes: Counter = Counter()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(repair, "_plain", lambda review: False)
+            assert repair.repair_review(review, notes) is review and not notes

@@ -45,6 +45,8 @@ class Unrepairable(ValueError):
 def repair_review(review: Review, notes: Counter) -> Review:
     """The review with every text repaired (see the module docstring), the repairs counted in
     `notes`; raises Unrepairable for a text that cannot be."""
+    if _plain(review):
+        return review  # nearly every review: nothing to repair
     changes: dict[str, Any] = {}
     texts: dict[str, str] = {}
     for name, value in vars(review).items():
@@ -66,6 +68,29 @@ def repair_review(review: Review, notes: Counter) -> Review:
             if (fixed := repair_text(text, name, notes)) is not text:
                 changes[name] = fixed
     return dataclasses.replace(review, **changes) if changes else review
+
+
+def _plain(review: Review) -> bool:
+    """Whether a review holds only plain text (`rules.plain`: its own, its appearances' and its
+    sources') and nothing else a repair would look into (fields, values in lists), decided for all
+    its texts at once."""
+    if (
+        review.fields
+        or isinstance(review.value, _NESTED)
+        or isinstance(review.best, _NESTED)
+        or isinstance(review.worst, _NESTED)
+    ):
+        return False
+    texts = [value for value in vars(review).values() if type(value) is str]
+    nested = [*review.sources]
+    for appearance in review.appearances:
+        if type(appearance) is not dict:
+            return False
+        nested += appearance.values()
+    return all(type(text) is str for text in nested) and rules.plain(texts + nested)
+
+
+_NESTED = (list, tuple, dict)
 
 
 def _value(value: Any, name: str, notes: Counter) -> Any:
