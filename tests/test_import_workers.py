@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from toolkit import forked
-from toolkit.imports import import_claims, records
+from toolkit.imports import answer, import_claims, records
 
 DATA = Path(__file__).parent / "data"
 needs_fork = pytest.mark.skipif(not hasattr(forked.os, "fork"), reason="workers are forked: one process without fork")
@@ -82,10 +82,11 @@ def overlapping_dumps(tmp_path: Path) -> list[Path]:
 
 
 def in_workers(monkeypatch, tmp_path: Path) -> str:
-    """Stretches of a few dozen items read in two workers, whatever the input's size, and so are the
-    claims that cross them made again; each process that reads leaves a mark, `read-PID-stretch` or
-    `read-PID-again`. The caller's process id."""
+    """Stretches of a few dozen items read in two workers, whatever the input's size (an API answer
+    cut into pieces, each parsed by its worker), and so are the claims that cross them made again;
+    each process that reads leaves a mark, `read-PID-stretch` or `read-PID-again`. The caller's process id."""
     monkeypatch.setattr(records, "PARALLEL_ITEMS", 1)
+    monkeypatch.setattr(answer, "PIECED_BYTES", 1)
     monkeypatch.setattr(forked, "cores", lambda: 2)
     real = records._read_and_make
 

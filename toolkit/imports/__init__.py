@@ -16,11 +16,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from .. import forked
 from ..errors import ClaimsError, ExportError, UsageError
 from ..files import write_bytes
 from ..ratings import RatingMap, load_ratings
 from ..schema import load_schema
 from ..text import plural
+from .answer import Answer, NotPieces, cut
 from .factcheck_api import reviews_from_api
 from .jsonld import reviews_from_jsonld
 from .maps import LIAR, TableMap, load_map
@@ -79,6 +81,11 @@ def _read(
         raise UsageError(f"--map is for --from {' or '.join(MAPPED)}, not {source}")
     else:
         table = LIAR
+    if source == "claimreview" and len(paths) == 1 and (answer := cut(paths[0], 4 * forked.cores())):
+        try:
+            return _convert(answer, ratings, default_speaker, today)
+        except NotPieces:
+            pass  # read whole below, which tells what is wrong with it
     named = len(paths) > 1
     items = ((Path(p).name if named else None, item) for p in paths for item in _items(p, source, table))
     return _convert(items, ratings, default_speaker, today)
@@ -204,18 +211,20 @@ def _reviews(
 
 
 def _convert(
-    items: Iterable[tuple[str | None, Item | list[Any]]],
+    items: Iterable[tuple[str | None, Item | list[Any]]] | Answer,
     ratings: RatingMap | None,
     default_speaker: str | None,
     today: dt.date | None,
 ) -> tuple[Outcome, ImportSummary]:
     """Records and the summary from the items of an input, each with the name of its file when
-    there are several."""
+    there are several (or from a large answer, read in pieces where its records are made)."""
     collecting = gc.isenabled()
     gc.disable()  # an import makes millions of objects that live to its end and hold no cycle:
     try:  # the collector would scan them again and again (a third of the time of 240,000 items)
         outcome = to_records(
-            list(items),  # read (parsed and found) here; each made into reviews where its records are made
+            # Read (parsed and found) here, or a piece at a time where its records are made; an item
+            # is made into reviews where its records are made.
+            items if isinstance(items, Answer) else list(items),
             _reviews,
             schema=load_schema(None),
             ratings=ratings or RatingMap(),

@@ -35,6 +35,7 @@ from ..ratings import RatingMap, from_scale
 from ..records import present
 from ..schema import ClaimSchema
 from ..text import claim_key
+from .answer import Answer, Piece
 from .ids import stable_id
 from .repair import Unrepairable, repair_review
 from .review import Review
@@ -205,7 +206,7 @@ class _Making:
     """What every worker shares (inherited, never copied): the input's items, how an item becomes
     its reviews (or why it is skipped), and how records are made."""
 
-    items: Sequence[Any]
+    items: Sequence[Any] | Answer
     read: Callable[[Any], Iterable[Review | tuple[str, str | None, str]] | Skipped]
     schema: ClaimSchema
     ratings: RatingMap
@@ -215,7 +216,7 @@ class _Making:
 
 
 def to_records(
-    items: Sequence[Any],
+    items: Sequence[Any] | Answer,
     read: Callable[[Any], Iterable[Review | tuple[str, str | None, str]] | Skipped],
     *,
     schema: ClaimSchema,
@@ -226,7 +227,8 @@ def to_records(
 ) -> Outcome:
     """The records of the claims in `items`, each of which `read` makes reviews (a review that
     cannot be read is (position, url, reason)) or Skipped. The items are read and their claims made
-    in `workers` processes, a stretch of items each (None: one per core when there are many); a
+    in `workers` processes, a stretch of items (or a piece of an answer) each (None: one per core
+    when there are many); a
     claim that may cross stretches (its words, or an identifier its reviews give, met in another
     stretch) is made again here from all its reviews. The same outcome either way."""
     making = _Making(
@@ -238,7 +240,7 @@ def to_records(
         today or dt.datetime.now(dt.UTC).date(),
         functools.cache(claim_key),  # each text is keyed 3 times (reviews, duplicates, ids): once is enough
     )
-    stretches = forked.work(_read_and_make, making, _stretches(len(items), workers), workers=workers)
+    stretches = forked.work(_read_and_make, making, _stretches(items, workers), workers=workers)
     joined = _crossing([stretch.claims for stretch in stretches])
     crossing = {claim for component in joined for claim in component}
     outcome = Outcome()
@@ -313,8 +315,12 @@ def _same_ids(
     return skipped
 
 
-def _stretches(items: int, workers: int | None) -> list[tuple[range, None]]:
-    """The items cut into stretches of work: one for few items, else a few for each worker."""
+def _stretches(given: Sequence[Any] | Answer, workers: int | None) -> Sequence[tuple[Sequence[int] | Piece, None]]:
+    """The items cut into stretches of work: one for few items, else a few for each worker (an
+    answer's pieces were cut so)."""
+    if isinstance(given, Answer):
+        return given.stretches()
+    items = len(given)
     if workers is None and items < PARALLEL_ITEMS:
         return [(range(items), None)]
     count = 4 * (workers or forked.cores())
@@ -322,10 +328,12 @@ def _stretches(items: int, workers: int | None) -> list[tuple[range, None]]:
     return [(range(start, min(start + size, items)), None) for start in range(0, items, size)]
 
 
-def _read_and_make(making: _Making, stretch: tuple[Sequence[int], Collection[Read] | None]) -> _Stretch:
-    """The items at the places given, read (only the reviews given, if any are), their reviews
-    gathered into claims, and the claims made records (or why each cannot be one)."""
-    places, only = stretch
+def _read_and_make(making: _Making, stretch: tuple[Sequence[int] | Piece, Collection[Read] | None]) -> _Stretch:
+    """The items at the places given (or of the piece of an answer), read (only the reviews given,
+    if any are), their reviews gathered into claims, and the claims made records (or why each
+    cannot be one)."""
+    given, only = stretch
+    places = cast(Answer, making.items).places(given) if isinstance(given, Piece) else given
     done = _Stretch()
     groups: dict[Any, list[Review]] = {}
     for place in places:
