@@ -178,3 +178,25 @@ def test_a_claim_whose_id_another_has_is_skipped_naming_both_in_workers_as_in_on
     ]
     assert one.written == 300 and summary_of(many) == summary_of(one)
     assert (tmp_path / "many.json").read_bytes() == (tmp_path / "one.json").read_bytes()
+
+
+def test_what_an_import_made_is_counted_old_so_the_next_collection_does_not_scan_it(tmp_path):
+    import gc
+
+    assert gc.isenabled()
+    summary = import_claims(api_dump(tmp_path), tmp_path / "out.jsonl")
+    made = summary.disagreements[0]  # made while the collector was off
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert any(obj is made for obj in gc.get_objects(generation=2))
+
+
+def test_objects_the_caller_froze_stay_frozen(tmp_path):
+    import gc
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        import_claims(api_dump(tmp_path), tmp_path / "out.jsonl")
+        assert gc.get_freeze_count() == frozen and gc.isenabled()
+    finally:
+        gc.unfreeze()

@@ -233,6 +233,7 @@ def _convert(
         )
     finally:
         if collecting:
+            _promote_young()
             gc.enable()
     summary = ImportSummary(
         path=None,
@@ -247,6 +248,15 @@ def _convert(
         disagreements=tuple(outcome.disagreements),
     )
     return outcome, summary
+
+
+def _promote_young() -> None:
+    """The objects made while the collector was off, counted old without a scan: the first
+    collection after it is back would scan them all (0.16 s for 240,000 items), and they hold no
+    cycle. (Unless the caller froze objects of its own, which must stay frozen.)"""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()  # back in the oldest generation, which is scanned only when it has grown by a quarter
 
 
 def _serialiser(out: Path) -> Callable[[Outcome], bytes]:
