@@ -98,8 +98,18 @@ def pointer_join(base: str, part: str | int) -> str:
 
 
 def present(mapping: dict[str, Any]) -> dict[str, Any]:
-    """The mapping without its empty values (None, [], {}): what a record or a ClaimReview writes."""
-    return {key: value for key, value in mapping.items() if value is not None and value != [] and value != {}}
+    """The mapping without its empty values (None, [], {}): what a record or a ClaimReview writes.
+
+    >>> present({"a": None, "b": [], "c": {}, "d": "", "e": 0, "f": False, "g": [None], "h": {"i": None}})
+    {'d': '', 'e': 0, 'f': False, 'g': [None], 'h': {'i': None}}
+    """
+    # Told by truth and type, not with `!= []`, which makes a list for each value: twice as fast,
+    # and an import asks this of 5 million values.
+    return {
+        key: value
+        for key, value in mapping.items()
+        if value is not None and (value or not isinstance(value, (list, dict)))
+    }
 
 
 @dataclass(frozen=True)
