@@ -94,7 +94,7 @@ class Answer:
 
     def _parse(self, number: int) -> tuple[list[Any], bool]:
         start, end = self.spans[number]
-        raw = b"[" + self.raw[start:end] + b"]"
+        raw = b"".join((b"[", memoryview(self.raw)[start:end], b"]"))  # one copy, not two
         try:
             claims, twice = parse_json(raw.decode("utf-8"), raw=raw)
         except (UnicodeDecodeError, json.JSONDecodeError, TooDeep):

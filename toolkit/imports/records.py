@@ -284,7 +284,8 @@ def to_records(
     outcome.lines = [lines[index] for index in kept]
     outcome.skipped = [skip for _, skip in sorted(skipped, key=lambda pair: pair[0])]  # reading order
     outcome.reviews_kept = sum(reviews_kept[index] for index in kept)
-    outcome.disagreements = [Disagreement._make(disagreements[index]) for index in kept if index in disagreements]
+    as_disagreement = functools.partial(tuple.__new__, Disagreement)  # `_make` without its check: twice as fast
+    outcome.disagreements = [as_disagreement(disagreements[index]) for index in kept if index in disagreements]
     return outcome
 
 
