@@ -133,8 +133,10 @@ def _unreadable(cut: answer.Answer, number: int) -> bool:
          "cannot read JSON: Expecting ',' delimiter at line 1 column"),
         (lambda text: text.replace('"nextPageToken": "CAE"', '"nextPageToken": "CAE", "nextPageToken": "CAF"'),
          "written twice in one object"),
+        (lambda text: text.replace('"claimDate": "2021-04-14', '"deep": ' + "[" * 100_000 + "]" * 100_000 + ', "claimDate": "2021-04-14', 1),
+         "nesting is deeper than"),
     ],
-    ids=["a comma missing in a piece", "a key twice in the answer"],
+    ids=["a comma missing in a piece", "a key twice in the answer", "nesting too deep in a piece"],
 )  # fmt: skip
 def test_an_answer_the_pieces_cannot_read_is_read_whole_and_its_fault_told_as_always(tmp_path, broken, told):
     source = tmp_path / "dump.json"
