@@ -1,6 +1,7 @@
 """Fact-checks published elsewhere, in as claim records of schema 2 that pass `claims validate`.
 
-`shapes` finds the items in a file of any shape, `jsonld` and `factcheck_api` read each item's
+`shapes` finds the items in a file of any shape (`answer`: a large API answer in pieces, each
+parsed where its records are made), `jsonld` and `factcheck_api` read each item's
 reviews, `tabular` reads a CSV or TSV table through a map (and LIAR's TSV); `records` gathers the
 reviews of each claim into one record, each review with a status from `toolkit.ratings`, and a
 stable id from `ids`. Nothing is written unless at least one record is made.
