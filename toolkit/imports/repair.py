@@ -16,6 +16,7 @@ repair counted: a source's mistakes are repaired where the intent is plain, neve
 from __future__ import annotations
 
 import dataclasses
+import operator
 import re
 from collections import Counter
 from typing import Any
@@ -49,7 +50,7 @@ def repair_review(review: Review, notes: Counter) -> Review:
         return review  # nearly every review: nothing to repair
     changes: dict[str, Any] = {}
     texts: dict[str, str] = {}
-    for name, value in vars(review).items():
+    for name, value in zip(_NAMES, _VALUES(review)):
         if name == "position" or value is None:
             continue
         if type(value) is str:
@@ -81,7 +82,7 @@ def _plain(review: Review) -> bool:
         or isinstance(review.worst, _NESTED)
     ):
         return False
-    texts = [value for value in vars(review).values() if type(value) is str]
+    texts = [value for value in _VALUES(review) if type(value) is str]
     nested = [*review.sources]
     for appearance in review.appearances:
         if type(appearance) is not dict:
@@ -91,6 +92,8 @@ def _plain(review: Review) -> bool:
 
 
 _NESTED = (list, tuple, dict)
+_NAMES = tuple(field.name for field in dataclasses.fields(Review))
+_VALUES = operator.attrgetter(*_NAMES)  # a review's values, in the order of its fields
 
 
 def _value(value: Any, name: str, notes: Counter) -> Any:
