@@ -197,3 +197,11 @@ def test_other_shapes_read_as_reading_them_whole_reads_them(tmp_path, text):
 def test_a_small_answer_is_read_whole(tmp_path):
     source = dump(tmp_path, [claim(n) for n in range(50)])
     assert answer.cut(source, 8) is None  # below PIECED_BYTES
+
+
+def test_an_answer_whose_first_claim_opens_with_a_long_key_is_read_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(answer, "PIECED_BYTES", 1)
+    source = dump(tmp_path, [{"k" * 1000: "a long first key", **claim(n)} for n in range(300)])
+    assert answer.cut(source, 8) is None  # its opening would be a cut's pattern 1,000 bytes long
+    short = dump(tmp_path, [{"k" * 100: "a key of 100", **claim(n)} for n in range(300)], name="short.json")
+    assert answer.cut(short, 8) is not None

@@ -28,7 +28,7 @@ from .shapes import Item, TooDeep, WrittenTwice, parse_json, twice_reason, writt
 
 PIECED_BYTES = 16_000_000  # a smaller answer (about 20,000 claims) is parsed whole
 _OPENING = re.compile(rb'\A(?:\xef\xbb\xbf)?\s*\{\s*"claims"\s*:\s*\[\s*')  # an answer, its claims first
-_CLAIM_OPENING = re.compile(rb'\{\s*"[^"\\]*"')  # `{"text"`: a claim's brace and first key
+_CLAIM_OPENING = re.compile(rb'\{\s{0,200}"[^"\\]{1,100}"')  # `{"text"`: a claim's brace and (short) first key
 _UNKNOWN, _UNREADABLE = -1, -2  # a piece's count before it is parsed, and when it cannot be
 
 
