@@ -195,8 +195,9 @@ def test_objects_the_caller_froze_stay_frozen(tmp_path):
 
     gc.freeze()
     try:
-        frozen = gc.get_freeze_count()
+        assert gc.get_freeze_count() > 0
         import_claims(api_dump(tmp_path), tmp_path / "out.jsonl")
-        assert gc.get_freeze_count() == frozen and gc.isenabled()
+        # Still frozen (some may have been freed meanwhile): a freeze and unfreeze would leave none.
+        assert gc.get_freeze_count() > 0 and gc.isenabled()
     finally:
         gc.unfreeze()
