@@ -205,3 +205,15 @@ def test_an_answer_whose_first_claim_opens_with_a_long_key_is_read_whole(tmp_pat
     assert answer.cut(source, 8) is None  # its opening would be a cut's pattern 1,000 bytes long
     short = dump(tmp_path, [{"k" * 100: "a key of 100", **claim(n)} for n in range(300)], name="short.json")
     assert answer.cut(short, 8) is not None
+
+
+def test_a_place_is_found_only_in_a_piece_counted_with_all_before_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(answer, "PIECED_BYTES", 1)
+    cut = answer.cut(dump(tmp_path, [claim(n) for n in range(300)]), 4)
+    assert cut is not None
+    with pytest.raises(IndexError):
+        cut[0]  # nothing counted yet
+    first = cut.places(answer.Piece(0))
+    assert cut[first[-1]][1].position == f"/claims/{first[-1]}"
+    with pytest.raises(IndexError):
+        cut[first[-1] + 1]  # in the second piece, not counted yet

@@ -72,14 +72,16 @@ class Answer:
     def _holding(self, place: int) -> tuple[int, list[tuple[None, Item]]]:
         """The piece holding a place (its count, and those before it, are known: it was handed out)."""
         first = 0
-        for number in range(len(self.spans)):
-            count = self.counts[number]
-            if _UNKNOWN < count and place < first + count:
+        for number, count in enumerate(self.counts):
+            if count < 0:  # not counted (yet): no later place is known
+                break
+            if place < first + count:
                 return self._items(number)
             first += count
         raise IndexError(place)
 
     def _items(self, number: int) -> tuple[int, list[tuple[None, Item]]]:
+        """A piece's first place and its items, parsed here if not yet (its count shared first)."""
         if number not in self._parsed:
             try:
                 claims, twice = self._parse(number)
